@@ -1,0 +1,55 @@
+/**
+ * Error codes carried by `error` messages. Stable strings: clients switch on them,
+ * so never rename one; add new ones instead. PROTOCOL.md lists what each means.
+ */
+export const ErrorCode = {
+  /** The frame was not valid JSON text. */
+  BadJson: "bad_json",
+  /** The JSON did not match the schema of its `type` (missing, mistyped or extra-long field). */
+  BadMessage: "bad_message",
+  /** `type` names no message this server knows. */
+  UnknownType: "unknown_type",
+  /** `join` carried a protocol version this server does not speak. */
+  UnsupportedVersion: "unsupported_version",
+  /** Too many messages: this one was dropped. */
+  RateLimited: "rate_limited",
+  /** The message needs a joined participant and this connection has not joined. */
+  NotJoined: "not_joined",
+  /** `join` sent twice on one connection. */
+  AlreadyJoined: "already_joined",
+  /** The sender's role does not allow this action. */
+  Forbidden: "forbidden",
+  /** The message came at a moment it makes no sense (e.g. an answer with no offer pending). */
+  BadState: "bad_state",
+  /** The media server refused or failed the request. */
+  MediaFailed: "media_failed",
+  /** The room has reached its participant limit. */
+  RoomFull: "room_full",
+  /** Something broke on the server; the room is unchanged. */
+  Internal: "internal",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error meant to reach the client as an `error` message with this code. */
+export class ProtocolError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+  }
+}
+
+/** WebSocket close codes the server uses (RFC 6455 §7.4.1 plus the 4000-4999 private range). */
+export const CloseCode = {
+  Normal: 1000,
+  GoingAway: 1001,
+  /** Frame larger than the limit. */
+  TooLarge: 1009,
+  /** The participant left or was removed; do not reconnect automatically. */
+  Left: 4000,
+  /** The connection never joined within the join timeout. */
+  JoinTimeout: 4001,
+} as const;
