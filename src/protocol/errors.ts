@@ -52,4 +52,6 @@ export const CloseCode = {
   Left: 4000,
   /** The connection never joined within the join timeout. */
   JoinTimeout: 4001,
+  /** The media server restarted: the call ended, the client may join again. */
+  MediaLost: 4002,
 } as const;

@@ -1,0 +1,86 @@
+/**
+ * Configuration from environment variables (the README lists them). Parsed once at start-up; a bad value
+ * stops the server with a message naming the variable.
+ */
+import { fileURLToPath } from "node:url";
+import type { IceServer } from "../protocol/messages.js";
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Folder of the built client (index.html and assets). */
+  clientDir: string;
+  janus: {
+    bin: string;
+    /** Inclusive UDP range Janus uses for media. */
+    rtpPorts: [number, number];
+    /** Interfaces (or addresses) Janus may gather ICE candidates on; empty: all. */
+    iceInterfaces: string;
+    /** Public address announced in Janus's candidates when the host is behind 1:1 NAT. */
+    publicIp: string;
+    /** Janus media threads: 0 = one per handle (Janus default), N = a shared pool of N. */
+    eventLoops: number;
+    debugLevel: number;
+  };
+  iceServers: IceServer[];
+  maxParticipantsPerRoom: number;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return n;
+}
+
+function portRange(env: NodeJS.ProcessEnv, name: string, fallback: [number, number]): [number, number] {
+  const raw = env[name];
+  if (!raw) return fallback;
+  const m = /^(\d+)-(\d+)$/.exec(raw);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || lo < 1024 || hi > 65535 || lo > hi) {
+    throw new ConfigError(name, `expected a range like 20000-40000, got '${raw}'`);
+  }
+  return [lo, hi];
+}
+
+function iceServers(env: NodeJS.ProcessEnv): IceServer[] {
+  const raw = env.ICE_SERVERS;
+  if (!raw) return [];
+  // Comma-separated stun:/turn: URLs of the operator's own servers. No default: privacy.
+  const urls = raw.split(",").map((s) => s.trim());
+  for (const url of urls) {
+    if (!/^(stun|turns?):[^\s]+$/.test(url))
+      throw new ConfigError("ICE_SERVERS", `not a stun:/turn: URL: '${url}'`);
+  }
+  return [{ urls }];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    host: env.HOST || "0.0.0.0",
+    port: int(env, "PORT", 8080, 0, 65535),
+    clientDir: env.CLIENT_DIR || fileURLToPath(new URL("../../dist/client", import.meta.url)),
+    janus: {
+      bin: env.JANUS_BIN || "janus",
+      rtpPorts: portRange(env, "JANUS_RTP_PORTS", [20000, 40000]),
+      iceInterfaces: env.JANUS_ICE_INTERFACE ?? "",
+      publicIp: env.JANUS_PUBLIC_IP ?? "",
+      eventLoops: int(env, "JANUS_EVENT_LOOPS", 0, 0, 64),
+      debugLevel: int(env, "JANUS_DEBUG_LEVEL", 3, 0, 7),
+    },
+    iceServers: iceServers(env),
+    maxParticipantsPerRoom: int(env, "MAX_PARTICIPANTS", 100, 1, 10_000),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The WebSocket endpoint `/ws`: size limit, rate limit, liveness pings, then one parse through protocol/
+ * and one Session per socket. Nothing here knows what a room is.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type WebSocket, WebSocketServer } from "ws";
+import { CloseCode, ErrorCode } from "../../protocol/errors.js";
+import { Limits, ParseError, parseClientMessage, type ServerMessage } from "../../protocol/messages.js";
+import { logger } from "../logger.js";
+import type { ParticipantSink } from "../routing/router.js";
+import { Session, type SessionDeps } from "../session/session.js";
+import { RateLimiter } from "./rate-limiter.js";
+
+const log = logger("ws");
+
+export const WS_PATH = "/ws";
+const RATE_BURST = 60;
+const RATE_PER_SECOND = 30;
+/** A socket that misses two pings in a row is dead: at most 2 × 2 s from silence to removal. */
+const PING_INTERVAL_MS = 2000;
+const JOIN_TIMEOUT_MS = 30_000;
+
+export class SignalingEndpoint {
+  readonly #wss: WebSocketServer;
+  readonly #deps: SessionDeps;
+  readonly #alive = new WeakMap<WebSocket, boolean>();
+  readonly #pinger: NodeJS.Timeout;
+
+  constructor(deps: SessionDeps) {
+    this.#deps = deps;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: Limits.frameMaxBytes,
+      perMessageDeflate: false,
+    });
+    this.#wss.on("connection", (ws) => this.#onConnection(ws));
+    this.#pinger = setInterval(() => this.#pingAll(), PING_INTERVAL_MS);
+  }
+
+  get connections(): number {
+    return this.#wss.clients.size;
+  }
+
+  /** Hands an HTTP upgrade for `/ws` to the WebSocket server. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit("connection", ws, req));
+  }
+
+  close(): void {
+    clearInterval(this.#pinger);
+    for (const ws of this.#wss.clients) ws.close(CloseCode.GoingAway, "server shutting down");
+    this.#wss.close();
+  }
+
+  #onConnection(ws: WebSocket): void {
+    const sink: ParticipantSink = {
+      send: (message: ServerMessage) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      },
+      close: (code, reason) => ws.close(code, reason),
+    };
+    const session = new Session(this.#deps, sink);
+    const limiter = new RateLimiter(RATE_BURST, RATE_PER_SECOND);
+    let lastLimitedNotice = 0;
+    this.#alive.set(ws, true);
+    const joinTimer = setTimeout(() => {
+      if (!session.joined) ws.close(CloseCode.JoinTimeout, "join timeout");
+    }, JOIN_TIMEOUT_MS);
+
+    ws.on("pong", () => this.#alive.set(ws, true));
+    ws.on("message", (data, isBinary) => {
+      if (!limiter.take()) {
+        // Dropped unread. One notice per second at most, so a flood is not answered with a flood.
+        const now = Date.now();
+        if (now - lastLimitedNotice >= 1000) {
+          lastLimitedNotice = now;
+          sink.send({
+            type: "error",
+            code: ErrorCode.RateLimited,
+            message: "too many messages; this one was dropped",
+          });
+        }
+        return;
+      }
+      if (isBinary) {
+        sink.send({ type: "error", code: ErrorCode.BadMessage, message: "binary frames are not accepted" });
+        return;
+      }
+      try {
+        session.handle(parseClientMessage(data.toString()));
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        const id = err.requestId !== undefined ? { id: err.requestId } : {};
+        sink.send({ type: "error", ...id, code: err.code, message: err.message });
+      }
+    });
+    ws.on("close", () => {
+      clearTimeout(joinTimer);
+      session.end();
+    });
+    ws.on("error", (err) => log.debug("socket error", { err: err.message }));
+  }
+
+  #pingAll(): void {
+    for (const ws of this.#wss.clients) {
+      if (this.#alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      this.#alive.set(ws, false);
+      ws.ping();
+    }
+  }
+}

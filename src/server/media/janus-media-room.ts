@@ -1,0 +1,157 @@
+/**
+ * A conference room's media in Janus: one VideoRoom, and per participant one publisher handle and one
+ * multistream subscriber handle. Translates between participant ids (the conference's) and feed ids (Janus's).
+ */
+import type { Candidate, Jsep, Pc, StreamInfo } from "../../protocol/messages.js";
+import { logger } from "../logger.js";
+import type { JanusClient, JanusHandle } from "./janus-client.js";
+import { MediaPublisher } from "./media-publisher.js";
+import { MediaError, type MediaRoom, type MediaRoomDump, type MediaRoomSink } from "./media-room.js";
+import { MediaSubscriber } from "./media-subscriber.js";
+import { createVideoRoom, destroyVideoRoom, randomJanusId, type SubscriberStream } from "./videoroom.js";
+
+const log = logger("media-room");
+
+interface Member {
+  publisher: MediaPublisher;
+  subscriber: MediaSubscriber;
+}
+
+export class JanusMediaRoom implements MediaRoom {
+  readonly name: string;
+  readonly roomId: number;
+  readonly #client: JanusClient;
+  /** The handle that created the room; it manages the room and publishes nothing. */
+  readonly #control: JanusHandle;
+  readonly #sink: MediaRoomSink;
+  readonly #members = new Map<string, Member>();
+  readonly #feedOwners = new Map<number, string>();
+  #closed = false;
+
+  private constructor(
+    name: string,
+    roomId: number,
+    client: JanusClient,
+    control: JanusHandle,
+    sink: MediaRoomSink,
+  ) {
+    this.name = name;
+    this.roomId = roomId;
+    this.#client = client;
+    this.#control = control;
+    this.#sink = sink;
+  }
+
+  static async create(client: JanusClient, name: string, sink: MediaRoomSink, maxPublishers: number) {
+    const control = await client.attach("janus.plugin.videoroom");
+    const roomId = randomJanusId();
+    try {
+      await createVideoRoom(control, roomId, { maxPublishers });
+    } catch (err) {
+      await control.detach();
+      throw err;
+    }
+    return new JanusMediaRoom(name, roomId, client, control, sink);
+  }
+
+  async publish(participantId: string, offer: Jsep): Promise<Jsep> {
+    return this.#member(participantId).publisher.publish(offer);
+  }
+
+  async answer(participantId: string, answer: Jsep): Promise<void> {
+    await this.#member(participantId).subscriber.answer(answer);
+  }
+
+  trickle(participantId: string, pc: Pc, candidate: Candidate | null): void {
+    const member = this.#member(participantId);
+    if (pc === "publish") member.publisher.trickle(candidate);
+    else member.subscriber.trickle(candidate);
+  }
+
+  async removeParticipant(participantId: string): Promise<void> {
+    const member = this.#members.get(participantId);
+    if (!member) return;
+    this.#members.delete(participantId);
+    this.#feedOwners.delete(member.publisher.feedId);
+    for (const other of this.#members.values()) other.subscriber.feedGone(member.publisher.feedId);
+    await Promise.allSettled([member.publisher.close(), member.subscriber.close()]);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const ids = [...this.#members.keys()];
+    await Promise.allSettled(ids.map((id) => this.removeParticipant(id)));
+    try {
+      if (!this.#client.closed) await destroyVideoRoom(this.#control, this.roomId);
+    } catch (err) {
+      log.debug("room destroy failed", { err: String(err) });
+    }
+    await this.#control.detach();
+  }
+
+  dump(): MediaRoomDump {
+    return {
+      name: this.name,
+      participants: [...this.#members].map(([id, m]) => ({
+        id,
+        publishing: m.publisher.up,
+        subscribedFeeds: m.subscriber.subscribedFeeds,
+      })),
+    };
+  }
+
+  /** Members are created on first use, so a participant who never publishes costs Janus nothing. */
+  #member(participantId: string): Member {
+    if (this.#closed) throw new MediaError("media room closed");
+    let member = this.#members.get(participantId);
+    if (member) return member;
+    const feedId = randomJanusId();
+    const publisher = new MediaPublisher(this.#client, this.roomId, feedId, (up) =>
+      this.#onPublisherState(feedId, up),
+    );
+    const subscriber = new MediaSubscriber(this.#client, this.roomId, {
+      wantedFeeds: () => this.#wantedFeeds(participantId),
+      offer: (jsep, streams) => this.#sink.subscriberOffer(participantId, jsep, this.#toStreamInfo(streams)),
+    });
+    member = { publisher, subscriber };
+    this.#members.set(participantId, member);
+    this.#feedOwners.set(feedId, participantId);
+    // Someone may already be publishing: the newcomer's subscription starts now, before it publishes.
+    subscriber.sync();
+    return member;
+  }
+
+  /** Ensures a member exists for a participant who joined (so it receives others even if it never publishes). */
+  addParticipant(participantId: string): void {
+    this.#member(participantId);
+  }
+
+  #wantedFeeds(participantId: string): number[] {
+    const feeds: number[] = [];
+    for (const [id, m] of this.#members)
+      if (id !== participantId && m.publisher.up) feeds.push(m.publisher.feedId);
+    return feeds;
+  }
+
+  #onPublisherState(feedId: number, up: boolean): void {
+    const owner = this.#feedOwners.get(feedId);
+    if (!owner) return;
+    if (up) {
+      for (const [id, m] of this.#members) if (id !== owner) m.subscriber.sync();
+    } else {
+      for (const m of this.#members.values()) m.subscriber.feedGone(feedId);
+    }
+    this.#sink.publisherState(owner, up);
+  }
+
+  #toStreamInfo(streams: SubscriberStream[]): StreamInfo[] {
+    const out: StreamInfo[] = [];
+    for (const s of streams) {
+      if (!s.active || s.feedId === undefined || (s.type !== "audio" && s.type !== "video")) continue;
+      const participantId = this.#feedOwners.get(s.feedId);
+      if (participantId) out.push({ mid: s.mid, participantId, kind: s.type });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Runs Janus as our child: writes its configuration into a private temporary folder (API on 127.0.0.1 only,
+ * a random port and secrets per start, only the VideoRoom plugin and the WebSocket transport), starts it,
+ * waits until its API answers, and stops it (and removes the folder) on close.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import type { Config } from "../config.js";
+import { logger } from "../logger.js";
+
+const log = logger("janus");
+
+const LIB_DIR = "/usr/lib/x86_64-linux-gnu/janus";
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour codes
+const ANSI = /\u001b\[[0-9;]*m/g;
+const KEEP_PLUGINS = new Set(["libjanus_videoroom.so"]);
+const KEEP_TRANSPORTS = new Set(["libjanus_websockets.so"]);
+
+export class JanusNotInstalledError extends Error {
+  constructor(bin: string) {
+    super(
+      `Janus was not found ('${bin}'). Install it with: apt-get install -y janus` +
+        " (then run 'systemctl disable --now janus; systemctl mask janus' so the stock service does not run)," +
+        " or point JANUS_BIN at the janus binary.",
+    );
+    this.name = "JanusNotInstalledError";
+  }
+}
+
+export interface JanusEndpoint {
+  url: string;
+  apiSecret: string;
+  adminUrl: string;
+  adminSecret: string;
+}
+
+export interface JanusProcessEvents {
+  /** Janus exited without being asked to. */
+  exit: [code: number | null, signal: NodeJS.Signals | null];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function soFiles(kind: string): string[] {
+  try {
+    return readdirSync(join(LIB_DIR, kind)).filter((f) => f.endsWith(".so"));
+  } catch {
+    return [];
+  }
+}
+
+/** Janus's libconfig syntax: strings quoted, everything else literal. */
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+export class JanusProcess extends EventEmitter<JanusProcessEvents> {
+  readonly #config: Config["janus"];
+  #child: ChildProcess | undefined;
+  #dir: string | undefined;
+  #stopping = false;
+
+  constructor(config: Config["janus"]) {
+    super();
+    this.#config = config;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts Janus and resolves once its WebSocket API answers. */
+  async start(): Promise<JanusEndpoint> {
+    this.#checkInstalled();
+    const [wsPort, adminPort] = [await freePort(), await freePort()];
+    const endpoint: JanusEndpoint = {
+      url: `ws://127.0.0.1:${wsPort}`,
+      apiSecret: randomBytes(24).toString("base64url"),
+      adminUrl: `ws://127.0.0.1:${adminPort}`,
+      adminSecret: randomBytes(24).toString("base64url"),
+    };
+    this.#dir = mkdtempSync(join(tmpdir(), "palabre-janus-"));
+    this.#writeConfig(this.#dir, endpoint, wsPort, adminPort);
+    this.#stopping = false;
+    const child = spawn(this.#config.bin, ["-F", this.#dir, "-C", join(this.#dir, "janus.jcfg")], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.#child = child;
+    const forward = (chunk: Buffer) => {
+      for (const raw of chunk.toString().split("\n")) {
+        // Janus logs peer addresses at verbose levels: we relay only its errors (warnings at debug level).
+        const line = raw.replace(ANSI, "").trim().slice(0, 300);
+        if (line.includes("[ERR]") && !line.includes("rtx/90000")) log.warn("janus says", { line });
+        else if (line.includes("[WARN]")) log.debug("janus says", { line });
+      }
+    };
+    child.stdout?.on("data", forward);
+    child.stderr?.on("data", forward);
+    child.once("exit", (code, signal) => {
+      this.#child = undefined;
+      if (!this.#stopping) {
+        log.error("janus exited unexpectedly", { code, signal });
+        this.emit("exit", code, signal);
+      }
+    });
+    await this.#waitUntilAnswering(endpoint);
+    log.info("janus up", { pid: child.pid });
+    return endpoint;
+  }
+
+  /** Stops Janus (SIGTERM, then SIGKILL after 3 s) and removes its configuration folder. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    const child = this.#child;
+    if (child && child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const kill = setTimeout(() => child.kill("SIGKILL"), 3000);
+        child.once("exit", () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      });
+    }
+    if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
+    this.#dir = undefined;
+  }
+
+  #checkInstalled(): void {
+    const probe = spawnSync(this.#config.bin, ["--help"], { encoding: "utf8" });
+    if (probe.error) throw new JanusNotInstalledError(this.#config.bin);
+  }
+
+  async #waitUntilAnswering(endpoint: JanusEndpoint): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (!this.#child) throw new Error("janus exited during start-up (see the log lines above)");
+      if (await this.#answers(endpoint)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await this.stop();
+    throw new Error("janus did not answer on its API within 10 s");
+  }
+
+  #answers(endpoint: JanusEndpoint): Promise<boolean> {
+    return new Promise((resolve) => {
+      const ws = new WebSocket(endpoint.url, "janus-protocol");
+      const done = (ok: boolean) => {
+        ws.removeAllListeners();
+        ws.on("error", () => {});
+        ws.terminate();
+        resolve(ok);
+      };
+      ws.once("error", () => done(false));
+      ws.once("open", () => ws.send(JSON.stringify({ janus: "ping", transaction: "up" })));
+      ws.once("message", (data) => done(String(data).includes("pong")));
+    });
+  }
+
+  #writeConfig(dir: string, ep: JanusEndpoint, wsPort: number, adminPort: number): void {
+    const c = this.#config;
+    const disabledPlugins = soFiles("plugins").filter((f) => !KEEP_PLUGINS.has(f));
+    const disabledTransports = soFiles("transports").filter((f) => !KEEP_TRANSPORTS.has(f));
+    const nat = [
+      "ignore_mdns = true",
+      c.iceInterfaces ? `ice_enforce_list = ${q(c.iceInterfaces)}` : "",
+      c.publicIp ? `nat_1_1_mapping = ${q(c.publicIp)}` : "",
+    ].filter(Boolean);
+    writeFileSync(
+      join(dir, "janus.jcfg"),
+      `general: {
+  configs_folder = ${q(dir)}
+  log_to_stdout = true
+  debug_level = ${c.debugLevel}
+  debug_timestamps = false
+  server_name = "palabre-media"
+  session_timeout = 60
+  api_secret = ${q(ep.apiSecret)}
+  admin_secret = ${q(ep.adminSecret)}
+  ${c.eventLoops > 0 ? `event_loops = ${c.eventLoops}` : ""}
+}
+media: {
+  ipv6 = false
+  rtp_port_range = ${q(`${c.rtpPorts[0]}-${c.rtpPorts[1]}`)}
+}
+nat: {
+  ${nat.join("\n  ")}
+}
+plugins: { disable = ${q(disabledPlugins.join(","))} }
+transports: { disable = ${q(disabledTransports.join(","))} }
+events: { broadcast = false }
+loggers: { disable = ${q(soFiles("loggers").join(","))} }
+`,
+    );
+    writeFileSync(
+      join(dir, "janus.transport.websockets.jcfg"),
+      `general: {
+  json = "plain"
+  ws = true
+  ws_port = ${wsPort}
+  ws_ip = "127.0.0.1"
+  wss = false
+}
+admin: {
+  admin_ws = true
+  admin_ws_port = ${adminPort}
+  admin_ws_ip = "127.0.0.1"
+  admin_wss = false
+}
+`,
+    );
+    // Rooms are created at run time through the API and never saved.
+    writeFileSync(join(dir, "janus.plugin.videoroom.jcfg"), "general: {\n  lock_rtp_forward = true\n}\n");
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The boundary between conference logic and the media plane. The conference asks for media through these
+ * interfaces only; it never sees Janus, handles or feed ids. A test can swap in another implementation.
+ */
+import type { Candidate, Jsep, Pc, StreamInfo } from "../../protocol/messages.js";
+
+/** What the media plane tells the conference about a room. */
+export interface MediaRoomSink {
+  /** A new offer for `participantId`'s subscribe connection: forward it, the answer comes back via `answer`. */
+  subscriberOffer(participantId: string, jsep: Jsep, streams: StreamInfo[]): void;
+  /** The participant's publish connection is up (media reaches the SFU) or went down. */
+  publisherState(participantId: string, up: boolean): void;
+}
+
+export interface MediaRoom {
+  readonly name: string;
+  /** Admits a participant to the room's media: it starts receiving whoever publishes, before it publishes. */
+  addParticipant(participantId: string): void;
+  /** Takes the participant's publish offer; resolves with the SFU's answer. */
+  publish(participantId: string, offer: Jsep): Promise<Jsep>;
+  /** Completes the renegotiation the last `subscriberOffer` started. */
+  answer(participantId: string, answer: Jsep): Promise<void>;
+  /** An ICE candidate (or `null`: end of candidates) for one of the participant's two connections. */
+  trickle(participantId: string, pc: Pc, candidate: Candidate | null): void;
+  /** Frees everything the participant holds in the SFU; the others stop receiving it. */
+  removeParticipant(participantId: string): Promise<void>;
+  /** Frees the room and everything in it. */
+  close(): Promise<void>;
+  dump(): MediaRoomDump;
+}
+
+export interface MediaRoomDump {
+  name: string;
+  participants: { id: string; publishing: boolean; subscribedFeeds: number }[];
+}
+
+export interface MediaEngine {
+  createRoom(name: string, sink: MediaRoomSink): Promise<MediaRoom>;
+  close(): Promise<void>;
+}
+
+/** The media plane refused or failed a request. */
+export class MediaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MediaError";
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * One participant's subscribe connection: a multistream VideoRoom subscriber handle in Janus.
+ *
+ * Janus is the offerer. We tell it which feeds to add (it removes departed publishers by itself, with an
+ * offer of its own); every offer it makes, solicited or not, goes to the client, whose answer comes back
+ * through `answer`. Janus never has two offers in flight for one subscriber, it postpones and merges them,
+ * so neither do we.
+ */
+import type { Candidate, Jsep } from "../../protocol/messages.js";
+import { logger } from "../logger.js";
+import { type JanusClient, JanusError, type JanusHandle, type PluginMessage } from "./janus-client.js";
+import { MediaError } from "./media-room.js";
+import { readSubscriberStreams, type SubscriberStream, VIDEOROOM_PLUGIN } from "./videoroom.js";
+
+const log = logger("media-subscriber");
+
+/** Janus's error code for a feed that left (or is not up yet) between our decision and its arrival. */
+const NO_SUCH_FEED = 428;
+const MAX_RETRIES = 5;
+const RETRY_MS = 300;
+
+export interface SubscriberCallbacks {
+  /** Feeds this subscriber should receive right now (every published feed but its own). */
+  wantedFeeds(): number[];
+  offer(jsep: Jsep, streams: SubscriberStream[]): void;
+}
+
+export class MediaSubscriber {
+  readonly #client: JanusClient;
+  readonly #roomId: number;
+  readonly #callbacks: SubscriberCallbacks;
+  #handle: JanusHandle | undefined;
+  #joined = false;
+  /** Feeds we asked Janus for and that have not left since. */
+  readonly #subscribed = new Set<number>();
+  #streams: SubscriberStream[] = [];
+  #offerPending = false;
+  /** Every Janus request for this handle runs in turn on this chain. */
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+  #retries = 0;
+
+  constructor(client: JanusClient, roomId: number, callbacks: SubscriberCallbacks) {
+    this.#client = client;
+    this.#roomId = roomId;
+    this.#callbacks = callbacks;
+  }
+
+  get subscribedFeeds(): number {
+    return this.#subscribed.size;
+  }
+
+  /** Brings the subscription in line with `wantedFeeds()`; cheap to call often. */
+  sync(): void {
+    this.#enqueue(() => this.#sync());
+  }
+
+  /** A feed left the room: Janus drops its streams on its own; we only forget it. */
+  feedGone(feedId: number): void {
+    this.#subscribed.delete(feedId);
+  }
+
+  async answer(jsep: Jsep): Promise<void> {
+    if (!this.#offerPending || !this.#handle) throw new MediaError("no subscriber offer is pending");
+    this.#offerPending = false;
+    const handle = this.#handle;
+    await this.#enqueueAndWait(async () => {
+      const reply = await handle.request({ request: "start" }, { jsep, async: true });
+      this.#onPluginMessage(reply);
+    });
+  }
+
+  trickle(candidate: Candidate | null): void {
+    const handle = this.#handle;
+    if (!handle) return; // no connection yet: a stray candidate from an old client state
+    handle.trickle(candidate).catch((err) => log.debug("trickle dropped", { err: String(err) }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#handle?.detach();
+  }
+
+  async #sync(): Promise<void> {
+    if (this.#closed) return;
+    const missing = this.#callbacks.wantedFeeds().filter((f) => !this.#subscribed.has(f));
+    if (missing.length === 0) return;
+    if (!this.#handle) {
+      this.#handle = await this.#client.attach(VIDEOROOM_PLUGIN);
+      this.#handle.on("event", (msg) => this.#onPluginMessage(msg));
+      if (this.#closed) {
+        await this.#handle.detach();
+        return;
+      }
+    }
+    const streams = missing.map((feed) => ({ feed }));
+    const body = this.#joined
+      ? { request: "subscribe", streams }
+      : { request: "join", ptype: "subscriber", room: this.#roomId, streams, use_msid: false };
+    try {
+      const reply = await this.#handle.request(body, { async: true });
+      this.#joined = true;
+      this.#retries = 0;
+      for (const f of missing) this.#subscribed.add(f);
+      this.#onPluginMessage(reply);
+    } catch (err) {
+      if (err instanceof JanusError && err.code === NO_SUCH_FEED && this.#retries < MAX_RETRIES) {
+        // A feed left (or dropped its connection) between our decision and Janus's: retry shortly with
+        // what is still wanted by then.
+        this.#retries += 1;
+        log.debug("feed vanished during subscribe; retrying");
+        setTimeout(() => this.sync(), RETRY_MS).unref();
+        return;
+      }
+      throw err;
+    }
+  }
+
+  #onPluginMessage(msg: PluginMessage): void {
+    const streams = readSubscriberStreams(msg.data);
+    if (streams) this.#streams = streams;
+    if (msg.jsep?.type === "offer") {
+      this.#offerPending = true;
+      this.#callbacks.offer({ type: "offer", sdp: msg.jsep.sdp }, this.#streams);
+    }
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#chain = this.#chain
+      .then(task)
+      .catch((err) => log.warn("subscriber request failed", { err: String(err) }));
+  }
+
+  #enqueueAndWait(task: () => Promise<void>): Promise<void> {
+    const run = this.#chain.then(task);
+    this.#chain = run.catch((err) => log.warn("subscriber request failed", { err: String(err) }));
+    return run;
+  }
+}

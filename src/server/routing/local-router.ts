@@ -1,0 +1,27 @@
+import type { ServerMessage } from "../../protocol/messages.js";
+import type { ParticipantSink, Router } from "./router.js";
+
+/** Every participant's connection is in this process. */
+export class LocalRouter implements Router {
+  readonly #sinks = new Map<string, ParticipantSink>();
+
+  attach(participantId: string, sink: ParticipantSink): void {
+    this.#sinks.set(participantId, sink);
+  }
+
+  detach(participantId: string): void {
+    this.#sinks.delete(participantId);
+  }
+
+  deliver(participantId: string, message: ServerMessage): void {
+    this.#sinks.get(participantId)?.send(message);
+  }
+
+  disconnect(participantId: string, code: number, reason: string): void {
+    this.#sinks.get(participantId)?.close(code, reason);
+  }
+
+  get size(): number {
+    return this.#sinks.size;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Where a participant's socket lives. Room code addresses participants by id through a Router and never
+ * knows which process holds the socket: `LocalRouter` for one process; a Redis-backed router for several
+ * nodes implements the same interface.
+ */
+import type { ServerMessage } from "../../protocol/messages.js";
+
+/** The far end of one participant's connection. */
+export interface ParticipantSink {
+  send(message: ServerMessage): void;
+  /** Ends the connection with a WebSocket close code (see CloseCode in protocol/errors.ts). */
+  close(code: number, reason: string): void;
+}
+
+export interface Router {
+  /** Registers the connection of a participant that joined on this node. */
+  attach(participantId: string, sink: ParticipantSink): void;
+  detach(participantId: string): void;
+  /** Sends to one participant wherever its connection is; silently drops if it is gone. */
+  deliver(participantId: string, message: ServerMessage): void;
+  /** Ends a participant's connection wherever it is. */
+  disconnect(participantId: string, code: number, reason: string): void;
+}

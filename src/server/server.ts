@@ -1,0 +1,45 @@
+/**
+ * Palabre's server: the media plane (Janus as a child), the conference logic, and the HTTP and WebSocket
+ * gateway, wired together; `close()` stops them in reverse order.
+ */
+import { Conference } from "./conference/conference.js";
+import type { Config } from "./config.js";
+import { createHttpServer } from "./gateway/http.js";
+import { SignalingEndpoint } from "./gateway/ws.js";
+import { JanusMediaEngine } from "./media/janus-media-engine.js";
+import { LocalRouter } from "./routing/local-router.js";
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const media = new JanusMediaEngine(config.janus, config.maxParticipantsPerRoom);
+  await media.start();
+  const router = new LocalRouter();
+  const conference = new Conference(media, router, { maxParticipantsPerRoom: config.maxParticipantsPerRoom });
+  media.on("lost", () => conference.mediaLost());
+  const signaling = new SignalingEndpoint({ conference, router, iceServers: config.iceServers });
+  const http = createHttpServer({
+    clientDir: config.clientDir,
+    health: () => ({ ok: media.ready, media: media.ready ? "up" : "down", rooms: conference.roomCount }),
+    upgrade: (req, socket, head) => signaling.upgrade(req, socket, head),
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  return {
+    url,
+    async close() {
+      signaling.close();
+      await conference.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await media.close();
+    },
+  };
+}
