@@ -1,6 +1,13 @@
+/** Entry point: one Room for the page, rendered by App. */
 import { render } from "preact";
-import { signal } from "@preact/signals";
-const n = signal(0);
-function App() { return <button type="button" onClick={() => n.value++}>hi {n}</button>; }
-const el = document.getElementById("app");
-if (el) render(<App />, el);
+import { App, followRoute } from "./app.js";
+import { Room } from "./state/room.js";
+import "./styles/base.css";
+
+const room = new Room();
+followRoute(room);
+// Closing the tab is a hang-up too: tell the server now rather than let it wait for the ping timeout.
+addEventListener("pagehide", () => room.leaveNow());
+
+const root = document.getElementById("app");
+if (root) render(<App room={room} />, root);

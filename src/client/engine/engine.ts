@@ -1,0 +1,99 @@
+/**
+ * The media engine: the two peer connections a participant keeps with the media server (publish up,
+ * subscribe down), negotiated through the signal client. It knows nothing of the UI; it reports remote
+ * tracks and connection health through callbacks.
+ */
+import type { IceServer, ServerMessageOf } from "../../protocol/messages.js";
+import type { SignalClient } from "../signal/signal-client.js";
+import type { MediaKind } from "./local-media.js";
+import { Publisher } from "./publisher.js";
+import { type RemoteTracks, Subscriber } from "./subscriber.js";
+
+/** Health of the media as a whole: the worse of the two connections. */
+export type MediaHealth = "connecting" | "connected" | "unstable" | "failed";
+
+export interface EngineCallbacks {
+  onRemoteTracks(participantId: string, tracks: RemoteTracks): void;
+  onHealth(health: MediaHealth): void;
+}
+
+function healthOf(state: RTCPeerConnectionState | undefined): MediaHealth {
+  switch (state) {
+    case "connected":
+    case undefined: // no subscribe connection yet: nothing to receive, nothing wrong
+      return "connected";
+    case "disconnected":
+      return "unstable";
+    case "failed":
+      return "failed";
+    default:
+      return "connecting";
+  }
+}
+
+const HEALTH_ORDER: MediaHealth[] = ["connected", "connecting", "unstable", "failed"];
+
+export class Engine {
+  private readonly publisher: Publisher;
+  private readonly subscriber: Subscriber;
+  private subscribeState: RTCPeerConnectionState | undefined;
+  private restarted = false;
+  private closed = false;
+
+  constructor(
+    signal: SignalClient,
+    iceServers: readonly IceServer[],
+    localStream: MediaStream,
+    private readonly callbacks: EngineCallbacks,
+  ) {
+    this.publisher = new Publisher(signal, iceServers, localStream);
+    this.publisher.pc.addEventListener("connectionstatechange", () => this.onPublishState());
+    this.subscriber = new Subscriber(signal, iceServers, callbacks.onRemoteTracks, (state) => {
+      this.subscribeState = state;
+      this.reportHealth();
+    });
+  }
+
+  /** Sends the publish offer and applies the answer. */
+  publish(): Promise<void> {
+    return this.publisher.negotiate();
+  }
+
+  handleSubscribeOffer(msg: ServerMessageOf<"subscribe.offer">): Promise<void> {
+    return this.subscriber.handleOffer(msg.jsep.sdp, msg.streams);
+  }
+
+  remoteTracksOf(participantId: string): RemoteTracks {
+    return this.subscriber.tracksOf(participantId);
+  }
+
+  replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    return this.publisher.replaceTrack(kind, track);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.publisher.close();
+    this.subscriber.close();
+  }
+
+  private onPublishState(): void {
+    if (this.closed) return;
+    // One ICE restart when the path breaks (a network change); the protocol allows publishing again.
+    if (this.publisher.pc.connectionState === "failed" && !this.restarted) {
+      this.restarted = true;
+      this.publisher.negotiate({ iceRestart: true }).catch((err: unknown) => {
+        console.warn("palabre: ICE restart of the publish connection failed", err);
+      });
+    }
+    this.reportHealth();
+  }
+
+  private reportHealth(): void {
+    if (this.closed) return;
+    const publish = healthOf(this.publisher.pc.connectionState);
+    const subscribe = healthOf(this.subscribeState);
+    const worst = HEALTH_ORDER.indexOf(publish) >= HEALTH_ORDER.indexOf(subscribe) ? publish : subscribe;
+    this.callbacks.onHealth(worst);
+  }
+}

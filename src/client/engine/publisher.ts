@@ -1,0 +1,82 @@
+/**
+ * The publish connection: this participant's microphone and camera, up to the media server.
+ * The client offers; the server answers (through `publish` / `publish.answer`).
+ */
+import type { Candidate, IceServer } from "../../protocol/messages.js";
+import type { SignalClient } from "../signal/signal-client.js";
+import { rtcConfiguration, toProtocolCandidate } from "./ice.js";
+import type { MediaKind } from "./local-media.js";
+import { SerialQueue } from "./serial-queue.js";
+
+/**
+ * Three simulcast layers, lowest first as the protocol requires: the SFU forwards to each subscriber the
+ * layer its tile size and bandwidth call for, so the publisher encodes once for everyone.
+ */
+export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { rid: "l", scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: "m", scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: "h", maxBitrate: 1_500_000 },
+];
+
+export class Publisher {
+  readonly pc: RTCPeerConnection;
+  private readonly transceivers: Record<MediaKind, RTCRtpTransceiver>;
+  private readonly queue = new SerialQueue();
+  /** Candidates gathered before the offer went out: the server cannot place them before it sees `publish`. */
+  private held: (Candidate | null)[] | null = [];
+
+  constructor(
+    private readonly signal: SignalClient,
+    iceServers: readonly IceServer[],
+    stream: MediaStream,
+  ) {
+    this.pc = new RTCPeerConnection(rtcConfiguration(iceServers));
+    const audio = stream.getAudioTracks()[0];
+    const video = stream.getVideoTracks()[0];
+    // Both m-lines always exist, even with no device: a camera turned on later is a replaceTrack,
+    // not a renegotiation, and the others' subscriptions stay stable.
+    this.transceivers = {
+      audio: this.pc.addTransceiver(audio ?? "audio", { direction: "sendonly", streams: [stream] }),
+      video: this.pc.addTransceiver(video ?? "video", {
+        direction: "sendonly",
+        streams: [stream],
+        sendEncodings: SIMULCAST_ENCODINGS.map((e) => ({ ...e })),
+      }),
+    };
+    this.pc.addEventListener("icecandidate", (ev) => {
+      const candidate = toProtocolCandidate(ev.candidate);
+      if (candidate === undefined) return;
+      if (this.held) this.held.push(candidate);
+      else this.signal.send({ type: "trickle", pc: "publish", candidate });
+    });
+  }
+
+  /** Offers and applies the answer. Called once at join, and again to restart ICE after a failure. */
+  negotiate(options: { iceRestart?: boolean } = {}): Promise<void> {
+    return this.queue.run(async () => {
+      const offer = await this.pc.createOffer({ iceRestart: options.iceRestart ?? false });
+      await this.pc.setLocalDescription(offer);
+      const sdp = offer.sdp ?? "";
+      const reply = this.signal.request({ type: "publish", jsep: { type: "offer", sdp } });
+      this.flushHeld();
+      const answer = await reply;
+      await this.pc.setRemoteDescription({ type: "answer", sdp: answer.jsep.sdp });
+    });
+  }
+
+  /** Swaps the track a sender carries (a device opened late); the m-line and the encodings stay. */
+  async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    await this.transceivers[kind].sender.replaceTrack(track);
+  }
+
+  close(): void {
+    this.queue.close();
+    this.pc.close();
+  }
+
+  private flushHeld(): void {
+    const held = this.held;
+    this.held = null;
+    for (const candidate of held ?? []) this.signal.send({ type: "trickle", pc: "publish", candidate });
+  }
+}

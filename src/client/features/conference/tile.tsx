@@ -1,0 +1,56 @@
+/**
+ * One participant's tile: video (or initials when there is none to show), name, a crossed-out microphone
+ * when muted and, for remote participants, the <audio> element that plays them.
+ */
+import { t } from "../../i18n/i18n.js";
+import { Avatar } from "../../ui/avatar.js";
+import { MicOffIcon } from "../../ui/icons.js";
+import { AudioSink, VideoView } from "../../ui/media-elements.js";
+
+export interface TileProps {
+  id: string;
+  name: string;
+  local: boolean;
+  audioOn: boolean;
+  videoOn: boolean;
+  videoTrack: MediaStreamTrack | null | undefined;
+  /** Remote only; the local participant must never hear themselves. */
+  audioTrack?: MediaStreamTrack | null | undefined;
+}
+
+export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack }: TileProps) {
+  // The video element exists as soon as the track does, but is only shown while the camera is declared
+  // on: a disabled camera sends black frames, and initials say more than a black rectangle.
+  const showVideo = videoOn && videoTrack != null;
+  const label = local ? t("tile.localLabel", { name }) : name;
+  return (
+    <figure
+      class="tile"
+      aria-label={label}
+      data-testid="tile"
+      data-participant-id={id}
+      data-local={local ? "true" : "false"}
+    >
+      {videoTrack && (
+        <VideoView source={videoTrack} class={`${local ? "mirror" : ""} ${showVideo ? "" : "is-hidden"}`} />
+      )}
+      {!showVideo && (
+        <div class="tile-avatar">
+          <Avatar name={name} seed={id} />
+        </div>
+      )}
+      {!local && <AudioSink track={audioTrack} />}
+      <div class="tile-caption">
+        {!audioOn && (
+          <span class="tile-muted" data-testid="mic-muted" role="img" aria-label={t("tile.micMuted")}>
+            <MicOffIcon />
+          </span>
+        )}
+        <span class="tile-name" data-testid="tile-name">
+          {name}
+        </span>
+        {local && <span class="tile-you">{t("tile.you")}</span>}
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * The pre-join screen: name, camera preview, microphone and camera toggles. It opens the devices and
+ * hands them to the Room on join; if the screen goes away without joining, it closes them again.
+ * The name is kept in memory only: nothing about the participant is stored in the browser.
+ */
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { Limits } from "../../../protocol/messages.js";
+import { LocalMedia, type MediaKind } from "../../engine/local-media.js";
+import { t } from "../../i18n/i18n.js";
+import { navigateTo } from "../../route.js";
+import type { Room } from "../../state/room.js";
+import { Avatar } from "../../ui/avatar.js";
+import { DeviceToggle } from "../../ui/device-toggle.js";
+import { LanguageSelect } from "../../ui/language-select.js";
+import { VideoView } from "../../ui/media-elements.js";
+import { DeviceProblems } from "./device-problems.js";
+import "./prejoin.css";
+
+interface Props {
+  room: Room;
+  roomName: string;
+  /** The name typed before (e.g. after leaving), so it need not be typed twice in one visit. */
+  initialName: string;
+}
+
+export function Prejoin({ room, roomName, initialName }: Props) {
+  const name = useSignal(initialName);
+  const media = useSignal<LocalMedia | null>(null);
+  const mic = useSignal(false);
+  const camera = useSignal(false);
+  const videoTrack = useSignal<MediaStreamTrack | null>(null);
+  const busy = useSignal<MediaKind | null>(null);
+  // LocalMedia changes in place (its problems, its tracks): bumping this re-renders after each change.
+  const revision = useSignal(0);
+  const opening = useRef<Promise<LocalMedia> | null>(null);
+  const handedOver = useRef(false);
+
+  const refresh = (m: LocalMedia) => {
+    mic.value = m.isOn("audio");
+    camera.value = m.isOn("video");
+    videoTrack.value = m.track("video");
+    media.value = m;
+    revision.value += 1;
+  };
+
+  useEffect(() => {
+    let gone = false;
+    const promise = LocalMedia.open({ audio: true, video: true });
+    opening.current = promise;
+    promise.then((m) => {
+      if (gone && !handedOver.current) m.stop();
+      else refresh(m);
+    });
+    return () => {
+      gone = true;
+      if (!handedOver.current) media.value?.stop();
+    };
+  }, []);
+
+  const toggle = async (kind: MediaKind, on: boolean) => {
+    const m = media.value;
+    if (!m || busy.value) return;
+    busy.value = kind;
+    try {
+      await m.setOn(kind, on);
+    } finally {
+      busy.value = null;
+      refresh(m);
+    }
+  };
+
+  const trimmed = name.value.trim();
+  const join = async (ev: Event) => {
+    ev.preventDefault();
+    if (trimmed === "" || handedOver.current || !opening.current) return;
+    handedOver.current = true;
+    const m = await opening.current;
+    await room.join(roomName, trimmed, m);
+  };
+
+  const m = media.value;
+  revision.value; // subscribe to in-place changes of `m`
+  return (
+    <main class="screen prejoin">
+      <div class="card prejoin-card">
+        <p class="brand">{t("app.name")}</p>
+        <h1>{t("prejoin.title", { room: roomName })}</h1>
+        <div class="preview">
+          <VideoView
+            data-testid="preview"
+            class={`mirror ${camera.value ? "" : "is-hidden"}`}
+            source={videoTrack.value}
+            aria-label={t("prejoin.preview")}
+          />
+          {!camera.value && (
+            <div class="preview-off">
+              <Avatar name={trimmed || "?"} seed={trimmed} />
+              <p>{m ? t("prejoin.cameraOff") : t("prejoin.starting")}</p>
+            </div>
+          )}
+          <div class="preview-controls">
+            <DeviceToggle
+              kind="audio"
+              on={mic.value}
+              busy={busy.value === "audio"}
+              testId="prejoin-mic"
+              onToggle={(on) => toggle("audio", on)}
+            />
+            <DeviceToggle
+              kind="video"
+              on={camera.value}
+              busy={busy.value === "video"}
+              testId="prejoin-camera"
+              onToggle={(on) => toggle("video", on)}
+            />
+          </div>
+        </div>
+        {m && <DeviceProblems problems={m.problems} />}
+        <form class="stack" onSubmit={join}>
+          <label for="display-name">{t("prejoin.nameLabel")}</label>
+          <input
+            id="display-name"
+            type="text"
+            autocomplete="name"
+            maxLength={Limits.nameMaxChars}
+            placeholder={t("prejoin.namePlaceholder")}
+            aria-describedby="display-name-hint"
+            value={name.value}
+            onInput={(ev) => {
+              name.value = (ev.currentTarget as HTMLInputElement).value;
+            }}
+          />
+          <p id="display-name-hint" class="hint">
+            {t("prejoin.nameHint")}
+          </p>
+          <button type="submit" class="primary wide" data-testid="join" disabled={trimmed === ""}>
+            {t("prejoin.join")}
+          </button>
+        </form>
+        <div class="prejoin-footer">
+          <LanguageSelect />
+          <button type="button" class="link" onClick={() => navigateTo(null)}>
+            {t("prejoin.otherRoom")}
+          </button>
+        </div>
+      </div>
+    </main>
+  );
+}

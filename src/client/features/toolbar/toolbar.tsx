@@ -1,0 +1,53 @@
+/** The meeting controls: microphone, camera, hang up. */
+import { useSignal } from "@preact/signals";
+import type { MediaKind } from "../../engine/local-media.js";
+import { t } from "../../i18n/i18n.js";
+import type { Room } from "../../state/room.js";
+import { DeviceToggle } from "../../ui/device-toggle.js";
+import { HangUpIcon } from "../../ui/icons.js";
+import "./toolbar.css";
+
+export function Toolbar({ room }: { room: Room }) {
+  const me = room.state.local.value;
+  const busy = useSignal<MediaKind | null>(null);
+
+  const toggle = async (kind: MediaKind, on: boolean) => {
+    if (busy.value) return; // a device being opened: a second click would race it
+    busy.value = kind;
+    try {
+      await (kind === "audio" ? room.setMic(on) : room.setCamera(on));
+    } finally {
+      busy.value = null;
+    }
+  };
+
+  return (
+    <fieldset class="toolbar">
+      <legend class="visually-hidden">{t("toolbar.label")}</legend>
+      <DeviceToggle
+        kind="audio"
+        on={me?.audio ?? false}
+        busy={busy.value === "audio"}
+        testId="toggle-mic"
+        onToggle={(on) => toggle("audio", on)}
+      />
+      <DeviceToggle
+        kind="video"
+        on={me?.video ?? false}
+        busy={busy.value === "video"}
+        testId="toggle-camera"
+        onToggle={(on) => toggle("video", on)}
+      />
+      <button
+        type="button"
+        class="round-button hangup"
+        data-testid="hangup"
+        aria-label={t("control.hangup")}
+        title={t("control.hangup")}
+        onClick={() => room.leave()}
+      >
+        <HangUpIcon />
+      </button>
+    </fieldset>
+  );
+}

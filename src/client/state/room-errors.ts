@@ -1,0 +1,30 @@
+/** Turns a failure into something the error screen can say in the participant's language. */
+import { ErrorCode } from "../../protocol/errors.js";
+import { SignalError } from "../signal/signal-client.js";
+import type { RoomError } from "./room-state.js";
+
+export function roomErrorOf(err: unknown): RoomError {
+  if (!(err instanceof SignalError)) {
+    return { key: "error.generic", detail: err instanceof Error ? err.message : String(err) };
+  }
+  const detail = err.message;
+  switch (err.code) {
+    case ErrorCode.RoomFull:
+      return { key: "error.roomFull", detail };
+    case ErrorCode.MediaFailed:
+      return { key: "error.mediaFailed", detail };
+    case ErrorCode.UnsupportedVersion:
+      return { key: "error.outdated", detail };
+    case ErrorCode.BadMessage:
+      // The only field a person controls in a request is a name (theirs or the meeting's).
+      return { key: "error.badName", detail };
+    case ErrorCode.RateLimited:
+      return { key: "error.rateLimited", detail };
+    case "timeout":
+      return { key: "error.timeout", detail };
+    case "closed":
+      return { key: "error.connectionLost", detail };
+    default:
+      return { key: "error.generic", detail };
+  }
+}

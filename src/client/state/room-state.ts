@@ -1,0 +1,58 @@
+/**
+ * The room as the UI sees it, held in signals: components read them and re-render on change; only the
+ * Room class writes them. Collections are replaced, never mutated, so a changed reference means a change.
+ */
+import { signal } from "@preact/signals";
+import type { ParticipantInfo } from "../../protocol/messages.js";
+import type { MediaHealth } from "../engine/engine.js";
+import type { LocalMedia } from "../engine/local-media.js";
+import type { MessageKey } from "../i18n/i18n.js";
+
+export type View = "prejoin" | "joining" | "conference" | "left" | "error";
+
+/** The signaling socket's state. */
+export type ConnectionStatus = "idle" | "connecting" | "connected" | "closed";
+
+export interface RemoteParticipant {
+  info: ParticipantInfo;
+  audioTrack?: MediaStreamTrack;
+  videoTrack?: MediaStreamTrack;
+}
+
+export interface LocalParticipant {
+  /** As the server described us; null until `joined`. */
+  info: ParticipantInfo | null;
+  name: string;
+  media: LocalMedia;
+  /** Microphone / camera switched on (and present). */
+  audio: boolean;
+  video: boolean;
+  /** The camera track, kept here so the tile re-renders when a late-opened camera appears. */
+  videoTrack: MediaStreamTrack | null;
+}
+
+export interface RoomError {
+  key: MessageKey;
+  /** The server's own words, for the curious and for bug reports; not translated. */
+  detail?: string;
+}
+
+/** Something to say to screen-reader users in a live region (joins and leaves). */
+export interface Announcement {
+  key: MessageKey;
+  name: string;
+  /** Distinguishes two identical announcements so the live region speaks both. */
+  seq: number;
+}
+
+export class RoomState {
+  readonly view = signal<View>("prejoin");
+  readonly connection = signal<ConnectionStatus>("idle");
+  readonly mediaHealth = signal<MediaHealth>("connecting");
+  /** The room name as the server normalised it (lower case), once joined. */
+  readonly roomName = signal<string>("");
+  readonly local = signal<LocalParticipant | null>(null);
+  readonly remotes = signal<ReadonlyMap<string, RemoteParticipant>>(new Map());
+  readonly error = signal<RoomError | null>(null);
+  readonly announcement = signal<Announcement | null>(null);
+}

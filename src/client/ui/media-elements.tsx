@@ -1,0 +1,38 @@
+/**
+ * <video> and <audio> bound to a MediaStreamTrack. srcObject is a DOM property with no attribute form,
+ * so it is set from an effect; each element gets its own MediaStream holding just that track.
+ */
+import type { JSX } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+
+function useSrcObject<E extends HTMLMediaElement>(source: MediaStreamTrack | MediaStream | null | undefined) {
+  const ref = useRef<E>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const stream = source instanceof MediaStreamTrack ? new MediaStream([source]) : (source ?? null);
+    el.srcObject = stream;
+    // autoplay usually suffices; play() covers a browser that paused on a srcObject swap.
+    if (stream) el.play().catch(() => undefined);
+    return () => {
+      el.srcObject = null;
+    };
+  }, [source]);
+  return ref;
+}
+
+type VideoProps = Omit<JSX.HTMLAttributes<HTMLVideoElement>, "ref"> & {
+  source: MediaStreamTrack | MediaStream | null | undefined;
+};
+
+/** Always muted: a video element never plays sound here, remote audio has its own element. */
+export function VideoView({ source, ...rest }: VideoProps) {
+  const ref = useSrcObject<HTMLVideoElement>(source);
+  return <video ref={ref} autoplay playsinline muted {...rest} />;
+}
+
+export function AudioSink({ track }: { track: MediaStreamTrack | null | undefined }) {
+  const ref = useSrcObject<HTMLAudioElement>(track);
+  // biome-ignore lint/a11y/useMediaCaption: live call audio; there is no caption track to offer
+  return <audio ref={ref} autoplay />;
+}
