@@ -144,7 +144,7 @@ export class Room implements MediaRoomSink {
   }
 
   publisherState(participantId: string, up: boolean): void {
-    log.debug("publisher state", { room: this.name, participantId, up });
+    log.debug("publisher state", { participantId, up });
   }
 
   // internals

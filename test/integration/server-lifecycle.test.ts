@@ -1,0 +1,110 @@
+/**
+ * The server's life around its media plane and its sockets: a clear failure without Janus, recovery when
+ * Janus dies, dead sockets removed within 5 s, and logs without personal data.
+ */
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/paths.js";
+import { type ServerHandle, startServer } from "../helpers/server.js";
+import { RawClient } from "../helpers/ws-client.js";
+
+async function joinRaw(server: ServerHandle, room: string, name: string) {
+  const client = await RawClient.connect(server.wsUrl);
+  const joined = await client.request({ type: "join", v: 1, room, name });
+  expect(joined.type).toBe("joined");
+  return { client, joined };
+}
+
+describe("without Janus", () => {
+  it("exits with a message that says how to install it", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", JANUS_BIN: "/nonexistent/janus" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(output).toContain("apt-get install -y janus");
+    expect(output).not.toContain("listening on");
+  });
+});
+
+describe("with a running server", () => {
+  let server: ServerHandle;
+
+  beforeAll(async () => {
+    server = await startServer({ name: "lifecycle" });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("removes a participant whose socket goes silent within 5 s", async () => {
+    const a = await joinRaw(server, "silent-drop", "Alice");
+    const b = await joinRaw(server, "silent-drop", "Bob");
+    const bId = b.joined.you.id as string;
+    await a.client.next((m) => m.type === "participant.joined");
+    // Stop reading: the server's pings go unanswered, as with a laptop that lost its network.
+    const rawSocket = (b.client.ws as unknown as { _socket: import("node:net").Socket })._socket;
+    rawSocket.pause();
+    const t0 = Date.now();
+    const left = await a.client.next((m) => m.type === "participant.left", 8000);
+    const elapsed = Date.now() - t0;
+    expect(left).toMatchObject({ participantId: bId, reason: "disconnected" });
+    expect(elapsed).toBeLessThan(5000);
+    a.client.close();
+    b.client.terminate();
+  });
+
+  it("tells a participant who leaves ok, closes with 4000, and tells the others 'left'", async () => {
+    const a = await joinRaw(server, "leaving", "Alice");
+    const b = await joinRaw(server, "leaving", "Bob");
+    const reply = await b.client.request({ type: "leave" });
+    expect(reply.type).toBe("ok");
+    expect((await b.client.closed).code).toBe(4000);
+    const left = await a.client.next((m) => m.type === "participant.left");
+    expect(left).toMatchObject({ participantId: b.joined.you.id, reason: "left" });
+    a.client.close();
+  });
+
+  it("ends calls with 4002 when Janus dies, restarts it, and accepts new joins", async () => {
+    const a = await joinRaw(server, "janus-crash", "Alice");
+    const janus = server.descendants().find((p) => /(^|\/)janus\s/.test(`${p.cmd} `));
+    expect(janus, "janus runs as a child of the server").toBeDefined();
+    process.kill(janus?.pid as number, "SIGKILL");
+    expect((await a.client.closed).code).toBe(4002);
+    const deadline = Date.now() + 10_000;
+    let rejoined = false;
+    while (!rejoined && Date.now() < deadline) {
+      const res = await fetch(`${server.origin}/healthz`);
+      if (res.status === 200) {
+        const again = await RawClient.connect(server.wsUrl);
+        const reply = await again.request({ type: "join", v: 1, room: "janus-crash", name: "Alice" });
+        rejoined = reply.type === "joined";
+        again.close();
+      } else {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    expect(rejoined).toBe(true);
+    const newJanus = server.descendants().find((p) => /(^|\/)janus\s/.test(`${p.cmd} `));
+    expect(newJanus?.pid).not.toBe(janus?.pid);
+  });
+
+  it("keeps display names and client addresses out of its log", async () => {
+    const marker = "Zéphyrine Quux-Namecheck";
+    const { client } = await joinRaw(server, "privacy-log", marker);
+    client.close();
+    await new Promise((r) => setTimeout(r, 300));
+    const log = server.output();
+    expect(log).toContain("participant joined");
+    expect(log).not.toContain(marker);
+    // The only address in the log is the one the server announces it listens on.
+    const otherLines = log.split("\n").filter((l) => !l.includes("listening on"));
+    expect(otherLines.join("\n")).not.toContain("127.0.0.1");
+  });
+});
