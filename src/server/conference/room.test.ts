@@ -93,7 +93,11 @@ describe("Room", () => {
     const b = room.join("Bob", 2);
     room.leave(b.id, "disconnected");
     expect(media.removed).toEqual([b.id]);
-    expect(router.inbox.get(a.id)?.at(-1)).toEqual({ type: "participant.left", participantId: b.id, reason: "disconnected" });
+    expect(router.inbox.get(a.id)?.at(-1)).toEqual({
+      type: "participant.left",
+      participantId: b.id,
+      reason: "disconnected",
+    });
   });
 
   it("promotes the longest-present participant when the last moderator leaves", () => {
@@ -104,7 +108,10 @@ describe("Room", () => {
     room.leave(a.id, "left");
     expect(b.role).toBe("moderator");
     expect(c.role).toBe("participant");
-    expect(router.inbox.get(c.id)?.at(-1)).toMatchObject({ type: "participant.updated", participant: { id: b.id, role: "moderator" } });
+    expect(router.inbox.get(c.id)?.at(-1)).toMatchObject({
+      type: "participant.updated",
+      participant: { id: b.id, role: "moderator" },
+    });
   });
 
   it("closes itself and its media when the last participant leaves", async () => {
@@ -128,7 +135,9 @@ describe("Room", () => {
   it("refuses actions from someone not in the room with not_joined", async () => {
     const { room } = setup();
     room.join("Ada", 1);
-    await expect(room.publish("p_nobody", { type: "offer", sdp: "v=0" })).rejects.toBeInstanceOf(ProtocolError);
+    await expect(room.publish("p_nobody", { type: "offer", sdp: "v=0" })).rejects.toBeInstanceOf(
+      ProtocolError,
+    );
     expect(() => room.setMediaState("p_nobody", true, true)).toThrowError(
       expect.objectContaining({ code: ErrorCode.NotJoined }),
     );

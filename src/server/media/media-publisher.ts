@@ -38,7 +38,7 @@ export class MediaPublisher {
       ? { request: "configure", audio: true, video: true }
       : { request: "joinandconfigure", ptype: "publisher", room: this.#roomId, id: this.feedId };
     const reply = await handle.request(body, { jsep: offer, async: true });
-    if (!reply.jsep || reply.jsep.type !== "answer") throw new MediaError("the SFU sent no answer");
+    if (reply.jsep?.type !== "answer") throw new MediaError("the SFU sent no answer");
     this.#joined = true;
     return { type: "answer", sdp: reply.jsep.sdp };
   }
