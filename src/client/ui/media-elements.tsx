@@ -23,11 +23,36 @@ function useSrcObject<E extends HTMLMediaElement>(source: MediaStreamTrack | Med
 
 type VideoProps = Omit<JSX.HTMLAttributes<HTMLVideoElement>, "ref"> & {
   source: MediaStreamTrack | MediaStream | null | undefined;
+  /**
+   * Told whether pictures are actually arriving: a remote track exists before its first frame, and goes
+   * silent (muted) when its sender stops; until then the caller shows initials rather than a black box.
+   */
+  onFrames?: (arriving: boolean) => void;
 };
 
 /** Always muted: a video element never plays sound here, remote audio has its own element. */
-export function VideoView({ source, ...rest }: VideoProps) {
+export function VideoView({ source, onFrames, ...rest }: VideoProps) {
   const ref = useSrcObject<HTMLVideoElement>(source);
+  const report = useRef(onFrames);
+  report.current = onFrames;
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const track = source instanceof MediaStreamTrack ? source : source?.getVideoTracks()[0];
+    const update = () => report.current?.(el.videoWidth > 0 && track?.muted !== true);
+    update();
+    const events = ["loadeddata", "resize", "playing", "emptied"] as const;
+    for (const name of events) el.addEventListener(name, update);
+    track?.addEventListener("mute", update);
+    track?.addEventListener("unmute", update);
+    return () => {
+      for (const name of events) el.removeEventListener(name, update);
+      track?.removeEventListener("mute", update);
+      track?.removeEventListener("unmute", update);
+    };
+  }, [source, ref]);
+
   return <video ref={ref} autoplay playsinline muted {...rest} />;
 }
 

@@ -2,6 +2,7 @@
  * One participant's tile: video (or initials when there is none to show), name, a crossed-out microphone
  * when muted and, for remote participants, the <audio> element that plays them.
  */
+import { useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
 import { MicOffIcon } from "../../ui/icons.js";
@@ -19,9 +20,10 @@ export interface TileProps {
 }
 
 export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack }: TileProps) {
+  const [frames, setFrames] = useState(false);
   // The video element exists as soon as the track does, but is only shown while the camera is declared
-  // on: a disabled camera sends black frames, and initials say more than a black rectangle.
-  const showVideo = videoOn && videoTrack != null;
+  // on and pictures arrive: a disabled camera sends black frames, and initials say more than a black box.
+  const showVideo = videoOn && videoTrack != null && frames;
   const label = local ? t("tile.localLabel", { name }) : name;
   return (
     <figure
@@ -32,7 +34,11 @@ export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack
       data-local={local ? "true" : "false"}
     >
       {videoTrack && (
-        <VideoView source={videoTrack} class={`${local ? "mirror" : ""} ${showVideo ? "" : "is-hidden"}`} />
+        <VideoView
+          source={videoTrack}
+          onFrames={setFrames}
+          class={`${local ? "mirror" : ""} ${showVideo ? "" : "is-hidden"}`}
+        />
       )}
       {!showVideo && (
         <div class="tile-avatar">
