@@ -22,7 +22,7 @@ export function App({ room }: { room: Room }) {
         />
       );
     case "joining":
-      return <JoiningScreen />;
+      return <JoiningScreen room={room} />;
     case "conference":
       return <Conference room={room} />;
     case "left":

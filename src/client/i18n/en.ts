@@ -58,6 +58,7 @@ export const en = {
   "health.failed": "Audio and video connection lost.",
 
   "joining.message": "Joining the meeting…",
+  "joining.reconnecting": "The connection was interrupted. Joining the meeting again…",
 
   "left.title": "You left the meeting",
   "left.rejoin": "Rejoin",

@@ -59,6 +59,7 @@ export const fr: Dictionary = {
   "health.failed": "La connexion audio et vidéo a été perdue.",
 
   "joining.message": "Connexion à la réunion…",
+  "joining.reconnecting": "La connexion a été interrompue. Reconnexion à la réunion…",
 
   "left.title": "Vous avez quitté la réunion",
   "left.rejoin": "Rejoindre à nouveau",

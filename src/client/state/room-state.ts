@@ -54,5 +54,7 @@ export class RoomState {
   readonly local = signal<LocalParticipant | null>(null);
   readonly remotes = signal<ReadonlyMap<string, RemoteParticipant>>(new Map());
   readonly error = signal<RoomError | null>(null);
+  /** True while joining again by ourselves after the server lost its media (close code 4002). */
+  readonly reconnecting = signal(false);
   readonly announcement = signal<Announcement | null>(null);
 }

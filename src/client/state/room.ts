@@ -9,6 +9,7 @@ import { type ParticipantInfo, PROTOCOL_VERSION, type ServerMessageOf } from "..
 import { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
 import type { MessageKey } from "../i18n/i18n.js";
+import { waitForServerReady } from "../signal/server-ready.js";
 import { SignalClient } from "../signal/signal-client.js";
 import { roomErrorOf } from "./room-errors.js";
 import { type RemoteParticipant, type RoomError, RoomState } from "./room-state.js";
@@ -90,6 +91,7 @@ export class Room {
       joined.participants.filter((p) => p.id !== joined.you.id).map((p) => [p.id, { info: p }]),
     );
     s.view.value = "conference";
+    s.reconnecting.value = false;
     if (this.earlyOffer) this.applyOffer(this.earlyOffer);
     this.earlyOffer = null;
 
@@ -119,6 +121,7 @@ export class Room {
     this.signal = null; // keep it open past teardown, long enough to say goodbye
     this.teardown();
     this.state.local.value?.media.stop();
+    this.state.reconnecting.value = false;
     this.state.view.value = "left";
     if (!signal) return;
     try {
@@ -217,6 +220,10 @@ export class Room {
       this.state.connection.value = "closed";
       const view = this.state.view.value;
       if (view !== "joining" && view !== "conference") return;
+      if (code === CloseCode.MediaLost) {
+        this.recover();
+        return;
+      }
       if (code === CloseCode.Left) {
         // The server ended our participation (e.g. removed by a moderator): we are out, not broken.
         this.teardown();
@@ -226,6 +233,27 @@ export class Room {
       }
       this.fail(session, { key: "error.connectionLost" });
     });
+  }
+
+  /**
+   * The server ended every call because its media server restarted; the call can go on once it is back.
+   * Joining again is all it takes (a new participant for the others), with the same devices, still open.
+   */
+  private async recover(): Promise<void> {
+    const last = this.lastJoin;
+    const media = this.state.local.value?.media;
+    this.teardown();
+    if (!last || !media) return;
+    const session = this.session;
+    this.state.reconnecting.value = true;
+    this.state.view.value = "joining";
+    const ready = await waitForServerReady(() => session === this.session);
+    if (session !== this.session) return;
+    if (!ready) {
+      this.fail(session, { key: "error.connectionLost" });
+      return;
+    }
+    await this.join(last.room, last.name, media);
   }
 
   private applyOffer(msg: ServerMessageOf<"subscribe.offer">): void {
@@ -259,6 +287,7 @@ export class Room {
     console.warn(`palabre: ${error.key}${error.detail ? ` (${error.detail})` : ""}`);
     this.teardown();
     this.state.local.value?.media.stop();
+    this.state.reconnecting.value = false;
     this.state.error.value = error;
     this.state.view.value = "error";
   }

@@ -12,12 +12,18 @@ function useAutofocus<E extends HTMLElement>() {
   return ref;
 }
 
-export function JoiningScreen() {
+export function JoiningScreen({ room }: { room: Room }) {
+  const reconnecting = room.state.reconnecting.value;
   return (
     <main class="screen">
       <div class="card centered">
         <div class="spinner" aria-hidden="true" />
-        <p role="status">{t("joining.message")}</p>
+        <p role="status">{t(reconnecting ? "joining.reconnecting" : "joining.message")}</p>
+        {reconnecting && (
+          <button type="button" class="secondary" onClick={() => room.leave()}>
+            {t("control.hangup")}
+          </button>
+        )}
       </div>
     </main>
   );
