@@ -1,0 +1,175 @@
+/**
+ * Reading WebRTC stats without any back door in the app: an init script wraps window.RTCPeerConnection so
+ * every connection the page creates is recorded in window.__pcs; then, per tile, the track ids of the tile's
+ * <video>/<audio> srcObject are matched against `inbound-rtp` stats (`trackIdentifier`) of every recorded pc.
+ *
+ * Page-side code is kept as plain JavaScript strings: functions handed to page.evaluate() after a TypeScript
+ * transform can carry helper calls (e.g. __name) that do not exist in the page.
+ */
+import type { Page } from "playwright-core";
+
+/**
+ * Installed with addInitScript. A Proxy keeps RTCPeerConnection's identity for the page: same prototype, same
+ * statics (generateCertificate), same name/length, `instanceof` works, subclasses work (newTarget is passed on).
+ */
+export const RTC_RECORDER_SCRIPT = `(() => {
+  const Original = window.RTCPeerConnection;
+  if (!Original || window.__pcs) return;
+  const pcs = [];
+  Object.defineProperty(window, "__pcs", { value: pcs, enumerable: false, configurable: false, writable: false });
+  const Wrapped = new Proxy(Original, {
+    construct(target, args, newTarget) {
+      const pc = Reflect.construct(target, args, newTarget);
+      pcs.push(pc);
+      return pc;
+    },
+  });
+  window.RTCPeerConnection = Wrapped;
+  if (window.webkitRTCPeerConnection === Original) window.webkitRTCPeerConnection = Wrapped;
+})();`;
+
+export interface VideoInbound {
+  framesDecoded: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+export interface AudioInbound {
+  packetsReceived: number;
+  bytesReceived: number;
+  /** Only computed when the track is played out (the tile's <audio> element). */
+  totalAudioEnergy: number;
+  audioLevel: number;
+  totalSamplesDuration: number;
+}
+
+export interface TileInfo {
+  participantId: string | null;
+  local: boolean;
+  name: string | null;
+  micMuted: boolean;
+  videoTrackId: string | null;
+  audioTrackId: string | null;
+  /** null when no inbound-rtp stats carry this track id (yet). */
+  video: VideoInbound | null;
+  audio: AudioInbound | null;
+}
+
+const READ_TILES = `async () => {
+  const pcs = Array.isArray(window.__pcs) ? window.__pcs : [];
+  const inbound = [];
+  for (const pc of pcs) {
+    if (pc.connectionState === "closed" || pc.signalingState === "closed") continue;
+    let report;
+    try { report = await pc.getStats(); } catch (e) { continue; }
+    report.forEach((s) => { if (s.type === "inbound-rtp") inbound.push(s); });
+  }
+  const pick = (trackId) => {
+    let best = null;
+    for (const s of inbound) {
+      if (s.trackIdentifier === trackId && (!best || (s.packetsReceived || 0) > (best.packetsReceived || 0))) best = s;
+    }
+    return best;
+  };
+  const firstTrack = (el, kind) => {
+    const so = el && el.srcObject;
+    if (!so || typeof so.getTracks !== "function") return null;
+    return so.getTracks().find((t) => t.kind === kind) || null;
+  };
+  return Array.from(document.querySelectorAll("[data-testid=tile]")).map((tile) => {
+    const vt = firstTrack(tile.querySelector("video"), "video");
+    const at = firstTrack(tile.querySelector("audio"), "audio");
+    const vs = vt ? pick(vt.id) : null;
+    const as = at ? pick(at.id) : null;
+    const nameEl = tile.querySelector("[data-testid=tile-name]");
+    return {
+      participantId: tile.getAttribute("data-participant-id"),
+      local: tile.getAttribute("data-local") === "true",
+      name: nameEl ? nameEl.textContent : null,
+      micMuted: !!tile.querySelector("[data-testid=mic-muted]"),
+      videoTrackId: vt ? vt.id : null,
+      audioTrackId: at ? at.id : null,
+      video: vs ? {
+        framesDecoded: vs.framesDecoded || 0, packetsReceived: vs.packetsReceived || 0,
+        bytesReceived: vs.bytesReceived || 0, frameWidth: vs.frameWidth || 0, frameHeight: vs.frameHeight || 0,
+      } : null,
+      audio: as ? {
+        packetsReceived: as.packetsReceived || 0, bytesReceived: as.bytesReceived || 0,
+        totalAudioEnergy: as.totalAudioEnergy || 0, audioLevel: as.audioLevel || 0,
+        totalSamplesDuration: as.totalSamplesDuration || 0,
+      } : null,
+    };
+  });
+}`;
+
+export async function readTiles(page: Page): Promise<TileInfo[]> {
+  return page.evaluate(`(${READ_TILES})()`) as Promise<TileInfo[]>;
+}
+
+export async function remoteTiles(page: Page): Promise<TileInfo[]> {
+  return (await readTiles(page)).filter((t) => !t.local);
+}
+
+export async function localParticipantId(page: Page): Promise<string | null> {
+  const local = (await readTiles(page)).find((t) => t.local);
+  return local?.participantId ?? null;
+}
+
+/** ICE server URLs configured on every recorded peer connection. */
+export async function configuredIceServers(page: Page): Promise<string[][]> {
+  return page.evaluate(`(() => (window.__pcs || []).map((pc) => {
+    const servers = (pc.getConfiguration().iceServers || []);
+    return servers.flatMap((s) => Array.isArray(s.urls) ? s.urls : [s.urls]);
+  }))()`) as Promise<string[][]>;
+}
+
+/** Summary of the page's own sending: outbound-rtp per kind, for checking a page is publishing. */
+export async function outboundSummary(page: Page): Promise<{ audioPackets: number; videoFrames: number }> {
+  return page.evaluate(`(async () => {
+    let audioPackets = 0, videoFrames = 0;
+    for (const pc of (window.__pcs || [])) {
+      if (pc.connectionState === "closed") continue;
+      let r; try { r = await pc.getStats(); } catch (e) { continue; }
+      r.forEach((s) => {
+        if (s.type !== "outbound-rtp") return;
+        if (s.kind === "audio") audioPackets += s.packetsSent || 0;
+        if (s.kind === "video") videoFrames += s.framesEncoded || 0;
+      });
+    }
+    return { audioPackets, videoFrames };
+  })()`) as Promise<{ audioPackets: number; videoFrames: number }>;
+}
+
+export interface Growth {
+  participantId: string;
+  before: TileInfo;
+  after: TileInfo;
+  videoFramesDelta: number;
+  audioPacketsDelta: number;
+  audioBytesDelta: number;
+  audioEnergyDelta: number;
+}
+
+/** Samples the remote tiles of `page` twice, `intervalMs` apart, and returns per-participant deltas. */
+export async function sampleGrowth(page: Page, intervalMs = 2000): Promise<Map<string, Growth>> {
+  const first = await remoteTiles(page);
+  await new Promise((r) => setTimeout(r, intervalMs));
+  const second = await remoteTiles(page);
+  const result = new Map<string, Growth>();
+  for (const after of second) {
+    const before = first.find((t) => t.participantId === after.participantId);
+    if (!before || after.participantId === null) continue;
+    result.set(after.participantId, {
+      participantId: after.participantId,
+      before,
+      after,
+      videoFramesDelta: (after.video?.framesDecoded ?? 0) - (before.video?.framesDecoded ?? 0),
+      audioPacketsDelta: (after.audio?.packetsReceived ?? 0) - (before.audio?.packetsReceived ?? 0),
+      audioBytesDelta: (after.audio?.bytesReceived ?? 0) - (before.audio?.bytesReceived ?? 0),
+      audioEnergyDelta: (after.audio?.totalAudioEnergy ?? 0) - (before.audio?.totalAudioEnergy ?? 0),
+    });
+  }
+  return result;
+}

@@ -1,0 +1,87 @@
+/** Driving the app through its UI, by the selectors contract. */
+import type { Page } from "playwright-core";
+import { waitFor } from "../../helpers/wait.js";
+import { readTiles, type TileInfo } from "./rtc.js";
+
+export const sel = {
+  roomName: "input#room-name",
+  go: "[data-testid=go]",
+  displayName: "input#display-name",
+  preview: "video[data-testid=preview]",
+  prejoinMic: "[data-testid=prejoin-mic]",
+  prejoinCamera: "[data-testid=prejoin-camera]",
+  join: "button[data-testid=join]",
+  language: "select[data-testid=language]",
+  conference: "[data-testid=conference]",
+  tile: "[data-testid=tile]",
+  remoteTile: "[data-testid=tile][data-local=false]",
+  localTile: "[data-testid=tile][data-local=true]",
+  tileName: "[data-testid=tile-name]",
+  micMuted: "[data-testid=mic-muted]",
+  toggleMic: "button[data-testid=toggle-mic]",
+  toggleCamera: "[data-testid=toggle-camera]",
+  hangup: "button[data-testid=hangup]",
+  leftScreen: "[data-testid=left-screen]",
+} as const;
+
+export const tileOf = (participantId: string) => `[data-testid=tile][data-participant-id="${participantId}"]`;
+
+/** Opens /<room> and waits for the prejoin screen with its name field. */
+export async function openPrejoin(page: Page, origin: string, room: string): Promise<void> {
+  await page.goto(`${origin}/${encodeURIComponent(room)}`, { waitUntil: "load" });
+  await page.locator(sel.displayName).waitFor({ state: "visible", timeout: 20_000 });
+}
+
+/** Types the name, waits for the Join button to be enabled. */
+export async function fillName(page: Page, name: string): Promise<void> {
+  await page.locator(sel.displayName).fill(name);
+  await waitFor(() => page.locator(sel.join).isEnabled(), {
+    timeoutMs: 20_000,
+    what: "an enabled Join button",
+  });
+}
+
+/**
+ * Joins `room` as `name` through the UI (prejoin → click Join) and waits for the conference view and the local
+ * tile. Returns the local participant id.
+ */
+export async function joinViaUi(page: Page, origin: string, room: string, name: string): Promise<string> {
+  await openPrejoin(page, origin, room);
+  await fillName(page, name);
+  await page.locator(sel.join).click();
+  await page.locator(sel.conference).waitFor({ state: "visible", timeout: 20_000 });
+  await page.locator(sel.localTile).waitFor({ state: "attached", timeout: 20_000 });
+  const id = await page.locator(sel.localTile).getAttribute("data-participant-id");
+  if (!id) throw new Error("local tile has no data-participant-id");
+  return id;
+}
+
+/** Waits until the page shows exactly the remote participants `ids` (order-free) and returns their tiles. */
+export async function waitForRemoteSet(page: Page, ids: string[], timeoutMs = 20_000): Promise<TileInfo[]> {
+  const want = [...ids].sort().join(",");
+  return waitFor(
+    async () => {
+      const remote = (await readTiles(page)).filter((t) => !t.local);
+      const have = remote
+        .map((t) => t.participantId ?? "?")
+        .sort()
+        .join(",");
+      return have === want ? remote : undefined;
+    },
+    { timeoutMs, intervalMs: 200, what: `remote tiles [${want}]` },
+  );
+}
+
+/** Waits until every remote tile of `ids` has decoded video frames and received audio packets. */
+export async function waitForMediaFrom(page: Page, ids: string[], timeoutMs = 30_000): Promise<TileInfo[]> {
+  return waitFor(
+    async () => {
+      const remote = (await readTiles(page)).filter((t) => !t.local && ids.includes(t.participantId ?? ""));
+      const ok =
+        remote.length === ids.length &&
+        remote.every((t) => (t.video?.framesDecoded ?? 0) > 0 && (t.audio?.packetsReceived ?? 0) > 0);
+      return ok ? remote : undefined;
+    },
+    { timeoutMs, intervalMs: 250, what: `decoded video and received audio from [${ids.join(",")}]` },
+  );
+}

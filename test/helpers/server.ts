@@ -1,0 +1,361 @@
+/**
+ * Starts the real Palabre server (which spawns its own Janus) on a free port, waits until it is ready, collects
+ * its output, and stops it (and anything it left behind). Used by the integration tests, the e2e tests and the
+ * benchmarks; imports nothing from vitest.
+ *
+ * Contract relied on: `tsx src/server/main.ts` with env PORT, HOST, JANUS_ICE_INTERFACE, JANUS_RTP_PORTS,
+ * LOG_LEVEL; prints a line containing "listening on http://" when ready; GET /healthz → 200 JSON.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { REPO_ROOT, resultsDir } from "./paths.js";
+import { VETH_IFACE } from "./veth.js";
+import { sleep } from "./wait.js";
+
+export interface StartServerOptions {
+  /** Label for the log file under test-results/logs/. */
+  name?: string;
+  /** JANUS_ICE_INTERFACE; default pal0 (see veth.ts). `null` leaves it unset. */
+  iceInterface?: string | null;
+  /** Extra environment; a value of `undefined` removes the variable. */
+  env?: Record<string, string | undefined>;
+  logLevel?: string;
+  startTimeoutMs?: number;
+}
+
+export interface StopReport {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Exited by itself within the grace period after SIGTERM. */
+  graceful: boolean;
+  durationMs: number;
+  /** PIDs of the server's descendants (e.g. janus) that were still alive after it exited; killed by us. */
+  leftoverDescendants: { pid: number; cmd: string }[];
+}
+
+export interface ServerHandle {
+  port: number;
+  /** e.g. http://127.0.0.1:43121 */
+  origin: string;
+  /** e.g. ws://127.0.0.1:43121/ws */
+  wsUrl: string;
+  pid: number;
+  logFile: string;
+  /** Every line the server printed so far, prefixed "out| " or "err| ". */
+  lines: string[];
+  output(): string;
+  /** Resolves with the first line (already printed or future) matching `re`. */
+  waitForOutput(re: RegExp, timeoutMs?: number): Promise<string>;
+  isRunning(): boolean;
+  exitInfo(): { code: number | null; signal: NodeJS.Signals | null } | null;
+  /** Live descendants of the server process (pid and command line). */
+  descendants(): { pid: number; cmd: string }[];
+  stop(graceMs?: number): Promise<StopReport>;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // If the test process dies with servers still up, take their process groups down with it.
+  process.on("exit", () => {
+    for (const child of running) {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+  });
+}
+
+export async function getFreePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, host, () => {
+      const address = srv.address();
+      srv.close(() => {
+        if (address && typeof address === "object") resolve(address.port);
+        else reject(new Error("no port"));
+      });
+    });
+  });
+}
+
+/** A block of 1000 UDP ports for Janus, picked at random in 20000-39999 so successive servers do not share. */
+function pickRtpRange(): string {
+  const base = 20_000 + 1000 * Math.floor(Math.random() * 20);
+  return `${base}-${base + 999}`;
+}
+
+/** pid → parent pid, and pid → command line, for every process in /proc. */
+function processTable(): Map<number, { ppid: number; cmd: string }> {
+  const table = new Map<number, { ppid: number; cmd: string }>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const afterComm = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ppid = Number(afterComm[1]);
+      let cmd = "";
+      try {
+        cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+      } catch {
+        /* raced */
+      }
+      table.set(Number(entry), { ppid, cmd });
+    } catch {
+      /* process vanished while reading */
+    }
+  }
+  return table;
+}
+
+function descendantsOf(rootPid: number): { pid: number; cmd: string }[] {
+  const table = processTable();
+  const found: { pid: number; cmd: string }[] = [];
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    for (const [pid, info] of table) {
+      if (info.ppid === parent) {
+        found.push({ pid, cmd: info.cmd });
+        queue.push(pid);
+      }
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A zombie still answers kill(0); treat it as dead.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+async function healthz(origin: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<ServerHandle> {
+  installExitHook();
+  const port = await getFreePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const name = options.name ?? "server";
+  const logFile = path.join(resultsDir("logs"), `${name.replace(/[^\w.-]+/g, "_")}-${port}.log`);
+  const logStream = fs.createWriteStream(logFile);
+
+  const env: Record<string, string | undefined> = { ...process.env };
+  // Do not let the test runner's environment change how the server behaves.
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("VITEST") || key === "NODE_ENV" || key === "TEST") delete env[key];
+  }
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    JANUS_RTP_PORTS: pickRtpRange(),
+    LOG_LEVEL: options.logLevel ?? process.env.PALABRE_TEST_LOG_LEVEL ?? "info",
+  });
+  const ice = options.iceInterface === undefined ? VETH_IFACE : options.iceInterface;
+  if (ice !== null) env.JANUS_ICE_INTERFACE = ice;
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+    cwd: REPO_ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // own process group: stop() can signal the server and whatever it spawned
+  });
+  if (child.pid === undefined) throw new Error("could not spawn the server");
+  const pid = child.pid;
+  running.add(child);
+  logStream.write(
+    `# ${new Date().toISOString()} pid ${pid} PORT=${port} JANUS_RTP_PORTS=${env.JANUS_RTP_PORTS}\n`,
+  );
+
+  const lines: string[] = [];
+  const lineWaiters: { re: RegExp; resolve: (line: string) => void }[] = [];
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exited = new Promise<void>((resolve) => {
+    child.on("exit", (code, signal) => {
+      exit = { code, signal };
+      running.delete(child);
+      logStream.write(`# exited code=${code} signal=${signal}\n`);
+      resolve();
+    });
+  });
+
+  const onLine = (prefix: string, line: string) => {
+    const tagged = `${prefix}| ${line}`;
+    lines.push(tagged);
+    logStream.write(`${tagged}\n`);
+    for (let i = lineWaiters.length - 1; i >= 0; i--) {
+      const waiter = lineWaiters[i];
+      if (waiter?.re.test(line)) {
+        lineWaiters.splice(i, 1);
+        waiter.resolve(tagged);
+      }
+    }
+  };
+  for (const [stream, prefix] of [
+    [child.stdout, "out"],
+    [child.stderr, "err"],
+  ] as const) {
+    let pending = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      pending += chunk;
+      let nl = pending.indexOf("\n");
+      while (nl >= 0) {
+        onLine(prefix, pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+        nl = pending.indexOf("\n");
+      }
+    });
+    stream.on("end", () => {
+      if (pending) onLine(prefix, pending);
+      pending = "";
+    });
+  }
+
+  const waitForOutput = (re: RegExp, timeoutMs = 10_000): Promise<string> => {
+    const seen = lines.find((l) => re.test(l.slice(5)));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        re,
+        resolve: (line: string) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = lineWaiters.indexOf(waiter);
+        if (i >= 0) lineWaiters.splice(i, 1);
+        reject(new Error(`server printed no line matching ${re} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      lineWaiters.push(waiter);
+    });
+  };
+
+  const stop = async (graceMs = 5000): Promise<StopReport> => {
+    const started = Date.now();
+    const before = exit === null ? descendantsOf(pid) : [];
+    let graceful = true;
+    if (exit === null) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        /* gone */
+      }
+      const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+      if (timedOut) {
+        graceful = false;
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+        await exited;
+      }
+    }
+    // Give children (janus) a moment to follow their parent, then kill what is left, by pid.
+    const deadline = Date.now() + 2000;
+    let leftovers = before.filter((d) => alive(d.pid));
+    while (leftovers.length > 0 && Date.now() < deadline) {
+      await sleep(50);
+      leftovers = leftovers.filter((d) => alive(d.pid));
+    }
+    for (const d of leftovers) {
+      try {
+        process.kill(d.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+    if (leftovers.length > 0) {
+      logStream.write(
+        `# left behind after exit (killed): ${leftovers.map((d) => `${d.pid} ${d.cmd}`).join("; ")}\n`,
+      );
+    }
+    await new Promise<void>((resolve) => logStream.end(resolve));
+    const info = exit as { code: number | null; signal: NodeJS.Signals | null } | null;
+    return {
+      exitCode: info?.code ?? null,
+      signal: info?.signal ?? null,
+      graceful,
+      durationMs: Date.now() - started,
+      leftoverDescendants: leftovers,
+    };
+  };
+
+  const handle: ServerHandle = {
+    port,
+    origin,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    pid,
+    logFile,
+    lines,
+    output: () => lines.join("\n"),
+    waitForOutput,
+    isRunning: () => exit === null,
+    exitInfo: () => exit,
+    descendants: () => descendantsOf(pid),
+    stop,
+  };
+
+  // Ready = the "listening on http://" line and a 200 from /healthz, whichever order they come in.
+  const timeoutMs = options.startTimeoutMs ?? 45_000;
+  const deadline = Date.now() + timeoutMs;
+  const listening = waitForOutput(/listening on http:\/\//, timeoutMs).then(
+    () => true,
+    () => false,
+  );
+  let sawLine = false;
+  void listening.then((v) => {
+    sawLine = v;
+  });
+  while (Date.now() < deadline) {
+    if (exit !== null) {
+      await stop();
+      throw new Error(
+        `server exited during start-up (${JSON.stringify(exit)}); log ${logFile}:\n${tail(lines, 60)}`,
+      );
+    }
+    if (sawLine && (await healthz(origin))) return handle;
+    if (!sawLine && (await healthz(origin))) {
+      // Up before we saw the line (buffered output): accept, the line is only a hint.
+      await Promise.race([listening, sleep(500)]);
+      return handle;
+    }
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`server not ready within ${timeoutMs} ms; log ${logFile}:\n${tail(lines, 60)}`);
+}
+
+export function tail(lines: string[], n: number): string {
+  return lines.slice(-n).join("\n");
+}

@@ -1,0 +1,45 @@
+import { defineConfig } from "vitest/config";
+
+// Three projects, run one group after the other (2 cores: the browser tests must not share them):
+//   unit        — pure functions, no I/O.
+//   integration — a real server + Janus, raw WebSocket clients (and a couple of Chromium pages).
+//   e2e         — headless Chromium participants through the real UI.
+// Integration and e2e share a globalSetup: the veth pair Janus needs for loopback ICE, and a fresh client build.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "src/**/*.test.ts"],
+          environment: "node",
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/helpers/global-setup.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/helpers/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
+    ],
+  },
+});
