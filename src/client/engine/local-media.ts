@@ -31,6 +31,8 @@ export class LocalMedia {
   readonly stream = new MediaStream();
   /** The last failure per device, cleared when the device opens. */
   readonly problems: Partial<Record<MediaKind, DeviceProblem>> = {};
+  /** Called when a device goes away by itself (unplugged, or taken by the system). */
+  onEnded: (() => void) | null = null;
 
   /** Opens the wanted devices; never throws, a device that fails is left out and noted in `problems`. */
   static async open(want: { audio: boolean; video: boolean }): Promise<LocalMedia> {
@@ -49,7 +51,7 @@ export class LocalMedia {
           audio: AUDIO_CONSTRAINTS,
           video: VIDEO_CONSTRAINTS,
         });
-        for (const track of both.getTracks()) media.stream.addTrack(track);
+        for (const track of both.getTracks()) media.add(track);
         return media;
       } catch {
         // handled below, device by device
@@ -96,6 +98,11 @@ export class LocalMedia {
     }
   }
 
+  private add(track: MediaStreamTrack): void {
+    this.stream.addTrack(track);
+    track.addEventListener("ended", () => this.onEnded?.());
+  }
+
   private async acquire(kind: MediaKind): Promise<MediaStreamTrack | null> {
     if (!navigator.mediaDevices?.getUserMedia) {
       this.problems[kind] = "insecure";
@@ -103,7 +110,7 @@ export class LocalMedia {
     }
     try {
       const track = await openTrack(kind);
-      this.stream.addTrack(track);
+      this.add(track);
       delete this.problems[kind];
       return track;
     } catch (err) {

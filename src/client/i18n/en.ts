@@ -66,6 +66,7 @@ export const en = {
 
   "error.title": "Something went wrong",
   "error.retry": "Try again",
+  "error.details": "Technical details",
   "error.roomFull": "This meeting is full.",
   "error.mediaFailed": "The media server could not connect you. Please try again.",
   "error.connectionLost": "The connection to the server was lost.",

@@ -67,6 +67,7 @@ export const fr: Dictionary = {
 
   "error.title": "Un problème est survenu",
   "error.retry": "Réessayer",
+  "error.details": "Détails techniques",
   "error.roomFull": "Cette réunion est complète.",
   "error.mediaFailed": "Le serveur audio et vidéo n'a pas pu vous connecter. Veuillez réessayer.",
   "error.connectionLost": "La connexion au serveur a été perdue.",

@@ -47,6 +47,9 @@ export class Room {
       videoTrack: media.track("video"),
     };
     s.view.value = "joining";
+    media.onEnded = () => {
+      if (session === this.session) this.refreshLocal();
+    };
 
     if (typeof RTCPeerConnection === "undefined") {
       this.fail(session, { key: "error.noWebrtc" });
@@ -158,8 +161,14 @@ export class Room {
     const opened = await media.setOn(kind, on);
     if (session !== this.session) return;
     if (opened && this.engine) await this.engine.replaceTrack(kind, opened);
+    this.refreshLocal();
+  }
+
+  /** Copies the devices' state into RoomState and tells the others. */
+  private refreshLocal(): void {
     const local = this.state.local.value;
     if (!local) return;
+    const media = local.media;
     this.state.local.value = {
       ...local,
       audio: media.isOn("audio"),

@@ -3,7 +3,7 @@ import { useSignalEffect } from "@preact/signals";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Toolbar } from "../toolbar/toolbar.js";
-import { columnsFor, rowsFor } from "./grid.js";
+import { gridShape } from "./grid.js";
 import { Tile } from "./tile.js";
 import "./conference.css";
 
@@ -11,7 +11,7 @@ export function Conference({ room }: { room: Room }) {
   const { local, remotes, roomName, announcement, mediaHealth } = room.state;
   const me = local.value;
   const others = [...remotes.value.values()];
-  const count = others.length + (me ? 1 : 0);
+  const shape = gridShape(others.length + (me ? 1 : 0));
 
   useSignalEffect(() => {
     document.title = `${roomName.value} · ${t("app.name")}`;
@@ -25,7 +25,7 @@ export function Conference({ room }: { room: Room }) {
       data-testid="conference"
       aria-label={t("conference.label", { room: roomName.value })}
     >
-      <div class="grid" data-cols={columnsFor(count)} data-rows={rowsFor(count)}>
+      <div class="grid" data-cols={shape.cols} data-rows={shape.rows}>
         {me && (
           <Tile
             key={me.info?.id ?? "local"}

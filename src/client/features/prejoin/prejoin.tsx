@@ -49,8 +49,12 @@ export function Prejoin({ room, roomName, initialName }: Props) {
     const promise = LocalMedia.open({ audio: true, video: true });
     opening.current = promise;
     promise.then((m) => {
-      if (gone && !handedOver.current) m.stop();
-      else refresh(m);
+      if (gone && !handedOver.current) {
+        m.stop();
+        return;
+      }
+      m.onEnded = () => refresh(m);
+      refresh(m);
     });
     return () => {
       gone = true;

@@ -56,10 +56,12 @@ export function ErrorScreen({ room }: { room: Room }) {
       <div class="card centered" role="alert">
         <h1>{t("error.title")}</h1>
         <p>{t(error?.key ?? "error.generic")}</p>
+        {/* The server's words are English and technical: available, not in the way. */}
         {error?.detail && (
-          <p class="muted small" lang="en">
-            {error.detail}
-          </p>
+          <details class="muted small">
+            <summary>{t("error.details")}</summary>
+            <p lang="en">{error.detail}</p>
+          </details>
         )}
         <div class="actions">
           <button ref={retry} type="button" class="primary" onClick={() => room.rejoin()}>
