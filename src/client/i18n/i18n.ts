@@ -3,23 +3,14 @@
  * rendering re-render when the language changes, because reading a signal subscribes them.
  */
 import { effect, signal } from "@preact/signals";
+import { detectLanguage, type Language } from "./detect.js";
 import { type Dictionary, en, type MessageKey } from "./en.js";
 import { fr } from "./fr.js";
 
-export type Language = "en" | "fr";
-export type { MessageKey };
+export type { Language, MessageKey };
 
 export const LANGUAGES: readonly Language[] = ["en", "fr"];
 const dictionaries: Record<Language, Dictionary> = { en, fr };
-
-/** The first of the browser's preferred languages that we speak; English otherwise. */
-export function detectLanguage(preferred: readonly string[] = navigator.languages ?? []): Language {
-  for (const tag of preferred) {
-    const primary = tag.toLowerCase().split("-")[0];
-    if (primary === "fr" || primary === "en") return primary;
-  }
-  return "en";
-}
 
 export const language = signal<Language>(detectLanguage());
 
