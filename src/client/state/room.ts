@@ -159,7 +159,12 @@ export class Room {
     const session = this.session;
     // Off disables the track the sender already has: the m-line stays, nothing to renegotiate.
     const opened = await media.setOn(kind, on);
-    if (session !== this.session) return;
+    if (session !== this.session) {
+      // Hung up while the device was opening: it must not stay on (camera light) with nobody using it.
+      const view = this.state.view.value;
+      if (view === "left" || view === "error") media.stop();
+      return;
+    }
     if (opened && this.engine) await this.engine.replaceTrack(kind, opened);
     this.refreshLocal();
   }
