@@ -221,6 +221,27 @@ describe.sequential("a three-person call through the UI", () => {
   });
 });
 
+describe.sequential("after the call changes", () => {
+  it("Alice unmutes: mic-muted goes away on Bob's and Dave's pages and her audio has energy again", async () => {
+    onFailureSaveEvidence("call-unmute");
+    const aliceId = idOf(alice);
+    const observers = [bob, dave];
+    await alice.page.locator(sel.toggleMic).click();
+    await Promise.all(
+      observers.map((p) =>
+        p.page.locator(`${tileOf(aliceId)} ${sel.micMuted}`).waitFor({ state: "detached", timeout: 5000 }),
+      ),
+    );
+    await sleep(500);
+    const growth = await Promise.all(observers.map((p) => sampleGrowth(p.page, 2500)));
+    observers.forEach((p, i) => {
+      const d = growth[i]?.get(aliceId);
+      expect(d?.audioPacketsDelta, `${p.label}: Alice's audio packets after unmute`).toBeGreaterThan(20);
+      expect(d?.audioEnergyDelta, `${p.label}: Alice's audio energy after unmute`).toBeGreaterThan(0.001);
+    });
+  });
+});
+
 describe("privacy and security of the page", () => {
   it("every request of every participant went to the server's origin (or data:/blob:)", async () => {
     expect(everyone.length, "the call tests ran").toBeGreaterThanOrEqual(3);

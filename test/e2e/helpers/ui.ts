@@ -56,32 +56,58 @@ export async function joinViaUi(page: Page, origin: string, room: string, name: 
   return id;
 }
 
+function summarise(tiles: TileInfo[] | undefined): string {
+  if (!tiles) return "(no tiles read)";
+  return JSON.stringify(
+    tiles.map((t) => ({
+      id: t.participantId,
+      local: t.local,
+      videoTrack: t.videoTrackId !== null,
+      audioTrack: t.audioTrackId !== null,
+      frames: t.video?.framesDecoded ?? null,
+      audioPackets: t.audio?.packetsReceived ?? null,
+    })),
+  );
+}
+
 /** Waits until the page shows exactly the remote participants `ids` (order-free) and returns their tiles. */
 export async function waitForRemoteSet(page: Page, ids: string[], timeoutMs = 20_000): Promise<TileInfo[]> {
   const want = [...ids].sort().join(",");
-  return waitFor(
-    async () => {
-      const remote = (await readTiles(page)).filter((t) => !t.local);
-      const have = remote
-        .map((t) => t.participantId ?? "?")
-        .sort()
-        .join(",");
-      return have === want ? remote : undefined;
-    },
-    { timeoutMs, intervalMs: 200, what: `remote tiles [${want}]` },
-  );
+  let last: TileInfo[] | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await readTiles(page);
+        const remote = last.filter((t) => !t.local);
+        const have = remote
+          .map((t) => t.participantId ?? "?")
+          .sort()
+          .join(",");
+        return have === want ? remote : undefined;
+      },
+      { timeoutMs, intervalMs: 200, what: `remote tiles [${want}]` },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; tiles last seen: ${summarise(last)}`);
+  }
 }
 
 /** Waits until every remote tile of `ids` has decoded video frames and received audio packets. */
 export async function waitForMediaFrom(page: Page, ids: string[], timeoutMs = 30_000): Promise<TileInfo[]> {
-  return waitFor(
-    async () => {
-      const remote = (await readTiles(page)).filter((t) => !t.local && ids.includes(t.participantId ?? ""));
-      const ok =
-        remote.length === ids.length &&
-        remote.every((t) => (t.video?.framesDecoded ?? 0) > 0 && (t.audio?.packetsReceived ?? 0) > 0);
-      return ok ? remote : undefined;
-    },
-    { timeoutMs, intervalMs: 250, what: `decoded video and received audio from [${ids.join(",")}]` },
-  );
+  let last: TileInfo[] | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await readTiles(page);
+        const remote = last.filter((t) => !t.local && ids.includes(t.participantId ?? ""));
+        const ok =
+          remote.length === ids.length &&
+          remote.every((t) => (t.video?.framesDecoded ?? 0) > 0 && (t.audio?.packetsReceived ?? 0) > 0);
+        return ok ? remote : undefined;
+      },
+      { timeoutMs, intervalMs: 250, what: `decoded video and received audio from [${ids.join(",")}]` },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; tiles last seen: ${summarise(last)}`);
+  }
 }
