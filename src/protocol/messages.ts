@@ -70,6 +70,9 @@ const JoinSchema = v.strictObject({
   room: RoomNameSchema,
   name: DisplayNameSchema,
   password: v.optional(v.pipe(v.string(), v.maxLength(Limits.passwordMaxChars))),
+  /** Whether the microphone / camera are on as the participant enters (default: on). */
+  audio: v.optional(v.boolean(), true),
+  video: v.optional(v.boolean(), true),
 });
 
 const PublishSchema = v.strictObject({ type: v.literal("publish"), id: RequestId, jsep: OfferSchema });

@@ -29,13 +29,31 @@ const sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
 
 describe("parseClientMessage: valid messages of every type", () => {
   it("join, with and without password", () => {
-    expect(parse(join())).toEqual({ type: "join", id: 1, v: 1, room: "standup", name: "Ada" });
+    // Microphone and camera default to on when the client does not say.
+    expect(parse(join())).toEqual({
+      type: "join",
+      id: 1,
+      v: 1,
+      room: "standup",
+      name: "Ada",
+      audio: true,
+      video: true,
+    });
     expect(parse(join({ password: "s3cret" }))).toMatchObject({ type: "join", password: "s3cret" });
+    expect(parse(join({ audio: false, video: false }))).toMatchObject({ audio: false, video: false });
+    expect(() => parse(join({ audio: "yes" }))).toThrow();
   });
 
   it("join without id", () => {
     const { id: _id, ...noId } = join();
-    expect(parse(noId)).toEqual({ type: "join", v: 1, room: "standup", name: "Ada" });
+    expect(parse(noId)).toEqual({
+      type: "join",
+      v: 1,
+      room: "standup",
+      name: "Ada",
+      audio: true,
+      video: true,
+    });
   });
 
   it("publish", () => {

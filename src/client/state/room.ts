@@ -70,7 +70,15 @@ export class Room {
 
     let joined: ServerMessageOf<"joined">;
     try {
-      joined = await signal.request({ type: "join", v: PROTOCOL_VERSION, room: roomName, name: displayName });
+      const devices = this.state.local.value;
+      joined = await signal.request({
+        type: "join",
+        v: PROTOCOL_VERSION,
+        room: roomName,
+        name: displayName,
+        audio: devices?.audio ?? true,
+        video: devices?.video ?? true,
+      });
     } catch (err) {
       this.fail(session, roomErrorOf(err));
       return;
@@ -90,6 +98,9 @@ export class Room {
     s.roomName.value = joined.room;
     const local = s.local.value;
     if (local) s.local.value = { ...local, info: joined.you };
+    // A toggle pressed while `join` was in flight: declare the state the devices are really in.
+    if (local && (local.audio !== joined.you.audio || local.video !== joined.you.video))
+      this.sendMediaState();
     s.remotes.value = new Map(
       joined.participants.filter((p) => p.id !== joined.you.id).map((p) => [p.id, { info: p }]),
     );
@@ -98,8 +109,6 @@ export class Room {
     if (this.earlyOffer) this.applyOffer(this.earlyOffer);
     this.earlyOffer = null;
 
-    // `join` cannot carry the initial microphone/camera state, so declare it straight away.
-    this.sendMediaState();
     try {
       await engine.publish();
     } catch (err) {

@@ -27,10 +27,14 @@ export class Conference {
   }
 
   /** Puts a new participant in `roomName`, creating the room (and its media) if it is new. */
-  async join(roomName: string, displayName: string): Promise<{ room: Room; participant: Participant }> {
+  async join(
+    roomName: string,
+    displayName: string,
+    devices: { audio: boolean; video: boolean } = { audio: true, video: true },
+  ): Promise<{ room: Room; participant: Participant }> {
     const entry = this.#rooms.get(roomName) ?? this.#createRoom(roomName);
     await entry.ready;
-    const participant = entry.room.join(displayName);
+    const participant = entry.room.join(displayName, Date.now(), devices);
     return { room: entry.room, participant };
   }
 

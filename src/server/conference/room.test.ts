@@ -76,6 +76,13 @@ describe("Room", () => {
     expect(room.othersOf(b.id).map((p) => p.name)).toEqual(["Ada"]);
   });
 
+  it("announces a newcomer with the microphone and camera state it joined with", () => {
+    const { room, router } = setup();
+    const a = room.join("Ada", 1);
+    room.join("Bob", 2, { audio: false, video: true });
+    expect(router.inbox.get(a.id)?.[0]).toMatchObject({ participant: { name: "Bob", audio: false, video: true } });
+  });
+
   it("broadcasts a media state change to everyone, once", () => {
     const { room, router } = setup();
     const a = room.join("Ada", 1);

@@ -54,13 +54,15 @@ export class Room implements MediaRoomSink {
   }
 
   /** Adds a participant; the first one in becomes moderator. Tells the others. */
-  join(name: string, now = Date.now()): Participant {
+  join(name: string, now = Date.now(), devices = { audio: true, video: true }): Participant {
     if (this.#closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
     if (this.#participants.size >= this.#options.maxParticipants) {
       throw new ProtocolError(ErrorCode.RoomFull, "this meeting is full");
     }
     const role = this.#hasModerator() ? "participant" : "moderator";
     const participant = new Participant(name, role, now);
+    participant.audio = devices.audio;
+    participant.video = devices.video;
     this.#broadcast({ type: "participant.joined", participant: participant.info() });
     this.#participants.set(participant.id, participant);
     return participant;

@@ -142,7 +142,7 @@ export class Session {
     }
     this.#joining = true;
     try {
-      const joined = await this.#deps.conference.join(m.room, m.name);
+      const joined = await this.#deps.conference.join(m.room, m.name, { audio: m.audio, video: m.video });
       if (this.#ended) {
         // The socket closed while the room was being set up.
         joined.room.leave(joined.participant.id, "disconnected");
