@@ -9,9 +9,17 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
+import { VETH_ADDRESS } from "../helpers/veth.js";
 import { sleep } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
-import { configuredIceServers, readTiles, remoteTiles, sampleGrowth, type TileInfo } from "./helpers/rtc.js";
+import {
+  configuredIceServers,
+  readTiles,
+  remoteTiles,
+  sampleGrowth,
+  selectedCandidatePairs,
+  type TileInfo,
+} from "./helpers/rtc.js";
 import { joinViaUi, sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "./helpers/ui.js";
 
 let server: ServerHandle;
@@ -108,6 +116,18 @@ describe.sequential("a three-person call through the UI", () => {
         ).toBeGreaterThan(20);
       }
     });
+
+    // Media goes through Janus on the veth address it was told to use (JANUS_ICE_INTERFACE=pal0), nowhere else.
+    const janusAddress = VETH_ADDRESS.replace(/\/32$/, "");
+    for (const p of trio) {
+      const pairs = await selectedCandidatePairs(p.page);
+      expect(
+        pairs.length,
+        `${p.label}: connected peer connections (publish + subscribe)`,
+      ).toBeGreaterThanOrEqual(2);
+      for (const pair of pairs)
+        expect(pair.remote, `${p.label}: Janus side of the ICE pair`).toBe(janusAddress);
+    }
   });
 
   it("Alice mutes: the others show mic-muted on her tile and her audio goes silent there", async () => {

@@ -173,3 +173,24 @@ export async function sampleGrowth(page: Page, intervalMs = 2000): Promise<Map<s
   }
   return result;
 }
+
+/** For every connected recorded pc: the addresses of the selected (nominated, succeeded) candidate pair. */
+export async function selectedCandidatePairs(
+  page: Page,
+): Promise<{ local: string; remote: string; remoteType: string }[]> {
+  return page.evaluate(`(async () => {
+    const out = [];
+    for (const pc of (window.__pcs || [])) {
+      if (pc.connectionState !== "connected") continue;
+      let r; try { r = await pc.getStats(); } catch (e) { continue; }
+      r.forEach((s) => {
+        if (s.type !== "transport" || !s.selectedCandidatePairId) return;
+        const pair = r.get(s.selectedCandidatePairId);
+        const l = pair && r.get(pair.localCandidateId);
+        const rm = pair && r.get(pair.remoteCandidateId);
+        if (l && rm) out.push({ local: l.address, remote: rm.address, remoteType: rm.candidateType });
+      });
+    }
+    return out;
+  })()`) as Promise<{ local: string; remote: string; remoteType: string }[]>;
+}
