@@ -23,6 +23,16 @@ export const ErrorCode = {
   BadState: "bad_state",
   /** The media server refused or failed the request. */
   MediaFailed: "media_failed",
+  /** The room is locked and `join` carried no password. */
+  PasswordRequired: "password_required",
+  /** The room is locked and `join` carried the wrong password. */
+  PasswordWrong: "password_wrong",
+  /** Too many wrong passwords, or too many reactions: wait and try again. */
+  TooManyAttempts: "too_many_attempts",
+  /** The participant named in the request is not in the room (or not in its lobby). */
+  NotFound: "not_found",
+  /** The resume token is unknown or expired: join as a new participant. */
+  ResumeExpired: "resume_expired",
   /** The room has reached its participant limit. */
   RoomFull: "room_full",
   /** Something broke on the server; the room is unchanged. */
@@ -54,4 +64,10 @@ export const CloseCode = {
   JoinTimeout: 4001,
   /** The media server restarted: the call ended, the client may join again. */
   MediaLost: 4002,
+  /** A moderator refused entry from the lobby. */
+  Denied: 4003,
+  /** A moderator removed the participant from the meeting. */
+  Removed: 4004,
+  /** The meeting ended (everyone inside left) while this connection waited in the lobby. */
+  MeetingEnded: 4005,
 } as const;

@@ -3,7 +3,13 @@
  * Room class writes them. Collections are replaced, never mutated, so a changed reference means a change.
  */
 import { signal } from "@preact/signals";
-import type { ParticipantInfo } from "../../protocol/messages.js";
+import type {
+  ChatMessage,
+  HandEntry,
+  LobbyEntry,
+  ParticipantInfo,
+  RoomSettings,
+} from "../../protocol/messages.js";
 import type { MediaHealth } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
 import type { MessageKey } from "../i18n/i18n.js";
@@ -57,4 +63,16 @@ export class RoomState {
   /** True while joining again by ourselves after the server lost its media (close code 4002). */
   readonly reconnecting = signal(false);
   readonly announcement = signal<Announcement | null>(null);
+
+  // Shared by several features (lobby, moderation, participants, chat, hands): each feature writes its own.
+  readonly settings = signal<RoomSettings>({ lobby: false, locked: false });
+  /** People waiting in the lobby; filled for moderators only. */
+  readonly lobbyEntries = signal<readonly LobbyEntry[]>([]);
+  /** Raised hands, first raised first. */
+  readonly hands = signal<readonly HandEntry[]>([]);
+  readonly chat = signal<readonly ChatMessage[]>([]);
+  readonly chatOpen = signal(false);
+  /** The participant a private message will go to; null: everyone. */
+  readonly chatRecipient = signal<string | null>(null);
+  readonly participantsOpen = signal(false);
 }

@@ -1,0 +1,102 @@
+/** Every message a client may send, as valibot schemas (protocol version 1). */
+import * as v from "valibot";
+import {
+  AnswerSchema,
+  CandidateSchema,
+  ChatTextSchema,
+  DisplayNameSchema,
+  Limits,
+  MediaKindSchema,
+  OfferSchema,
+  ParticipantIdSchema,
+  PcSchema,
+  ReactionSchema,
+  RequestId,
+  RoomNameSchema,
+} from "./common.js";
+
+const msg = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
+  v.strictObject({ type: v.literal(type), id: RequestId, ...entries });
+
+const target = { participantId: ParticipantIdSchema };
+
+// ── The call ────────────────────────────────────────────────────────────────────────────────
+
+const call = {
+  join: msg("join", {
+    v: v.number(),
+    room: RoomNameSchema,
+    name: DisplayNameSchema,
+    password: v.optional(v.pipe(v.string(), v.maxLength(Limits.passwordMaxChars))),
+    /** Whether the microphone / camera are on as the participant enters (default: on). */
+    audio: v.optional(v.boolean(), true),
+    video: v.optional(v.boolean(), true),
+    /** The `resume` token of an earlier connection, to come back as the same participant. */
+    resume: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  }),
+  publish: msg("publish", { jsep: OfferSchema }),
+  "subscribe.answer": msg("subscribe.answer", { jsep: AnswerSchema }),
+  /** `candidate: null` means end of candidates. */
+  trickle: msg("trickle", { pc: PcSchema, candidate: v.nullable(CandidateSchema) }),
+  "media.state": msg("media.state", { audio: v.boolean(), video: v.boolean() }),
+  leave: msg("leave", {}),
+  ping: msg("ping", {}),
+};
+
+// ── Lobby and room settings ─────────────────────────────────────────────────────────────────
+
+const lobby = {
+  "lobby.cancel": msg("lobby.cancel", {}),
+  "lobby.admit": msg("lobby.admit", target),
+  "lobby.deny": msg("lobby.deny", target),
+  "lobby.admit_all": msg("lobby.admit_all", {}),
+  /** Absent fields stay as they are; `password: null` removes the password. */
+  "room.configure": msg("room.configure", {
+    lobby: v.optional(v.boolean()),
+    password: v.optional(
+      v.nullable(
+        v.pipe(v.string(), v.minLength(1, "password is empty"), v.maxLength(Limits.passwordMaxChars)),
+      ),
+    ),
+  }),
+};
+
+// ── Moderation ──────────────────────────────────────────────────────────────────────────────
+
+const moderation = {
+  "moderate.mute": msg("moderate.mute", { ...target, kind: MediaKindSchema }),
+  "moderate.mute_all": msg("moderate.mute_all", { kind: MediaKindSchema }),
+  "moderate.ask_unmute": msg("moderate.ask_unmute", { ...target, kind: MediaKindSchema }),
+  "moderate.remove": msg("moderate.remove", target),
+  "moderate.grant": msg("moderate.grant", target),
+};
+
+// ── Chat, hands, reactions ──────────────────────────────────────────────────────────────────
+
+const social = {
+  "chat.send": msg("chat.send", {
+    text: ChatTextSchema,
+    /** A private message's recipient; absent: everyone. */
+    to: v.optional(ParticipantIdSchema),
+    /** Chosen by the client, unique per message: a message re-sent after a reconnect is delivered once. */
+    clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  }),
+  "hand.raise": msg("hand.raise", {}),
+  /** Without `participantId`: one's own hand. A moderator may lower anyone's. */
+  "hand.lower": msg("hand.lower", { participantId: v.optional(ParticipantIdSchema) }),
+  "hand.lower_all": msg("hand.lower_all", {}),
+  "floor.give": msg("floor.give", { ...target, askUnmute: v.optional(v.boolean(), false) }),
+  "reaction.send": msg("reaction.send", { emoji: ReactionSchema }),
+};
+
+export const clientSchemas = { ...call, ...lobby, ...moderation, ...social } as const;
+
+export type ClientMessageType = keyof typeof clientSchemas;
+export type ClientMessage = {
+  [K in ClientMessageType]: v.InferOutput<(typeof clientSchemas)[K]>;
+}[ClientMessageType];
+export type ClientMessageOf<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
+/** What a client sends, before the server fills in defaults and normalises. */
+export type ClientMessageInput = {
+  [K in ClientMessageType]: v.InferInput<(typeof clientSchemas)[K]>;
+}[ClientMessageType];

@@ -1,0 +1,112 @@
+/** Every message the server sends (protocol version 1). The server builds them; clients trust their shape. */
+import type { Jsep, MediaKind, Reaction } from "./common.js";
+import type { ErrorCode } from "./errors.js";
+
+export type Role = "moderator" | "participant";
+
+/** What everyone in a room knows about one participant. */
+export interface ParticipantInfo {
+  id: string;
+  name: string;
+  role: Role;
+  /** Microphone on (sending audio). */
+  audio: boolean;
+  /** Camera on (sending video). */
+  video: boolean;
+}
+
+/** One m-line of the subscriber connection: which participant's which track arrives on it. */
+export interface StreamInfo {
+  mid: string;
+  participantId: string;
+  kind: MediaKind;
+}
+
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+/** What every participant knows of the room's settings. */
+export interface RoomSettings {
+  /** Newcomers wait in the lobby until a moderator admits them. */
+  lobby: boolean;
+  /** Newcomers need the password. */
+  locked: boolean;
+}
+
+/** Someone waiting in the lobby, as moderators see them. */
+export interface LobbyEntry {
+  id: string;
+  name: string;
+  /** When they knocked (ms since the epoch, server clock). */
+  since: number;
+}
+
+export interface ChatMessage {
+  id: string;
+  from: string;
+  fromName: string;
+  text: string;
+  /** ms since the epoch, server clock */
+  at: number;
+  /** Present on private messages: the recipient. */
+  to?: string;
+  toName?: string;
+}
+
+/** A raised hand; the queue is in the order hands were raised. */
+export interface HandEntry {
+  participantId: string;
+  raisedAt: number;
+}
+
+export type LeaveReason = "left" | "disconnected" | "removed" | "media_failed";
+export type LobbyOutcome = "admitted" | "denied" | "cancelled" | "left";
+
+type Reply = { id?: number };
+
+export type ServerMessage =
+  // the call
+  | (Reply & {
+      type: "joined";
+      you: ParticipantInfo;
+      room: string;
+      participants: ParticipantInfo[];
+      iceServers: IceServer[];
+      settings: RoomSettings;
+      /** Public chat since the room started (empty when the server keeps none). */
+      chat: ChatMessage[];
+      hands: HandEntry[];
+      /** Present this token as `join.resume` after a lost connection to come back as the same participant. */
+      resume: string;
+    })
+  | { type: "participant.joined"; participant: ParticipantInfo }
+  | { type: "participant.updated"; participant: ParticipantInfo }
+  | { type: "participant.left"; participantId: string; reason: LeaveReason }
+  | (Reply & { type: "publish.answer"; jsep: Jsep })
+  | { type: "subscribe.offer"; jsep: Jsep; streams: StreamInfo[] }
+  // lobby and settings
+  | (Reply & { type: "lobby.waiting"; room: string })
+  | { type: "lobby.denied" }
+  | { type: "lobby.list"; entries: LobbyEntry[] }
+  | { type: "lobby.knock"; entry: LobbyEntry }
+  | { type: "lobby.resolved"; participantId: string; outcome: LobbyOutcome }
+  | { type: "room.updated"; settings: RoomSettings }
+  // moderation
+  | { type: "moderation.muted"; kind: MediaKind; by: string }
+  | { type: "moderation.unmute_request"; kind: MediaKind; by: string }
+  | { type: "moderation.removed"; by: string }
+  // chat, hands, reactions
+  | { type: "chat.message"; message: ChatMessage }
+  | { type: "hands"; queue: HandEntry[] }
+  | { type: "floor.given"; by: string; askUnmute: boolean }
+  | { type: "reaction"; participantId: string; emoji: Reaction }
+  // generic replies
+  | (Reply & { type: "ok" })
+  | (Reply & { type: "pong" })
+  | (Reply & { type: "error"; code: ErrorCode; message: string });
+
+export type ServerMessageType = ServerMessage["type"];
+export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
