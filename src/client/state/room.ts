@@ -9,12 +9,21 @@ import { type ParticipantInfo, PROTOCOL_VERSION, type ServerMessageOf } from "..
 import { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
 import type { MessageKey } from "../i18n/i18n.js";
+import { Emitter } from "../signal/emitter.js";
 import { waitForServerReady } from "../signal/server-ready.js";
-import { SignalClient } from "../signal/signal-client.js";
+import {
+  type OutgoingMessage,
+  type ReplyTo,
+  SignalClient,
+  SignalError,
+  type SignalEvents,
+} from "../signal/signal-client.js";
 import { roomErrorOf } from "./room-errors.js";
 import { type RemoteParticipant, type RoomError, RoomState } from "./room-state.js";
 
 const LEAVE_REPLY_TIMEOUT_MS = 3_000;
+/** Server messages handed on to feature modules (chat, hands, reactions) through Room.onServer. */
+const RELAYED = ["chat.message", "hands", "reaction"] as const;
 
 export class Room {
   readonly state = new RoomState();
@@ -25,6 +34,23 @@ export class Room {
   private lastJoin: { room: string; name: string } | null = null;
   /** An offer that arrived before the engine existed (it should not happen, but costs nothing to keep). */
   private earlyOffer: ServerMessageOf<"subscribe.offer"> | null = null;
+  /** Feature modules' listeners: they outlive connections, so they subscribe here rather than to one socket. */
+  private readonly relay = new Emitter<SignalEvents>();
+
+  /**
+   * Lets a feature module hear server messages of the current connection (those in RELAYED), and `joined`
+   * each time we enter a room (first join and every join again), to (re)load its state and flush what waits.
+   */
+  onServer<K extends keyof SignalEvents>(type: K, handler: (msg: SignalEvents[K]) => void): () => void {
+    return this.relay.on(type, handler);
+  }
+
+  /** Sends a request on the current connection for a feature module; rejects with a SignalError. */
+  request<M extends OutgoingMessage>(msg: M): Promise<ReplyTo<M["type"]>> {
+    if (!this.signal?.isOpen)
+      return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not connected`));
+    return this.signal.request(msg);
+  }
 
   /** Joins `roomName` as `displayName`, publishing what `media` holds. Failures end in the error view. */
   async join(roomName: string, displayName: string, media: LocalMedia): Promise<void> {
@@ -106,6 +132,7 @@ export class Room {
     );
     s.view.value = "conference";
     s.reconnecting.value = false;
+    this.relay.emit("joined", joined);
     if (this.earlyOffer) this.applyOffer(this.earlyOffer);
     this.earlyOffer = null;
 
@@ -234,6 +261,10 @@ export class Room {
       if (this.engine) this.applyOffer(msg);
       else this.earlyOffer = msg;
     });
+    for (const type of RELAYED)
+      signal.on(type, (msg) => {
+        if (current()) this.relay.emit(type, msg as never);
+      });
     signal.on("error", (msg) => {
       // Errors without a request id answer fire-and-forget messages (trickle): worth a log, not a halt.
       console.warn(`palabre: server error ${msg.code}: ${msg.message}`);
