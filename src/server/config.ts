@@ -24,6 +24,12 @@ export interface Config {
   };
   iceServers: IceServer[];
   maxParticipantsPerRoom: number;
+  /** Keep a room's public chat for people who join later. */
+  chatHistory: boolean;
+  /** Every new room starts with its lobby on. */
+  lobbyByDefault: boolean;
+  /** Lower a raised hand once its owner has talked this long; 0: never. */
+  handAutoLowerSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     iceServers: iceServers(env),
     maxParticipantsPerRoom: int(env, "MAX_PARTICIPANTS", 100, 1, 10_000),
+    chatHistory: int(env, "CHAT_HISTORY", 1, 0, 1) === 1,
+    lobbyByDefault: int(env, "LOBBY_BY_DEFAULT", 0, 0, 1) === 1,
+    handAutoLowerSeconds: int(env, "HAND_AUTO_LOWER_SECONDS", 0, 0, 3600),
   };
 }

@@ -18,9 +18,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const media = new JanusMediaEngine(config.janus, config.maxParticipantsPerRoom);
   await media.start();
   const router = new LocalRouter();
-  const conference = new Conference(media, router, { maxParticipantsPerRoom: config.maxParticipantsPerRoom });
+  const conference = new Conference(media, router, {
+    maxParticipants: config.maxParticipantsPerRoom,
+    iceServers: config.iceServers,
+    chatHistory: config.chatHistory,
+    lobbyByDefault: config.lobbyByDefault,
+    handAutoLowerMs: config.handAutoLowerSeconds * 1000,
+  });
   media.on("lost", () => conference.mediaLost());
-  const signaling = new SignalingEndpoint({ conference, router, iceServers: config.iceServers });
+  const signaling = new SignalingEndpoint({ conference, router });
   const http = createHttpServer({
     clientDir: config.clientDir,
     health: () => ({ ok: media.ready, media: media.ready ? "up" : "down", rooms: conference.roomCount }),

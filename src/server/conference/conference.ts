@@ -5,14 +5,11 @@ import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import { logger } from "../logger.js";
 import type { MediaEngine } from "../media/media-room.js";
 import type { Router } from "../routing/router.js";
-import type { Participant } from "./participant.js";
-import { Room, type RoomDump } from "./room.js";
+import { Room, type RoomDump, type RoomOptions } from "./room.js";
 
 const log = logger("conference");
 
-export interface ConferenceOptions {
-  maxParticipantsPerRoom: number;
-}
+export type ConferenceOptions = Omit<RoomOptions, "onClosed">;
 
 export class Conference {
   readonly #media: MediaEngine;
@@ -26,16 +23,11 @@ export class Conference {
     this.#options = options;
   }
 
-  /** Puts a new participant in `roomName`, creating the room (and its media) if it is new. */
-  async join(
-    roomName: string,
-    displayName: string,
-    devices: { audio: boolean; video: boolean } = { audio: true, video: true },
-  ): Promise<{ room: Room; participant: Participant }> {
+  /** The room called `roomName`, created (with its media) if it does not exist yet. */
+  async room(roomName: string): Promise<Room> {
     const entry = this.#rooms.get(roomName) ?? this.#createRoom(roomName);
     await entry.ready;
-    const participant = entry.room.join(displayName, Date.now(), devices);
-    return { room: entry.room, participant };
+    return entry.room;
   }
 
   get roomCount(): number {
@@ -60,7 +52,7 @@ export class Conference {
 
   #createRoom(name: string) {
     const room = new Room(name, this.#router, {
-      maxParticipants: this.#options.maxParticipantsPerRoom,
+      ...this.#options,
       onClosed: (r) => {
         if (this.#rooms.get(name)?.room === r) this.#rooms.delete(name);
         log.debug("room closed", { rooms: this.#rooms.size });

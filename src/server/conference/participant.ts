@@ -1,16 +1,25 @@
 import { randomBytes } from "node:crypto";
-import type { ParticipantInfo, Role } from "../../protocol/messages.js";
+import type { MediaKind, ParticipantInfo, Role } from "../../protocol/messages.js";
+
+export function newParticipantId(): string {
+  return `p_${randomBytes(9).toString("base64url")}`;
+}
 
 /** One person in a room, as the conference logic knows them. */
 export class Participant {
-  readonly id = `p_${randomBytes(9).toString("base64url")}`;
+  readonly id: string;
   readonly name: string;
   readonly joinedAt: number;
+  /** Secret that lets this participant come back after a lost connection (see Room's resume window). */
+  readonly resumeToken = randomBytes(18).toString("base64url");
   role: Role;
   audio = true;
   video = true;
+  /** Streams a moderator muted: the media server drops them until the participant turns them on again. */
+  readonly blocked = new Set<MediaKind>();
 
-  constructor(name: string, role: Role, joinedAt: number) {
+  constructor(name: string, role: Role, joinedAt: number, id: string = newParticipantId()) {
+    this.id = id;
     this.name = name;
     this.role = role;
     this.joinedAt = joinedAt;

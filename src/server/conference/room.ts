@@ -1,20 +1,43 @@
 /**
- * A meeting: who is in it, what they may do, what everyone is told. Pure conference logic: it reaches
- * participants through the Router and media through the MediaRoom interface, never sockets or Janus.
- * Closing a room closes its media and ends every participant's connection.
+ * A meeting: who is in it (and who waits at the door), what everyone is told, and the room's media.
+ * Pure conference logic: it reaches participants through the Router and media through the MediaRoom
+ * interface, never sockets or Janus. Closing a room closes its media and ends every connection.
+ * Entry (password, lobby, resume) is in door.ts; moderator actions in moderation.ts.
  */
-
-import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
-import type { Candidate, Jsep, LeaveReason, Pc, ServerMessage, StreamInfo } from "../../protocol/messages.js";
+import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
+import type {
+  Candidate,
+  IceServer,
+  Jsep,
+  LeaveReason,
+  MediaKind,
+  Pc,
+  RoomSettings,
+  ServerMessage,
+  StreamInfo,
+} from "../../protocol/messages.js";
 import { logger } from "../logger.js";
 import type { MediaRoom, MediaRoomSink } from "../media/media-room.js";
 import type { Router } from "../routing/router.js";
-import { Participant } from "./participant.js";
+import { Chat } from "./chat.js";
+import { Door } from "./door.js";
+import { HandQueue } from "./hands.js";
+import { Lobby } from "./lobby.js";
+import type { Participant } from "./participant.js";
+import type { Standing } from "./permissions.js";
 
 const log = logger("room");
 
 export interface RoomOptions {
   maxParticipants: number;
+  /** Given to every participant for its peer connections. */
+  iceServers: IceServer[];
+  /** Keep public chat for latecomers. */
+  chatHistory: boolean;
+  /** New rooms start with the lobby on. */
+  lobbyByDefault: boolean;
+  /** Lower a raised hand once its owner has talked this long; 0: never. */
+  handAutoLowerMs: number;
   /** Called once, when the last participant has left or the room was closed. */
   onClosed: (room: Room) => void;
 }
@@ -23,21 +46,33 @@ export interface RoomDump {
   name: string;
   participants: number;
   moderators: number;
+  waiting: number;
+  hands: number;
   media: ReturnType<MediaRoom["dump"]> | null;
 }
 
 export class Room implements MediaRoomSink {
   readonly name: string;
+  readonly options: RoomOptions;
+  readonly lobby = new Lobby();
+  readonly chat: Chat;
+  readonly hands = new HandQueue();
+  readonly door: Door;
   readonly #router: Router;
-  readonly #options: RoomOptions;
   readonly #participants = new Map<string, Participant>();
+  readonly #talkTimers = new Map<string, NodeJS.Timeout>();
+  #lobbyOn: boolean;
+  #password: string | null = null;
   #media: MediaRoom | undefined;
   #closed = false;
 
   constructor(name: string, router: Router, options: RoomOptions) {
     this.name = name;
     this.#router = router;
-    this.#options = options;
+    this.options = options;
+    this.chat = new Chat({ history: options.chatHistory });
+    this.#lobbyOn = options.lobbyByDefault;
+    this.door = new Door(this);
   }
 
   /** Gives the room its media once the media plane has created it. */
@@ -53,79 +88,215 @@ export class Room implements MediaRoomSink {
     return this.#closed;
   }
 
-  /** Adds a participant; the first one in becomes moderator. Tells the others. */
-  join(name: string, now = Date.now(), devices = { audio: true, video: true }): Participant {
+  get lobbyOn(): boolean {
+    return this.#lobbyOn;
+  }
+
+  get password(): string | null {
+    return this.#password;
+  }
+
+  settings(): RoomSettings {
+    return { lobby: this.#lobbyOn, locked: this.#password !== null };
+  }
+
+  participant(id: string): Participant | undefined {
+    return this.#participants.get(id);
+  }
+
+  participants(): IterableIterator<Participant> {
+    return this.#participants.values();
+  }
+
+  /** Where a connection stands: in the room (its role), at the door, or nowhere. */
+  standingOf(id: string): Standing | undefined {
+    return this.#participants.get(id)?.role ?? (this.lobby.has(id) ? "lobby" : undefined);
+  }
+
+  /** The participant named by a request, or `not_found`. */
+  target(id: string): Participant {
+    const p = this.#participants.get(id);
+    if (!p) throw new ProtocolError(ErrorCode.NotFound, "no such participant in this meeting");
+    return p;
+  }
+
+  // ── Messaging ────────────────────────────────────────────────────────────────────────────
+
+  send(id: string, message: ServerMessage): void {
+    this.#router.deliver(id, message);
+  }
+
+  broadcast(message: ServerMessage, exceptId?: string): void {
+    for (const id of this.#participants.keys()) if (id !== exceptId) this.#router.deliver(id, message);
+  }
+
+  toModerators(message: ServerMessage): void {
+    for (const p of this.#participants.values())
+      if (p.role === "moderator") this.#router.deliver(p.id, message);
+  }
+
+  disconnect(id: string, code: number, reason: string): void {
+    this.#router.disconnect(id, code, reason);
+  }
+
+  broadcastHands(): void {
+    this.broadcast({ type: "hands", queue: this.hands.list() });
+  }
+
+  // ── Membership ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Puts a participant in the room: the others hear of it, it gets `joined` (with `requestId` when it
+   * answers a `join`), and its media subscription starts.
+   */
+  enter(participant: Participant, requestId?: number): void {
     if (this.#closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
-    if (this.#participants.size >= this.#options.maxParticipants) {
-      throw new ProtocolError(ErrorCode.RoomFull, "this meeting is full");
-    }
-    const role = this.#hasModerator() ? "participant" : "moderator";
-    const participant = new Participant(name, role, now);
-    participant.audio = devices.audio;
-    participant.video = devices.video;
-    this.#broadcast({ type: "participant.joined", participant: participant.info() });
+    this.broadcast({ type: "participant.joined", participant: participant.info() });
+    const others = [...this.#participants.values()].map((p) => p.info());
     this.#participants.set(participant.id, participant);
-    return participant;
+    this.send(participant.id, {
+      type: "joined",
+      ...(requestId !== undefined ? { id: requestId } : {}),
+      you: participant.info(),
+      room: this.name,
+      participants: others,
+      iceServers: this.options.iceServers,
+      settings: this.settings(),
+      chat: this.chat.history(),
+      hands: this.hands.list(),
+      resume: participant.resumeToken,
+    });
+    if (participant.role === "moderator")
+      this.send(participant.id, { type: "lobby.list", entries: this.lobby.list() });
+    this.#media?.addParticipant(participant.id);
   }
 
-  /** Everyone but `participantId`, for the `joined` reply. */
-  othersOf(participantId: string) {
-    return [...this.#participants.values()].filter((p) => p.id !== participantId).map((p) => p.info());
+  /** Removes a participant (or someone waiting) and tells whoever needs to know. */
+  leave(id: string, reason: LeaveReason | "cancelled"): void {
+    if (this.lobby.take(id)) {
+      this.toModerators({
+        type: "lobby.resolved",
+        participantId: id,
+        outcome: reason === "cancelled" ? "cancelled" : "left",
+      });
+      return;
+    }
+    const p = this.#participants.get(id);
+    if (!p) return;
+    this.#participants.delete(id);
+    this.#stopTalkTimer(id);
+    if (reason === "disconnected") this.door.remember(p, this.hands.record(id));
+    this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", { err: String(err) }));
+    this.broadcast({
+      type: "participant.left",
+      participantId: id,
+      reason: reason === "cancelled" ? "left" : reason,
+    });
+    if (this.hands.lower(id)) this.broadcastHands();
+    if (this.#participants.size === 0) {
+      void this.close(CloseCode.MeetingEnded, "the meeting ended");
+      return;
+    }
+    if (p.role === "moderator" && !this.hasModerator()) this.#promoteLongestPresent();
   }
 
-  /** Starts the participant's subscription (it receives whoever publishes). Call after `joined` was sent. */
-  startMedia(participantId: string): void {
-    this.#require(participantId);
-    this.#mediaRoom().addParticipant(participantId);
+  hasModerator(): boolean {
+    for (const p of this.#participants.values()) if (p.role === "moderator") return true;
+    return false;
   }
+
+  /** Makes someone moderator and gives them what moderators see. */
+  promote(p: Participant): void {
+    if (p.role === "moderator") return;
+    p.role = "moderator";
+    this.broadcast({ type: "participant.updated", participant: p.info() });
+    this.send(p.id, { type: "lobby.list", entries: this.lobby.list() });
+  }
+
+  configure(changes: { lobby?: boolean | undefined; password?: string | null | undefined }): void {
+    if (changes.lobby !== undefined) this.#lobbyOn = changes.lobby;
+    if (changes.password !== undefined) this.#password = changes.password;
+    this.broadcast({ type: "room.updated", settings: this.settings() });
+  }
+
+  // ── Media ────────────────────────────────────────────────────────────────────────────────
 
   async publish(participantId: string, offer: Jsep): Promise<Jsep> {
-    this.#require(participantId);
-    return this.#mediaRoom().publish(participantId, offer);
+    return this.media().publish(participantId, offer);
   }
 
   async answerSubscriber(participantId: string, answer: Jsep): Promise<void> {
-    this.#require(participantId);
-    await this.#mediaRoom().answer(participantId, answer);
+    await this.media().answer(participantId, answer);
   }
 
   trickle(participantId: string, pc: Pc, candidate: Candidate | null): void {
-    this.#require(participantId);
-    this.#mediaRoom().trickle(participantId, pc, candidate);
+    this.media().trickle(participantId, pc, candidate);
   }
 
+  /** The participant's own device switch. Turning a device on lifts a moderator's block on it. */
   setMediaState(participantId: string, audio: boolean, video: boolean): void {
-    const p = this.#require(participantId);
+    const p = this.target(participantId);
+    for (const [kind, on] of [
+      ["audio", audio],
+      ["video", video],
+    ] as const) {
+      if (on && p.blocked.delete(kind)) this.setBlocked(p, kind, false);
+    }
     if (p.audio === audio && p.video === video) return;
     p.audio = audio;
     p.video = video;
-    this.#broadcast({ type: "participant.updated", participant: p.info() });
+    this.broadcast({ type: "participant.updated", participant: p.info() });
   }
 
-  /** Removes a participant and tells the others; the last one out closes the room. */
-  leave(participantId: string, reason: LeaveReason): void {
-    const p = this.#participants.get(participantId);
-    if (!p) return;
-    this.#participants.delete(participantId);
+  /** Blocks or unblocks one of a participant's streams in the media server. */
+  setBlocked(p: Participant, kind: MediaKind, blocked: boolean): void {
     this.#media
-      ?.removeParticipant(participantId)
-      .catch((err) => log.warn("media removal failed", { err: String(err) }));
-    this.#broadcast({ type: "participant.left", participantId, reason });
-    if (this.#participants.size === 0) {
-      void this.close();
-      return;
-    }
-    if (p.role === "moderator" && !this.#hasModerator()) this.#promoteLongestPresent();
+      ?.setBlocked(p.id, kind, blocked)
+      .catch((err) => log.warn("media block failed", { kind, blocked, err: String(err) }));
   }
 
-  /** Ends the meeting for everyone: connections closed with `code`, media freed. */
-  async close(code?: number, reason = "room closed"): Promise<void> {
+  media(): MediaRoom {
+    if (!this.#media) throw new ProtocolError(ErrorCode.MediaFailed, "media is not available for this room");
+    return this.#media;
+  }
+
+  // MediaRoomSink
+
+  subscriberOffer(participantId: string, jsep: Jsep, streams: StreamInfo[]): void {
+    if (!this.#participants.has(participantId)) return;
+    this.send(participantId, { type: "subscribe.offer", jsep, streams });
+  }
+
+  publisherState(participantId: string, up: boolean): void {
+    log.debug("publisher state", { participantId, up });
+  }
+
+  talking(participantId: string, talking: boolean): void {
+    const limit = this.options.handAutoLowerMs;
+    if (limit <= 0) return;
+    this.#stopTalkTimer(participantId);
+    if (!talking || !this.hands.isRaised(participantId)) return;
+    const timer = setTimeout(() => {
+      this.#talkTimers.delete(participantId);
+      if (this.hands.lower(participantId)) this.broadcastHands();
+    }, limit);
+    timer.unref();
+    this.#talkTimers.set(participantId, timer);
+  }
+
+  // ── Life ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Ends the meeting for everyone, including those waiting: connections closed with `code`, media freed. */
+  async close(code: number, reason = "room closed"): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const ids = [...this.#participants.keys()];
+    const ids = [...this.#participants.keys(), ...this.lobby.ids()];
     this.#participants.clear();
-    if (code !== undefined) for (const id of ids) this.#router.disconnect(id, code, reason);
-    this.#options.onClosed(this);
+    for (const id of this.lobby.ids()) this.lobby.take(id);
+    for (const timer of this.#talkTimers.values()) clearTimeout(timer);
+    this.#talkTimers.clear();
+    for (const id of ids) this.#router.disconnect(id, code, reason);
+    this.options.onClosed(this);
     await this.#media?.close();
   }
 
@@ -134,49 +305,22 @@ export class Room implements MediaRoomSink {
       name: this.name,
       participants: this.#participants.size,
       moderators: [...this.#participants.values()].filter((p) => p.role === "moderator").length,
+      waiting: this.lobby.size,
+      hands: this.hands.list().length,
       media: this.#media?.dump() ?? null,
     };
   }
 
-  // MediaRoomSink
-
-  subscriberOffer(participantId: string, jsep: Jsep, streams: StreamInfo[]): void {
-    if (!this.#participants.has(participantId)) return;
-    this.#router.deliver(participantId, { type: "subscribe.offer", jsep, streams });
-  }
-
-  publisherState(participantId: string, up: boolean): void {
-    log.debug("publisher state", { participantId, up });
-  }
-
-  // internals
-
-  #require(participantId: string): Participant {
-    const p = this.#participants.get(participantId);
-    if (!p) throw new ProtocolError(ErrorCode.NotJoined, "you are not in this room");
-    return p;
-  }
-
-  #mediaRoom(): MediaRoom {
-    if (!this.#media) throw new ProtocolError(ErrorCode.MediaFailed, "media is not available for this room");
-    return this.#media;
-  }
-
-  #hasModerator(): boolean {
-    for (const p of this.#participants.values()) if (p.role === "moderator") return true;
-    return false;
+  #stopTalkTimer(id: string): void {
+    const timer = this.#talkTimers.get(id);
+    if (timer) clearTimeout(timer);
+    this.#talkTimers.delete(id);
   }
 
   /** The room is never left without a moderator while someone is in it. */
   #promoteLongestPresent(): void {
     let oldest: Participant | undefined;
     for (const p of this.#participants.values()) if (!oldest || p.joinedAt < oldest.joinedAt) oldest = p;
-    if (!oldest) return;
-    oldest.role = "moderator";
-    this.#broadcast({ type: "participant.updated", participant: oldest.info() });
-  }
-
-  #broadcast(message: ServerMessage): void {
-    for (const id of this.#participants.keys()) this.#router.deliver(id, message);
+    if (oldest) this.promote(oldest);
   }
 }

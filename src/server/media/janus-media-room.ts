@@ -2,7 +2,7 @@
  * A conference room's media in Janus: one VideoRoom, and per participant one publisher handle and one
  * multistream subscriber handle. Translates between participant ids (the conference's) and feed ids (Janus's).
  */
-import type { Candidate, Jsep, Pc, StreamInfo } from "../../protocol/messages.js";
+import type { Candidate, Jsep, MediaKind, Pc, StreamInfo } from "../../protocol/messages.js";
 import { logger } from "../logger.js";
 import type { JanusClient, JanusHandle } from "./janus-client.js";
 import { MediaPublisher } from "./media-publisher.js";
@@ -68,6 +68,10 @@ export class JanusMediaRoom implements MediaRoom {
     else member.subscriber.trickle(candidate);
   }
 
+  async setBlocked(participantId: string, kind: MediaKind, blocked: boolean): Promise<void> {
+    await this.#member(participantId).publisher.setBlocked(kind, blocked);
+  }
+
   async removeParticipant(participantId: string): Promise<void> {
     const member = this.#members.get(participantId);
     if (!member) return;
@@ -107,9 +111,10 @@ export class JanusMediaRoom implements MediaRoom {
     let member = this.#members.get(participantId);
     if (member) return member;
     const feedId = randomJanusId();
-    const publisher = new MediaPublisher(this.#client, this.roomId, feedId, (up) =>
-      this.#onPublisherState(feedId, up),
-    );
+    const publisher = new MediaPublisher(this.#client, this.roomId, feedId, {
+      state: (up) => this.#onPublisherState(feedId, up),
+      talking: (talking) => this.#sink.talking(participantId, talking),
+    });
     const subscriber = new MediaSubscriber(this.#client, this.roomId, {
       wantedFeeds: () => this.#wantedFeeds(participantId),
       offer: (jsep, streams) => this.#sink.subscriberOffer(participantId, jsep, this.#toStreamInfo(streams)),

@@ -2,7 +2,7 @@
  * The boundary between conference logic and the media plane. The conference asks for media through these
  * interfaces only; it never sees Janus, handles or feed ids. A test can swap in another implementation.
  */
-import type { Candidate, Jsep, Pc, StreamInfo } from "../../protocol/messages.js";
+import type { Candidate, Jsep, MediaKind, Pc, StreamInfo } from "../../protocol/messages.js";
 
 /** What the media plane tells the conference about a room. */
 export interface MediaRoomSink {
@@ -10,6 +10,8 @@ export interface MediaRoomSink {
   subscriberOffer(participantId: string, jsep: Jsep, streams: StreamInfo[]): void;
   /** The participant's publish connection is up (media reaches the SFU) or went down. */
   publisherState(participantId: string, up: boolean): void;
+  /** The SFU heard the participant start or stop talking (audio level above threshold). */
+  talking(participantId: string, talking: boolean): void;
 }
 
 export interface MediaRoom {
@@ -22,6 +24,11 @@ export interface MediaRoom {
   answer(participantId: string, answer: Jsep): Promise<void>;
   /** An ICE candidate (or `null`: end of candidates) for one of the participant's two connections. */
   trickle(participantId: string, pc: Pc, candidate: Candidate | null): void;
+  /**
+   * Blocks (or unblocks) one of the participant's streams in the SFU: a blocked stream reaches no one,
+   * whatever its sender does. Applies to the current publish connection and to any later one.
+   */
+  setBlocked(participantId: string, kind: MediaKind, blocked: boolean): Promise<void>;
   /** Frees everything the participant holds in the SFU; the others stop receiving it. */
   removeParticipant(participantId: string): Promise<void>;
   /** Frees the room and everything in it. */

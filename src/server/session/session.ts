@@ -1,34 +1,34 @@
 /**
- * One WebSocket connection's life: before `join` it may only join; after, it acts as one participant of one
- * room. Receives messages already parsed by protocol/, runs them one at a time (in arrival order), and
- * answers each request with its reply or a typed error.
+ * One WebSocket connection's life: before `join` it may only join; after, it stands in one room — as a
+ * participant, a moderator, or someone waiting in the lobby — and every message is checked against that
+ * standing (permissions.ts) before a handler acts. Messages run one at a time, in arrival order; each request
+ * gets its reply or a typed error.
  */
-import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
-import {
-  type ClientMessage,
-  type IceServer,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-} from "../../protocol/messages.js";
+import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
+import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage } from "../../protocol/messages.js";
 import type { Conference } from "../conference/conference.js";
-import type { Participant } from "../conference/participant.js";
+import { PASSWORD_TRIES } from "../conference/door.js";
+import { authorize } from "../conference/permissions.js";
 import type { Room } from "../conference/room.js";
+import { WindowLimiter } from "../conference/window-limiter.js";
 import { logger } from "../logger.js";
 import { MediaError } from "../media/media-room.js";
 import type { ParticipantSink, Router } from "../routing/router.js";
+import { type InRoomContext, inRoomHandlers } from "./in-room.js";
 
 const log = logger("session");
+const REACTIONS = { max: 5, windowMs: 10_000 };
 
 export interface SessionDeps {
   conference: Conference;
   router: Router;
-  iceServers: IceServer[];
 }
 
 export class Session {
   readonly #deps: SessionDeps;
   readonly #sink: ParticipantSink;
-  #joined: { room: Room; participant: Participant } | undefined;
+  readonly #passwordFailures = new WindowLimiter(PASSWORD_TRIES.max, PASSWORD_TRIES.windowMs);
+  #ctx: InRoomContext | undefined;
   #joining = false;
   #ended = false;
   #queue: Promise<void> = Promise.resolve();
@@ -38,8 +38,9 @@ export class Session {
     this.#sink = sink;
   }
 
+  /** Whether the connection stands in a room (joined or waiting). */
   get joined(): boolean {
-    return this.#joined !== undefined;
+    return this.#ctx !== undefined;
   }
 
   /** Queues a parsed message; replies go to the sink. */
@@ -51,133 +52,100 @@ export class Session {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#leave("disconnected");
+    const ctx = this.#ctx;
+    if (!ctx) return;
+    this.#ctx = undefined;
+    this.#deps.router.detach(ctx.id);
+    ctx.room.leave(ctx.id, "disconnected");
+    log.info("connection closed", { participants: ctx.room.size });
   }
 
   async #run(message: ClientMessage): Promise<void> {
     if (this.#ended) return;
     try {
-      await this.#dispatch(message);
+      if (message.type === "join") await this.#join(message);
+      else await this.#inRoom(message);
     } catch (err) {
-      const id = message.id;
-      if (err instanceof ProtocolError) {
-        this.#send({
-          type: "error",
-          ...(id !== undefined ? { id } : {}),
-          code: err.code,
-          message: err.message,
-        });
-      } else if (err instanceof MediaError) {
-        this.#send({
-          type: "error",
-          ...(id !== undefined ? { id } : {}),
-          code: ErrorCode.MediaFailed,
-          message: err.message,
-        });
-      } else {
-        log.error("request failed", { type: message.type, err: String(err) });
-        this.#send({
-          type: "error",
-          ...(id !== undefined ? { id } : {}),
-          code: ErrorCode.Internal,
-          message: "internal error",
-        });
-      }
+      this.#fail(message, err);
     }
   }
 
-  async #dispatch(m: ClientMessage): Promise<void> {
-    const id = m.id !== undefined ? { id: m.id } : {};
-    switch (m.type) {
-      case "ping":
-        this.#send({ type: "pong", ...id });
-        return;
-      case "join":
-        await this.#join(m);
-        return;
-      case "leave": {
-        this.#requireJoined();
-        this.#send({ type: "ok", ...id });
-        this.#ended = true;
-        this.#leave("left");
-        this.#sink.close(CloseCode.Left, "left");
+  async #inRoom(message: Exclude<ClientMessage, { type: "join" }>): Promise<void> {
+    const ctx = this.#ctx;
+    if (!ctx) {
+      if (message.type === "ping") {
+        this.#send({ type: "pong", ...(message.id !== undefined ? { id: message.id } : {}) });
         return;
       }
-      case "publish": {
-        const { room, participant } = this.#requireJoined();
-        const jsep = await room.publish(participant.id, m.jsep);
-        this.#send({ type: "publish.answer", ...id, jsep });
-        return;
-      }
-      case "subscribe.answer": {
-        const { room, participant } = this.#requireJoined();
-        try {
-          await room.answerSubscriber(participant.id, m.jsep);
-        } catch (err) {
-          if (err instanceof MediaError) throw new ProtocolError(ErrorCode.BadState, err.message);
-          throw err;
-        }
-        this.#send({ type: "ok", ...id });
-        return;
-      }
-      case "trickle": {
-        const { room, participant } = this.#requireJoined();
-        room.trickle(participant.id, m.pc, m.candidate);
-        if (m.id !== undefined) this.#send({ type: "ok", id: m.id });
-        return;
-      }
-      case "media.state": {
-        const { room, participant } = this.#requireJoined();
-        room.setMediaState(participant.id, m.audio, m.video);
-        this.#send({ type: "ok", ...id });
-        return;
-      }
+      throw new ProtocolError(ErrorCode.NotJoined, "send 'join' first");
     }
+    const standing = ctx.room.standingOf(ctx.id);
+    if (!standing) throw new ProtocolError(ErrorCode.NotJoined, "you are no longer in this meeting");
+    authorize(standing, message.type);
+    const handler = inRoomHandlers[message.type] as (
+      c: InRoomContext,
+      m: typeof message,
+    ) => Promise<void> | void;
+    await handler(ctx, message);
   }
 
   async #join(m: Extract<ClientMessage, { type: "join" }>): Promise<void> {
-    if (this.#joined || this.#joining) throw new ProtocolError(ErrorCode.AlreadyJoined, "already joined");
+    if (this.#ctx || this.#joining) throw new ProtocolError(ErrorCode.AlreadyJoined, "already joined");
     if (m.v !== PROTOCOL_VERSION) {
       throw new ProtocolError(ErrorCode.UnsupportedVersion, `this server speaks version ${PROTOCOL_VERSION}`);
     }
     this.#joining = true;
     try {
-      const joined = await this.#deps.conference.join(m.room, m.name, { audio: m.audio, video: m.video });
-      if (this.#ended) {
-        // The socket closed while the room was being set up.
-        joined.room.leave(joined.participant.id, "disconnected");
-        return;
-      }
-      this.#joined = joined;
-      const { room, participant } = joined;
-      this.#deps.router.attach(participant.id, this.#sink);
-      this.#send({
-        type: "joined",
-        ...(m.id !== undefined ? { id: m.id } : {}),
-        you: participant.info(),
-        room: room.name,
-        participants: room.othersOf(participant.id),
-        iceServers: this.#deps.iceServers,
+      const room = await this.#deps.conference.room(m.room);
+      if (this.#ended) return; // the socket closed while the room was being set up
+      const outcome = room.door.request({
+        name: m.name,
+        audio: m.audio,
+        video: m.video,
+        password: m.password,
+        resume: m.resume,
+        requestId: m.id,
+        passwordFailures: this.#passwordFailures,
+        attach: (id) => {
+          this.#deps.router.attach(id, this.#sink);
+          this.#ctx = this.#context(room, id);
+        },
       });
-      room.startMedia(participant.id);
-      log.info("participant joined", { participants: room.size });
+      log.info(outcome.state === "joined" ? "participant joined" : "participant waiting", {
+        participants: room.size,
+      });
     } finally {
       this.#joining = false;
     }
   }
 
-  #leave(reason: "left" | "disconnected"): void {
-    const joined = this.#joined;
-    if (!joined) return;
-    this.#joined = undefined;
-    this.#deps.router.detach(joined.participant.id);
-    joined.room.leave(joined.participant.id, reason);
-    log.info("participant left", { reason, participants: joined.room.size });
+  #context(room: Room, id: string): InRoomContext {
+    return {
+      room,
+      id,
+      reply: (message) => this.#send(message),
+      close: (code, reason) => {
+        this.#ended = true;
+        this.#ctx = undefined;
+        this.#deps.router.detach(id);
+        this.#sink.close(code, reason);
+      },
+      reactions: new WindowLimiter(REACTIONS.max, REACTIONS.windowMs),
+    };
   }
 
-  #requireJoined(): { room: Room; participant: Participant } {
-    if (!this.#joined) throw new ProtocolError(ErrorCode.NotJoined, "send 'join' first");
-    return this.#joined;
+  #fail(message: ClientMessage, err: unknown): void {
+    const id = message.id !== undefined ? { id: message.id } : {};
+    if (err instanceof ProtocolError) {
+      this.#send({ type: "error", ...id, code: err.code, message: err.message });
+    } else if (err instanceof MediaError) {
+      // A subscriber answer with no offer pending is the client's mistake, not the media server's.
+      const code = message.type === "subscribe.answer" ? ErrorCode.BadState : ErrorCode.MediaFailed;
+      this.#send({ type: "error", ...id, code, message: err.message });
+    } else {
+      log.error("request failed", { type: message.type, err: String(err) });
+      this.#send({ type: "error", ...id, code: ErrorCode.Internal, message: "internal error" });
+    }
   }
 
   #send(message: ServerMessage): void {

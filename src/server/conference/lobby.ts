@@ -1,0 +1,38 @@
+/** The people waiting to be let in, oldest first. */
+import type { LobbyEntry } from "../../protocol/messages.js";
+
+export interface WaitingParticipant extends LobbyEntry {
+  audio: boolean;
+  video: boolean;
+}
+
+export class Lobby {
+  readonly #waiting = new Map<string, WaitingParticipant>();
+
+  add(entry: WaitingParticipant): void {
+    this.#waiting.set(entry.id, entry);
+  }
+
+  has(id: string): boolean {
+    return this.#waiting.has(id);
+  }
+
+  take(id: string): WaitingParticipant | undefined {
+    const entry = this.#waiting.get(id);
+    this.#waiting.delete(id);
+    return entry;
+  }
+
+  get size(): number {
+    return this.#waiting.size;
+  }
+
+  ids(): string[] {
+    return [...this.#waiting.keys()];
+  }
+
+  /** What moderators see: no device state, just who and since when. */
+  list(): LobbyEntry[] {
+    return [...this.#waiting.values()].map(({ id, name, since }) => ({ id, name, since }));
+  }
+}

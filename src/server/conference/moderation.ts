@@ -1,0 +1,46 @@
+/**
+ * What moderators do to others. Callers have already checked that `by` is a moderator (permissions.ts);
+ * these functions check the target and act. Nobody can be unmuted remotely: a moderator can only ask.
+ */
+import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
+import type { MediaKind } from "../../protocol/messages.js";
+import type { Participant } from "./participant.js";
+import type { Room } from "./room.js";
+
+/** Turns a participant's microphone or camera off, on their screen and in the media server. */
+export function mute(room: Room, by: Participant, targetId: string, kind: MediaKind): void {
+  muteOne(room, by, room.target(targetId), kind);
+}
+
+export function muteAll(room: Room, by: Participant, kind: MediaKind): void {
+  for (const p of [...room.participants()]) if (p.id !== by.id) muteOne(room, by, p, kind);
+}
+
+export function askUnmute(room: Room, by: Participant, targetId: string, kind: MediaKind): void {
+  const target = room.target(targetId);
+  room.send(target.id, { type: "moderation.unmute_request", kind, by: by.id });
+}
+
+export function remove(room: Room, by: Participant, targetId: string): void {
+  const target = room.target(targetId);
+  if (target.id === by.id) throw new ProtocolError(ErrorCode.BadState, "to leave, hang up");
+  room.send(target.id, { type: "moderation.removed", by: by.id });
+  // 'removed' is not remembered for resume: the removed participant cannot slip back in.
+  room.leave(target.id, "removed");
+  room.disconnect(target.id, CloseCode.Removed, "removed by a moderator");
+}
+
+export function grant(room: Room, targetId: string): void {
+  room.promote(room.target(targetId));
+}
+
+function muteOne(room: Room, by: Participant, target: Participant, kind: MediaKind): void {
+  target.blocked.add(kind);
+  room.setBlocked(target, kind, true);
+  room.send(target.id, { type: "moderation.muted", kind, by: by.id });
+  const on = kind === "audio" ? target.audio : target.video;
+  if (!on) return;
+  if (kind === "audio") target.audio = false;
+  else target.video = false;
+  room.broadcast({ type: "participant.updated", participant: target.info() });
+}

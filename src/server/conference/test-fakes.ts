@@ -1,0 +1,103 @@
+/** Stand-ins for the router and the media plane, for unit tests of the conference logic. */
+import type { ServerMessage } from "../../protocol/messages.js";
+import type { MediaRoom, MediaRoomDump } from "../media/media-room.js";
+import type { ParticipantSink, Router } from "../routing/router.js";
+import type { EntryRequest } from "./door.js";
+import { Room, type RoomOptions } from "./room.js";
+import { WindowLimiter } from "./window-limiter.js";
+
+/** Records what each participant was sent and which connections were closed. */
+export class RecordingRouter implements Router {
+  readonly inbox = new Map<string, ServerMessage[]>();
+  readonly closed = new Map<string, number>();
+  attach(_id: string, _sink: ParticipantSink): void {}
+  detach(): void {}
+  deliver(id: string, message: ServerMessage): void {
+    const list = this.inbox.get(id) ?? [];
+    list.push(message);
+    this.inbox.set(id, list);
+  }
+  disconnect(id: string, code: number): void {
+    this.closed.set(id, code);
+  }
+  types(id: string): string[] {
+    return (this.inbox.get(id) ?? []).map((m) => m.type);
+  }
+  last(id: string): ServerMessage | undefined {
+    return this.inbox.get(id)?.at(-1);
+  }
+  of<T extends ServerMessage["type"]>(id: string, type: T): Extract<ServerMessage, { type: T }>[] {
+    return (this.inbox.get(id) ?? []).filter(
+      (m): m is Extract<ServerMessage, { type: T }> => m.type === type,
+    );
+  }
+}
+
+/** Media that only remembers what was asked of it. */
+export class FakeMedia implements MediaRoom {
+  readonly name = "fake";
+  readonly added: string[] = [];
+  readonly removed: string[] = [];
+  readonly blocks: string[] = [];
+  closedCount = 0;
+  addParticipant(id: string): void {
+    this.added.push(id);
+  }
+  async publish() {
+    return { type: "answer" as const, sdp: "v=0" };
+  }
+  async answer(): Promise<void> {}
+  trickle(): void {}
+  async setBlocked(id: string, kind: string, blocked: boolean): Promise<void> {
+    this.blocks.push(`${id}:${kind}:${blocked}`);
+  }
+  async removeParticipant(id: string): Promise<void> {
+    this.removed.push(id);
+  }
+  async close(): Promise<void> {
+    this.closedCount++;
+  }
+  dump(): MediaRoomDump {
+    return { name: this.name, participants: [] };
+  }
+}
+
+export function makeRoom(options: Partial<RoomOptions> = {}) {
+  const router = new RecordingRouter();
+  const media = new FakeMedia();
+  let closed = 0;
+  const room = new Room("r", router, {
+    maxParticipants: 10,
+    iceServers: [],
+    chatHistory: true,
+    lobbyByDefault: false,
+    handAutoLowerMs: 0,
+    onClosed: () => closed++,
+    ...options,
+  });
+  room.attachMedia(media);
+  return { room, router, media, closedCount: () => closed };
+}
+
+/** Asks the room's door for entry, as a `join` would. */
+export function knock(room: Room, name: string, extra: Partial<EntryRequest> = {}, now = Date.now()) {
+  return room.door.request(
+    {
+      name,
+      audio: true,
+      video: true,
+      passwordFailures: new WindowLimiter(5, 60_000),
+      attach: () => {},
+      ...extra,
+    },
+    now,
+  );
+}
+
+/** Enters and returns the participant (fails if it ended up waiting). */
+export function enter(room: Room, name: string, extra: Partial<EntryRequest> = {}, now = Date.now()) {
+  const outcome = knock(room, name, extra, now);
+  const p = room.participant(outcome.id);
+  if (!p) throw new Error(`${name} did not enter (${outcome.state})`);
+  return p;
+}

@@ -1,0 +1,37 @@
+/** Counts events in a sliding time window: at most `max` per `windowMs`. */
+export class WindowLimiter {
+  readonly #max: number;
+  readonly #windowMs: number;
+  #times: number[] = [];
+
+  constructor(max: number, windowMs: number) {
+    this.#max = max;
+    this.#windowMs = windowMs;
+  }
+
+  /** Whether the limit is reached now (without counting anything). */
+  exhausted(now = Date.now()): boolean {
+    this.#prune(now);
+    return this.#times.length >= this.#max;
+  }
+
+  /** Counts one event. */
+  record(now = Date.now()): void {
+    this.#prune(now);
+    this.#times.push(now);
+  }
+
+  /** Counts one event if the limit allows it; false when it does not (nothing counted). */
+  tryTake(now = Date.now()): boolean {
+    if (this.exhausted(now)) return false;
+    this.#times.push(now);
+    return true;
+  }
+
+  #prune(now: number): void {
+    const cutoff = now - this.#windowMs;
+    let i = 0;
+    while (i < this.#times.length && (this.#times[i] as number) <= cutoff) i++;
+    if (i > 0) this.#times = this.#times.slice(i);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * What a connection that has entered a room (or waits at its door) can ask, one handler per message type.
+ * Authorization happened before (permissions.ts); handlers check targets and act on the room.
+ */
+import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
+import type {
+  ClientMessage,
+  ClientMessageOf,
+  ClientMessageType,
+  ServerMessage,
+} from "../../protocol/messages.js";
+import * as moderation from "../conference/moderation.js";
+import type { Room } from "../conference/room.js";
+import type { WindowLimiter } from "../conference/window-limiter.js";
+
+export interface InRoomContext {
+  room: Room;
+  /** The sender's participant id (or lobby id). */
+  id: string;
+  reply(message: ServerMessage): void;
+  /** Ends this connection (after `leave` or `lobby.cancel`). */
+  close(code: number, reason: string): void;
+  reactions: WindowLimiter;
+}
+
+type Handler<K extends ClientMessageType> = (
+  ctx: InRoomContext,
+  m: ClientMessageOf<K>,
+) => Promise<void> | void;
+type Handlers = { [K in Exclude<ClientMessageType, "join">]: Handler<K> };
+
+const ok = (ctx: InRoomContext, m: ClientMessage) =>
+  ctx.reply({ type: "ok", ...(m.id !== undefined ? { id: m.id } : {}) });
+const me = (ctx: InRoomContext) => ctx.room.target(ctx.id);
+
+export const inRoomHandlers: Handlers = {
+  ping: (ctx, m) => ctx.reply({ type: "pong", ...(m.id !== undefined ? { id: m.id } : {}) }),
+  leave: (ctx, m) => {
+    ok(ctx, m);
+    ctx.room.leave(ctx.id, "left");
+    ctx.close(CloseCode.Left, "left");
+  },
+  "lobby.cancel": (ctx, m) => {
+    ok(ctx, m);
+    ctx.room.leave(ctx.id, "cancelled");
+    ctx.close(CloseCode.Left, "left the lobby");
+  },
+
+  // the call
+  publish: async (ctx, m) => {
+    const jsep = await ctx.room.publish(ctx.id, m.jsep);
+    ctx.reply({ type: "publish.answer", ...(m.id !== undefined ? { id: m.id } : {}), jsep });
+  },
+  "subscribe.answer": async (ctx, m) => {
+    await ctx.room.answerSubscriber(ctx.id, m.jsep);
+    ok(ctx, m);
+  },
+  trickle: (ctx, m) => {
+    ctx.room.trickle(ctx.id, m.pc, m.candidate);
+    if (m.id !== undefined) ok(ctx, m);
+  },
+  "media.state": (ctx, m) => {
+    ctx.room.setMediaState(ctx.id, m.audio, m.video);
+    ok(ctx, m);
+  },
+
+  // lobby and settings (moderators)
+  "lobby.admit": (ctx, m) => {
+    ctx.room.door.admit(m.participantId);
+    ok(ctx, m);
+  },
+  "lobby.admit_all": (ctx, m) => {
+    ctx.room.door.admitAll();
+    ok(ctx, m);
+  },
+  "lobby.deny": (ctx, m) => {
+    ctx.room.door.deny(m.participantId);
+    ok(ctx, m);
+  },
+  "room.configure": (ctx, m) => {
+    ctx.room.configure({ lobby: m.lobby, password: m.password });
+    ok(ctx, m);
+  },
+
+  // moderation (moderators)
+  "moderate.mute": (ctx, m) => {
+    moderation.mute(ctx.room, me(ctx), m.participantId, m.kind);
+    ok(ctx, m);
+  },
+  "moderate.mute_all": (ctx, m) => {
+    moderation.muteAll(ctx.room, me(ctx), m.kind);
+    ok(ctx, m);
+  },
+  "moderate.ask_unmute": (ctx, m) => {
+    moderation.askUnmute(ctx.room, me(ctx), m.participantId, m.kind);
+    ok(ctx, m);
+  },
+  "moderate.remove": (ctx, m) => {
+    moderation.remove(ctx.room, me(ctx), m.participantId);
+    ok(ctx, m);
+  },
+  "moderate.grant": (ctx, m) => {
+    moderation.grant(ctx.room, m.participantId);
+    ok(ctx, m);
+  },
+
+  // chat, hands, reactions
+  "chat.send": (ctx, m) => {
+    const room = ctx.room;
+    const from = me(ctx);
+    const to = m.to !== undefined ? room.target(m.to) : undefined;
+    const message = room.chat.post(from, m.text, m.clientId, to, Date.now());
+    ok(ctx, m);
+    if (!message) return; // a re-send of a message already delivered
+    if (to) {
+      room.send(from.id, { type: "chat.message", message });
+      if (to.id !== from.id) room.send(to.id, { type: "chat.message", message });
+    } else {
+      room.broadcast({ type: "chat.message", message });
+    }
+  },
+  "hand.raise": (ctx, m) => {
+    if (ctx.room.hands.raise(ctx.id, Date.now())) ctx.room.broadcastHands();
+    ok(ctx, m);
+  },
+  "hand.lower": (ctx, m) => {
+    const whose = m.participantId ?? ctx.id;
+    if (whose !== ctx.id && me(ctx).role !== "moderator") {
+      throw new ProtocolError(ErrorCode.Forbidden, "only moderators may lower someone else's hand");
+    }
+    if (ctx.room.hands.lower(whose)) ctx.room.broadcastHands();
+    ok(ctx, m);
+  },
+  "hand.lower_all": (ctx, m) => {
+    if (ctx.room.hands.lowerAll()) ctx.room.broadcastHands();
+    ok(ctx, m);
+  },
+  "floor.give": (ctx, m) => {
+    const target = ctx.room.target(m.participantId);
+    if (ctx.room.hands.lower(target.id)) ctx.room.broadcastHands();
+    ctx.room.send(target.id, { type: "floor.given", by: ctx.id, askUnmute: m.askUnmute });
+    ok(ctx, m);
+  },
+  "reaction.send": (ctx, m) => {
+    if (!ctx.reactions.tryTake())
+      throw new ProtocolError(ErrorCode.TooManyAttempts, "too many reactions; slow down");
+    ctx.room.broadcast({ type: "reaction", participantId: ctx.id, emoji: m.emoji });
+    ok(ctx, m);
+  },
+};
