@@ -20,7 +20,8 @@ type OutgoingType = OutgoingMessage["type"];
 
 /** The reply each request expects when it succeeds. */
 export type ReplyTo<K extends OutgoingType> = K extends "join"
-  ? ServerMessageOf<"joined">
+  ? // A room with its lobby on answers `lobby.waiting`; `joined` then comes later, without an id.
+    ServerMessageOf<"joined"> | ServerMessageOf<"lobby.waiting">
   : K extends "publish"
     ? ServerMessageOf<"publish.answer">
     : K extends "ping"

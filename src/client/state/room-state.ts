@@ -11,10 +11,23 @@ import type {
   RoomSettings,
 } from "../../protocol/messages.js";
 import type { MediaHealth } from "../engine/engine.js";
-import type { LocalMedia } from "../engine/local-media.js";
+import type { LocalMedia, MediaKind } from "../engine/local-media.js";
 import type { MessageKey } from "../i18n/i18n.js";
 
-export type View = "prejoin" | "joining" | "conference" | "left" | "error";
+export type View =
+  | "prejoin"
+  | "joining"
+  /** The room is locked: asking for its password (features/lobby). */
+  | "password"
+  /** Waiting in the lobby for a moderator (features/lobby). */
+  | "lobby"
+  | "conference"
+  | "left"
+  /** Refused from the lobby (close 4003), removed by a moderator (4004), meeting over while waiting (4005). */
+  | "denied"
+  | "removed"
+  | "ended"
+  | "error";
 
 /** The signaling socket's state. */
 export type ConnectionStatus = "idle" | "connecting" | "connected" | "closed";
@@ -75,4 +88,27 @@ export class RoomState {
   /** The participant a private message will go to; null: everyone. */
   readonly chatRecipient = signal<string | null>(null);
   readonly participantsOpen = signal(false);
+
+  // Lobby, password, moderation, reconnection (features/lobby, moderation, participants, security).
+  /** Why the password is asked for; null when it is not. */
+  readonly passwordPrompt = signal<PasswordPrompt | null>(null);
+  /** Lobby knocks still shown as notifications (moderators); a subset of lobbyEntries. */
+  readonly knocks = signal<readonly LobbyEntry[]>([]);
+  /** What moderators did to us (muted, asked to unmute, gave the floor), until dismissed. */
+  readonly notices = signal<readonly Notice[]>([]);
+  /** Bumped each time the Room joined again by itself after losing its connection. */
+  readonly rejoinCount = signal(0);
 }
+
+export interface PasswordPrompt {
+  /** "required": first ask; "wrong": the last one was refused; "tooMany": wait before trying again. */
+  reason: "required" | "wrong" | "tooMany";
+  /** A try is on its way to the server. */
+  busy: boolean;
+}
+
+/** Something a moderator did to us, shown until dismissed. `byName` is null if they are not in our list. */
+export type Notice =
+  | { id: number; type: "muted"; kind: MediaKind; byName: string | null }
+  | { id: number; type: "unmuteRequest"; kind: MediaKind; byName: string | null }
+  | { id: number; type: "floor"; askUnmute: boolean; byName: string | null };
