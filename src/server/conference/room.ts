@@ -172,7 +172,7 @@ export class Room implements MediaRoomSink {
   }
 
   /** Removes a participant (or someone waiting) and tells whoever needs to know. */
-  leave(id: string, reason: LeaveReason | "cancelled"): void {
+  leave(id: string, reason: LeaveReason | "cancelled", now = Date.now()): void {
     if (this.lobby.take(id)) {
       this.toModerators({
         type: "lobby.resolved",
@@ -185,7 +185,7 @@ export class Room implements MediaRoomSink {
     if (!p) return;
     this.#participants.delete(id);
     this.#stopTalkTimer(id);
-    if (reason === "disconnected") this.door.remember(p, this.hands.record(id));
+    if (reason === "disconnected") this.door.remember(p, this.hands.record(id), now);
     this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", { err: String(err) }));
     this.broadcast({
       type: "participant.left",
