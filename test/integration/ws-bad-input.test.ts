@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
-import { sampleGrowth } from "../e2e/helpers/rtc.js";
+import { readTiles, sampleGrowth } from "../e2e/helpers/rtc.js";
 import { joinViaUi, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
@@ -74,7 +74,7 @@ describe("malformed frames", () => {
 
   it("an unknown type → unknown_type, echoing the request id", async () => {
     const c = await connect();
-    c.send({ type: "chat.send", id: 41, text: "hi" });
+    c.send({ type: "no.such.type", id: 41, text: "hi" });
     expect(await c.reply(41)).toMatchObject({ type: "error", id: 41, code: "unknown_type" });
     c.send('{"type":"__proto__","id":42}');
     expect(await c.reply(42)).toMatchObject({ type: "error", id: 42, code: "unknown_type" });
@@ -351,6 +351,17 @@ describe("a room survives a participant sending garbage", () => {
       await waitForMediaFrom(a.page, [bId]);
       await waitForMediaFrom(b.page, [aId]);
 
+      // A plain participant trying moderator actions is refused and changes nothing.
+      for (const msg of [
+        { type: "moderate.remove", participantId: aId },
+        { type: "moderate.mute", participantId: bId, kind: "audio" },
+        { type: "moderate.mute_all", kind: "video" },
+        { type: "moderate.grant", participantId: mId },
+      ]) {
+        const reply = await spammer.request(msg);
+        expect(reply, `${msg.type} from a participant`).toMatchObject({ type: "error", code: "forbidden" });
+      }
+
       const spamming = spam(spammer, 6000);
       await sleep(1000);
       const [ga, gb] = await Promise.all([sampleGrowth(a.page, 2500), sampleGrowth(b.page, 2500)]);
@@ -369,9 +380,14 @@ describe("a room survives a participant sending garbage", () => {
       expect(fromB?.audioPacketsDelta, "Alice receives Bob's audio during the flood").toBeGreaterThan(20);
       expect(fromA?.audioPacketsDelta, "Bob receives Alice's audio during the flood").toBeGreaterThan(20);
 
-      // Nobody was dropped; the spammer is still listed on both pages.
+      // Nobody was dropped or muted; the spammer is still listed on both pages.
       await waitForRemoteSet(a.page, [bId, mId], 2000);
       await waitForRemoteSet(b.page, [aId, mId], 2000);
+      const [tilesA, tilesB] = await Promise.all([readTiles(a.page), readTiles(b.page)]);
+      expect(
+        [...tilesA, ...tilesB].filter((t) => t.micMuted).map((t) => t.participantId),
+        "nobody shown muted",
+      ).toEqual([]);
       await sleep(2100);
       await expectAlive(spammer, "the spammer after its flood");
     });
