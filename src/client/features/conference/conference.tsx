@@ -2,6 +2,10 @@
 import { useSignalEffect } from "@preact/signals";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { ChatPanel } from "../chat/chat-panel.js";
+import { HandsList } from "../hands/hands-list.js";
+import { queuePositions } from "../hands/queue.js";
+import { ReactionLayer } from "../reactions/reaction-layer.js";
 import { Toolbar } from "../toolbar/toolbar.js";
 import { gridShape } from "./grid.js";
 import { Tile } from "./tile.js";
@@ -12,6 +16,7 @@ export function Conference({ room }: { room: Room }) {
   const me = local.value;
   const others = [...remotes.value.values()];
   const shape = gridShape(others.length + (me ? 1 : 0));
+  const handPositions = queuePositions(room.state.hands.value);
 
   useSignalEffect(() => {
     document.title = `${roomName.value} · ${t("app.name")}`;
@@ -35,6 +40,7 @@ export function Conference({ room }: { room: Room }) {
             audioOn={me.audio}
             videoOn={me.video}
             videoTrack={me.videoTrack}
+            handPosition={handPositions.get(me.info?.id ?? "")}
           />
         )}
         {others.map((p) => (
@@ -47,6 +53,7 @@ export function Conference({ room }: { room: Room }) {
             videoOn={p.info.video}
             videoTrack={p.videoTrack}
             audioTrack={p.audioTrack}
+            handPosition={handPositions.get(p.info.id)}
           />
         ))}
       </div>
@@ -60,6 +67,9 @@ export function Conference({ room }: { room: Room }) {
       <p class="visually-hidden" aria-live="polite">
         {said ? <span key={said.seq}>{t(said.key, { name: said.name })}</span> : null}
       </p>
+      <ReactionLayer room={room} />
+      <HandsList room={room} />
+      <ChatPanel room={room} />
       <Toolbar room={room} />
     </main>
   );

@@ -7,6 +7,7 @@ import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
 import { MicOffIcon } from "../../ui/icons.js";
 import { AudioSink, VideoView } from "../../ui/media-elements.js";
+import { TileHand } from "../hands/tile-hand.js";
 
 export interface TileProps {
   id: string;
@@ -17,9 +18,11 @@ export interface TileProps {
   videoTrack: MediaStreamTrack | null | undefined;
   /** Remote only; the local participant must never hear themselves. */
   audioTrack?: MediaStreamTrack | null | undefined;
+  /** Place in the raised-hands queue (1 = next to speak); undefined: hand down. */
+  handPosition?: number | undefined;
 }
 
-export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack }: TileProps) {
+export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack, handPosition }: TileProps) {
   const [frames, setFrames] = useState(false);
   // The video element exists as soon as the track does, but is only shown while the camera is declared
   // on and pictures arrive: a disabled camera sends black frames, and initials say more than a black box.
@@ -46,6 +49,7 @@ export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack
         </div>
       )}
       {!local && <AudioSink track={audioTrack} />}
+      {handPosition !== undefined && <TileHand position={handPosition} />}
       <div class="tile-caption">
         {!audioOn && (
           <span class="tile-muted" data-testid="mic-muted" role="img" aria-label={t("tile.micMuted")}>

@@ -5,6 +5,9 @@ import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { DeviceToggle } from "../../ui/device-toggle.js";
 import { HangUpIcon } from "../../ui/icons.js";
+import { ChatButton } from "../chat/chat-button.js";
+import { HandButton } from "../hands/hand-button.js";
+import { ReactionsButton } from "../reactions/reactions-button.js";
 import "./toolbar.css";
 
 export function Toolbar({ room }: { room: Room }) {
@@ -48,6 +51,9 @@ export function Toolbar({ room }: { room: Room }) {
       >
         <HangUpIcon />
       </button>
+      <ChatButton room={room} />
+      <HandButton room={room} />
+      <ReactionsButton room={room} />
     </fieldset>
   );
 }

@@ -1,0 +1,50 @@
+/**
+ * The toolbar's chat button: opens and closes the panel, shows how many messages came while it was
+ * closed, and reads new ones out to screen-reader users (the panel, when open, is a live log itself).
+ */
+import { t } from "../../i18n/i18n.js";
+import type { Room } from "../../state/room.js";
+import { chatOf } from "./chat-controller.js";
+import { ChatIcon } from "./chat-icons.js";
+import "./chat.css";
+
+export function ChatButton({ room }: { room: Room }) {
+  const chat = chatOf(room);
+  const open = room.state.chatOpen.value;
+  const unread = chat.unread.value;
+  const said = chat.announcement.value;
+  const label =
+    unread === 0
+      ? t("chat.toggle")
+      : unread === 1
+        ? t("chat.toggleUnreadOne")
+        : t("chat.toggleUnreadMany", { count: unread });
+  return (
+    <>
+      <button
+        type="button"
+        class={`round-button chat-toggle ${open ? "is-active" : ""}`}
+        data-testid="toggle-chat"
+        aria-expanded={open ? "true" : "false"}
+        aria-controls="chat-panel"
+        aria-label={label}
+        title={t("chat.toggleHint")}
+        onClick={() => {
+          room.state.chatOpen.value = !open;
+        }}
+      >
+        <ChatIcon />
+        {unread > 0 && (
+          <span class="chat-badge" data-testid="chat-unread" aria-hidden="true">
+            {unread}
+          </span>
+        )}
+      </button>
+      <span class="visually-hidden" aria-live="polite">
+        {said && !open ? (
+          <span key={said.seq}>{t(said.key, { name: said.name, text: said.text })}</span>
+        ) : null}
+      </span>
+    </>
+  );
+}
