@@ -1,0 +1,585 @@
+/**
+ * Roles over raw WebSockets against a real server (and Janus): every moderator-only message from a
+ * non-moderator is refused with `forbidden` and changes nothing anyone can see; moderator actions do what
+ * PROTOCOL.md says; a room with people in it always has a moderator; removal is final (4004, resume refused);
+ * a dropped participant comes back as itself with its resume token, but not after `leave`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  closeOf,
+  dropAll,
+  enter,
+  idOf,
+  isType,
+  knock,
+  mark,
+  nextSince,
+  type Peer,
+  receivedWithin,
+  uniqueRoom,
+  waitInLobby,
+} from "../helpers/room-clients.js";
+import { type ServerHandle, startServer, tail } from "../helpers/server.js";
+import { sleep } from "../helpers/wait.js";
+import type { AnyMessage } from "../helpers/ws-client.js";
+
+let server: ServerHandle;
+const opened: Peer[] = [];
+
+/** Joins and remembers the socket for clean-up. */
+async function join(room: string, name: string, fields = {}): Promise<Peer> {
+  const p = await enter(server.wsUrl, room, name, fields);
+  opened.push(p);
+  return p;
+}
+
+/** Time in which a reaction to a message would have arrived (generous: 2 cores, browsers running next door). */
+const QUIET_MS = 600;
+
+beforeAll(async () => {
+  server = await startServer({ name: "moderation-auth" });
+});
+
+afterAll(async () => {
+  dropAll(opened);
+  if (server) await server.stop();
+});
+
+const types = (ms: AnyMessage[]) => ms.map((m) => m.type);
+
+// ── Moderator-only messages ────────────────────────────────────────────────────────────────
+
+describe.sequential("a non-moderator sending a moderator-only message", () => {
+  const room = uniqueRoom("forbidden");
+  let mod: Peer;
+  let sender: Peer;
+  let target: Peer;
+  let waiting: Peer;
+  let waitingId: string;
+
+  beforeAll(async () => {
+    mod = await join(room, "Mona Moderator");
+    expect(mod.reply.you.role).toBe("moderator");
+    sender = await join(room, "Sam Sender");
+    target = await join(room, "Tia Target");
+    expect(sender.reply.you.role).toBe("participant");
+    expect(target.reply.you.role).toBe("participant");
+    // The target has a raised hand (for hand.lower / floor.give / hand.lower_all).
+    expect(await target.client.request({ type: "hand.raise" })).toMatchObject({ type: "ok" });
+    await sender.client.next(
+      isType("hands", (m) => m.queue.length === 1),
+      5000,
+      "the target's hand",
+    );
+    // The lobby is on and someone waits (for lobby.admit / deny / admit_all).
+    expect(await mod.client.request({ type: "room.configure", lobby: true })).toMatchObject({ type: "ok" });
+    await sender.client.next(isType("room.updated"), 5000, "room.updated (lobby on)");
+    await target.client.next(isType("room.updated"), 5000, "room.updated (lobby on)");
+    waiting = await waitInLobby(server.wsUrl, room, "Wes Waiting");
+    opened.push(waiting);
+    const knockMsg = await mod.client.next(isType("lobby.knock"), 5000, "lobby.knock");
+    waitingId = knockMsg.entry.id;
+  });
+
+  const cases: [string, () => Record<string, unknown>][] = [
+    ["lobby.admit", () => ({ type: "lobby.admit", participantId: waitingId })],
+    ["lobby.deny", () => ({ type: "lobby.deny", participantId: waitingId })],
+    ["lobby.admit_all", () => ({ type: "lobby.admit_all" })],
+    [
+      "room.configure (lobby off + password)",
+      () => ({ type: "room.configure", lobby: false, password: "pw" }),
+    ],
+    ["room.configure (password only)", () => ({ type: "room.configure", password: "letmein" })],
+    ["moderate.mute audio", () => ({ type: "moderate.mute", participantId: idOf(target), kind: "audio" })],
+    ["moderate.mute video", () => ({ type: "moderate.mute", participantId: idOf(target), kind: "video" })],
+    [
+      "moderate.mute (the moderator)",
+      () => ({ type: "moderate.mute", participantId: idOf(mod), kind: "audio" }),
+    ],
+    ["moderate.mute_all audio", () => ({ type: "moderate.mute_all", kind: "audio" })],
+    ["moderate.mute_all video", () => ({ type: "moderate.mute_all", kind: "video" })],
+    [
+      "moderate.ask_unmute",
+      () => ({ type: "moderate.ask_unmute", participantId: idOf(target), kind: "audio" }),
+    ],
+    ["moderate.remove", () => ({ type: "moderate.remove", participantId: idOf(target) })],
+    ["moderate.remove (the moderator)", () => ({ type: "moderate.remove", participantId: idOf(mod) })],
+    ["moderate.grant (someone else)", () => ({ type: "moderate.grant", participantId: idOf(target) })],
+    ["moderate.grant (oneself)", () => ({ type: "moderate.grant", participantId: idOf(sender) })],
+    ["hand.lower_all", () => ({ type: "hand.lower_all" })],
+    ["floor.give", () => ({ type: "floor.give", participantId: idOf(target), askUnmute: true })],
+    ["hand.lower naming someone else", () => ({ type: "hand.lower", participantId: idOf(target) })],
+  ];
+
+  it.each(cases)("%s → forbidden with its id, and nobody sees anything", async (_label, build) => {
+    const everyone = [mod, sender, target, waiting];
+    const m = mark(everyone);
+    const msg = build();
+    const reply = await sender.client.request(msg);
+    expect(reply, JSON.stringify(msg)).toMatchObject({ type: "error", code: "forbidden" });
+    expect(reply.id).toBeTypeOf("number");
+    const seen = await receivedWithin(m, everyone, QUIET_MS);
+    expect(types(seen[sender.label] ?? []), "the sender got its error and nothing else").toEqual(["error"]);
+    expect(seen[mod.label], "the moderator saw nothing").toEqual([]);
+    expect(seen[target.label], "the target saw nothing").toEqual([]);
+    expect(seen[waiting.label], "the one waiting saw nothing").toEqual([]);
+    expect(target.client.isOpen, "the target is still connected").toBe(true);
+    expect(waiting.client.isOpen, "the one waiting is still connected").toBe(true);
+  });
+
+  it("afterwards the room is as it was: same roles, flags, hands, settings, lobby", async () => {
+    // The one waiting is still waiting: the moderator can admit them, and they see the room unchanged.
+    const admitted = await mod.client.request({ type: "lobby.admit", participantId: waitingId });
+    expect(admitted).toMatchObject({ type: "ok" });
+    const joined = await waiting.client.next(isType("joined"), 10_000, "joined after admit");
+    expect(joined.settings).toEqual({ lobby: true, locked: false });
+    const byId = new Map<string, AnyMessage>(joined.participants.map((p: AnyMessage) => [p.id, p]));
+    expect(byId.get(idOf(mod))).toMatchObject({ role: "moderator", audio: true, video: true });
+    expect(byId.get(idOf(sender))).toMatchObject({ role: "participant", audio: true, video: true });
+    expect(byId.get(idOf(target))).toMatchObject({ role: "participant", audio: true, video: true });
+    expect(joined.hands.map((h: AnyMessage) => h.participantId)).toEqual([idOf(target)]);
+
+    // A newcomer without a password still lands in the lobby (no password was set, the lobby was not turned off).
+    const late = await knock(server.wsUrl, room, "Lee Late");
+    opened.push(late);
+    expect(late.reply).toMatchObject({ type: "lobby.waiting", room });
+    const k = await mod.client.next(isType("lobby.knock"), 5000, "lobby.knock for the late one");
+    expect(await mod.client.request({ type: "lobby.admit", participantId: k.entry.id })).toMatchObject({
+      type: "ok",
+    });
+    const lateJoined = await late.client.next(isType("joined"), 10_000, "joined (late)");
+    expect(lateJoined.settings).toEqual({ lobby: true, locked: false });
+    expect(lateJoined.participants).toHaveLength(4);
+    expect(lateJoined.participants.filter((p: AnyMessage) => p.role === "moderator")).toHaveLength(1);
+  });
+});
+
+// ── What moderators can do ────────────────────────────────────────────────────────────────
+
+describe.sequential("a moderator's actions", () => {
+  const room = uniqueRoom("mod-actions");
+  let mod: Peer;
+  let a: Peer;
+  let b: Peer;
+
+  beforeAll(async () => {
+    mod = await join(room, "Mod");
+    a = await join(room, "Ann");
+    b = await join(room, "Ben");
+  });
+
+  it("moderate.mute: the target gets moderation.muted, everyone participant.updated with the flag off", async () => {
+    const reply = await mod.client.request({ type: "moderate.mute", participantId: idOf(a), kind: "audio" });
+    expect(reply).toMatchObject({ type: "ok" });
+    const muted = await a.client.next(isType("moderation.muted"), 5000, "moderation.muted");
+    expect(muted).toEqual({ type: "moderation.muted", kind: "audio", by: idOf(mod) });
+    for (const p of [mod, a, b]) {
+      const upd = await p.client.next(
+        isType("participant.updated", (m) => m.participant.id === idOf(a)),
+        5000,
+        `${p.label}: participant.updated for Ann`,
+      );
+      expect(upd.participant).toMatchObject({ id: idOf(a), audio: false, video: true, role: "participant" });
+    }
+    // Only she can turn it back on.
+    expect(await a.client.request({ type: "media.state", audio: true, video: true })).toMatchObject({
+      type: "ok",
+    });
+    const upd = await b.client.next(
+      isType("participant.updated", (m) => m.participant.id === idOf(a) && m.participant.audio === true),
+      5000,
+      "Ann's unmute",
+    );
+    expect(upd.participant.video).toBe(true);
+  });
+
+  it("moderate.mute_all: everyone but the sender is muted", async () => {
+    const reply = await mod.client.request({ type: "moderate.mute_all", kind: "video" });
+    expect(reply).toMatchObject({ type: "ok" });
+    for (const p of [a, b]) {
+      expect(await p.client.next(isType("moderation.muted"), 5000, `${p.label} muted`)).toMatchObject({
+        kind: "video",
+        by: idOf(mod),
+      });
+    }
+    const seen = await receivedWithin(mark([mod]), [mod], QUIET_MS);
+    expect(types(seen[mod.label] ?? []).includes("moderation.muted"), "the sender is not muted").toBe(false);
+    const late = await join(room, "Late Lou");
+    const flags = Object.fromEntries(late.reply.participants.map((p: AnyMessage) => [p.id, p.video]));
+    expect(flags).toEqual({ [idOf(mod)]: true, [idOf(a)]: false, [idOf(b)]: false });
+    late.client.close();
+  });
+
+  it("moderate.ask_unmute: the target gets the request, nobody's flags change", async () => {
+    const m = mark([mod, a, b]);
+    const reply = await mod.client.request({
+      type: "moderate.ask_unmute",
+      participantId: idOf(b),
+      kind: "video",
+    });
+    expect(reply).toMatchObject({ type: "ok" });
+    expect(await b.client.next(isType("moderation.unmute_request"), 5000, "unmute_request")).toEqual({
+      type: "moderation.unmute_request",
+      kind: "video",
+      by: idOf(mod),
+    });
+    const seen = await receivedWithin(m, [mod, a, b], QUIET_MS);
+    for (const p of [mod, a, b]) {
+      expect(
+        (seen[p.label] ?? []).filter((x) => x.type === "participant.updated"),
+        `${p.label}: no participant.updated (nobody is unmuted remotely)`,
+      ).toEqual([]);
+    }
+  });
+
+  it("unknown targets get not_found", async () => {
+    for (const msg of [
+      { type: "moderate.mute", participantId: "p_nobodyhere", kind: "audio" },
+      { type: "moderate.remove", participantId: "p_nobodyhere" },
+      { type: "moderate.grant", participantId: "p_nobodyhere" },
+      { type: "lobby.admit", participantId: "p_nobodyhere" },
+      { type: "lobby.deny", participantId: "p_nobodyhere" },
+    ]) {
+      expect(await mod.client.request(msg), JSON.stringify(msg)).toMatchObject({
+        type: "error",
+        code: "not_found",
+      });
+    }
+  });
+
+  it("hands: a moderator lowers someone's hand, gives the floor, lowers all", async () => {
+    const all = [mod, a, b];
+    /** Runs `action`, then waits until every peer received the next `hands` and returns the queues' ids. */
+    const handsAfter = async (what: string, action: () => Promise<unknown>): Promise<string[][]> => {
+      const m = mark(all);
+      await action();
+      const got = await Promise.all(
+        all.map((p) => nextSince(m, p, isType("hands"), 5000, `hands after ${what}`)),
+      );
+      return got.map((h) => h.queue.map((e: AnyMessage) => e.participantId));
+    };
+    await handsAfter("Ann raised", () => a.client.request({ type: "hand.raise" }));
+    expect(await handsAfter("Ben raised", () => b.client.request({ type: "hand.raise" }))).toEqual(
+      all.map(() => [idOf(a), idOf(b)]),
+    );
+    expect(
+      await handsAfter("lowering Ann's", async () => {
+        expect(await mod.client.request({ type: "hand.lower", participantId: idOf(a) })).toMatchObject({
+          type: "ok",
+        });
+      }),
+    ).toEqual(all.map(() => [idOf(b)]));
+    const m = mark(all);
+    expect(
+      await handsAfter("floor.give", async () => {
+        expect(
+          await mod.client.request({ type: "floor.give", participantId: idOf(b), askUnmute: true }),
+        ).toMatchObject({ type: "ok" });
+      }),
+    ).toEqual(all.map(() => []));
+    expect(await nextSince(m, b, isType("floor.given"), 5000, "floor.given")).toEqual({
+      type: "floor.given",
+      by: idOf(mod),
+      askUnmute: true,
+    });
+    await handsAfter("Ann raised again", () => a.client.request({ type: "hand.raise" }));
+    expect(
+      await handsAfter("lower_all", async () => {
+        expect(await mod.client.request({ type: "hand.lower_all" })).toMatchObject({ type: "ok" });
+      }),
+    ).toEqual(all.map(() => []));
+  });
+
+  it("moderate.grant: everyone sees the new role, the new moderator gets lobby.list, and can moderate", async () => {
+    expect(await mod.client.request({ type: "moderate.grant", participantId: idOf(a) })).toMatchObject({
+      type: "ok",
+    });
+    for (const p of [mod, a, b]) {
+      const upd = await p.client.next(
+        isType(
+          "participant.updated",
+          (m) => m.participant.id === idOf(a) && m.participant.role === "moderator",
+        ),
+        5000,
+        `${p.label}: Ann's new role`,
+      );
+      expect(upd.participant.name).toBe("Ann");
+    }
+    expect(await a.client.next(isType("lobby.list"), 5000, "lobby.list")).toEqual({
+      type: "lobby.list",
+      entries: [],
+    });
+    // Ann may now do what she could not.
+    expect(
+      await a.client.request({ type: "moderate.ask_unmute", participantId: idOf(b), kind: "audio" }),
+    ).toMatchObject({ type: "ok" });
+    // And Ben still may not.
+    expect(
+      await b.client.request({ type: "moderate.ask_unmute", participantId: idOf(a), kind: "audio" }),
+    ).toMatchObject({ type: "error", code: "forbidden" });
+  });
+});
+
+// ── Removal ───────────────────────────────────────────────────────────────────────────────
+
+describe("moderate.remove", () => {
+  it("the target gets moderation.removed and close 4004; the others participant.left removed; its token is void", async () => {
+    const room = uniqueRoom("remove");
+    const mod = await join(room, "Mod");
+    const target = await join(room, "Rex");
+    const other = await join(room, "Olga");
+    const reply = await mod.client.request({ type: "moderate.remove", participantId: idOf(target) });
+    expect(reply).toMatchObject({ type: "ok" });
+    expect(await target.client.next(isType("moderation.removed"), 5000, "moderation.removed")).toEqual({
+      type: "moderation.removed",
+      by: idOf(mod),
+    });
+    expect((await closeOf(target)).code).toBe(4004);
+    for (const p of [mod, other]) {
+      const left = await p.client.next(isType("participant.left"), 5000, `${p.label}: participant.left`);
+      expect(left).toEqual({ type: "participant.left", participantId: idOf(target), reason: "removed" });
+    }
+    // The removed participant cannot slip back in as itself.
+    const back = await knock(server.wsUrl, room, "Rex", { resume: target.resume as string });
+    opened.push(back);
+    expect(back.reply).toMatchObject({ type: "error", code: "resume_expired" });
+    const seen = await receivedWithin(mark([mod, other]), [mod, other], QUIET_MS);
+    expect(types(seen[mod.label] ?? [])).not.toContain("participant.joined");
+    // A moderator cannot remove itself (hanging up is how to leave).
+    expect(await mod.client.request({ type: "moderate.remove", participantId: idOf(mod) })).toMatchObject({
+      type: "error",
+      code: "bad_state",
+    });
+    expect(mod.client.isOpen).toBe(true);
+  });
+});
+
+// ── Promotion ─────────────────────────────────────────────────────────────────────────────
+
+describe("the room always has a moderator", () => {
+  it("the moderator leaves: the longest-present participant becomes moderator, and everyone is told", async () => {
+    const room = uniqueRoom("promote-leave");
+    const first = await join(room, "First");
+    await sleep(5); // distinct join times
+    const second = await join(room, "Second");
+    await sleep(5);
+    const third = await join(room, "Third");
+    const stay = [second, third];
+    const m = mark(stay);
+    expect(await first.client.request({ type: "leave" })).toMatchObject({ type: "ok" });
+    expect((await closeOf(first)).code).toBe(4000);
+    for (const p of stay) {
+      const upd = await p.client.next(
+        isType("participant.updated", (x) => x.participant.role === "moderator"),
+        5000,
+        `${p.label}: a promotion`,
+      );
+      expect(upd.participant).toMatchObject({ id: idOf(second), name: "Second", role: "moderator" });
+    }
+    expect(await second.client.next(isType("lobby.list"), 5000, "lobby.list on promotion")).toMatchObject({
+      entries: [],
+    });
+    const seen = await receivedWithin(m, stay, QUIET_MS);
+    for (const p of stay) {
+      const roles = (seen[p.label] ?? []).filter((x) => x.type === "participant.updated");
+      expect(roles, `${p.label}: exactly one promotion`).toHaveLength(1);
+    }
+    // The new moderator can moderate.
+    expect(await second.client.request({ type: "moderate.grant", participantId: idOf(third) })).toMatchObject(
+      {
+        type: "ok",
+      },
+    );
+  });
+
+  it("moderators dropping one after the other: each time the longest-present is promoted; a room never lacks one", async () => {
+    const room = uniqueRoom("promote-drop");
+    const people: Peer[] = [];
+    for (const name of ["P0", "P1", "P2", "P3", "P4", "P5"]) {
+      people.push(await join(room, name));
+      await sleep(5);
+    }
+    expect(people[0]?.reply.you.role).toBe("moderator");
+    // Give P3 the role as well: when P0 drops, nobody is promoted (P3 is still a moderator).
+    const p3 = people[3] as Peer;
+    await (people[0] as Peer).client.request({ type: "moderate.grant", participantId: idOf(p3) });
+    for (const p of people) {
+      await p.client.next(
+        isType("participant.updated", (x) => x.participant.id === idOf(p3)),
+        5000,
+        "P3 granted",
+      );
+    }
+    let remaining = [...people];
+    const dropAndExpect = async (victim: Peer, promoted: Peer | null) => {
+      remaining = remaining.filter((p) => p !== victim);
+      const m = mark(remaining);
+      victim.client.terminate();
+      for (const p of remaining) {
+        const left = await p.client.next(
+          isType("participant.left", (x) => x.participantId === idOf(victim)),
+          8000,
+          `${p.label}: ${victim.label} left`,
+        );
+        expect(left.reason).toBe("disconnected");
+      }
+      if (promoted) {
+        for (const p of remaining) {
+          const upd = await p.client.next(
+            isType("participant.updated", (x) => x.participant.role === "moderator"),
+            5000,
+            `${p.label}: ${promoted.label} promoted after ${victim.label} dropped`,
+          );
+          expect(upd.participant.id, `${p.label}: who was promoted after ${victim.label} dropped`).toBe(
+            idOf(promoted),
+          );
+        }
+      } else {
+        const seen = await receivedWithin(m, remaining, QUIET_MS);
+        for (const p of remaining) {
+          expect(
+            (seen[p.label] ?? []).filter((x) => x.type === "participant.updated"),
+            `${p.label}: no promotion while a moderator remains`,
+          ).toEqual([]);
+        }
+      }
+      // Whoever joins now finds exactly the moderators expected.
+      const probe = await join(room, "Probe");
+      const mods = probe.reply.participants.filter((x: AnyMessage) => x.role === "moderator");
+      expect(mods.length, `moderators after ${victim.label} dropped`).toBeGreaterThanOrEqual(1);
+      expect(probe.reply.you.role).toBe("participant");
+      probe.client.close();
+      for (const p of remaining)
+        await p.client.next(
+          isType("participant.left", (x) => x.participantId === idOf(probe)),
+          5000,
+          "probe left",
+        );
+    };
+    const [p0, p1, p2, , p4, p5] = people as [Peer, Peer, Peer, Peer, Peer, Peer];
+    await dropAndExpect(p0, null); // P3 is still moderator
+    await dropAndExpect(p3, p1); // the last moderator went: P1 has been here longest
+    await dropAndExpect(p1, p2);
+    await dropAndExpect(p2, p4);
+    await dropAndExpect(p4, p5);
+    // P5, alone, is moderator and can configure the room.
+    expect(await p5.client.request({ type: "room.configure", lobby: true })).toMatchObject({ type: "ok" });
+  });
+});
+
+// ── Resume ────────────────────────────────────────────────────────────────────────────────
+
+describe("coming back with the resume token", () => {
+  it("a dropped participant comes back with the same id, role and hand; the others see it leave and join", async () => {
+    const room = uniqueRoom("resume");
+    const mod = await join(room, "Mod");
+    const part = await join(room, "Pia");
+    expect(await part.client.request({ type: "hand.raise" })).toMatchObject({ type: "ok" });
+    await mod.client.next(
+      isType("hands", (m) => m.queue.length === 1),
+      5000,
+      "Pia's hand",
+    );
+    part.client.terminate();
+    const left = await mod.client.next(isType("participant.left"), 8000, "participant.left");
+    expect(left).toMatchObject({ participantId: idOf(part), reason: "disconnected" });
+    await mod.client.next(
+      isType("hands", (m) => m.queue.length === 0),
+      5000,
+      "hand gone while away",
+    );
+
+    const back = await join(room, "Pia", { resume: part.resume as string });
+    expect(back.reply.you).toMatchObject({ id: idOf(part), role: "participant", name: "Pia" });
+    expect(back.reply.participants.map((p: AnyMessage) => p.id)).toEqual([idOf(mod)]);
+    expect(back.reply.resume).toBeTypeOf("string");
+    const rejoined = await mod.client.next(isType("participant.joined"), 5000, "participant.joined (resume)");
+    expect(rejoined.participant.id).toBe(idOf(part));
+    const hands = await mod.client.next(
+      isType("hands", (m) => m.queue.length === 1),
+      5000,
+      "hand restored",
+    );
+    expect(hands.queue[0].participantId).toBe(idOf(part));
+
+    // The same token cannot be used twice.
+    const twice = await knock(server.wsUrl, room, "Pia", { resume: part.resume as string });
+    opened.push(twice);
+    expect(twice.reply).toMatchObject({ type: "error", code: "resume_expired" });
+  });
+
+  it("a dropped moderator comes back as moderator (the one promoted meanwhile stays moderator)", async () => {
+    const room = uniqueRoom("resume-mod");
+    const mod = await join(room, "Mod");
+    const part = await join(room, "Pat");
+    mod.client.terminate();
+    await part.client.next(
+      isType(
+        "participant.updated",
+        (m) => m.participant.id === idOf(part) && m.participant.role === "moderator",
+      ),
+      8000,
+      "Pat promoted",
+    );
+    const back = await join(room, "Mod", { resume: mod.resume as string });
+    expect(back.reply.you).toMatchObject({ id: idOf(mod), role: "moderator" });
+    const joined = await part.client.next(isType("participant.joined"), 5000, "Mod back");
+    expect(joined.participant).toMatchObject({ id: idOf(mod), role: "moderator" });
+    expect(
+      await back.client.next(isType("lobby.list"), 5000, "lobby.list for the returning moderator"),
+    ).toMatchObject({
+      entries: [],
+    });
+    expect(
+      await back.client.request({ type: "moderate.ask_unmute", participantId: idOf(part), kind: "audio" }),
+    ).toMatchObject({ type: "ok" });
+  });
+
+  it("a resuming participant skips the password and the lobby", async () => {
+    const room = uniqueRoom("resume-locked");
+    const mod = await join(room, "Mod");
+    const part = await join(room, "Pip");
+    expect(await mod.client.request({ type: "room.configure", lobby: true, password: "door" })).toMatchObject(
+      {
+        type: "ok",
+      },
+    );
+    part.client.terminate();
+    await mod.client.next(isType("participant.left"), 8000, "Pip dropped");
+    const back = await join(room, "Pip", { resume: part.resume as string });
+    expect(back.reply.you.id).toBe(idOf(part));
+    expect(back.reply.settings).toEqual({ lobby: true, locked: true });
+  });
+
+  it("after leave, the token does not work; an unknown token neither", async () => {
+    const room = uniqueRoom("resume-left");
+    const mod = await join(room, "Mod");
+    const part = await join(room, "Quinn");
+    expect(await part.client.request({ type: "leave" })).toMatchObject({ type: "ok" });
+    expect((await closeOf(part)).code).toBe(4000);
+    const left = await mod.client.next(isType("participant.left"), 5000, "participant.left");
+    expect(left).toMatchObject({ participantId: idOf(part), reason: "left" });
+    const back = await knock(server.wsUrl, room, "Quinn", { resume: part.resume as string });
+    opened.push(back);
+    expect(back.reply).toMatchObject({ type: "error", code: "resume_expired" });
+    const bogus = await knock(server.wsUrl, room, "Quinn", { resume: "not-a-token" });
+    opened.push(bogus);
+    expect(bogus.reply).toMatchObject({ type: "error", code: "resume_expired" });
+    // Nothing reached the room.
+    const seen = await receivedWithin(mark([mod]), [mod], QUIET_MS);
+    expect(types(seen[mod.label] ?? [])).not.toContain("participant.joined");
+    // The refused connection may join afresh as a new participant.
+    const fresh = await knock(server.wsUrl, room, "Quinn");
+    opened.push(fresh);
+    expect(fresh.reply.type).toBe("joined");
+    expect(fresh.reply.you.id).not.toBe(idOf(part));
+  });
+});
+
+// Last: the server stayed healthy through all of it.
+describe("the server", () => {
+  it("logged no internal error", () => {
+    const faults = server.lines.filter((l) => /request failed|internal error|unhandled/i.test(l));
+    expect(faults, tail(server.lines, 40)).toEqual([]);
+  });
+});
