@@ -2,6 +2,9 @@
 import { effect } from "@preact/signals";
 import { Conference } from "./features/conference/conference.js";
 import { Home } from "./features/home/home.js";
+import { LobbyScreen } from "./features/lobby/lobby-screen.js";
+import { DeniedScreen, EndedScreen, RemovedScreen } from "./features/lobby/outcome-screens.js";
+import { PasswordScreen } from "./features/lobby/password-screen.js";
 import { Prejoin } from "./features/prejoin/prejoin.js";
 import { ErrorScreen, JoiningScreen, LeftScreen } from "./features/screens/screens.js";
 import { t } from "./i18n/i18n.js";
@@ -23,10 +26,20 @@ export function App({ room }: { room: Room }) {
       );
     case "joining":
       return <JoiningScreen room={room} />;
+    case "password":
+      return <PasswordScreen room={room} />;
+    case "lobby":
+      return <LobbyScreen room={room} />;
     case "conference":
       return <Conference room={room} />;
     case "left":
       return <LeftScreen room={room} />;
+    case "denied":
+      return <DeniedScreen room={room} />;
+    case "removed":
+      return <RemovedScreen room={room} />;
+    case "ended":
+      return <EndedScreen room={room} />;
     case "error":
       return <ErrorScreen room={room} />;
   }
@@ -43,7 +56,8 @@ export function followRoute(room: Room): void {
     if (current === previous) return;
     previous = current;
     const view = room.state.view.peek();
-    if (view === "joining" || view === "conference") room.leaveNow();
+    if (view === "joining" || view === "conference" || view === "lobby" || view === "password")
+      room.leaveNow();
     room.state.view.value = "prejoin";
   });
   effect(() => {

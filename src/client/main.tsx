@@ -3,6 +3,8 @@ import { render } from "preact";
 import { App, followRoute } from "./app.js";
 import { chatOf } from "./features/chat/chat-controller.js";
 import { handsOf } from "./features/hands/hands-controller.js";
+import { installLobbyEvents } from "./features/lobby/lobby-events.js";
+import { installModerationEvents } from "./features/moderation/moderation-events.js";
 import { reactionsOf } from "./features/reactions/reactions-controller.js";
 import { Room } from "./state/room.js";
 import "./styles/base.css";
@@ -13,6 +15,9 @@ followRoute(room);
 chatOf(room);
 handsOf(room);
 reactionsOf(room);
+// The lobby (moderators' list, knocks) and what moderators do to us, likewise for the whole page.
+installLobbyEvents(room);
+installModerationEvents(room);
 // Closing the tab is a hang-up too: tell the server now rather than let it wait for the ping timeout.
 addEventListener("pagehide", () => room.leaveNow());
 

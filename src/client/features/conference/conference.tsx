@@ -5,7 +5,12 @@ import type { Room } from "../../state/room.js";
 import { ChatPanel } from "../chat/chat-panel.js";
 import { HandsList } from "../hands/hands-list.js";
 import { queuePositions } from "../hands/queue.js";
+import { KnockToasts } from "../lobby/knock-toasts.js";
+import { ReconnectingBanner } from "../lobby/reconnecting-banner.js";
+import { Notices } from "../moderation/notices.js";
+import { ParticipantsPane } from "../participants/participants-pane.js";
 import { ReactionLayer } from "../reactions/reaction-layer.js";
+import { LockBadge } from "../security/lock-badge.js";
 import { Toolbar } from "../toolbar/toolbar.js";
 import { gridShape } from "./grid.js";
 import { Tile } from "./tile.js";
@@ -70,6 +75,11 @@ export function Conference({ room }: { room: Room }) {
       <ReactionLayer room={room} />
       <HandsList room={room} />
       <ChatPanel room={room} />
+      <ParticipantsPane room={room} />
+      <LockBadge room={room} />
+      <ReconnectingBanner room={room} />
+      <KnockToasts room={room} />
+      <Notices room={room} />
       <Toolbar room={room} />
     </main>
   );

@@ -7,6 +7,7 @@ import { DeviceToggle } from "../../ui/device-toggle.js";
 import { HangUpIcon } from "../../ui/icons.js";
 import { ChatButton } from "../chat/chat-button.js";
 import { HandButton } from "../hands/hand-button.js";
+import { ParticipantsButton } from "../participants/participants-button.js";
 import { ReactionsButton } from "../reactions/reactions-button.js";
 import "./toolbar.css";
 
@@ -52,6 +53,7 @@ export function Toolbar({ room }: { room: Room }) {
         <HangUpIcon />
       </button>
       <ChatButton room={room} />
+      <ParticipantsButton room={room} />
       <HandButton room={room} />
       <ReactionsButton room={room} />
     </fieldset>
