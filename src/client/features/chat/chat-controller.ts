@@ -4,6 +4,7 @@
  * messages typed before a dropped connection are still there to send when the Room gets back in.
  */
 import { effect, signal } from "@preact/signals";
+import { Limits } from "../../../protocol/common.js";
 import type { ChatMessage, ServerMessageOf } from "../../../protocol/server-messages.js";
 import type { MessageKey } from "../../i18n/i18n.js";
 import { SignalError } from "../../signal/signal-client.js";
@@ -15,7 +16,7 @@ import { checkChatText, failureAction, Outbox, type OutboxEntry } from "./outbox
 const SLOW_DOWN_MS = 2_000;
 const RETRY_MS = 1_000;
 /** An acknowledged message whose copy never came (re-sent, already delivered) stops showing as pending. */
-const SETTLE_MS = 5_000;
+const SETTLE_MS = 3_000;
 /** Views in which we are out of the meeting for good: what was not sent is abandoned. */
 const OUT_OF_MEETING = new Set(["prejoin", "left", "denied", "removed", "ended"]);
 
@@ -81,7 +82,8 @@ export class ChatController {
   send(raw: string, to: string | null): boolean {
     const checked = checkChatText(raw);
     if ("problem" in checked) {
-      if (checked.problem === "tooLong") this.notice.value = { key: "chat.tooLong" };
+      if (checked.problem === "tooLong")
+        this.notice.value = { key: "chat.tooLong", params: { length: raw.length, max: Limits.chatMaxChars } };
       return false;
     }
     if (to !== null && !this.room.state.remotes.peek().has(to)) {

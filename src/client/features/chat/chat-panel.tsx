@@ -178,7 +178,7 @@ function ChatForm({ room, chat }: { room: Room; chat: ChatController }) {
 
   const error =
     over > 0
-      ? t("chat.tooLong", { count: over, max: Limits.chatMaxChars })
+      ? t("chat.tooLong", { length: draft.length, max: Limits.chatMaxChars })
       : notice
         ? t(notice.key, notice.params)
         : null;

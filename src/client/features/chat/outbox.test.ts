@@ -48,6 +48,16 @@ describe("Outbox", () => {
     expect(changes.at(-1)).toBe(0);
   });
 
+  it("a message whose ok was lost but whose copy came back is not sent again", () => {
+    const box = new Outbox();
+    box.add("c1", "one", null);
+    box.add("c2", "one", null);
+    box.next(); // c1 in flight; the server posts it, the ok is lost with the connection
+    expect(box.delivered(message({ text: "one" }))).toBe(true);
+    box.interrupted();
+    expect(box.all.map((e) => e.clientId)).toEqual(["c2"]);
+  });
+
   it("re-sends after a lost connection, in the original order, without duplicates", () => {
     const box = new Outbox();
     box.add("c1", "one", null);

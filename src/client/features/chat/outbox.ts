@@ -100,11 +100,15 @@ export class Outbox {
 
   /**
    * Our own message came back from the server: the oldest acknowledged entry with that text and recipient
-   * is done. Returns whether one was.
+   * is done; failing that, the one in flight (its `ok` was lost, the message was not: no need to re-send it).
+   * Returns whether one was.
    */
   delivered(message: Pick<ChatMessage, "text" | "to">): boolean {
     const to = message.to ?? null;
-    const entry = this.entries.find((e) => e.status === "sent" && e.text === message.text && e.to === to);
+    const matches = (e: OutboxEntry) => e.text === message.text && e.to === to;
+    const entry =
+      this.entries.find((e) => e.status === "sent" && matches(e)) ??
+      this.entries.find((e) => e.status === "sending" && matches(e));
     if (entry) this.drop(entry.clientId);
     return entry !== undefined;
   }
