@@ -42,34 +42,31 @@ function NoticeView({ room, notice, micOn }: { room: Room; notice: Notice; micOn
   return (
     <div class={`toast notice notice-${notice.type}`} data-testid={testIdOf(notice)}>
       <p class="toast-text">{textOf(notice)}</p>
-      <div class="toast-actions">
-        {offersUnmute && (
-          <>
-            <button
-              type="button"
-              class="primary compact"
-              data-testid="unmute-accept"
-              onClick={() => acceptUnmute(room, notice, kind)}
-            >
-              {t(kind === "audio" ? "control.micUnmute" : "control.cameraOn")}
-            </button>
-            <button type="button" class="secondary compact" onClick={() => dismissNotice(room, notice.id)}>
-              {t("moderation.notNow")}
-            </button>
-          </>
-        )}
-        {!offersUnmute && (
+      {offersUnmute ? (
+        <div class="toast-actions">
           <button
             type="button"
-            class="toast-close"
-            aria-label={t("moderation.dismiss")}
-            title={t("moderation.dismiss")}
-            onClick={() => dismissNotice(room, notice.id)}
+            class="primary compact"
+            data-testid="unmute-accept"
+            onClick={() => acceptUnmute(room, notice, kind)}
           >
-            <span aria-hidden="true">×</span>
+            {t(kind === "audio" ? "control.micUnmute" : "control.cameraOn")}
           </button>
-        )}
-      </div>
+          <button type="button" class="secondary compact" onClick={() => dismissNotice(room, notice.id)}>
+            {t("moderation.notNow")}
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          class="toast-close"
+          aria-label={t("moderation.dismiss")}
+          title={t("moderation.dismiss")}
+          onClick={() => dismissNotice(room, notice.id)}
+        >
+          <span aria-hidden="true">×</span>
+        </button>
+      )}
     </div>
   );
 }

@@ -8,7 +8,6 @@ import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { muteAll } from "../moderation/moderation-actions.js";
-import { LockBadge } from "../security/lock-badge.js";
 import { SecuritySettings } from "../security/security-settings.js";
 import { CloseIcon } from "./icons.js";
 import { LobbySection } from "./lobby-section.js";
@@ -80,7 +79,6 @@ function Pane({ room }: { room: Room }) {
         </button>
       </header>
       <div class="pane-body">
-        <LockBadge room={room} />
         {moderating && <LobbySection room={room} report={report} />}
         <section class="pane-section" aria-labelledby="participants-title">
           <div class="pane-tools">
