@@ -264,6 +264,67 @@ describe.sequential("the lobby", () => {
   });
 });
 
+describe("who hears of the lobby", () => {
+  it("the first one in gets an empty lobby.list; knock entries carry id, name and since only; the room name is lower-cased", async () => {
+    const room = uniqueRoom("Lobby-Case");
+    const mod = await join(room, "Mod");
+    expect(await mod.client.next(isType("lobby.list"), 5000, "lobby.list on entering first")).toEqual({
+      type: "lobby.list",
+      entries: [],
+    });
+    await configure(mod, [], { lobby: true });
+    const m = mark([mod]);
+    const w = await wait(room, "Upper Case");
+    expect(w.reply.room).toBe(room.toLowerCase());
+    const k = await nextSince(m, mod, isType("lobby.knock"), 5000, "knock");
+    expect(Object.keys(k.entry).sort()).toEqual(["id", "name", "since"]);
+  });
+
+  it("the moderator leaves while someone waits: the one promoted gets lobby.list with them, and can admit", async () => {
+    const room = uniqueRoom("lobby-promote");
+    const mod = await join(room, "Mod");
+    const part = await join(room, "Heir");
+    await configure(mod, [part], { lobby: true });
+    const m = mark([mod, part]);
+    const w = await wait(room, "Waiting Will");
+    const k = await nextSince(m, mod, isType("lobby.knock"), 5000, "knock");
+    expect(await mod.client.request({ type: "leave" })).toMatchObject({ type: "ok" });
+    const promoted = await nextSince(
+      m,
+      part,
+      isType("participant.updated", (x) => x.participant.id === idOf(part)),
+      5000,
+      "promotion",
+    );
+    expect(promoted.participant.role).toBe("moderator");
+    const list = await nextSince(m, part, isType("lobby.list"), 5000, "lobby.list on promotion");
+    expect(list.entries).toEqual([{ id: k.entry.id, name: "Waiting Will", since: k.entry.since }]);
+    expect(await part.client.request({ type: "lobby.admit", participantId: k.entry.id })).toMatchObject({
+      type: "ok",
+    });
+    const joined = await w.client.next(isType("joined"), 10_000, "joined");
+    expect(joined.participants.map((p: AnyMessage) => p.id)).toEqual([idOf(part)]);
+  });
+
+  it("leave from the lobby: ok, close 4000, and the moderators' lists drop the entry", async () => {
+    const room = uniqueRoom("lobby-leave");
+    const mod = await join(room, "Mod");
+    await configure(mod, [], { lobby: true });
+    const m = mark([mod]);
+    const w = await wait(room, "Leaving Lea");
+    const k = await nextSince(m, mod, isType("lobby.knock"), 5000, "knock");
+    expect(await w.client.request({ type: "leave" })).toMatchObject({ type: "ok" });
+    expect((await closeOf(w)).code).toBe(4000);
+    const resolved = await nextSince(m, mod, isType("lobby.resolved"), 5000, "resolved");
+    expect(resolved.participantId).toBe(k.entry.id);
+    expect(["left", "cancelled"]).toContain(resolved.outcome);
+    expect(await mod.client.request({ type: "lobby.admit", participantId: k.entry.id })).toMatchObject({
+      type: "error",
+      code: "not_found",
+    });
+  });
+});
+
 // ── A waiting connection knows nothing and may do nothing ─────────────────────────────────
 
 describe("a connection waiting in the lobby", () => {
