@@ -1,8 +1,11 @@
 /**
  * The moderators' view of the queue: who raised a hand, in order, with "give the floor" and "lower" for
- * each, and "lower all". Shown only to moderators, only while hands are up.
+ * each, and "lower all". Shown only to moderators, only while hands are up. It lies over the tiles, so its
+ * title folds it away; a newly raised hand unfolds it again, since that is news a moderator must see.
  */
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import type { HandEntry, ParticipantInfo } from "../../../protocol/server-messages.js";
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { HandIcon } from "../chat/chat-icons.js";
@@ -10,24 +13,64 @@ import { handsOf } from "./hands-controller.js";
 import { ordinal } from "./ordinal.js";
 import "./hands.css";
 
+/** A hand raised again after being lowered is a new hand: its time differs. */
+const handKey = (h: HandEntry) => `${h.participantId}@${h.raisedAt}`;
+
 export function HandsList({ room }: { room: Room }) {
   const s = room.state;
   const me = s.local.value?.info;
   const queue = s.hands.value;
   const askUnmute = useSignal(true);
+  /** The hands up when the list was folded (by handKey); null: unfolded. */
+  const foldedOver = useSignal<ReadonlySet<string> | null>(null);
+  // Someone raised a hand since: unfold, and stay unfolded until folded again.
+  useEffect(() => {
+    const seen = foldedOver.peek();
+    if (seen && queue.some((h) => !seen.has(handKey(h)))) foldedOver.value = null;
+  }, [queue]);
   if (me?.role !== "moderator" || queue.length === 0) return null;
-  const hands = handsOf(room);
-  const problem = hands.problem.value;
-  const remotes = s.remotes.value;
-  const lang = language.value;
-  const nameOf = (id: string) => (id === me.id ? me.name : (remotes.get(id)?.info.name ?? "?"));
+  const folded = foldedOver.value !== null && queue.every((h) => foldedOver.value?.has(handKey(h)));
 
   return (
-    <section class="hands-list" data-testid="hands-list" aria-labelledby="hands-title">
+    <section
+      class={`hands-list ${folded ? "is-folded" : ""}`}
+      data-testid="hands-list"
+      aria-labelledby="hands-title"
+    >
       <h2 id="hands-title" class="hands-title">
-        <HandIcon />
-        {t("hands.listTitle")} <span class="hands-count">{queue.length}</span>
+        <button
+          type="button"
+          class="hands-fold"
+          aria-expanded={folded ? "false" : "true"}
+          onClick={() => {
+            foldedOver.value = folded ? null : new Set(queue.map(handKey));
+          }}
+        >
+          <HandIcon />
+          {t("hands.listTitle")} <span class="hands-count">{queue.length}</span>
+          <span class="hands-chevron" aria-hidden="true" />
+        </button>
       </h2>
+      {!folded && <HandsBody room={room} me={me} queue={queue} askUnmute={askUnmute} />}
+    </section>
+  );
+}
+
+interface BodyProps {
+  room: Room;
+  me: ParticipantInfo;
+  queue: readonly HandEntry[];
+  askUnmute: Signal<boolean>;
+}
+
+function HandsBody({ room, me, queue, askUnmute }: BodyProps) {
+  const hands = handsOf(room);
+  const problem = hands.problem.value;
+  const remotes = room.state.remotes.value;
+  const lang = language.value;
+  const nameOf = (id: string) => (id === me.id ? me.name : (remotes.get(id)?.info.name ?? "?"));
+  return (
+    <>
       <ol class="hands-entries">
         {queue.map((entry, i) => {
           const name = nameOf(entry.participantId);
@@ -91,6 +134,6 @@ export function HandsList({ room }: { room: Room }) {
           {t(problem)}
         </p>
       )}
-    </section>
+    </>
   );
 }
