@@ -169,12 +169,12 @@ export async function isChatOpen(page: Page): Promise<boolean> {
 
 export async function openChat(page: Page): Promise<void> {
   if (!(await isChatOpen(page))) await page.locator(social.toggleChat).click();
-  await page.locator(social.chatPanel).waitFor({ state: "visible", timeout: 10_000 });
+  await page.locator(social.chatPanel).waitFor({ state: "visible", timeout: 20_000 });
 }
 
 export async function closeChat(page: Page): Promise<void> {
   if (await isChatOpen(page)) await page.locator(social.toggleChat).click();
-  await page.locator(social.chatPanel).waitFor({ state: "detached", timeout: 10_000 });
+  await page.locator(social.chatPanel).waitFor({ state: "detached", timeout: 20_000 });
 }
 
 /** The messages the open chat panel shows, in order (pending ones, not yet confirmed, are not included). */
@@ -201,7 +201,7 @@ export async function waitForShownTexts(
   texts: string[],
   keep: (m: ShownMessage) => boolean,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 30_000,
 ): Promise<ShownMessage[]> {
   let last: ShownMessage[] = [];
   try {
@@ -266,7 +266,7 @@ export function orderFromPositions(positions: Record<string, number>): string[] 
 export async function waitForHandOrder(
   page: Page,
   ids: string[],
-  { moderator = false, what = "hand order", timeoutMs = 20_000 } = {},
+  { moderator = false, what = "hand order", timeoutMs = 30_000 } = {},
 ): Promise<void> {
   const want: Record<string, number> = Object.fromEntries(ids.map((id, i) => [id, i + 1]));
   let lastTiles: Record<string, number> = {};
