@@ -2,6 +2,8 @@
  * Configuration from environment variables (the README lists them). Parsed once at start-up; a bad value
  * stops the server with a message naming the variable.
  */
+import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { IceServer } from "../protocol/messages.js";
 
@@ -73,6 +75,26 @@ function iceServers(env: NodeJS.ProcessEnv): IceServer[] {
   return [{ urls }];
 }
 
+/**
+ * Janus silently gathers on every interface when `ice_enforce_list` names nothing usable, which would
+ * expose addresses the operator meant to keep out: refuse names that are not IPv4-bearing interfaces.
+ */
+function iceInterfaces(env: NodeJS.ProcessEnv): string {
+  const raw = env.JANUS_ICE_INTERFACE ?? "";
+  if (!raw) return "";
+  const interfaces = networkInterfaces();
+  for (const entry of raw.split(",").map((s) => s.trim())) {
+    if (isIP(entry)) continue;
+    const v4 = (interfaces[entry] ?? []).some((a) => a.family === "IPv4");
+    if (!v4)
+      throw new ConfigError(
+        "JANUS_ICE_INTERFACE",
+        `'${entry}' is not an interface with an IPv4 address here`,
+      );
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST || "0.0.0.0",
@@ -81,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     janus: {
       bin: env.JANUS_BIN || "janus",
       rtpPorts: portRange(env, "JANUS_RTP_PORTS", [20000, 40000]),
-      iceInterfaces: env.JANUS_ICE_INTERFACE ?? "",
+      iceInterfaces: iceInterfaces(env),
       publicIp: env.JANUS_PUBLIC_IP ?? "",
       eventLoops: int(env, "JANUS_EVENT_LOOPS", 0, 0, 64),
       debugLevel: int(env, "JANUS_DEBUG_LEVEL", 3, 0, 7),

@@ -71,6 +71,10 @@ export class Engine {
     return this.publisher.replaceTrack(kind, track);
   }
 
+  setSending(kind: MediaKind, on: boolean): Promise<void> {
+    return this.publisher.setSending(kind, on);
+  }
+
   close(): void {
     this.closed = true;
     this.publisher.close();

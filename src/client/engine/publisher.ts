@@ -69,6 +69,19 @@ export class Publisher {
     await this.transceivers[kind].sender.replaceTrack(track);
   }
 
+  /**
+   * Starts or stops sending a device's RTP at all. A disabled track alone still sends comfort packets
+   * (audio) or black frames (video); turning the encodings off sends nothing, costs no bandwidth, and,
+   * like the disabled track, needs no renegotiation.
+   */
+  async setSending(kind: MediaKind, on: boolean): Promise<void> {
+    const sender = this.transceivers[kind].sender;
+    const params = sender.getParameters();
+    if (params.encodings.length === 0 || params.encodings.every((e) => e.active === on)) return;
+    for (const encoding of params.encodings) encoding.active = on;
+    await sender.setParameters(params);
+  }
+
   close(): void {
     this.queue.close();
     this.pc.close();

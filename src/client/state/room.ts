@@ -264,6 +264,7 @@ export class Room {
       return;
     }
     if (opened && this.engine) await this.engine.replaceTrack(kind, opened);
+    await this.engine?.setSending(kind, media.isOn(kind));
     this.refreshLocal();
   }
 

@@ -115,11 +115,10 @@ export class Door {
     }
     this.#departed.delete(token);
     const p = new Participant(req.name, departed.role, now, departed.id);
+    // The hand goes back first, so that `joined.hands` already shows it in its place.
+    if (departed.hand) this.#room.hands.restore(p.id, departed.hand);
     this.#enter(p, req);
-    if (departed.hand) {
-      this.#room.hands.restore(p.id, departed.hand);
-      this.#room.broadcastHands();
-    }
+    if (departed.hand) this.#room.broadcastHands();
     return { id: p.id, state: "joined" };
   }
 

@@ -25,8 +25,10 @@ import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
 import type { Standing } from "./permissions.js";
+import { WindowLimiter } from "./window-limiter.js";
 
 const log = logger("room");
+const REACTIONS = { max: 5, windowMs: 10_000 };
 
 export interface RoomOptions {
   maxParticipants: number;
@@ -61,6 +63,8 @@ export class Room implements MediaRoomSink {
   readonly #router: Router;
   readonly #participants = new Map<string, Participant>();
   readonly #talkTimers = new Map<string, NodeJS.Timeout>();
+  /** Per participant id, so that a reconnect does not reset it. */
+  readonly #reactionLimiters = new Map<string, WindowLimiter>();
   #lobbyOn: boolean;
   #password: string | null = null;
   #media: MediaRoom | undefined;
@@ -137,6 +141,16 @@ export class Room implements MediaRoomSink {
 
   disconnect(id: string, code: number, reason: string): void {
     this.#router.disconnect(id, code, reason);
+  }
+
+  /** Counts a reaction against the participant's budget (5 per 10 s); false when over it. */
+  reactionAllowed(id: string, now = Date.now()): boolean {
+    let limiter = this.#reactionLimiters.get(id);
+    if (!limiter) {
+      limiter = new WindowLimiter(REACTIONS.max, REACTIONS.windowMs);
+      this.#reactionLimiters.set(id, limiter);
+    }
+    return limiter.tryTake(now);
   }
 
   broadcastHands(): void {

@@ -11,7 +11,6 @@ import type {
 } from "../../protocol/messages.js";
 import * as moderation from "../conference/moderation.js";
 import type { Room } from "../conference/room.js";
-import type { WindowLimiter } from "../conference/window-limiter.js";
 
 export interface InRoomContext {
   room: Room;
@@ -20,7 +19,6 @@ export interface InRoomContext {
   reply(message: ServerMessage): void;
   /** Ends this connection (after `leave` or `lobby.cancel`). */
   close(code: number, reason: string): void;
-  reactions: WindowLimiter;
 }
 
 type Handler<K extends ClientMessageType> = (
@@ -142,7 +140,7 @@ export const inRoomHandlers: Handlers = {
     ok(ctx, m);
   },
   "reaction.send": (ctx, m) => {
-    if (!ctx.reactions.tryTake())
+    if (!ctx.room.reactionAllowed(ctx.id))
       throw new ProtocolError(ErrorCode.TooManyAttempts, "too many reactions; slow down");
     ctx.room.broadcast({ type: "reaction", participantId: ctx.id, emoji: m.emoji });
     ok(ctx, m);

@@ -17,7 +17,6 @@ import type { ParticipantSink, Router } from "../routing/router.js";
 import { type InRoomContext, inRoomHandlers } from "./in-room.js";
 
 const log = logger("session");
-const REACTIONS = { max: 5, windowMs: 10_000 };
 
 export interface SessionDeps {
   conference: Conference;
@@ -130,7 +129,6 @@ export class Session {
         this.#deps.router.detach(id);
         this.#sink.close(code, reason);
       },
-      reactions: new WindowLimiter(REACTIONS.max, REACTIONS.windowMs),
     };
   }
 
