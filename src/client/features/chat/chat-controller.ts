@@ -110,10 +110,15 @@ export class ChatController {
       s.chat.value = mergeHistory(s.chat.peek(), joined.chat);
     } else {
       s.chat.value = joined.chat;
-      s.chatRecipient.value = null;
       this.unread.value = 0;
-      if (before && before.room === joined.room) this.outbox.forgetPosted(joined.chat, before.id);
-      else this.outbox.clear();
+      if (before && before.room === joined.room) {
+        this.outbox.forgetPosted(joined.chat, before.id);
+      } else {
+        this.outbox.clear();
+        // Only for another room: in the same one, a chosen recipient stays chosen (if they are gone, the
+        // form says so) rather than turning a private message into a public one behind the writer's back.
+        s.chatRecipient.value = null;
+      }
     }
     this.online = true;
     this.pump();
