@@ -176,8 +176,9 @@ describe.sequential("a three-person call through the UI", () => {
         audioEnergyDelta: d?.audioEnergyDelta,
         audioLevel: d?.after.audio?.audioLevel,
       };
-      // What a listener hears: nothing. (The client mutes with track.enabled = false, with which Chromium keeps
-      // sending ~50 packets/s of encoded silence, so packet counts alone cannot tell; energy can.)
+      // Muting stops the audio RTP altogether (the sender's encoding is deactivated): no packets arrive,
+      // and what a listener hears is nothing.
+      expect(d?.audioPacketsDelta, `${p.label}: Alice's audio packets after mute`).toBeLessThanOrEqual(2);
       expect(d?.audioEnergyDelta, `${p.label}: Alice's audio energy after mute`).toBeLessThan(1e-6);
       expect(d?.after.audio?.audioLevel ?? 0, `${p.label}: Alice's audio level after mute`).toBeLessThan(
         0.001,
@@ -219,14 +220,19 @@ describe.sequential("a three-person call through the UI", () => {
     ids.set(dave, await joinViaUi(dave.page, server.origin, room, "Dave"));
     const remaining = [idOf(alice), idOf(bob)];
     await waitForRemoteSet(dave.page, remaining);
-    const tiles = await waitForMediaFrom(dave.page, remaining);
+    const tiles = await waitForMediaFrom(dave.page, remaining, 30_000, [idOf(bob)]);
     expect(tiles.map((t) => t.participantId).sort()).toEqual([...remaining].sort());
     const g = await sampleGrowth(dave.page, 2000);
     for (const p of [alice, bob]) {
       const d = g.get(idOf(p));
       expect(d?.videoFramesDelta, `Dave decodes ${p.label}'s video`).toBeGreaterThan(10);
-      expect(d?.audioPacketsDelta, `Dave receives ${p.label}'s audio`).toBeGreaterThan(20);
     }
+    // Bob talks; Alice is muted, so her microphone sends nothing at all.
+    expect(g.get(idOf(bob))?.audioPacketsDelta, "Dave receives Bob's audio").toBeGreaterThan(20);
+    expect(
+      g.get(idOf(alice))?.audioPacketsDelta ?? 0,
+      "Dave receives no audio from muted Alice",
+    ).toBeLessThanOrEqual(2);
     // Alice is still muted, as Dave sees it from the start.
     expect(await dave.page.locator(`${tileOf(idOf(alice))} ${sel.micMuted}`).count()).toBe(1);
     expect(await dave.page.locator(`${tileOf(idOf(bob))} ${sel.micMuted}`).count()).toBe(0);

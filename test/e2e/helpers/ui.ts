@@ -92,8 +92,16 @@ export async function waitForRemoteSet(page: Page, ids: string[], timeoutMs = 20
   }
 }
 
-/** Waits until every remote tile of `ids` has decoded video frames and received audio packets. */
-export async function waitForMediaFrom(page: Page, ids: string[], timeoutMs = 30_000): Promise<TileInfo[]> {
+/**
+ * Waits until every remote tile of `ids` has decoded video frames, and those of `audioFrom` (by default all
+ * of them; a muted participant sends no audio) have received audio packets.
+ */
+export async function waitForMediaFrom(
+  page: Page,
+  ids: string[],
+  timeoutMs = 30_000,
+  audioFrom: string[] = ids,
+): Promise<TileInfo[]> {
   let last: TileInfo[] | undefined;
   try {
     return await waitFor(
@@ -102,7 +110,11 @@ export async function waitForMediaFrom(page: Page, ids: string[], timeoutMs = 30
         const remote = last.filter((t) => !t.local && ids.includes(t.participantId ?? ""));
         const ok =
           remote.length === ids.length &&
-          remote.every((t) => (t.video?.framesDecoded ?? 0) > 0 && (t.audio?.packetsReceived ?? 0) > 0);
+          remote.every(
+            (t) =>
+              (t.video?.framesDecoded ?? 0) > 0 &&
+              (!audioFrom.includes(t.participantId ?? "") || (t.audio?.packetsReceived ?? 0) > 0),
+          );
         return ok ? remote : undefined;
       },
       { timeoutMs, intervalMs: 250, what: `decoded video and received audio from [${ids.join(",")}]` },
