@@ -26,7 +26,6 @@ if [ -d /run/systemd/system ]; then
   systemctl disable --now janus.service >/dev/null 2>&1 || true
   systemctl mask janus.service >/dev/null 2>&1 || true
 fi
-pkill -x janus 2>/dev/null && echo "stopped a stray janus" || true
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then

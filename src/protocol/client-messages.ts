@@ -4,15 +4,18 @@ import {
   AnswerSchema,
   CandidateSchema,
   ChatTextSchema,
+  DeviceSchema,
   DisplayNameSchema,
   Limits,
   MediaKindSchema,
   OfferSchema,
   ParticipantIdSchema,
   PcSchema,
+  PublishedSourceSchema,
   ReactionSchema,
   RequestId,
   RoomNameSchema,
+  StreamChoiceSchema,
 } from "./common.js";
 
 const msg = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
@@ -34,11 +37,25 @@ const call = {
     /** The `resume` token of an earlier connection, to come back as the same participant. */
     resume: v.optional(v.pipe(v.string(), v.maxLength(64))),
   }),
-  publish: msg("publish", { jsep: OfferSchema }),
+  publish: msg("publish", {
+    jsep: OfferSchema,
+    /** What each m-line carries; by default the first audio is the microphone, the first video the camera,
+     *  a second video a screen and a second audio its sound. */
+    sources: v.optional(v.pipe(v.array(PublishedSourceSchema), v.maxLength(8))),
+  }),
   "subscribe.answer": msg("subscribe.answer", { jsep: AnswerSchema }),
   /** `candidate: null` means end of candidates. */
   trickle: msg("trickle", { pc: PcSchema, candidate: v.nullable(CandidateSchema) }),
-  "media.state": msg("media.state", { audio: v.boolean(), video: v.boolean() }),
+  /** `screen` absent: unchanged. Turning it on may be refused with `share_limit`. */
+  "media.state": msg("media.state", {
+    audio: v.boolean(),
+    video: v.boolean(),
+    screen: v.optional(v.boolean()),
+  }),
+  /** Per stream of the subscribe connection: receive it or not, and at which layer. */
+  "subscribe.configure": msg("subscribe.configure", {
+    streams: v.pipe(v.array(StreamChoiceSchema), v.minLength(1), v.maxLength(256)),
+  }),
   leave: msg("leave", {}),
   ping: msg("ping", {}),
 };
@@ -64,8 +81,8 @@ const lobby = {
 // ── Moderation ──────────────────────────────────────────────────────────────────────────────
 
 const moderation = {
-  "moderate.mute": msg("moderate.mute", { ...target, kind: MediaKindSchema }),
-  "moderate.mute_all": msg("moderate.mute_all", { kind: MediaKindSchema }),
+  "moderate.mute": msg("moderate.mute", { ...target, kind: DeviceSchema }),
+  "moderate.mute_all": msg("moderate.mute_all", { kind: DeviceSchema }),
   "moderate.ask_unmute": msg("moderate.ask_unmute", { ...target, kind: MediaKindSchema }),
   "moderate.remove": msg("moderate.remove", target),
   "moderate.grant": msg("moderate.grant", target),

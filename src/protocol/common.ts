@@ -69,6 +69,30 @@ export const ParticipantIdSchema = v.pipe(
 export const MediaKindSchema = v.picklist(["audio", "video"]);
 export type MediaKind = v.InferOutput<typeof MediaKindSchema>;
 
+/** What a published track is: the microphone, the camera, or a shared screen (with its sound, if any). */
+export const SourceSchema = v.picklist(["microphone", "camera", "screen", "screen_audio"]);
+export type Source = v.InferOutput<typeof SourceSchema>;
+
+/** What a moderator can turn off: the microphone (`audio`), the camera (`video`), or a screen share. */
+export const DeviceSchema = v.picklist(["audio", "video", "screen"]);
+export type Device = v.InferOutput<typeof DeviceSchema>;
+
+const Mid = v.pipe(v.string(), v.maxLength(32));
+
+/** Which stream of a subscription to receive, and how much of it (simulcast layer, temporal layer). */
+export const StreamChoiceSchema = v.strictObject({
+  mid: Mid,
+  /** false: receive nothing on this m-line (an off-screen tile, audio-only mode). */
+  send: v.optional(v.boolean()),
+  /** Simulcast layer: 0 lowest (320×180), 1 middle, 2 highest. */
+  layer: v.optional(v.picklist([0, 1, 2])),
+  /** Temporal layer (frame rate): 0 lowest, 2 full. */
+  temporal: v.optional(v.picklist([0, 1, 2])),
+});
+export type StreamChoice = v.InferOutput<typeof StreamChoiceSchema>;
+
+export const PublishedSourceSchema = v.strictObject({ mid: Mid, source: SourceSchema });
+
 // Chat text keeps line breaks and tabs; other control characters and bidi overrides are removed.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CHAT_STRIP = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;

@@ -33,6 +33,8 @@ export const ErrorCode = {
   NotFound: "not_found",
   /** The resume token is unknown or expired: join as a new participant. */
   ResumeExpired: "resume_expired",
+  /** As many people share their screen as the room allows. */
+  ShareLimit: "share_limit",
   /** The room has reached its participant limit. */
   RoomFull: "room_full",
   /** Something broke on the server; the room is unchanged. */
@@ -44,11 +46,14 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** An error meant to reach the client as an `error` message with this code. */
 export class ProtocolError extends Error {
   readonly code: ErrorCode;
+  /** For limits: how long until a retry can succeed. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
     super(message);
     this.name = "ProtocolError";
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

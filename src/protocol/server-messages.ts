@@ -1,5 +1,5 @@
 /** Every message the server sends (protocol version 1). The server builds them; clients trust their shape. */
-import type { Jsep, MediaKind, Reaction } from "./common.js";
+import type { Device, Jsep, MediaKind, Reaction, Source } from "./common.js";
 import type { ErrorCode } from "./errors.js";
 
 export type Role = "moderator" | "participant";
@@ -13,6 +13,8 @@ export interface ParticipantInfo {
   audio: boolean;
   /** Camera on (sending video). */
   video: boolean;
+  /** Sharing a screen. */
+  screen: boolean;
 }
 
 /** One m-line of the subscriber connection: which participant's which track arrives on it. */
@@ -20,6 +22,7 @@ export interface StreamInfo {
   mid: string;
   participantId: string;
   kind: MediaKind;
+  source: Source;
 }
 
 export interface IceServer {
@@ -51,6 +54,8 @@ export interface ChatMessage {
   text: string;
   /** ms since the epoch, server clock */
   at: number;
+  /** The sender's `chat.send.clientId`, so the sender can match the server's copy to what it sent. */
+  clientId: string;
   /** Present on private messages: the recipient. */
   to?: string;
   toName?: string;
@@ -95,7 +100,7 @@ export type ServerMessage =
   | { type: "lobby.resolved"; participantId: string; outcome: LobbyOutcome }
   | { type: "room.updated"; settings: RoomSettings }
   // moderation
-  | { type: "moderation.muted"; kind: MediaKind; by: string }
+  | { type: "moderation.muted"; kind: Device; by: string }
   | { type: "moderation.unmute_request"; kind: MediaKind; by: string }
   | { type: "moderation.removed"; by: string }
   // chat, hands, reactions
@@ -103,10 +108,13 @@ export type ServerMessage =
   | { type: "hands"; queue: HandEntry[] }
   | { type: "floor.given"; by: string; askUnmute: boolean }
   | { type: "reaction"; participantId: string; emoji: Reaction }
+  // media quality
+  | { type: "speaking"; participantId: string; speaking: boolean }
+  | { type: "connection.slow"; direction: "up" | "down"; kind: MediaKind; lost: number }
   // generic replies
   | (Reply & { type: "ok" })
   | (Reply & { type: "pong" })
-  | (Reply & { type: "error"; code: ErrorCode; message: string });
+  | (Reply & { type: "error"; code: ErrorCode; message: string; retryAfterMs?: number });
 
 export type ServerMessageType = ServerMessage["type"];
 export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;

@@ -32,6 +32,7 @@ export interface Config {
   lobbyByDefault: boolean;
   /** Lower a raised hand once its owner has talked this long; 0: never. */
   handAutoLowerSeconds: number;
+  maxScreenShares: number;
 }
 
 export class ConfigError extends Error {
@@ -113,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatHistory: int(env, "CHAT_HISTORY", 1, 0, 1) === 1,
     lobbyByDefault: int(env, "LOBBY_BY_DEFAULT", 0, 0, 1) === 1,
     handAutoLowerSeconds: int(env, "HAND_AUTO_LOWER_SECONDS", 0, 0, 3600),
+    maxScreenShares: int(env, "MAX_SCREEN_SHARES", 3, 0, 100),
   };
 }

@@ -24,6 +24,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     chatHistory: config.chatHistory,
     lobbyByDefault: config.lobbyByDefault,
     handAutoLowerMs: config.handAutoLowerSeconds * 1000,
+    maxScreenShares: config.maxScreenShares,
   });
   media.on("lost", () => conference.mediaLost());
   const signaling = new SignalingEndpoint({ conference, router });

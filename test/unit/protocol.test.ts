@@ -261,7 +261,7 @@ describe("parseClientMessage: rejections", () => {
       requestId: 22,
     });
     expect(parseError({ type: "leave", role: "moderator" }).code).toBe(ErrorCode.BadMessage);
-    expect(parseError({ type: "media.state", audio: true, video: true, screen: true }).code).toBe(
+    expect(parseError({ type: "media.state", audio: true, video: true, camera: true }).code).toBe(
       ErrorCode.BadMessage,
     );
     expect(parseError({ type: "publish", jsep: { type: "offer", sdp, e2ee: true } }).code).toBe(

@@ -111,10 +111,10 @@ describe("Subscriber", () => {
     const { signal, request } = fakeSignal();
     const sub = new Subscriber(signal, [{ urls: ["turn:turn.example.org"] }], listener, () => {});
     await sub.handleOffer(offer([on("0", "audio"), on("1", "video"), on("2", "audio"), on("3", "video")]), [
-      { mid: "0", participantId: "alice", kind: "audio" },
-      { mid: "1", participantId: "alice", kind: "video" },
-      { mid: "2", participantId: "bob", kind: "audio" },
-      { mid: "3", participantId: "bob", kind: "video" },
+      { mid: "0", participantId: "alice", kind: "audio", source: "microphone" },
+      { mid: "1", participantId: "alice", kind: "video", source: "camera" },
+      { mid: "2", participantId: "bob", kind: "audio", source: "microphone" },
+      { mid: "3", participantId: "bob", kind: "video", source: "camera" },
     ]);
     await new Promise((r) => setTimeout(r, 5));
     const pc = FakePc.last as FakePc;
@@ -135,15 +135,15 @@ describe("Subscriber", () => {
     const { signal } = fakeSignal();
     const sub = new Subscriber(signal, [], listener, () => {});
     await sub.handleOffer(offer([on("0", "audio"), on("1", "video"), on("2", "audio"), on("3", "video")]), [
-      { mid: "0", participantId: "alice", kind: "audio" },
-      { mid: "1", participantId: "alice", kind: "video" },
-      { mid: "2", participantId: "bob", kind: "audio" },
-      { mid: "3", participantId: "bob", kind: "video" },
+      { mid: "0", participantId: "alice", kind: "audio", source: "microphone" },
+      { mid: "1", participantId: "alice", kind: "video", source: "camera" },
+      { mid: "2", participantId: "bob", kind: "audio", source: "microphone" },
+      { mid: "3", participantId: "bob", kind: "video", source: "camera" },
     ]);
     calls.length = 0;
     await sub.handleOffer(offer([off("0", "audio"), off("1", "video"), on("2", "audio"), on("3", "video")]), [
-      { mid: "2", participantId: "bob", kind: "audio" },
-      { mid: "3", participantId: "bob", kind: "video" },
+      { mid: "2", participantId: "bob", kind: "audio", source: "microphone" },
+      { mid: "3", participantId: "bob", kind: "video", source: "camera" },
     ]);
     expect(calls).toEqual(["alice"]);
     expect(reports.get("alice")).toEqual({});
@@ -151,10 +151,10 @@ describe("Subscriber", () => {
     expect(sub.tracksOf("bob").video).toBeDefined();
 
     await sub.handleOffer(offer([on("0", "audio"), on("1", "video"), on("2", "audio"), on("3", "video")]), [
-      { mid: "0", participantId: "carol", kind: "audio" },
-      { mid: "1", participantId: "carol", kind: "video" },
-      { mid: "2", participantId: "bob", kind: "audio" },
-      { mid: "3", participantId: "bob", kind: "video" },
+      { mid: "0", participantId: "carol", kind: "audio", source: "microphone" },
+      { mid: "1", participantId: "carol", kind: "video", source: "camera" },
+      { mid: "2", participantId: "bob", kind: "audio", source: "microphone" },
+      { mid: "3", participantId: "bob", kind: "video", source: "camera" },
     ]);
     const pc = FakePc.last as FakePc;
     expect(reports.get("carol")?.video).toBe(pc.transceivers[1]?.receiver.track);
@@ -165,11 +165,11 @@ describe("Subscriber", () => {
     const { signal } = fakeSignal();
     const sub = new Subscriber(signal, [], listener, () => {});
     const first = sub.handleOffer(offer([on("0", "audio")]), [
-      { mid: "0", participantId: "a", kind: "audio" },
+      { mid: "0", participantId: "a", kind: "audio", source: "microphone" },
     ]);
     const second = sub.handleOffer(offer([on("0", "audio"), on("1", "video")]), [
-      { mid: "0", participantId: "a", kind: "audio" },
-      { mid: "1", participantId: "a", kind: "video" },
+      { mid: "0", participantId: "a", kind: "audio", source: "microphone" },
+      { mid: "1", participantId: "a", kind: "video", source: "camera" },
     ]);
     await Promise.all([first, second]);
     const steps = log.filter((l) => l === "srd" || l === "sld" || l === "request subscribe.answer");

@@ -44,8 +44,13 @@ export class Chat {
       limiter = new WindowLimiter(RATE.max, RATE.windowMs);
       this.#limiters.set(from.id, limiter);
     }
-    if (!limiter.tryTake(now))
-      throw new ProtocolError(ErrorCode.TooManyAttempts, "too many chat messages; slow down");
+    if (!limiter.tryTake(now)) {
+      throw new ProtocolError(
+        ErrorCode.TooManyAttempts,
+        "too many chat messages; slow down",
+        limiter.retryAfter(now),
+      );
+    }
     recent.push(clientId);
     if (recent.length > RECENT_CLIENT_IDS) recent.shift();
     this.#recentClientIds.set(from.id, recent);
@@ -53,6 +58,7 @@ export class Chat {
       id: `m_${++this.#seq}`,
       from: from.id,
       fromName: from.name,
+      clientId,
       text,
       at: now,
     };

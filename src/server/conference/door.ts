@@ -126,7 +126,8 @@ export class Door {
     const expected = this.#room.password;
     if (expected === null) return;
     if (this.#passwordFailures.exhausted(now) || req.passwordFailures.exhausted(now)) {
-      throw new ProtocolError(ErrorCode.TooManyAttempts, "too many wrong passwords; wait a minute");
+      const wait = Math.max(this.#passwordFailures.retryAfter(now), req.passwordFailures.retryAfter(now));
+      throw new ProtocolError(ErrorCode.TooManyAttempts, "too many wrong passwords; wait a minute", wait);
     }
     if (req.password === undefined)
       throw new ProtocolError(ErrorCode.PasswordRequired, "this meeting needs a password");

@@ -17,7 +17,7 @@ describe("moderation", () => {
       participant: { id: b.id, audio: false },
     });
     expect(media.blocks).toEqual([`${b.id}:audio:true`]);
-    room.setMediaState(b.id, true, true);
+    room.setMediaState(b.id, { audio: true, video: true });
     expect(media.blocks).toEqual([`${b.id}:audio:true`, `${b.id}:audio:false`]);
   });
 

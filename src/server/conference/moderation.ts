@@ -3,16 +3,16 @@
  * these functions check the target and act. Nobody can be unmuted remotely: a moderator can only ask.
  */
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
-import type { MediaKind } from "../../protocol/messages.js";
+import type { Device, MediaKind } from "../../protocol/messages.js";
 import type { Participant } from "./participant.js";
 import type { Room } from "./room.js";
 
 /** Turns a participant's microphone or camera off, on their screen and in the media server. */
-export function mute(room: Room, by: Participant, targetId: string, kind: MediaKind): void {
+export function mute(room: Room, by: Participant, targetId: string, kind: Device): void {
   muteOne(room, by, room.target(targetId), kind);
 }
 
-export function muteAll(room: Room, by: Participant, kind: MediaKind): void {
+export function muteAll(room: Room, by: Participant, kind: Device): void {
   for (const p of [...room.participants()]) if (p.id !== by.id) muteOne(room, by, p, kind);
 }
 
@@ -34,13 +34,11 @@ export function grant(room: Room, targetId: string): void {
   room.promote(room.target(targetId));
 }
 
-function muteOne(room: Room, by: Participant, target: Participant, kind: MediaKind): void {
+function muteOne(room: Room, by: Participant, target: Participant, kind: Device): void {
   target.blocked.add(kind);
   room.setBlocked(target, kind, true);
   room.send(target.id, { type: "moderation.muted", kind, by: by.id });
-  const on = kind === "audio" ? target.audio : target.video;
-  if (!on) return;
-  if (kind === "audio") target.audio = false;
-  else target.video = false;
+  if (!target[kind]) return;
+  target[kind] = false;
   room.broadcast({ type: "participant.updated", participant: target.info() });
 }

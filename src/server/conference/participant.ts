@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { MediaKind, ParticipantInfo, Role } from "../../protocol/messages.js";
+import type { Device, ParticipantInfo, Role } from "../../protocol/messages.js";
 
 export function newParticipantId(): string {
   return `p_${randomBytes(9).toString("base64url")}`;
@@ -15,8 +15,9 @@ export class Participant {
   role: Role;
   audio = true;
   video = true;
-  /** Streams a moderator muted: the media server drops them until the participant turns them on again. */
-  readonly blocked = new Set<MediaKind>();
+  screen = false;
+  /** Devices a moderator turned off: the media server drops them until the participant turns them on again. */
+  readonly blocked = new Set<Device>();
 
   constructor(name: string, role: Role, joinedAt: number, id: string = newParticipantId()) {
     this.id = id;
@@ -26,6 +27,13 @@ export class Participant {
   }
 
   info(): ParticipantInfo {
-    return { id: this.id, name: this.name, role: this.role, audio: this.audio, video: this.video };
+    return {
+      id: this.id,
+      name: this.name,
+      role: this.role,
+      audio: this.audio,
+      video: this.video,
+      screen: this.screen,
+    };
   }
 }

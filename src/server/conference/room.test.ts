@@ -32,8 +32,8 @@ describe("Room membership", () => {
     const { room, router } = makeRoom();
     const a = enter(room, "Ada", {}, 1);
     const b = enter(room, "Bob", {}, 2);
-    room.setMediaState(b.id, false, true);
-    room.setMediaState(b.id, false, true);
+    room.setMediaState(b.id, { audio: false, video: true });
+    room.setMediaState(b.id, { audio: false, video: true });
     const updates = router.of(a.id, "participant.updated");
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({ participant: { id: b.id, audio: false, video: true } });
@@ -89,7 +89,7 @@ describe("Room membership", () => {
   it("refuses actions on someone not in the room with not_found", () => {
     const { room } = makeRoom();
     enter(room, "Ada", {}, 1);
-    expect(() => room.setMediaState("p_nobody", true, true)).toThrowError(
+    expect(() => room.setMediaState("p_nobody", { audio: true, video: true })).toThrowError(
       expect.objectContaining({ code: ErrorCode.NotFound }),
     );
   });

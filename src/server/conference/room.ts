@@ -7,6 +7,7 @@
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type {
   Candidate,
+  Device,
   IceServer,
   Jsep,
   LeaveReason,
@@ -14,6 +15,8 @@ import type {
   Pc,
   RoomSettings,
   ServerMessage,
+  Source,
+  StreamChoice,
   StreamInfo,
 } from "../../protocol/messages.js";
 import { logger } from "../logger.js";
@@ -40,6 +43,8 @@ export interface RoomOptions {
   lobbyByDefault: boolean;
   /** Lower a raised hand once its owner has talked this long; 0: never. */
   handAutoLowerMs: number;
+  /** How many participants may share a screen at once. */
+  maxScreenShares: number;
   /** Called once, when the last participant has left or the room was closed. */
   onClosed: (room: Room) => void;
 }
@@ -143,14 +148,20 @@ export class Room implements MediaRoomSink {
     this.#router.disconnect(id, code, reason);
   }
 
-  /** Counts a reaction against the participant's budget (5 per 10 s); false when over it. */
-  reactionAllowed(id: string, now = Date.now()): boolean {
+  /** Counts a reaction against the participant's budget (5 per 10 s); `too_many_attempts` when over it. */
+  takeReaction(id: string, now = Date.now()): void {
     let limiter = this.#reactionLimiters.get(id);
     if (!limiter) {
       limiter = new WindowLimiter(REACTIONS.max, REACTIONS.windowMs);
       this.#reactionLimiters.set(id, limiter);
     }
-    return limiter.tryTake(now);
+    if (!limiter.tryTake(now)) {
+      throw new ProtocolError(
+        ErrorCode.TooManyAttempts,
+        "too many reactions; slow down",
+        limiter.retryAfter(now),
+      );
+    }
   }
 
   broadcastHands(): void {
@@ -235,8 +246,16 @@ export class Room implements MediaRoomSink {
 
   // ── Media ────────────────────────────────────────────────────────────────────────────────
 
-  async publish(participantId: string, offer: Jsep): Promise<Jsep> {
-    return this.media().publish(participantId, offer);
+  async publish(
+    participantId: string,
+    offer: Jsep,
+    sources?: { mid: string; source: Source }[],
+  ): Promise<Jsep> {
+    return this.media().publish(participantId, offer, sources);
+  }
+
+  async configureSubscription(participantId: string, choices: StreamChoice[]): Promise<void> {
+    await this.media().configureSubscription(participantId, choices);
   }
 
   async answerSubscriber(participantId: string, answer: Jsep): Promise<void> {
@@ -247,26 +266,44 @@ export class Room implements MediaRoomSink {
     this.media().trickle(participantId, pc, candidate);
   }
 
-  /** The participant's own device switch. Turning a device on lifts a moderator's block on it. */
-  setMediaState(participantId: string, audio: boolean, video: boolean): void {
+  /**
+   * The participant's own device switches (`screen` undefined: unchanged). Turning a device on lifts a
+   * moderator's block on it; starting a share past the room's limit is refused with `share_limit`.
+   */
+  setMediaState(
+    participantId: string,
+    state: { audio: boolean; video: boolean; screen?: boolean | undefined },
+  ): void {
     const p = this.target(participantId);
-    for (const [kind, on] of [
-      ["audio", audio],
-      ["video", video],
-    ] as const) {
-      if (on && p.blocked.delete(kind)) this.setBlocked(p, kind, false);
+    const screen = state.screen ?? p.screen;
+    if (screen && !p.screen && this.#sharing() >= this.options.maxScreenShares) {
+      throw new ProtocolError(
+        ErrorCode.ShareLimit,
+        `at most ${this.options.maxScreenShares} people can share at once`,
+      );
     }
-    if (p.audio === audio && p.video === video) return;
-    p.audio = audio;
-    p.video = video;
+    const next = { audio: state.audio, video: state.video, screen };
+    for (const device of ["audio", "video", "screen"] as const) {
+      if (next[device] && p.blocked.delete(device)) this.setBlocked(p, device, false);
+    }
+    if (p.audio === next.audio && p.video === next.video && p.screen === next.screen) return;
+    p.audio = next.audio;
+    p.video = next.video;
+    p.screen = next.screen;
     this.broadcast({ type: "participant.updated", participant: p.info() });
   }
 
-  /** Blocks or unblocks one of a participant's streams in the media server. */
-  setBlocked(p: Participant, kind: MediaKind, blocked: boolean): void {
+  /** Blocks or unblocks one of a participant's devices in the media server. */
+  setBlocked(p: Participant, device: Device, blocked: boolean): void {
     this.#media
-      ?.setBlocked(p.id, kind, blocked)
-      .catch((err) => log.warn("media block failed", { kind, blocked, err: String(err) }));
+      ?.setBlocked(p.id, device, blocked)
+      .catch((err) => log.warn("media block failed", { device, blocked, err: String(err) }));
+  }
+
+  #sharing(): number {
+    let n = 0;
+    for (const p of this.#participants.values()) if (p.screen) n++;
+    return n;
   }
 
   media(): MediaRoom {
@@ -286,6 +323,10 @@ export class Room implements MediaRoomSink {
   }
 
   talking(participantId: string, talking: boolean): void {
+    const p = this.#participants.get(participantId);
+    if (!p) return;
+    // A muted microphone is not "speaking", whatever trickles through before the mute takes effect.
+    this.broadcast({ type: "speaking", participantId, speaking: talking && p.audio });
     const limit = this.options.handAutoLowerMs;
     if (limit <= 0) return;
     this.#stopTalkTimer(participantId);
@@ -296,6 +337,11 @@ export class Room implements MediaRoomSink {
     }, limit);
     timer.unref();
     this.#talkTimers.set(participantId, timer);
+  }
+
+  slowLink(participantId: string, direction: "up" | "down", kind: MediaKind, lost: number): void {
+    if (this.#participants.has(participantId))
+      this.send(participantId, { type: "connection.slow", direction, kind, lost });
   }
 
   // ── Life ─────────────────────────────────────────────────────────────────────────────────

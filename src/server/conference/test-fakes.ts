@@ -47,6 +47,7 @@ export class FakeMedia implements MediaRoom {
     return { type: "answer" as const, sdp: "v=0" };
   }
   async answer(): Promise<void> {}
+  async configureSubscription(): Promise<void> {}
   trickle(): void {}
   async setBlocked(id: string, kind: string, blocked: boolean): Promise<void> {
     this.blocks.push(`${id}:${kind}:${blocked}`);
@@ -72,6 +73,7 @@ export function makeRoom(options: Partial<RoomOptions> = {}) {
     chatHistory: true,
     lobbyByDefault: false,
     handAutoLowerMs: 0,
+    maxScreenShares: 2,
     onClosed: () => closed++,
     ...options,
   });

@@ -28,6 +28,13 @@ export class WindowLimiter {
     return true;
   }
 
+  /** Milliseconds until one more event would be allowed (0 if it is allowed now). */
+  retryAfter(now = Date.now()): number {
+    this.#prune(now);
+    if (this.#times.length < this.#max) return 0;
+    return (this.#times[this.#times.length - this.#max] as number) + this.#windowMs - now + 1;
+  }
+
   #prune(now: number): void {
     const cutoff = now - this.#windowMs;
     let i = 0;

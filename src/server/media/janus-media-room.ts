@@ -2,7 +2,15 @@
  * A conference room's media in Janus: one VideoRoom, and per participant one publisher handle and one
  * multistream subscriber handle. Translates between participant ids (the conference's) and feed ids (Janus's).
  */
-import type { Candidate, Jsep, MediaKind, Pc, StreamInfo } from "../../protocol/messages.js";
+import type {
+  Candidate,
+  Device,
+  Jsep,
+  Pc,
+  Source,
+  StreamChoice,
+  StreamInfo,
+} from "../../protocol/messages.js";
 import { logger } from "../logger.js";
 import type { JanusClient, JanusHandle } from "./janus-client.js";
 import { MediaPublisher } from "./media-publisher.js";
@@ -54,8 +62,16 @@ export class JanusMediaRoom implements MediaRoom {
     return new JanusMediaRoom(name, roomId, client, control, sink);
   }
 
-  async publish(participantId: string, offer: Jsep): Promise<Jsep> {
-    return this.#member(participantId).publisher.publish(offer);
+  async publish(
+    participantId: string,
+    offer: Jsep,
+    sources?: { mid: string; source: Source }[],
+  ): Promise<Jsep> {
+    return this.#member(participantId).publisher.publish(offer, sources);
+  }
+
+  async configureSubscription(participantId: string, choices: StreamChoice[]): Promise<void> {
+    await this.#member(participantId).subscriber.configure(choices);
   }
 
   async answer(participantId: string, answer: Jsep): Promise<void> {
@@ -68,8 +84,8 @@ export class JanusMediaRoom implements MediaRoom {
     else member.subscriber.trickle(candidate);
   }
 
-  async setBlocked(participantId: string, kind: MediaKind, blocked: boolean): Promise<void> {
-    await this.#member(participantId).publisher.setBlocked(kind, blocked);
+  async setBlocked(participantId: string, device: Device, blocked: boolean): Promise<void> {
+    await this.#member(participantId).publisher.setBlocked(device, blocked);
   }
 
   async removeParticipant(participantId: string): Promise<void> {
@@ -114,10 +130,12 @@ export class JanusMediaRoom implements MediaRoom {
     const publisher = new MediaPublisher(this.#client, this.roomId, feedId, {
       state: (up) => this.#onPublisherState(feedId, up),
       talking: (talking) => this.#sink.talking(participantId, talking),
+      slow: (kind, lost) => this.#sink.slowLink(participantId, "up", kind, lost),
     });
     const subscriber = new MediaSubscriber(this.#client, this.roomId, {
       wantedFeeds: () => this.#wantedFeeds(participantId),
       offer: (jsep, streams) => this.#sink.subscriberOffer(participantId, jsep, this.#toStreamInfo(streams)),
+      slow: (kind, lost) => this.#sink.slowLink(participantId, "down", kind, lost),
     });
     member = { publisher, subscriber };
     this.#members.set(participantId, member);
@@ -155,7 +173,11 @@ export class JanusMediaRoom implements MediaRoom {
     for (const s of streams) {
       if (!s.active || s.feedId === undefined || (s.type !== "audio" && s.type !== "video")) continue;
       const participantId = this.#feedOwners.get(s.feedId);
-      if (participantId) out.push({ mid: s.mid, participantId, kind: s.type });
+      if (!participantId) continue;
+      const declared =
+        s.feedMid !== undefined ? this.#members.get(participantId)?.publisher.sourceOf(s.feedMid) : undefined;
+      const source = declared ?? (s.type === "audio" ? "microphone" : "camera");
+      out.push({ mid: s.mid, participantId, kind: s.type, source });
     }
     return out;
   }

@@ -1,11 +1,11 @@
 /**
  * One participant's publish connection: a VideoRoom publisher handle in Janus.
  */
-import type { Candidate, Jsep, MediaKind } from "../../protocol/messages.js";
+import type { Candidate, Device, Jsep, MediaKind, Source } from "../../protocol/messages.js";
 import { logger } from "../logger.js";
 import type { JanusClient, JanusHandle, PluginMessage } from "./janus-client.js";
 import { MediaError } from "./media-room.js";
-import { midsByKind } from "./sdp.js";
+import { sourcesOf } from "./sdp.js";
 import { VIDEOROOM_PLUGIN } from "./videoroom.js";
 
 const log = logger("media-publisher");
@@ -13,7 +13,16 @@ const log = logger("media-publisher");
 export interface PublisherCallbacks {
   state(up: boolean): void;
   talking(talking: boolean): void;
+  /** Janus is losing this publisher's packets (its uplink is poor). */
+  slow(kind: MediaKind, lost: number): void;
 }
+
+/** The published sources a moderator's block on a device covers. */
+const DEVICE_SOURCES: Record<Device, Source[]> = {
+  audio: ["microphone"],
+  video: ["camera"],
+  screen: ["screen", "screen_audio"],
+};
 
 export class MediaPublisher {
   readonly feedId: number;
@@ -25,10 +34,10 @@ export class MediaPublisher {
   #joined = false;
   #up = false;
   #closed = false;
-  /** The mids of the published audio and video, from the latest offer. */
-  #mids: { audio?: string; video?: string } = {};
-  /** Streams a moderator blocked; re-applied to every new publish connection. */
-  readonly #blocked = new Set<MediaKind>();
+  /** What each published m-line carries, from the latest offer. */
+  #sources = new Map<string, Source>();
+  /** Devices a moderator blocked; re-applied to every new publish offer. */
+  readonly #blocked = new Set<Device>();
 
   constructor(client: JanusClient, roomId: number, feedId: number, callbacks: PublisherCallbacks) {
     this.#client = client;
@@ -42,7 +51,12 @@ export class MediaPublisher {
     return this.#up;
   }
 
-  async publish(offer: Jsep): Promise<Jsep> {
+  /** What the publisher's m-line `mid` carries. */
+  sourceOf(mid: string): Source | undefined {
+    return this.#sources.get(mid);
+  }
+
+  async publish(offer: Jsep, declared?: { mid: string; source: Source }[]): Promise<Jsep> {
     const handle = await this.#ensureHandle();
     const body = this.#joined
       ? { request: "configure", audio: true, video: true }
@@ -50,16 +64,16 @@ export class MediaPublisher {
     const reply = await handle.request(body, { jsep: offer, async: true });
     if (reply.jsep?.type !== "answer") throw new MediaError("the SFU sent no answer");
     this.#joined = true;
-    this.#mids = midsByKind(offer.sdp);
-    for (const kind of this.#blocked) await this.#moderate(kind, true);
+    this.#sources = sourcesOf(offer.sdp, declared);
+    for (const device of this.#blocked) await this.#moderate(device, true);
     return { type: "answer", sdp: reply.jsep.sdp };
   }
 
-  async setBlocked(kind: MediaKind, blocked: boolean): Promise<void> {
-    if (blocked === this.#blocked.has(kind)) return;
-    if (blocked) this.#blocked.add(kind);
-    else this.#blocked.delete(kind);
-    if (this.#joined) await this.#moderate(kind, blocked);
+  async setBlocked(device: Device, blocked: boolean): Promise<void> {
+    if (blocked === this.#blocked.has(device)) return;
+    if (blocked) this.#blocked.add(device);
+    else this.#blocked.delete(device);
+    if (this.#joined) await this.#moderate(device, blocked);
   }
 
   trickle(candidate: Candidate | null): void {
@@ -77,11 +91,14 @@ export class MediaPublisher {
     await handle?.detach();
   }
 
-  async #moderate(kind: MediaKind, mute: boolean): Promise<void> {
-    const mid = this.#mids[kind];
-    if (mid === undefined || !this.#handle) return;
-    // `moderate` is a room-management request: it can go through any handle of the session.
-    await this.#handle.request({ request: "moderate", room: this.#roomId, id: this.feedId, mid, mute });
+  async #moderate(device: Device, mute: boolean): Promise<void> {
+    const handle = this.#handle;
+    if (!handle) return;
+    const wanted = DEVICE_SOURCES[device];
+    for (const [mid, source] of this.#sources) {
+      if (!wanted.includes(source)) continue;
+      await handle.request({ request: "moderate", room: this.#roomId, id: this.feedId, mid, mute });
+    }
   }
 
   #ensureHandle(): Promise<JanusHandle> {
@@ -92,6 +109,12 @@ export class MediaPublisher {
       handle.on("hangup", () => this.#setUp(false));
       handle.on("detached", () => this.#setUp(false));
       handle.on("event", (msg) => this.#onEvent(msg));
+      // Janus's `uplink: false` means it is missing packets from the peer: this publisher's uplink is poor.
+      handle.on("slowlink", (info) => {
+        if (!info.uplink && (info.media === "audio" || info.media === "video")) {
+          this.#callbacks.slow(info.media, info.lost ?? 0);
+        }
+      });
       if (this.#closed) void handle.detach();
       return handle;
     });

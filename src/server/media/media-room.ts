@@ -2,7 +2,16 @@
  * The boundary between conference logic and the media plane. The conference asks for media through these
  * interfaces only; it never sees Janus, handles or feed ids. A test can swap in another implementation.
  */
-import type { Candidate, Jsep, MediaKind, Pc, StreamInfo } from "../../protocol/messages.js";
+import type {
+  Candidate,
+  Device,
+  Jsep,
+  MediaKind,
+  Pc,
+  Source,
+  StreamChoice,
+  StreamInfo,
+} from "../../protocol/messages.js";
 
 /** What the media plane tells the conference about a room. */
 export interface MediaRoomSink {
@@ -12,6 +21,8 @@ export interface MediaRoomSink {
   publisherState(participantId: string, up: boolean): void;
   /** The SFU heard the participant start or stop talking (audio level above threshold). */
   talking(participantId: string, talking: boolean): void;
+  /** The participant's uplink (`up`) or downlink (`down`) loses packets. */
+  slowLink(participantId: string, direction: "up" | "down", kind: MediaKind, lost: number): void;
 }
 
 export interface MediaRoom {
@@ -19,7 +30,9 @@ export interface MediaRoom {
   /** Admits a participant to the room's media: it starts receiving whoever publishes, before it publishes. */
   addParticipant(participantId: string): void;
   /** Takes the participant's publish offer; resolves with the SFU's answer. */
-  publish(participantId: string, offer: Jsep): Promise<Jsep>;
+  publish(participantId: string, offer: Jsep, sources?: { mid: string; source: Source }[]): Promise<Jsep>;
+  /** Per m-line of the participant's subscription: relay it or not, and at which layer. */
+  configureSubscription(participantId: string, choices: StreamChoice[]): Promise<void>;
   /** Completes the renegotiation the last `subscriberOffer` started. */
   answer(participantId: string, answer: Jsep): Promise<void>;
   /** An ICE candidate (or `null`: end of candidates) for one of the participant's two connections. */
@@ -28,7 +41,7 @@ export interface MediaRoom {
    * Blocks (or unblocks) one of the participant's streams in the SFU: a blocked stream reaches no one,
    * whatever its sender does. Applies to the current publish connection and to any later one.
    */
-  setBlocked(participantId: string, kind: MediaKind, blocked: boolean): Promise<void>;
+  setBlocked(participantId: string, device: Device, blocked: boolean): Promise<void>;
   /** Frees everything the participant holds in the SFU; the others stop receiving it. */
   removeParticipant(participantId: string): Promise<void>;
   /** Frees the room and everything in it. */

@@ -6,7 +6,7 @@
  * through `answer`. Janus never has two offers in flight for one subscriber, it postpones and merges them,
  * so neither do we.
  */
-import type { Candidate, Jsep } from "../../protocol/messages.js";
+import type { Candidate, Jsep, MediaKind, StreamChoice } from "../../protocol/messages.js";
 import { logger } from "../logger.js";
 import { type JanusClient, JanusError, type JanusHandle, type PluginMessage } from "./janus-client.js";
 import { MediaError } from "./media-room.js";
@@ -23,6 +23,8 @@ export interface SubscriberCallbacks {
   /** Feeds this subscriber should receive right now (every published feed but its own). */
   wantedFeeds(): number[];
   offer(jsep: Jsep, streams: SubscriberStream[]): void;
+  /** The subscriber keeps asking for lost packets: its downlink is poor. */
+  slow(kind: MediaKind, lost: number): void;
 }
 
 export class MediaSubscriber {
@@ -70,6 +72,24 @@ export class MediaSubscriber {
     });
   }
 
+  /**
+   * Chooses, per m-line, whether Janus relays it and which simulcast/temporal layer. No renegotiation:
+   * Janus just changes what it forwards.
+   */
+  async configure(choices: StreamChoice[]): Promise<void> {
+    const handle = this.#handle;
+    if (!handle || !this.#joined) throw new MediaError("nothing is subscribed yet");
+    const streams = choices.map((c) => ({
+      mid: c.mid,
+      ...(c.send !== undefined ? { send: c.send } : {}),
+      ...(c.layer !== undefined ? { substream: c.layer } : {}),
+      ...(c.temporal !== undefined ? { temporal: c.temporal } : {}),
+    }));
+    await this.#enqueueAndWait(async () => {
+      await handle.request({ request: "configure", streams }, { async: true });
+    });
+  }
+
   trickle(candidate: Candidate | null): void {
     const handle = this.#handle;
     if (!handle) return; // no connection yet: a stray candidate from an old client state
@@ -89,6 +109,12 @@ export class MediaSubscriber {
     if (!this.#handle) {
       this.#handle = await this.#client.attach(VIDEOROOM_PLUGIN);
       this.#handle.on("event", (msg) => this.#onPluginMessage(msg));
+      // Janus's `uplink: true` means the peer reports many packets missing from what Janus sends it.
+      this.#handle.on("slowlink", (info) => {
+        if (info.uplink && (info.media === "audio" || info.media === "video")) {
+          this.#callbacks.slow(info.media, info.lost ?? 0);
+        }
+      });
       if (this.#closed) {
         await this.#handle.detach();
         return;

@@ -1,12 +1,33 @@
 /** The little SDP reading the media adapter needs. */
+import type { Source } from "../../protocol/messages.js";
 
-/** The `a=mid` of each audio/video m-line of an SDP, by kind (the first one of each kind). */
-export function midsByKind(sdp: string): { audio?: string; video?: string } {
-  const out: { audio?: string; video?: string } = {};
+/** The audio/video m-lines of an SDP, in order: their kind and `a=mid`. */
+export function mediaSections(sdp: string): { kind: "audio" | "video"; mid: string }[] {
+  const out: { kind: "audio" | "video"; mid: string }[] = [];
   for (const section of sdp.split(/\r?\nm=/).slice(1)) {
     const kind = section.slice(0, section.indexOf(" "));
     const mid = /\r?\na=mid:([^\r\n]+)/.exec(section)?.[1];
-    if (mid && (kind === "audio" || kind === "video") && out[kind] === undefined) out[kind] = mid;
+    if (mid !== undefined && (kind === "audio" || kind === "video")) out.push({ kind, mid });
+  }
+  return out;
+}
+
+/**
+ * What each m-line of a publish offer carries. Declared sources win; the rest follow the protocol's
+ * default: first audio the microphone, first video the camera, second video a screen, second audio its sound.
+ */
+export function sourcesOf(
+  sdp: string,
+  declared: { mid: string; source: Source }[] = [],
+): Map<string, Source> {
+  const out = new Map<string, Source>();
+  for (const d of declared) out.set(d.mid, d.source);
+  const seen = { audio: 0, video: 0 };
+  for (const { kind, mid } of mediaSections(sdp)) {
+    const nth = seen[kind]++;
+    if (out.has(mid)) continue;
+    if (kind === "audio") out.set(mid, nth === 0 ? "microphone" : "screen_audio");
+    else out.set(mid, nth === 0 ? "camera" : "screen");
   }
   return out;
 }

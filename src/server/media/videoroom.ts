@@ -38,6 +38,8 @@ export interface SubscriberStream {
   mid: string;
   type: string;
   feedId: number | undefined;
+  /** The publisher's own mid for this stream. */
+  feedMid: string | undefined;
   active: boolean;
 }
 
@@ -50,6 +52,7 @@ export function readSubscriberStreams(data: Record<string, unknown>): Subscriber
       mid: String(s.mid),
       type: String(s.type),
       feedId: typeof s.feed_id === "number" ? s.feed_id : undefined,
+      feedMid: typeof s.feed_mid === "string" ? s.feed_mid : undefined,
       active: s.active !== false,
     };
   });

@@ -46,7 +46,7 @@ export const inRoomHandlers: Handlers = {
 
   // the call
   publish: async (ctx, m) => {
-    const jsep = await ctx.room.publish(ctx.id, m.jsep);
+    const jsep = await ctx.room.publish(ctx.id, m.jsep, m.sources);
     ctx.reply({ type: "publish.answer", ...(m.id !== undefined ? { id: m.id } : {}), jsep });
   },
   "subscribe.answer": async (ctx, m) => {
@@ -58,7 +58,11 @@ export const inRoomHandlers: Handlers = {
     if (m.id !== undefined) ok(ctx, m);
   },
   "media.state": (ctx, m) => {
-    ctx.room.setMediaState(ctx.id, m.audio, m.video);
+    ctx.room.setMediaState(ctx.id, m);
+    ok(ctx, m);
+  },
+  "subscribe.configure": async (ctx, m) => {
+    await ctx.room.configureSubscription(ctx.id, m.streams);
     ok(ctx, m);
   },
 
@@ -140,8 +144,7 @@ export const inRoomHandlers: Handlers = {
     ok(ctx, m);
   },
   "reaction.send": (ctx, m) => {
-    if (!ctx.room.reactionAllowed(ctx.id))
-      throw new ProtocolError(ErrorCode.TooManyAttempts, "too many reactions; slow down");
+    ctx.room.takeReaction(ctx.id);
     ctx.room.broadcast({ type: "reaction", participantId: ctx.id, emoji: m.emoji });
     ok(ctx, m);
   },

@@ -135,7 +135,8 @@ export class Session {
   #fail(message: ClientMessage, err: unknown): void {
     const id = message.id !== undefined ? { id: message.id } : {};
     if (err instanceof ProtocolError) {
-      this.#send({ type: "error", ...id, code: err.code, message: err.message });
+      const retry = err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {};
+      this.#send({ type: "error", ...id, code: err.code, message: err.message, ...retry });
     } else if (err instanceof MediaError) {
       // A subscriber answer with no offer pending is the client's mistake, not the media server's.
       const code = message.type === "subscribe.answer" ? ErrorCode.BadState : ErrorCode.MediaFailed;

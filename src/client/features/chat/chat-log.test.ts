@@ -8,6 +8,7 @@ const msg = (id: string, at: number, over: Partial<ChatMessage> = {}): ChatMessa
   fromName: "Ann",
   text: id,
   at,
+  clientId: `c_${id}`,
   ...over,
 });
 

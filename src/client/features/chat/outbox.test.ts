@@ -8,6 +8,7 @@ const message = (over: Partial<ChatMessage>): ChatMessage => ({
   fromName: "Me",
   text: "hi",
   at: 0,
+  clientId: "c1",
   ...over,
 });
 

@@ -9,6 +9,7 @@ const info = (id: string, name: string, role: ParticipantInfo["role"] = "partici
   role,
   audio: true,
   video: true,
+  screen: false,
 });
 
 describe("matches (the participants search)", () => {
