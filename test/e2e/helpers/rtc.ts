@@ -21,6 +21,16 @@ export const RTC_RECORDER_SCRIPT = `(() => {
     construct(target, args, newTarget) {
       const pc = Reflect.construct(target, args, newTarget);
       pcs.push(pc);
+      // Registered first, so it runs before the app's own listeners: candidates on the machine's real
+      // interfaces never reach the app (tests keep all traffic on loopback addresses). With
+      // window.__candidatePolicy = "none", no candidate at all is signalled (the relay tests: the media server
+      // must learn the browser's address from the relay, as a peer-reflexive candidate).
+      pc.addEventListener("icecandidate", (ev) => {
+        if (!ev.candidate || !ev.candidate.candidate) return;
+        const policy = window.__candidatePolicy || "loopback";
+        const address = ev.candidate.address || ev.candidate.candidate.split(" ")[4] || "";
+        if (policy === "none" || !address.startsWith("127.")) ev.stopImmediatePropagation();
+      });
       return pc;
     },
   });

@@ -1,0 +1,186 @@
+/**
+ * A UDP relay that impairs a network path, for tests of poor connections (this kernel has no netem).
+ *
+ * It listens on `listenHost` at every port of Janus's RTP range and forwards to `targetHost` on the same
+ * port. Janus announces the relay's address (JANUS_PUBLIC_IP = listenHost), so browsers send there; each
+ * browser address gets its own upstream socket, so Janus sees the relay as the peer (a peer-reflexive
+ * candidate) and answers through it. Each direction of each flow can drop a share of packets, add delay and
+ * jitter, and be capped in bandwidth (a token bucket with a bounded queue, like a router's buffer), all
+ * changeable while the call runs. Only loopback addresses are involved.
+ */
+import dgram from "node:dgram";
+
+export interface Impairment {
+  /** Share of packets dropped at random, 0..1. */
+  loss: number;
+  /** Added one-way delay in ms. */
+  delayMs: number;
+  /** Uniform random extra delay in ms, 0..jitterMs. */
+  jitterMs: number;
+  /** Bandwidth cap in bit/s; 0 = none. */
+  rateBps: number;
+  /** How much may wait behind the cap before packets are dropped (ms of traffic at the cap rate). */
+  queueMs: number;
+}
+
+export const NO_IMPAIRMENT: Impairment = { loss: 0, delayMs: 0, jitterMs: 0, rateBps: 0, queueMs: 200 };
+
+/** `toClient`: what the browser receives (its downlink). `toServer`: what it sends (its uplink). */
+export type Direction = "toClient" | "toServer";
+
+export interface FlowStats {
+  client: string;
+  port: number;
+  forwarded: Record<Direction, number>;
+  dropped: Record<Direction, number>;
+  bytes: Record<Direction, number>;
+}
+
+class Shaper {
+  impairment: Impairment = { ...NO_IMPAIRMENT };
+  /** When the link is free again (ms, performance clock), for the bandwidth cap. */
+  #busyUntil = 0;
+
+  /** Decides a packet's fate: the delay before sending it, or null to drop it. */
+  schedule(bytes: number, now: number): number | null {
+    const imp = this.impairment;
+    if (imp.loss > 0 && Math.random() < imp.loss) return null;
+    let wait = 0;
+    if (imp.rateBps > 0) {
+      const start = Math.max(now, this.#busyUntil);
+      if (start - now > imp.queueMs) return null; // the queue is full: tail drop
+      this.#busyUntil = start + (bytes * 8 * 1000) / imp.rateBps;
+      wait = this.#busyUntil - now;
+    }
+    return wait + imp.delayMs + (imp.jitterMs > 0 ? Math.random() * imp.jitterMs : 0);
+  }
+}
+
+interface Flow {
+  stats: FlowStats;
+  upstream: dgram.Socket;
+  shapers: Record<Direction, Shaper>;
+}
+
+export interface UdpRelayOptions {
+  listenHost: string;
+  targetHost: string;
+  /**
+   * Address the relay's own sockets toward the target use. Janus binds its sockets to its interface, so its
+   * answers only come back to an address on that same interface: with Janus on pal0, use pal0's address.
+   */
+  upstreamHost: string;
+  ports: [number, number];
+}
+
+export class UdpRelay {
+  readonly #options: UdpRelayOptions;
+  readonly #listeners = new Map<number, dgram.Socket>();
+  readonly #flows = new Map<string, Flow>();
+  /** Applied to every flow, new ones included, unless a flow has its own. */
+  #defaults: Record<Direction, Impairment> = {
+    toClient: { ...NO_IMPAIRMENT },
+    toServer: { ...NO_IMPAIRMENT },
+  };
+  #closed = false;
+
+  private constructor(options: UdpRelayOptions) {
+    this.#options = options;
+  }
+
+  static async start(options: UdpRelayOptions): Promise<UdpRelay> {
+    const relay = new UdpRelay(options);
+    const [lo, hi] = options.ports;
+    for (let port = lo; port <= hi; port++) {
+      const socket = dgram.createSocket("udp4");
+      socket.on("message", (msg, rinfo) => relay.#fromClient(port, msg, rinfo));
+      socket.on("error", () => {});
+      await new Promise<void>((resolve, reject) => {
+        socket.once("error", reject);
+        socket.bind(port, options.listenHost, () => resolve());
+      });
+      relay.#listeners.set(port, socket);
+    }
+    return relay;
+  }
+
+  /** Sets the impairment of one direction for every flow (present and future). */
+  impair(direction: Direction, impairment: Partial<Impairment>): void {
+    this.#defaults[direction] = { ...NO_IMPAIRMENT, ...impairment };
+    for (const flow of this.#flows.values())
+      flow.shapers[direction].impairment = { ...this.#defaults[direction] };
+  }
+
+  /** Sets the impairment of one direction for the flows of one client port (a browser's candidate port). */
+  impairClient(clientPort: number, direction: Direction, impairment: Partial<Impairment>): number {
+    let n = 0;
+    for (const flow of this.#flows.values()) {
+      if (flow.stats.client.endsWith(`:${clientPort}`)) {
+        flow.shapers[direction].impairment = { ...NO_IMPAIRMENT, ...impairment };
+        n++;
+      }
+    }
+    return n;
+  }
+
+  flows(): FlowStats[] {
+    return [...this.#flows.values()].map((f) => structuredClone(f.stats));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const s of this.#listeners.values()) s.close();
+    for (const f of this.#flows.values()) f.upstream.close();
+    this.#listeners.clear();
+    this.#flows.clear();
+  }
+
+  #fromClient(port: number, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    // Tests keep to loopback addresses: a browser socket on the machine's own interface gets no path.
+    if (!rinfo.address.startsWith("127.")) return;
+    const key = `${rinfo.address}:${rinfo.port}>${port}`;
+    let flow = this.#flows.get(key);
+    if (!flow) flow = this.#newFlow(key, port, rinfo);
+    this.#forward(flow, "toServer", msg, () => flow.upstream.send(msg, port, this.#options.targetHost));
+  }
+
+  #newFlow(key: string, port: number, client: dgram.RemoteInfo): Flow {
+    const upstream = dgram.createSocket("udp4");
+    upstream.on("error", () => {});
+    upstream.bind(0, this.#options.upstreamHost);
+    const flow: Flow = {
+      upstream,
+      stats: {
+        client: `${client.address}:${client.port}`,
+        port,
+        forwarded: { toClient: 0, toServer: 0 },
+        dropped: { toClient: 0, toServer: 0 },
+        bytes: { toClient: 0, toServer: 0 },
+      },
+      shapers: { toClient: new Shaper(), toServer: new Shaper() },
+    };
+    flow.shapers.toClient.impairment = { ...this.#defaults.toClient };
+    flow.shapers.toServer.impairment = { ...this.#defaults.toServer };
+    upstream.on("message", (msg) => {
+      const listener = this.#listeners.get(port);
+      this.#forward(flow, "toClient", msg, () => listener?.send(msg, client.port, client.address));
+    });
+    this.#flows.set(key, flow);
+    return flow;
+  }
+
+  #forward(flow: Flow, direction: Direction, msg: Buffer, send: () => void): void {
+    const delay = flow.shapers[direction].schedule(msg.length, performance.now());
+    if (delay === null) {
+      flow.stats.dropped[direction]++;
+      return;
+    }
+    flow.stats.forwarded[direction]++;
+    flow.stats.bytes[direction] += msg.length;
+    const deliver = () => {
+      if (!this.#closed) send();
+    };
+    if (delay < 0.5) deliver();
+    else setTimeout(deliver, delay);
+  }
+}
