@@ -33,6 +33,8 @@ export interface Config {
   /** Lower a raised hand once its owner has talked this long; 0: never. */
   handAutoLowerSeconds: number;
   maxScreenShares: number;
+  /** Serve /metrics to any client, not only loopback ones. */
+  metricsPublic: boolean;
 }
 
 export class ConfigError extends Error {
@@ -115,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lobbyByDefault: int(env, "LOBBY_BY_DEFAULT", 0, 0, 1) === 1,
     handAutoLowerSeconds: int(env, "HAND_AUTO_LOWER_SECONDS", 0, 0, 3600),
     maxScreenShares: int(env, "MAX_SCREEN_SHARES", 3, 0, 100),
+    metricsPublic: int(env, "METRICS_PUBLIC", 0, 0, 1) === 1,
   };
 }

@@ -5,6 +5,7 @@
 import { Conference } from "./conference/conference.js";
 import type { Config } from "./config.js";
 import { createHttpServer } from "./gateway/http.js";
+import { renderMetrics } from "./gateway/metrics.js";
 import { SignalingEndpoint } from "./gateway/ws.js";
 import { JanusMediaEngine } from "./media/janus-media-engine.js";
 import { LocalRouter } from "./routing/local-router.js";
@@ -31,6 +32,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const http = createHttpServer({
     clientDir: config.clientDir,
     health: () => ({ ok: media.ready, media: media.ready ? "up" : "down", rooms: conference.roomCount }),
+    metricsPublic: config.metricsPublic,
+    metrics: () =>
+      renderMetrics({
+        rooms: () => conference.roomCount,
+        participants: () => conference.dump().reduce((n, r) => n + r.participants, 0),
+        waiting: () => conference.dump().reduce((n, r) => n + r.waiting, 0),
+        connections: () => signaling.connections,
+        wsMessages: () => signaling.counts,
+        janus: async () => {
+          const counts = await media.janusCounts();
+          return counts ? { pid: media.janusPid, ...counts } : null;
+        },
+      }),
     upgrade: (req, socket, head) => signaling.upgrade(req, socket, head),
   });
   await new Promise<void>((resolve, reject) => {

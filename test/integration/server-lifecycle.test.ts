@@ -95,6 +95,32 @@ describe("with a running server", () => {
     expect(newJanus?.pid).not.toBe(janus?.pid);
   });
 
+  it("counts rooms, participants and Janus handles in /metrics, back to zero when everyone left", async () => {
+    const metric = async (name: string) => {
+      const text = await (await fetch(`${server.origin}/metrics`)).text();
+      const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+      return Number(line?.split(" ")[1]);
+    };
+    await new Promise((r) => setTimeout(r, 500)); // earlier tests' sockets finish closing
+    const before = {
+      rooms: await metric("palabre_rooms"),
+      participants: await metric("palabre_participants"),
+    };
+    const a = await joinRaw(server, "metrics-room", "Alice");
+    const b = await joinRaw(server, "metrics-room", "Bob");
+    expect(await metric("palabre_rooms")).toBe(before.rooms + 1);
+    expect(await metric("palabre_participants")).toBe(before.participants + 2);
+    const during = await metric("palabre_janus_handles");
+    expect(during).toBeGreaterThanOrEqual(1); // at least the room's control handle
+    expect(await metric("palabre_ws_messages_in_total")).toBeGreaterThanOrEqual(2);
+    await a.client.request({ type: "leave" });
+    await b.client.request({ type: "leave" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await metric("palabre_rooms")).toBe(before.rooms);
+    expect(await metric("palabre_participants")).toBe(before.participants);
+    expect(await metric("palabre_janus_handles")).toBeLessThan(during); // the room's handle went with it
+  });
+
   it("keeps display names and client addresses out of its log", async () => {
     const marker = "Zéphyrine Quux-Namecheck";
     const { client } = await joinRaw(server, "privacy-log", marker);

@@ -50,6 +50,9 @@ const MIME: Record<string, string> = {
 
 export interface HttpDeps {
   clientDir: string;
+  /** Prometheus text for /metrics; served to loopback clients unless `metricsPublic`. */
+  metrics: () => Promise<string>;
+  metricsPublic: boolean;
   health: () => { ok: boolean; [key: string]: unknown };
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
@@ -82,6 +85,19 @@ function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): void
     return;
   }
   const path = pathOf(req);
+  if (path === "/metrics") {
+    const remote = req.socket.remoteAddress ?? "";
+    const local = remote.startsWith("127.") || remote === "::1" || remote.startsWith("::ffff:127.");
+    if (!deps.metricsPublic && !local) {
+      send(res, 404, "text/plain; charset=utf-8", "not found");
+      return;
+    }
+    deps.metrics().then(
+      (text) => send(res, 200, "text/plain; version=0.0.4; charset=utf-8", text),
+      () => send(res, 500, "text/plain; charset=utf-8", "metrics unavailable"),
+    );
+    return;
+  }
   if (path === "/healthz") {
     const health = deps.health();
     send(res, health.ok ? 200 : 503, "application/json", JSON.stringify(health));

@@ -38,6 +38,9 @@ export class SignalingEndpoint {
     this.#pinger = setInterval(() => this.#pingAll(), PING_INTERVAL_MS);
   }
 
+  /** Signaling messages received and sent since start (for /metrics). */
+  readonly counts = { in: 0, out: 0 };
+
   get connections(): number {
     return this.#wss.clients.size;
   }
@@ -56,7 +59,9 @@ export class SignalingEndpoint {
   #onConnection(ws: WebSocket): void {
     const sink: ParticipantSink = {
       send: (message: ServerMessage) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+        if (ws.readyState !== ws.OPEN) return;
+        this.counts.out++;
+        ws.send(JSON.stringify(message));
       },
       close: (code, reason) => ws.close(code, reason),
     };
@@ -70,6 +75,7 @@ export class SignalingEndpoint {
 
     ws.on("pong", () => this.#alive.set(ws, true));
     ws.on("message", (data, isBinary) => {
+      this.counts.in++;
       if (!limiter.take()) {
         // Dropped unread. One notice per second at most, so a flood is not answered with a flood.
         const now = Date.now();

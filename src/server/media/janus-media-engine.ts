@@ -6,9 +6,10 @@
 import { EventEmitter } from "node:events";
 import type { Config } from "../config.js";
 import { logger } from "../logger.js";
+import { countJanusHandles } from "./janus-admin.js";
 import { JanusClient } from "./janus-client.js";
 import { JanusMediaRoom } from "./janus-media-room.js";
-import { JanusProcess } from "./janus-process.js";
+import { type JanusEndpoint, JanusProcess } from "./janus-process.js";
 import { type MediaEngine, MediaError, type MediaRoom, type MediaRoomSink } from "./media-room.js";
 
 const log = logger("media-engine");
@@ -23,6 +24,7 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
   readonly #process: JanusProcess;
   readonly #maxPublishers: number;
   #client: JanusClient | undefined;
+  #endpoint: JanusEndpoint | undefined;
   #closed = false;
 
   constructor(config: Config["janus"], maxPublishers: number) {
@@ -40,8 +42,15 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
     return this.#client !== undefined && !this.#client.closed;
   }
 
+  /** How many sessions and handles Janus holds right now (admin API); null while it is down. */
+  async janusCounts(): Promise<{ sessions: number; handles: number } | null> {
+    if (!this.#endpoint || !this.ready) return null;
+    return countJanusHandles(this.#endpoint);
+  }
+
   async start(): Promise<void> {
     const endpoint = await this.#process.start();
+    this.#endpoint = endpoint;
     const client = await JanusClient.connect(endpoint.url, endpoint.apiSecret);
     client.on("close", () => {
       if (this.#client === client) this.#onLost();

@@ -107,7 +107,8 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
         // Janus logs peer addresses at verbose levels: we relay only its errors (warnings at debug level).
         const line = raw.replace(ANSI, "").trim().slice(0, 300);
         if (line.includes("[ERR]") && !line.includes("rtx/90000")) log.warn("janus says", { line });
-        else if (line.includes("[WARN]") || process.env.JANUS_VERBOSE_LOG === "1") log.debug("janus says", { line });
+        else if (line.includes("[WARN]") || process.env.JANUS_VERBOSE_LOG === "1")
+          log.debug("janus says", { line });
       }
     };
     child.stdout?.on("data", forward);

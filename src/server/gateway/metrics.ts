@@ -1,0 +1,46 @@
+/**
+ * `GET /metrics` in the Prometheus text format: counts and resource use, never names, rooms or addresses.
+ * Served to loopback clients only unless METRICS_PUBLIC=1 (a scraper on the same host, or behind a proxy
+ * that the operator controls).
+ */
+
+export interface MetricsSource {
+  rooms(): number;
+  participants(): number;
+  waiting(): number;
+  connections(): number;
+  wsMessages(): { in: number; out: number };
+  janus(): Promise<{ pid: number | undefined; sessions: number; handles: number } | null>;
+}
+
+export async function renderMetrics(source: MetricsSource): Promise<string> {
+  const cpu = process.cpuUsage();
+  const ws = source.wsMessages();
+  const janus = await source.janus().catch(() => null);
+  const lines: [string, string, number][] = [
+    ["palabre_rooms", "Rooms with someone in them.", source.rooms()],
+    ["palabre_participants", "Participants in rooms (not counting the lobby).", source.participants()],
+    ["palabre_waiting", "People waiting in lobbies.", source.waiting()],
+    ["palabre_connections", "Open signaling WebSockets.", source.connections()],
+    ["palabre_ws_messages_in_total", "Signaling messages received.", ws.in],
+    ["palabre_ws_messages_out_total", "Signaling messages sent.", ws.out],
+    [
+      "process_cpu_seconds_total",
+      "CPU time of the Node process (user + system).",
+      (cpu.user + cpu.system) / 1e6,
+    ],
+    ["process_resident_memory_bytes", "Resident memory of the Node process.", process.memoryUsage().rss],
+  ];
+  if (janus) {
+    lines.push(
+      ["palabre_janus_pid", "Process id of the Janus child.", janus.pid ?? 0],
+      ["palabre_janus_sessions", "Janus API sessions.", janus.sessions],
+      [
+        "palabre_janus_handles",
+        "Janus plugin handles (publishers, subscribers, room controls).",
+        janus.handles,
+      ],
+    );
+  }
+  return lines.map(([name, help, value]) => `# HELP ${name} ${help}\n${name} ${value}\n`).join("");
+}
