@@ -3,6 +3,7 @@ import { render } from "preact";
 import { App, followRoute } from "./app.js";
 import { chatOf } from "./features/chat/chat-controller.js";
 import { handsOf } from "./features/hands/hands-controller.js";
+import { layoutOf } from "./features/layout/layout-controller.js";
 import { installLobbyEvents } from "./features/lobby/lobby-events.js";
 import { installModerationEvents } from "./features/moderation/moderation-events.js";
 import { reactionsOf } from "./features/reactions/reactions-controller.js";
@@ -18,6 +19,9 @@ reactionsOf(room);
 // The lobby (moderators' list, knocks) and what moderators do to us, likewise for the whole page.
 installLobbyEvents(room);
 installModerationEvents(room);
+// Screen sharing, the active speaker and the layout follow the whole page too (the speaker and the share
+// controllers are created along with the layout's).
+layoutOf(room);
 // Closing the tab is a hang-up too: tell the server now rather than let it wait for the ping timeout.
 addEventListener("pagehide", () => room.leaveNow());
 

@@ -7,6 +7,7 @@ import type { IceServer, ServerMessageOf } from "../../protocol/messages.js";
 import type { SignalClient } from "../signal/signal-client.js";
 import type { MediaKind } from "./local-media.js";
 import { Publisher } from "./publisher.js";
+import { ScreenSender } from "./screen-sender.js";
 import { type RemoteTracks, Subscriber } from "./subscriber.js";
 
 /** Health of the media as a whole: the worse of the two connections. */
@@ -36,6 +37,8 @@ const HEALTH_ORDER: MediaHealth[] = ["connected", "connecting", "unstable", "fai
 export class Engine {
   private readonly publisher: Publisher;
   private readonly subscriber: Subscriber;
+  /** The screen share's m-lines on the publish connection (features/screen-share drives it). */
+  readonly screen: ScreenSender;
   private subscribeState: RTCPeerConnectionState | undefined;
   private restarted = false;
   private closed = false;
@@ -48,6 +51,7 @@ export class Engine {
   ) {
     this.publisher = new Publisher(signal, iceServers, localStream);
     this.publisher.pc.addEventListener("connectionstatechange", () => this.onPublishState());
+    this.screen = new ScreenSender(this.publisher);
     this.subscriber = new Subscriber(signal, iceServers, callbacks.onRemoteTracks, (state) => {
       this.subscribeState = state;
       this.reportHealth();

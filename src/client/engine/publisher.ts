@@ -2,7 +2,7 @@
  * The publish connection: this participant's microphone and camera, up to the media server.
  * The client offers; the server answers (through `publish` / `publish.answer`).
  */
-import type { Candidate, IceServer } from "../../protocol/messages.js";
+import type { Candidate, IceServer, Source } from "../../protocol/messages.js";
 import type { SignalClient } from "../signal/signal-client.js";
 import { rtcConfiguration, toProtocolCandidate } from "./ice.js";
 import type { MediaKind } from "./local-media.js";
@@ -21,6 +21,8 @@ export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
 export class Publisher {
   readonly pc: RTCPeerConnection;
   private readonly transceivers: Record<MediaKind, RTCRtpTransceiver>;
+  /** What each m-line carries, declared in every `publish` (`sources`). */
+  private readonly sources = new Map<RTCRtpTransceiver, Source>();
   private readonly queue = new SerialQueue();
   /** Candidates gathered before the offer went out: the server cannot place them before it sees `publish`. */
   private held: (Candidate | null)[] | null = [];
@@ -43,6 +45,8 @@ export class Publisher {
         sendEncodings: SIMULCAST_ENCODINGS.map((e) => ({ ...e })),
       }),
     };
+    this.sources.set(this.transceivers.audio, "microphone");
+    this.sources.set(this.transceivers.video, "camera");
     this.pc.addEventListener("icecandidate", (ev) => {
       const candidate = toProtocolCandidate(ev.candidate);
       if (candidate === undefined) return;
@@ -57,11 +61,25 @@ export class Publisher {
       const offer = await this.pc.createOffer({ iceRestart: options.iceRestart ?? false });
       await this.pc.setLocalDescription(offer);
       const sdp = offer.sdp ?? "";
-      const reply = this.signal.request({ type: "publish", jsep: { type: "offer", sdp } });
+      // Mids exist once the offer is applied locally.
+      const sources = [...this.sources].flatMap(([t, source]) =>
+        t.mid === null ? [] : [{ mid: t.mid, source }],
+      );
+      const reply = this.signal.request({ type: "publish", jsep: { type: "offer", sdp }, sources });
       this.flushHeld();
       const answer = await reply;
       await this.pc.setRemoteDescription({ type: "answer", sdp: answer.jsep.sdp });
     });
+  }
+
+  /**
+   * Adds an m-line carrying `source` (a shared screen, its sound). The caller renegotiates; the m-line stays
+   * for the connection's life, to be reused by the next share (replaceTrack) without renegotiating again.
+   */
+  addTransceiver(track: MediaStreamTrack, source: Source, init: RTCRtpTransceiverInit): RTCRtpTransceiver {
+    const transceiver = this.pc.addTransceiver(track, init);
+    this.sources.set(transceiver, source);
+    return transceiver;
   }
 
   /** Swaps the track a sender carries (a device opened late); the m-line and the encodings stay. */

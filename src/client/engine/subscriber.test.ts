@@ -161,6 +161,34 @@ describe("Subscriber", () => {
     expect(reports.get("alice")).toEqual({});
   });
 
+  it("tells a participant's camera from their shared screen (and its sound) by the declared source", async () => {
+    const { signal } = fakeSignal();
+    const sub = new Subscriber(signal, [], listener, () => {});
+    await sub.handleOffer(offer([on("0", "audio"), on("1", "video"), on("2", "video"), on("3", "audio")]), [
+      { mid: "0", participantId: "ann", kind: "audio", source: "microphone" },
+      { mid: "1", participantId: "ann", kind: "video", source: "camera" },
+      { mid: "2", participantId: "ann", kind: "video", source: "screen" },
+      { mid: "3", participantId: "ann", kind: "audio", source: "screen_audio" },
+    ]);
+    const pc = FakePc.last as FakePc;
+    const ann = reports.get("ann");
+    expect(ann?.audio).toBe(pc.transceivers[0]?.receiver.track);
+    expect(ann?.video).toBe(pc.transceivers[1]?.receiver.track);
+    expect(ann?.screen).toBe(pc.transceivers[2]?.receiver.track);
+    expect(ann?.screenAudio).toBe(pc.transceivers[3]?.receiver.track);
+
+    // The screen's m-lines go away (she left and came back without sharing): the camera stays.
+    calls.length = 0;
+    await sub.handleOffer(offer([on("0", "audio"), on("1", "video"), off("2", "video"), off("3", "audio")]), [
+      { mid: "0", participantId: "ann", kind: "audio", source: "microphone" },
+      { mid: "1", participantId: "ann", kind: "video", source: "camera" },
+    ]);
+    expect(calls).toEqual(["ann"]);
+    expect(reports.get("ann")?.screen).toBeUndefined();
+    expect(reports.get("ann")?.screenAudio).toBeUndefined();
+    expect(reports.get("ann")?.video).toBe(pc.transceivers[1]?.receiver.track);
+  });
+
   it("never lets two offers overlap", async () => {
     const { signal } = fakeSignal();
     const sub = new Subscriber(signal, [], listener, () => {});

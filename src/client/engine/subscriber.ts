@@ -3,17 +3,27 @@
  * per remote track, listed in `streams`), this side answers. Which participant a track belongs to is only
  * known from `streams`, so the mapping is rebuilt from the transceivers after every offer.
  */
-import type { Candidate, IceServer, StreamInfo } from "../../protocol/messages.js";
+import type { Candidate, IceServer, Source, StreamInfo } from "../../protocol/messages.js";
 import type { SignalClient } from "../signal/signal-client.js";
 import { rtcConfiguration, toProtocolCandidate } from "./ice.js";
-import type { MediaKind } from "./local-media.js";
 import { SerialQueue } from "./serial-queue.js";
 
-/** The tracks currently received for one participant. */
+/** The tracks currently received for one participant: microphone, camera, shared screen and its sound. */
 export interface RemoteTracks {
   audio?: MediaStreamTrack;
   video?: MediaStreamTrack;
+  screen?: MediaStreamTrack;
+  screenAudio?: MediaStreamTrack;
 }
+
+/** Where each published source goes in RemoteTracks. */
+const SLOT: Record<Source, keyof RemoteTracks> = {
+  microphone: "audio",
+  camera: "video",
+  screen: "screen",
+  screen_audio: "screenAudio",
+};
+const SLOTS = Object.values(SLOT);
 
 export type TracksListener = (participantId: string, tracks: RemoteTracks) => void;
 
@@ -119,7 +129,8 @@ export class Subscriber {
       const track = transceiver.receiver.track;
       if (!info || track.kind !== info.kind) continue;
       const entry = next.get(info.participantId) ?? {};
-      entry[info.kind as MediaKind] = track;
+      // A participant may send a camera and a screen (two videos): the declared source tells them apart.
+      entry[SLOT[info.source] ?? info.kind] = track;
       next.set(info.participantId, entry);
     }
     const previous = this.tracks;
@@ -127,7 +138,7 @@ export class Subscriber {
     for (const id of new Set([...previous.keys(), ...next.keys()])) {
       const before = previous.get(id) ?? {};
       const after = next.get(id) ?? {};
-      if (before.audio !== after.audio || before.video !== after.video) this.onTracks(id, after);
+      if (SLOTS.some((slot) => before[slot] !== after[slot])) this.onTracks(id, after);
     }
   }
 }

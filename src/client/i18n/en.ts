@@ -203,6 +203,31 @@ export const en = {
   "security.locked": "Password protected",
   "security.failed": "The setting could not be changed. Try again.",
 
+  // Screen sharing, tile and speaker views, active speaker (features/screen-share, layout, speaker).
+  "screen.share": "Share screen",
+  "screen.startHint": "Share your screen",
+  "screen.stopHint": "Stop sharing",
+  "screen.tileLabel": "{name}'s screen",
+  "screen.yourTileLabel": "Your screen",
+  "screen.limit":
+    "As many people are sharing their screen as this meeting allows. Try again when one of them stops.",
+  "screen.failed": "Your screen could not be shared. Please try again.",
+  "screen.dismiss": "Hide this message",
+  "screen.stoppedByModerator": "A moderator stopped your screen sharing.",
+  "screen.stoppedByModeratorName": "{name} (moderator) stopped your screen sharing.",
+  "screen.stopOther": "Stop screen sharing",
+  "layout.speaker": "Speaker view",
+  "layout.toSpeaker": "Switch to speaker view (W)",
+  "layout.toTile": "Switch to tile view (W)",
+  "layout.shortcut": "Switch between tile view and speaker view",
+  "layout.pin": "Pin {name}",
+  "layout.unpin": "Unpin {name}",
+  "layout.page": "Page {page} of {pages}",
+  "layout.previous": "Previous page",
+  "layout.next": "Next page",
+  "layout.others": "Other participants",
+  "speaker.speaking": "speaking",
+
   "joining.message": "Joining the meeting…",
   "joining.reconnecting": "The connection was interrupted. Joining the meeting again…",
 

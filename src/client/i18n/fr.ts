@@ -205,6 +205,31 @@ export const fr: Dictionary = {
   "security.locked": "Protégée par mot de passe",
   "security.failed": "Le réglage n'a pas pu être modifié. Réessayez.",
 
+  // Partage d'écran, vues mosaïque et orateur, orateur actif (features/screen-share, layout, speaker).
+  "screen.share": "Partager l'écran",
+  "screen.startHint": "Partager votre écran",
+  "screen.stopHint": "Arrêter le partage",
+  "screen.tileLabel": "Écran de {name}",
+  "screen.yourTileLabel": "Votre écran",
+  "screen.limit":
+    "Le nombre maximal de partages d'écran simultanés est atteint. Réessayez quand l'un d'eux sera terminé.",
+  "screen.failed": "Votre écran n'a pas pu être partagé. Veuillez réessayer.",
+  "screen.dismiss": "Masquer ce message",
+  "screen.stoppedByModerator": "Un modérateur a arrêté votre partage d'écran.",
+  "screen.stoppedByModeratorName": "{name} (modérateur) a arrêté votre partage d'écran.",
+  "screen.stopOther": "Arrêter le partage d'écran",
+  "layout.speaker": "Vue orateur",
+  "layout.toSpeaker": "Passer en vue orateur (W)",
+  "layout.toTile": "Passer en vue mosaïque (W)",
+  "layout.shortcut": "Basculer entre vue mosaïque et vue orateur",
+  "layout.pin": "Épingler {name}",
+  "layout.unpin": "Désépingler {name}",
+  "layout.page": "Page {page} sur {pages}",
+  "layout.previous": "Page précédente",
+  "layout.next": "Page suivante",
+  "layout.others": "Autres participants",
+  "speaker.speaking": "en train de parler",
+
   "joining.message": "Connexion à la réunion…",
   "joining.reconnecting": "La connexion a été interrompue. Reconnexion à la réunion…",
 

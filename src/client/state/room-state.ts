@@ -12,6 +12,7 @@ import type {
 } from "../../protocol/messages.js";
 import type { MediaHealth } from "../engine/engine.js";
 import type { LocalMedia, MediaKind } from "../engine/local-media.js";
+import type { RemoteTracks } from "../engine/subscriber.js";
 import type { MessageKey } from "../i18n/i18n.js";
 
 export type View =
@@ -36,6 +37,24 @@ export interface RemoteParticipant {
   info: ParticipantInfo;
   audioTrack?: MediaStreamTrack;
   videoTrack?: MediaStreamTrack;
+  /** A shared screen and its sound (features/screen-share); shown while `info.screen` says so. */
+  screenTrack?: MediaStreamTrack;
+  screenAudioTrack?: MediaStreamTrack;
+}
+
+/** A remote participant's entry, with the tracks the subscriber receives from them. */
+export function remoteOf(info: ParticipantInfo, tracks: RemoteTracks): RemoteParticipant {
+  const entry: RemoteParticipant = { info };
+  if (tracks.audio) entry.audioTrack = tracks.audio;
+  if (tracks.video) entry.videoTrack = tracks.video;
+  if (tracks.screen) entry.screenTrack = tracks.screen;
+  if (tracks.screenAudio) entry.screenAudioTrack = tracks.screenAudio;
+  return entry;
+}
+
+/** The tracks an entry holds, to keep them when only `info` changes. */
+export function tracksOf(p: RemoteParticipant): RemoteTracks {
+  return { audio: p.audioTrack, video: p.videoTrack, screen: p.screenTrack, screenAudio: p.screenAudioTrack };
 }
 
 export interface LocalParticipant {
@@ -109,6 +128,6 @@ export interface PasswordPrompt {
 
 /** Something a moderator did to us, shown until dismissed. `byName` is null if they are not in our list. */
 export type Notice =
-  | { id: number; type: "muted"; kind: MediaKind; byName: string | null }
+  | { id: number; type: "muted"; kind: MediaKind | "screen"; byName: string | null }
   | { id: number; type: "unmuteRequest"; kind: MediaKind; byName: string | null }
   | { id: number; type: "floor"; askUnmute: boolean; byName: string | null };

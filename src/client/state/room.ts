@@ -12,6 +12,7 @@ import { CloseCode, ErrorCode } from "../../protocol/errors.js";
 import { type ParticipantInfo, PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
 import { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
+import type { RemoteTracks } from "../engine/subscriber.js";
 import type { MessageKey } from "../i18n/i18n.js";
 import { Emitter } from "../signal/emitter.js";
 import { waitForServerReady } from "../signal/server-ready.js";
@@ -25,7 +26,7 @@ import {
 } from "../signal/signal-client.js";
 import { RESUME_WINDOW_MS, reconnectDelays } from "./reconnect.js";
 import { roomErrorOf } from "./room-errors.js";
-import { type RemoteParticipant, type RoomError, RoomState, type View } from "./room-state.js";
+import { type RoomError, RoomState, remoteOf, tracksOf, type View } from "./room-state.js";
 
 const LEAVE_REPLY_TIMEOUT_MS = 3_000;
 /** A socket that neither opens nor fails (a dead network) must not stall the reconnection loop. */
@@ -42,6 +43,8 @@ const RELAYED = [
   "moderation.muted",
   "moderation.unmute_request",
   "floor.given",
+  // features/speaker
+  "speaking",
 ] as const;
 
 /** What the person asked to join, kept to join again (rejoin, reconnection, password retry). */
@@ -106,6 +109,11 @@ export class Room {
   onRejoined(cb: (info: { resumed: boolean }) => void): () => void {
     this.rejoinListeners.add(cb);
     return () => this.rejoinListeners.delete(cb);
+  }
+
+  /** The current connection's media engine (null between connections), for features/screen-share. */
+  get media(): Engine | null {
+    return this.engine;
   }
 
   /** Sends a request on the current connection for a feature module; rejects with a SignalError. */
@@ -350,7 +358,7 @@ export class Room {
     // No await from here until the engine exists: a subscribe.offer may be the very next frame.
     const engine = new Engine(signal, joined.iceServers, media.stream, {
       onRemoteTracks: (id, tracks) => {
-        if (session === this.session) this.setRemoteTracks(id, tracks.audio, tracks.video);
+        if (session === this.session) this.setRemoteTracks(id, tracks);
       },
       onHealth: (health) => {
         if (session === this.session) s.mediaHealth.value = health;
@@ -466,8 +474,7 @@ export class Room {
     const current = () => session === this.session && signal === this.signal;
     signal.on("participant.joined", ({ participant }) => {
       if (!current() || participant.id === this.state.local.value?.info?.id) return;
-      const tracks = this.engine?.remoteTracksOf(participant.id) ?? {};
-      this.upsertRemote(participant, tracks.audio, tracks.video);
+      this.upsertRemote(participant, this.engine?.remoteTracksOf(participant.id) ?? {});
       this.announce("conference.joinedAnnounce", participant.name);
     });
     signal.on("participant.updated", ({ participant }) => {
@@ -478,7 +485,7 @@ export class Room {
         return;
       }
       const existing = this.state.remotes.value.get(participant.id);
-      this.upsertRemote(participant, existing?.audioTrack, existing?.videoTrack);
+      this.upsertRemote(participant, existing ? tracksOf(existing) : {});
     });
     signal.on("participant.left", ({ participantId }) => {
       if (!current()) return;
@@ -551,19 +558,16 @@ export class Room {
     });
   }
 
-  private upsertRemote(info: ParticipantInfo, audioTrack?: MediaStreamTrack, videoTrack?: MediaStreamTrack) {
-    const entry: RemoteParticipant = { info };
-    if (audioTrack) entry.audioTrack = audioTrack;
-    if (videoTrack) entry.videoTrack = videoTrack;
+  private upsertRemote(info: ParticipantInfo, tracks: RemoteTracks) {
     const next = new Map(this.state.remotes.value);
-    next.set(info.id, entry);
+    next.set(info.id, remoteOf(info, tracks));
     this.state.remotes.value = next;
   }
 
-  private setRemoteTracks(id: string, audio?: MediaStreamTrack, video?: MediaStreamTrack): void {
+  private setRemoteTracks(id: string, tracks: RemoteTracks): void {
     const existing = this.state.remotes.value.get(id);
     // Tracks for someone not (yet) listed stay in the engine; participant.joined picks them up.
-    if (existing) this.upsertRemote(existing.info, audio, video);
+    if (existing) this.upsertRemote(existing.info, tracks);
   }
 
   private announce(key: MessageKey, name: string): void {

@@ -8,6 +8,7 @@ import { Avatar } from "../../ui/avatar.js";
 import { MicOffIcon } from "../../ui/icons.js";
 import { AudioSink, VideoView } from "../../ui/media-elements.js";
 import { TileHand } from "../hands/tile-hand.js";
+import { PinButton, type PinProps } from "../layout/pin-button.js";
 
 export interface TileProps {
   id: string;
@@ -20,9 +21,16 @@ export interface TileProps {
   audioTrack?: MediaStreamTrack | null | undefined;
   /** Place in the raised-hands queue (1 = next to speak); undefined: hand down. */
   handPosition?: number | undefined;
+  /** Talking now (features/speaker): the speaking ring. */
+  speaking?: boolean;
+  /** The speaker view's large tile (features/layout). */
+  stage?: boolean;
+  pin?: PinProps;
 }
 
-export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack, handPosition }: TileProps) {
+export function Tile(props: TileProps) {
+  const { id, name, local, audioOn, videoOn, videoTrack, audioTrack, handPosition } = props;
+  const { speaking, stage, pin } = props;
   const [frames, setFrames] = useState(false);
   // The video element exists as soon as the track does, but is only shown while the camera is declared
   // on and pictures arrive: a disabled camera sends black frames, and initials say more than a black box.
@@ -35,6 +43,9 @@ export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack
       data-testid="tile"
       data-participant-id={id}
       data-local={local ? "true" : "false"}
+      data-source="camera"
+      data-speaking={speaking ? "true" : "false"}
+      data-stage={stage ? "true" : undefined}
     >
       {videoTrack && (
         <VideoView
@@ -60,7 +71,9 @@ export function Tile({ id, name, local, audioOn, videoOn, videoTrack, audioTrack
           {name}
         </span>
         {local && <span class="tile-you">{t("tile.you")}</span>}
+        {speaking && <span class="visually-hidden">{t("speaker.speaking")}</span>}
       </div>
+      {pin && <PinButton {...pin} label={name} />}
     </figure>
   );
 }

@@ -1,4 +1,5 @@
 /** The moderators' requests about someone in the meeting (PROTOCOL.md, Moderation). Each resolves to success. */
+import type { Device } from "../../../protocol/messages.js";
 import type { MediaKind } from "../../engine/local-media.js";
 import type { Room } from "../../state/room.js";
 
@@ -13,7 +14,8 @@ async function send(what: string, request: () => Promise<unknown>): Promise<bool
   }
 }
 
-export const mute = (room: Room, participantId: string, kind: MediaKind) =>
+/** Turns off someone's microphone, camera or screen share. */
+export const mute = (room: Room, participantId: string, kind: Device) =>
   send("moderate.mute", () => room.request({ type: "moderate.mute", participantId, kind }));
 
 export const muteAll = (room: Room, kind: MediaKind) =>

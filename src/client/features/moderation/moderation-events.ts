@@ -14,12 +14,12 @@ export function installModerationEvents(room: Room): void {
   const s = room.state;
   const nameOf = (id: string) => s.remotes.value.get(id)?.info.name ?? null;
   room.onServer("moderation.muted", ({ kind, by }) => {
-    // A stopped screen share is handled by the screen-share feature, which owns the capture.
-    if (kind === "screen") return;
     // The server already stops forwarding the stream; turning the device off keeps our own state honest.
-    (kind === "audio" ? room.setMic(false) : room.setCamera(false)).catch((err: unknown) => {
-      console.warn("palabre: could not turn the device off after a moderator's mute", err);
-    });
+    // A stopped screen share: features/screen-share, which owns the capture, stops it on the same message.
+    if (kind !== "screen")
+      (kind === "audio" ? room.setMic(false) : room.setCamera(false)).catch((err: unknown) => {
+        console.warn("palabre: could not turn the device off after a moderator's mute", err);
+      });
     // A pending request to turn this device on is moot now.
     const rest = s.notices.value.filter((n) => !(n.type === "unmuteRequest" && n.kind === kind));
     s.notices.value = [...rest, { id: nextId++, type: "muted", kind, byName: nameOf(by) }];

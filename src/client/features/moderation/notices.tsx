@@ -38,7 +38,7 @@ function NoticeView({ room, notice, micOn }: { room: Room; notice: Notice; micOn
     return () => clearTimeout(timer);
   }, [offersUnmute, notice.id]);
 
-  const kind: MediaKind = notice.type === "floor" ? "audio" : notice.kind;
+  const kind: MediaKind = notice.type === "unmuteRequest" ? notice.kind : "audio";
   return (
     <div class={`toast notice notice-${notice.type}`} data-testid={testIdOf(notice)}>
       <p class="toast-text">{textOf(notice)}</p>
@@ -89,6 +89,7 @@ function textOf(notice: Notice): string {
     name === null ? t(anonymous) : t(named, { name });
   switch (notice.type) {
     case "muted":
+      if (notice.kind === "screen") return said("screen.stoppedByModerator", "screen.stoppedByModeratorName");
       return notice.kind === "audio"
         ? said("moderation.mutedAudio", "moderation.mutedAudioBy")
         : said("moderation.mutedVideo", "moderation.mutedVideoBy");

@@ -43,6 +43,12 @@ export function ParticipantRow({ room, person, moderating, report }: Props) {
           onSelect: () => run(askUnmute(room, id, "audio")),
         },
       );
+      if (person.screen)
+        items.push({
+          testId: "action-stop-screen",
+          label: t("screen.stopOther"),
+          onSelect: () => run(mute(room, id, "screen")),
+        });
       if (person.role !== "moderator")
         items.push({
           testId: "action-grant",

@@ -10,6 +10,8 @@ export interface Person {
   role: Role;
   audio: boolean;
   video: boolean;
+  /** Sharing a screen. */
+  screen: boolean;
   local: boolean;
   /** Place in the raised-hands queue, from 1; null when the hand is down. */
   hand: number | null;

@@ -7,8 +7,10 @@ import { DeviceToggle } from "../../ui/device-toggle.js";
 import { HangUpIcon } from "../../ui/icons.js";
 import { ChatButton } from "../chat/chat-button.js";
 import { HandButton } from "../hands/hand-button.js";
+import { LayoutToggle } from "../layout/layout-toggle.js";
 import { ParticipantsButton } from "../participants/participants-button.js";
 import { ReactionsButton } from "../reactions/reactions-button.js";
+import { ScreenShareButton } from "../screen-share/screen-share-button.js";
 import "./toolbar.css";
 
 export function Toolbar({ room }: { room: Room }) {
@@ -42,6 +44,7 @@ export function Toolbar({ room }: { room: Room }) {
         testId="toggle-camera"
         onToggle={(on) => toggle("video", on)}
       />
+      <ScreenShareButton room={room} />
       <button
         type="button"
         class="round-button hangup"
@@ -56,6 +59,7 @@ export function Toolbar({ room }: { room: Room }) {
       <ParticipantsButton room={room} />
       <HandButton room={room} />
       <ReactionsButton room={room} />
+      <LayoutToggle room={room} />
     </fieldset>
   );
 }

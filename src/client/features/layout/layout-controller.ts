@@ -1,0 +1,114 @@
+/**
+ * The layout of the meeting, one controller per Room: tile view or speaker view (the person's choice, else
+ * automatic: speaker view while someone else shares a screen), the pinned tile, the tile view's page, and
+ * the order in which the others' shares started (the latest goes on stage). The pure rules are in
+ * layout-model.ts; the components read the signals here.
+ */
+import { computed, effect, type ReadonlySignal, signal } from "@preact/signals";
+import type { Room } from "../../state/room.js";
+import { screenShareOf } from "../screen-share/screen-share-controller.js";
+import { speakerOf } from "../speaker/speaker-controller.js";
+import { chooseLayout, type LayoutMode, pickStage, type TileRef, tileKey, tilesOf } from "./layout-model.js";
+
+/** W switches views: no modifier, no key repeat, not while typing. */
+export function isLayoutShortcut(ev: {
+  key: string;
+  repeat: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  target: { tagName?: string; isContentEditable?: boolean } | null;
+}): boolean {
+  if (ev.key !== "w" && ev.key !== "W") return false;
+  if (ev.repeat || ev.ctrlKey || ev.metaKey || ev.altKey) return false;
+  const tag = ev.target?.tagName?.toLowerCase();
+  if (tag === "input" || tag === "textarea" || tag === "select") return false;
+  return ev.target?.isContentEditable !== true;
+}
+
+export class LayoutController {
+  /** The view the person chose (button, W, a pin); null: automatic. */
+  readonly choice = signal<LayoutMode | null>(null);
+  /** The pinned tile's key; a pin on a tile that went away is ignored (and forgotten on the next join). */
+  readonly pinned = signal<string | null>(null);
+  /** The tile view's page, from 0 (clamped to the pages there are when shown). */
+  readonly page = signal(0);
+  /** Others' shares, in the order they started (participant ids). */
+  private readonly shareOrder = signal<readonly string[]>([]);
+
+  /** Every tile, in display order. */
+  readonly tiles: ReadonlySignal<TileRef[]>;
+  /** The view in force. */
+  readonly mode: ReadonlySignal<LayoutMode>;
+  /** The speaker view's large tile. */
+  readonly stage: ReadonlySignal<TileRef | null>;
+
+  constructor(room: Room) {
+    const s = room.state;
+    const screen = screenShareOf(room);
+    const speaker = speakerOf(room);
+    room.onServer("joined", () => {
+      this.page.value = 0;
+    });
+    // Keep the start order of the others' shares: a new share goes last (and so on stage).
+    effect(() => {
+      const sharing = [...s.remotes.value.values()].filter((p) => p.info.screen).map((p) => p.info.id);
+      const before = this.shareOrder.peek();
+      const kept = before.filter((id) => sharing.includes(id));
+      const next = [...kept, ...sharing.filter((id) => !kept.includes(id))];
+      if (next.length !== before.length || next.some((id, i) => id !== before[i]))
+        this.shareOrder.value = next;
+    });
+    this.tiles = computed(() => {
+      const me = s.local.value;
+      const remotes = [...s.remotes.value.values()].map((p) => ({ id: p.info.id, screen: p.info.screen }));
+      return tilesOf(
+        { id: me?.info?.id ?? "", sharing: screen.stream.value !== null },
+        remotes,
+        this.shareOrder.value,
+      );
+    });
+    this.mode = computed(() =>
+      chooseLayout(
+        this.choice.value,
+        this.tiles.value.some((t) => t.source === "screen" && !t.local),
+      ),
+    );
+    this.stage = computed(() =>
+      pickStage(this.tiles.value, { pinned: this.pinned.value, activeSpeaker: speaker.active.value }),
+    );
+  }
+
+  /** The other view, chosen explicitly: it stays until changed, shares or not. */
+  toggle(): void {
+    this.choice.value = this.mode.peek() === "tile" ? "speaker" : "tile";
+  }
+
+  /** Pins a tile on stage (the speaker view, where a pin shows); pinning the pinned tile unpins it. */
+  togglePin(participantId: string, source: TileRef["source"]): void {
+    const key = tileKey(participantId, source);
+    if (this.pinned.peek() === key) {
+      this.pinned.value = null;
+      return;
+    }
+    this.pinned.value = key;
+    this.choice.value = "speaker";
+  }
+
+  /** Whether this tile is the pinned one. */
+  isPinned(participantId: string, source: TileRef["source"]): boolean {
+    return this.pinned.value === tileKey(participantId, source);
+  }
+}
+
+const controllers = new WeakMap<Room, LayoutController>();
+
+/** The Room's layout controller, created on first use. */
+export function layoutOf(room: Room): LayoutController {
+  let controller = controllers.get(room);
+  if (!controller) {
+    controller = new LayoutController(room);
+    controllers.set(room, controller);
+  }
+  return controller;
+}

@@ -1,0 +1,55 @@
+/**
+ * A shared screen's tile: the screen, whole (never cropped: it is mostly text), with whose it is, and for a
+ * remote share the <audio> that plays the shared tab's sound. Our own share shows what we send, so we can
+ * check it. No `data-local` here: that attribute marks camera tiles (the selectors contract).
+ */
+import { useState } from "preact/hooks";
+import { t } from "../../i18n/i18n.js";
+import { Avatar } from "../../ui/avatar.js";
+import { AudioSink, VideoView } from "../../ui/media-elements.js";
+import { ScreenShareIcon } from "../layout/layout-icons.js";
+import { PinButton, type PinProps } from "../layout/pin-button.js";
+
+export interface ScreenTileProps {
+  id: string;
+  name: string;
+  local: boolean;
+  track: MediaStreamTrack | null | undefined;
+  /** Remote only: the shared tab's sound. */
+  audioTrack?: MediaStreamTrack | null | undefined;
+  stage?: boolean;
+  pin?: PinProps;
+}
+
+export function ScreenTile({ id, name, local, track, audioTrack, stage, pin }: ScreenTileProps) {
+  const [frames, setFrames] = useState(false);
+  const label = local ? t("screen.yourTileLabel") : t("screen.tileLabel", { name });
+  const showVideo = track != null && frames;
+  return (
+    <figure
+      class="tile tile-screen"
+      aria-label={label}
+      data-testid="tile"
+      data-participant-id={id}
+      data-source="screen"
+      data-stage={stage ? "true" : undefined}
+    >
+      {track && <VideoView source={track} onFrames={setFrames} class={showVideo ? "" : "is-hidden"} />}
+      {!showVideo && (
+        <div class="tile-avatar">
+          <Avatar name={name} seed={id} />
+        </div>
+      )}
+      {!local && <AudioSink track={audioTrack} />}
+      <div class="tile-caption">
+        <span class="tile-screen-icon">
+          <ScreenShareIcon />
+        </span>
+        <span class="tile-name" data-testid="tile-name">
+          {label}
+        </span>
+      </div>
+      {pin && <PinButton {...pin} label={label} />}
+    </figure>
+  );
+}
