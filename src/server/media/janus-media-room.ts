@@ -131,6 +131,9 @@ export class JanusMediaRoom implements MediaRoom {
       state: (up) => this.#onPublisherState(feedId, up),
       talking: (talking) => this.#sink.talking(participantId, talking),
       slow: (kind, lost) => this.#sink.slowLink(participantId, "up", kind, lost),
+      added: (mids) => {
+        for (const [id, m] of this.#members) if (id !== participantId) m.subscriber.addStreams(feedId, mids);
+      },
     });
     const subscriber = new MediaSubscriber(this.#client, this.roomId, {
       wantedFeeds: () => this.#wantedFeeds(participantId),

@@ -15,6 +15,8 @@ export interface PublisherCallbacks {
   talking(talking: boolean): void;
   /** Janus is losing this publisher's packets (its uplink is poor). */
   slow(kind: MediaKind, lost: number): void;
+  /** A renegotiation added m-lines (a screen share): subscribers of this feed must subscribe to them too. */
+  added(mids: string[]): void;
 }
 
 /** The published sources a moderator's block on a device covers. */
@@ -63,9 +65,13 @@ export class MediaPublisher {
       : { request: "joinandconfigure", ptype: "publisher", room: this.#roomId, id: this.feedId };
     const reply = await handle.request(body, { jsep: offer, async: true });
     if (reply.jsep?.type !== "answer") throw new MediaError("the SFU sent no answer");
+    const wasJoined = this.#joined;
+    const before = this.#sources;
     this.#joined = true;
     this.#sources = sourcesOf(offer.sdp, declared);
     for (const device of this.#blocked) await this.#moderate(device, true);
+    const added = [...this.#sources.keys()].filter((mid) => !before.has(mid));
+    if (wasJoined && added.length > 0) this.#callbacks.added(added);
     return { type: "answer", sdp: reply.jsep.sdp };
   }
 

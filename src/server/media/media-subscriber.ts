@@ -57,6 +57,18 @@ export class MediaSubscriber {
     this.#enqueue(() => this.#sync());
   }
 
+  /**
+   * A feed we receive published more m-lines (a screen share): Janus does not add them to subscriptions by
+   * itself, so ask for them. A feed not subscribed yet gets them all when `sync` subscribes to it.
+   */
+  addStreams(feedId: number, mids: string[]): void {
+    this.#enqueue(async () => {
+      if (this.#closed || !this.#handle || !this.#subscribed.has(feedId)) return;
+      const streams = mids.map((mid) => ({ feed: feedId, mid }));
+      this.#onPluginMessage(await this.#handle.request({ request: "subscribe", streams }, { async: true }));
+    });
+  }
+
   /** A feed left the room: Janus drops its streams on its own; we only forget it. */
   feedGone(feedId: number): void {
     this.#subscribed.delete(feedId);
