@@ -6,6 +6,7 @@ import { handsOf } from "./features/hands/hands-controller.js";
 import { layoutOf } from "./features/layout/layout-controller.js";
 import { installLobbyEvents } from "./features/lobby/lobby-events.js";
 import { installModerationEvents } from "./features/moderation/moderation-events.js";
+import { qualityOf } from "./features/quality/quality-controller.js";
 import { reactionsOf } from "./features/reactions/reactions-controller.js";
 import { Room } from "./state/room.js";
 import "./styles/base.css";
@@ -22,6 +23,8 @@ installModerationEvents(room);
 // Screen sharing, the active speaker and the layout follow the whole page too (the speaker and the share
 // controllers are created along with the layout's).
 layoutOf(room);
+// The video quality chosen in the ⋯ menu applies to every connection (each `joined` brings a new one).
+qualityOf(room);
 // Closing the tab is a hang-up too: tell the server now rather than let it wait for the ping timeout.
 addEventListener("pagehide", () => room.leaveNow());
 

@@ -3,11 +3,12 @@
  * subscribe down), negotiated through the signal client. It knows nothing of the UI; it reports remote
  * tracks and connection health through callbacks.
  */
-import type { IceServer, ServerMessageOf } from "../../protocol/messages.js";
+import type { IceServer, ServerMessageOf, StreamInfo } from "../../protocol/messages.js";
 import type { SignalClient } from "../signal/signal-client.js";
 import type { MediaKind } from "./local-media.js";
 import { Publisher } from "./publisher.js";
 import { ScreenSender } from "./screen-sender.js";
+import type { VideoLayer } from "./send-layers.js";
 import { type RemoteTracks, Subscriber } from "./subscriber.js";
 
 /** Health of the media as a whole: the worse of the two connections. */
@@ -77,6 +78,21 @@ export class Engine {
 
   setSending(kind: MediaKind, on: boolean): Promise<void> {
     return this.publisher.setSending(kind, on);
+  }
+
+  /** Sends the camera's simulcast layers up to `layer` only (features/quality); -1: no video at all. */
+  setMaxVideoLayer(layer: VideoLayer): Promise<void> {
+    return this.publisher.setMaxVideoLayer(layer);
+  }
+
+  /** The remote streams of the last subscribe offer answered: the mids `subscribe.configure` may name. */
+  subscribedStreams(): readonly StreamInfo[] {
+    return this.subscriber.answeredStreams();
+  }
+
+  /** Calls `listener` after each subscribe offer is answered (and accepted); returns the unsubscribe. */
+  onSubscribed(listener: (streams: readonly StreamInfo[]) => void): () => void {
+    return this.subscriber.onAnswered(listener);
   }
 
   close(): void {

@@ -7,8 +7,38 @@ export type MediaKind = "audio" | "video";
 /** Why a device could not be opened, for the UI to explain. */
 export type DeviceProblem = "denied" | "missing" | "unavailable" | "insecure";
 
-export const AUDIO_CONSTRAINTS: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true };
 export const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: 1280, height: 720 };
+
+/**
+ * What the person chose in the settings (features/settings), for every device opened from then on in this
+ * page: which microphone and camera ("" = the system's default) and the microphone's processing, on by
+ * default (no echo of the others' voices, less room noise, an even level). Kept in memory only, like
+ * everything else about the participant.
+ */
+export const mediaPreferences = {
+  audioDeviceId: "",
+  videoDeviceId: "",
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+/** getUserMedia constraints for `kind` from the preferences; `exact`: that device or none (a fresh choice). */
+export function constraintsFor(kind: MediaKind, exact = false): MediaTrackConstraints {
+  const p = mediaPreferences;
+  const id = kind === "audio" ? p.audioDeviceId : p.videoDeviceId;
+  const device: MediaTrackConstraints = id ? { deviceId: exact ? { exact: id } : id } : {};
+  if (kind === "video") return { ...VIDEO_CONSTRAINTS, ...device };
+  const { echoCancellation, noiseSuppression, autoGainControl } = p;
+  return { echoCancellation, noiseSuppression, autoGainControl, ...device };
+}
+
+/** What came of opening a device again (`LocalMedia.reopen`). */
+export type Reopened =
+  | { kind: "switched"; track: MediaStreamTrack }
+  /** Nothing was open: the preferences apply when the device is turned on. */
+  | { kind: "idle" }
+  | { kind: "failed"; problem: DeviceProblem };
 
 function problemOf(err: unknown): DeviceProblem {
   const name = err instanceof DOMException ? err.name : "";
@@ -17,10 +47,8 @@ function problemOf(err: unknown): DeviceProblem {
   return "unavailable";
 }
 
-async function openTrack(kind: MediaKind): Promise<MediaStreamTrack> {
-  const stream = await navigator.mediaDevices.getUserMedia(
-    kind === "audio" ? { audio: AUDIO_CONSTRAINTS } : { video: VIDEO_CONSTRAINTS },
-  );
+async function openTrack(kind: MediaKind, exact = false): Promise<MediaStreamTrack> {
+  const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraintsFor(kind, exact) });
   const track = stream.getTracks()[0];
   if (!track) throw new DOMException("no track", "NotFoundError");
   return track;
@@ -33,6 +61,8 @@ export class LocalMedia {
   readonly problems: Partial<Record<MediaKind, DeviceProblem>> = {};
   /** Called when a device goes away by itself (unplugged, or taken by the system). */
   onEnded: (() => void) | null = null;
+  /** Bumped by stop(): a device that opens after it must be closed at once. */
+  private generation = 0;
 
   /** Opens the wanted devices; never throws, a device that fails is left out and noted in `problems`. */
   static async open(want: { audio: boolean; video: boolean }): Promise<LocalMedia> {
@@ -48,8 +78,8 @@ export class LocalMedia {
       // since a machine without a camera must still be able to join with its microphone.
       try {
         const both = await navigator.mediaDevices.getUserMedia({
-          audio: AUDIO_CONSTRAINTS,
-          video: VIDEO_CONSTRAINTS,
+          audio: constraintsFor("audio"),
+          video: constraintsFor("video"),
         });
         for (const track of both.getTracks()) media.add(track);
         return media;
@@ -90,12 +120,66 @@ export class LocalMedia {
     return this.acquire(kind);
   }
 
+  /**
+   * Opens a device again with the current preferences (another device, other processing) and puts the new
+   * track in the old one's place, on or off as the old one was; the old one stops. The caller hands the new
+   * track to the sender. On failure the old track stays, unless a camera had to be freed first and neither
+   * the new nor the old one would open again: then the device is gone, as if unplugged (`onEnded`).
+   */
+  async reopen(kind: MediaKind): Promise<Reopened> {
+    const old = this.track(kind);
+    if (old?.readyState !== "live") return { kind: "idle" };
+    const generation = this.generation;
+    let track: MediaStreamTrack;
+    try {
+      track = await openTrack(kind, true);
+    } catch (err) {
+      // Some cameras open once only: free it and try again, then fall back to the one we had.
+      if (kind === "audio" || this.generation !== generation)
+        return { kind: "failed", problem: problemOf(err) };
+      const previous = old.getSettings().deviceId;
+      old.stop();
+      try {
+        track = await openTrack(kind, true);
+      } catch (again) {
+        const problem = problemOf(again);
+        try {
+          track = await navigator.mediaDevices
+            .getUserMedia({ video: { ...VIDEO_CONSTRAINTS, ...(previous ? { deviceId: previous } : {}) } })
+            .then((s) => s.getVideoTracks()[0] ?? Promise.reject(again));
+        } catch {
+          this.stream.removeTrack(old);
+          this.problems[kind] = problem;
+          this.onEnded?.();
+          return { kind: "failed", problem };
+        }
+        this.swap(old, track);
+        return { kind: "failed", problem };
+      }
+    }
+    if (this.generation !== generation) {
+      track.stop(); // hung up meanwhile: the device must not stay open
+      return { kind: "idle" };
+    }
+    this.swap(old, track);
+    return { kind: "switched", track };
+  }
+
   /** Stops every device: the camera light goes out. */
   stop(): void {
+    this.generation += 1;
     for (const track of this.stream.getTracks()) {
       track.stop();
       this.stream.removeTrack(track);
     }
+  }
+
+  private swap(old: MediaStreamTrack, track: MediaStreamTrack): void {
+    track.enabled = old.enabled;
+    this.stream.removeTrack(old);
+    old.stop();
+    this.add(track);
+    delete this.problems[track.kind as MediaKind];
   }
 
   private add(track: MediaStreamTrack): void {

@@ -6,6 +6,7 @@ import type { Candidate, IceServer, Source } from "../../protocol/messages.js";
 import type { SignalClient } from "../signal/signal-client.js";
 import { rtcConfiguration, toProtocolCandidate } from "./ice.js";
 import type { MediaKind } from "./local-media.js";
+import { activeEncodings, type VideoLayer } from "./send-layers.js";
 import { SerialQueue } from "./serial-queue.js";
 
 /**
@@ -24,6 +25,9 @@ export class Publisher {
   /** What each m-line carries, declared in every `publish` (`sources`). */
   private readonly sources = new Map<RTCRtpTransceiver, Source>();
   private readonly queue = new SerialQueue();
+  /** Whether each device sends at all (not while muted), and the camera's highest simulcast layer sent. */
+  private readonly sending: Record<MediaKind, boolean> = { audio: true, video: true };
+  private maxVideoLayer: VideoLayer = 2;
   /** Candidates gathered before the offer went out: the server cannot place them before it sees `publish`. */
   private held: (Candidate | null)[] | null = [];
 
@@ -93,10 +97,26 @@ export class Publisher {
    * like the disabled track, needs no renegotiation.
    */
   async setSending(kind: MediaKind, on: boolean): Promise<void> {
+    this.sending[kind] = on;
+    await this.applyEncodings(kind);
+  }
+
+  /** Sends the camera's simulcast encodings up to `layer` only (features/quality); -1: no video at all. */
+  async setMaxVideoLayer(layer: VideoLayer): Promise<void> {
+    this.maxVideoLayer = layer;
+    await this.applyEncodings("video");
+  }
+
+  /** Sets each encoding's `active` from the device's sending state and, for the camera, the layer cap. */
+  private async applyEncodings(kind: MediaKind): Promise<void> {
     const sender = this.transceivers[kind].sender;
     const params = sender.getParameters();
-    if (params.encodings.length === 0 || params.encodings.every((e) => e.active === on)) return;
-    for (const encoding of params.encodings) encoding.active = on;
+    const cap = kind === "video" ? this.maxVideoLayer : 2;
+    const wanted = activeEncodings(params.encodings.length, cap, this.sending[kind]);
+    if (params.encodings.every((e, i) => e.active === wanted[i])) return;
+    params.encodings.forEach((e, i) => {
+      e.active = wanted[i] ?? false;
+    });
     await sender.setParameters(params);
   }
 

@@ -36,6 +36,9 @@ export class Subscriber {
   private tracks = new Map<string, RemoteTracks>();
   /** Candidates gathered before our answer went out; the server needs the answer first. */
   private held: (Candidate | null)[] | null = null;
+  /** The streams of the last offer answered: the m-lines `subscribe.configure` may name. */
+  private answered: readonly StreamInfo[] = [];
+  private readonly answeredListeners = new Set<(streams: readonly StreamInfo[]) => void>();
 
   constructor(
     private readonly signal: SignalClient,
@@ -56,7 +59,20 @@ export class Subscriber {
         this.reset();
         await this.applyOffer(sdp, streams);
       }
+      this.answered = [...streams];
+      for (const listener of [...this.answeredListeners]) listener(this.answered);
     });
+  }
+
+  /** The streams of the last offer answered (features/quality names their mids in `subscribe.configure`). */
+  answeredStreams(): readonly StreamInfo[] {
+    return this.answered;
+  }
+
+  /** Calls `listener` after each offer is answered and the answer accepted; returns the unsubscribe. */
+  onAnswered(listener: (streams: readonly StreamInfo[]) => void): () => void {
+    this.answeredListeners.add(listener);
+    return () => this.answeredListeners.delete(listener);
   }
 
   /** The tracks received so far for a participant (for one whose `participant.joined` came late). */

@@ -45,6 +45,8 @@ const RELAYED = [
   "floor.given",
   // features/speaker
   "speaking",
+  // features/quality (suggests a lower quality on a poor link)
+  "connection.slow",
 ] as const;
 
 /** What the person asked to join, kept to join again (rejoin, reconnection, password retry). */

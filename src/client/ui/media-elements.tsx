@@ -4,6 +4,7 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { applyOutput, audioOutputId } from "./audio-output.js";
 
 function useSrcObject<E extends HTMLMediaElement>(source: MediaStreamTrack | MediaStream | null | undefined) {
   const ref = useRef<E>(null);
@@ -58,6 +59,11 @@ export function VideoView({ source, onFrames, ...rest }: VideoProps) {
 
 export function AudioSink({ track }: { track: MediaStreamTrack | null | undefined }) {
   const ref = useSrcObject<HTMLAudioElement>(track);
+  // The speaker chosen in the settings (features/settings).
+  const output = audioOutputId.value;
+  useEffect(() => {
+    if (ref.current) applyOutput(ref.current, output);
+  }, [output, ref]);
   // biome-ignore lint/a11y/useMediaCaption: live call audio; there is no caption track to offer
   return <audio ref={ref} autoplay />;
 }

@@ -2,6 +2,7 @@
 import { useSignalEffect } from "@preact/signals";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { AudioHelp } from "../audio-help/audio-help.js";
 import { ChatPanel } from "../chat/chat-panel.js";
 import { HandsList } from "../hands/hands-list.js";
 import { layoutOf } from "../layout/layout-controller.js";
@@ -9,6 +10,7 @@ import { TileArea } from "../layout/tile-area.js";
 import { KnockToasts } from "../lobby/knock-toasts.js";
 import { ReconnectingBanner } from "../lobby/reconnecting-banner.js";
 import { Notices } from "../moderation/notices.js";
+import { MeetingDialogs } from "../more-menu/meeting-dialogs.js";
 import { ParticipantsPane } from "../participants/participants-pane.js";
 import { ReactionLayer } from "../reactions/reaction-layer.js";
 import { ShareError } from "../screen-share/screen-share-button.js";
@@ -52,6 +54,8 @@ export function Conference({ room }: { room: Room }) {
       <ReconnectingBanner room={room} />
       <KnockToasts room={room} />
       <Notices room={room} />
+      <AudioHelp room={room} />
+      <MeetingDialogs room={room} />
       <ShareError room={room} />
       <Toolbar room={room} />
     </main>

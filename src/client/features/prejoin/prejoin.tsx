@@ -15,6 +15,8 @@ import { DeviceToggle } from "../../ui/device-toggle.js";
 import { LanguageSelect } from "../../ui/language-select.js";
 import { VideoView } from "../../ui/media-elements.js";
 import { DeviceProblems } from "./device-problems.js";
+import { MicMeter } from "./mic-meter.js";
+import { PrejoinHelp } from "./prejoin-help.js";
 import "./prejoin.css";
 
 interface Props {
@@ -103,6 +105,7 @@ export function Prejoin({ room, roomName, initialName }: Props) {
               <p>{m ? t("prejoin.cameraOff") : t("prejoin.starting")}</p>
             </div>
           )}
+          {m && <MicMeter track={m.track("audio")} compact />}
           <div class="preview-controls">
             <DeviceToggle
               kind="audio"
@@ -121,6 +124,7 @@ export function Prejoin({ room, roomName, initialName }: Props) {
           </div>
         </div>
         {m && <DeviceProblems problems={m.problems} />}
+        {m && <PrejoinHelp media={m} cameraOn={camera.value} />}
         <form class="stack" onSubmit={join}>
           <label for="display-name">{t("prejoin.nameLabel")}</label>
           <input

@@ -8,6 +8,7 @@ import { HangUpIcon } from "../../ui/icons.js";
 import { ChatButton } from "../chat/chat-button.js";
 import { HandButton } from "../hands/hand-button.js";
 import { LayoutToggle } from "../layout/layout-toggle.js";
+import { MoreMenu } from "../more-menu/more-menu.js";
 import { ParticipantsButton } from "../participants/participants-button.js";
 import { ReactionsButton } from "../reactions/reactions-button.js";
 import { ScreenShareButton } from "../screen-share/screen-share-button.js";
@@ -60,6 +61,7 @@ export function Toolbar({ room }: { room: Room }) {
       <HandButton room={room} />
       <ReactionsButton room={room} />
       <LayoutToggle room={room} />
+      <MoreMenu room={room} />
     </fieldset>
   );
 }
