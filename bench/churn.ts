@@ -1,0 +1,239 @@
+/**
+ * Churn: 20 bots join and leave one room in a loop for N minutes, then nothing may be left behind.
+ *
+ *   npm run bench:churn                      (5 minutes)
+ *   npm run bench:churn -- --minutes 1 --bots 10
+ *
+ * Starts the real server (and its Janus) on loopback. Each bot slot loops: join (two slots publish video, two
+ * send a tone, two subscribe, the rest publish a muted microphone), stay 2-6 s, go — by `leave`, or every
+ * fifth time by dropping its socket without a word (a crashed client). The baseline is read after one warm-up
+ * round. Checks at the end, from GET /metrics: rooms, participants and connections back to 0, Janus handles
+ * back to the baseline, server RSS within 10 % of the baseline; and no "error" line in the server's log.
+ * Prints the results and exits non-zero if a check failed.
+ */
+import { fileURLToPath } from "node:url";
+import { Bot } from "../bots/bot.js";
+import type { AudioMode } from "../bots/media.js";
+import { type ServerHandle, startServer, tail } from "../test/helpers/server.js";
+import { ensureVeth } from "../test/helpers/veth.js";
+import { sleep, waitFor } from "../test/helpers/wait.js";
+import { machineLoad, metric, scrapeMetrics } from "./lib.js";
+
+export interface ChurnOptions {
+  bots: number;
+  durationMs: number;
+  /** Stay between these many ms per visit. */
+  stayMs: [number, number];
+  log?: (line: string) => void;
+}
+
+export interface ChurnResult {
+  joins: number;
+  leaves: number;
+  drops: number;
+  joinFailures: string[];
+  baseline: { handles: number; rssMb: number };
+  end: { rooms: number; participants: number; connections: number; handles: number; rssMb: number };
+  rssChangePercent: number;
+  errorLines: string[];
+  checks: { name: string; ok: boolean; detail: string }[];
+  ok: boolean;
+}
+
+function roleOf(slot: number): { audio: AudioMode; video: boolean; subscribe: boolean } {
+  return {
+    video: slot < 2,
+    audio: slot < 2 ? "on" : slot < 4 ? "on" : "muted",
+    subscribe: slot >= 2 && slot < 4,
+  };
+}
+
+/** Runs the churn against a running server; the caller owns the server. */
+export async function runChurn(server: ServerHandle, opts: ChurnOptions): Promise<ChurnResult> {
+  const log = opts.log ?? (() => {});
+  const room = `churn-${Date.now().toString(36)}`;
+  let joins = 0;
+  let leaves = 0;
+  let drops = 0;
+  const joinFailures: string[] = [];
+  let visit = 0;
+
+  const oneVisit = async (slot: number, stayMs: number, drop: boolean): Promise<void> => {
+    const bot = new Bot({
+      url: server.wsUrl,
+      room,
+      name: `churn-${slot}-${visit++}`,
+      ...roleOf(slot),
+      timeoutMs: 15_000,
+    });
+    try {
+      await bot.start();
+      joins++;
+      await sleep(stayMs);
+      if (drop) {
+        bot.close();
+        drops++;
+      } else {
+        await bot.leave();
+        leaves++;
+      }
+      const failures = bot.failures.filter((f) => !f.startsWith("leave"));
+      if (failures.length > 0) joinFailures.push(`${bot.opts.name}: ${failures.join("; ")}`);
+    } catch (err) {
+      joinFailures.push(`${bot.opts.name}: ${err instanceof Error ? err.message : String(err)}`);
+      bot.close();
+    }
+  };
+
+  // Warm-up round: everyone in, everyone out; then the baseline.
+  log(`[churn] warm-up: ${opts.bots} bots join and leave once`);
+  await Promise.all(Array.from({ length: opts.bots }, (_, slot) => oneVisit(slot, 3000, false)));
+  await waitFor(async () => metric(await scrapeMetrics(server.origin), "palabre_participants") === 0, {
+    timeoutMs: 15_000,
+    what: "the room to empty after the warm-up",
+  });
+  await sleep(2000);
+  const m0 = await scrapeMetrics(server.origin);
+  const baseline = {
+    handles: metric(m0, "palabre_janus_handles"),
+    rssMb: metric(m0, "process_resident_memory_bytes") / 2 ** 20,
+  };
+  log(`[churn] baseline: ${baseline.handles} Janus handles, server RSS ${baseline.rssMb.toFixed(1)} MB`);
+
+  const deadline = Date.now() + opts.durationMs;
+  const started = Date.now();
+  const progress = setInterval(() => {
+    scrapeMetrics(server.origin)
+      .then((m) =>
+        log(
+          `[churn t=${Math.round((Date.now() - started) / 1000)}s] joins ${joins}, leaves ${leaves}, drops ${drops}, ` +
+            `failures ${joinFailures.length} | now ${metric(m, "palabre_participants")} participants, ` +
+            `${metric(m, "palabre_janus_handles")} Janus handles, RSS ${(metric(m, "process_resident_memory_bytes") / 2 ** 20).toFixed(1)} MB`,
+        ),
+      )
+      .catch(() => {});
+  }, 10_000);
+  const slotLoop = async (slot: number) => {
+    await sleep(Math.random() * 2000);
+    let n = 0;
+    while (Date.now() < deadline) {
+      const stay = opts.stayMs[0] + Math.random() * (opts.stayMs[1] - opts.stayMs[0]);
+      await oneVisit(slot, Math.min(stay, Math.max(0, deadline - Date.now())), ++n % 5 === 0);
+      await sleep(200 + Math.random() * 800);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.bots }, (_, slot) => slotLoop(slot)));
+  clearInterval(progress);
+
+  // Dropped sockets take up to ~5 s to be noticed (two missed pings); give the server time to settle.
+  let end = { rooms: -1, participants: -1, connections: -1, handles: -1, rssMb: 0 };
+  const read = async () => {
+    const m = await scrapeMetrics(server.origin);
+    end = {
+      rooms: metric(m, "palabre_rooms"),
+      participants: metric(m, "palabre_participants"),
+      connections: metric(m, "palabre_connections"),
+      handles: metric(m, "palabre_janus_handles"),
+      rssMb: metric(m, "process_resident_memory_bytes") / 2 ** 20,
+    };
+    return end;
+  };
+  await waitFor(
+    async () => {
+      const e = await read();
+      return e.rooms === 0 && e.participants === 0 && e.connections === 0 && e.handles <= baseline.handles;
+    },
+    { timeoutMs: 20_000, intervalMs: 500, what: "everything to be released" },
+  ).catch(() => {});
+  await sleep(2000);
+  await read();
+  const rssChangePercent = (100 * (end.rssMb - baseline.rssMb)) / baseline.rssMb;
+  const errorLines = server.lines.filter((l) => /"level":"error"/.test(l));
+  const checks = [
+    { name: "rooms = 0", ok: end.rooms === 0, detail: String(end.rooms) },
+    { name: "participants = 0", ok: end.participants === 0, detail: String(end.participants) },
+    { name: "connections = 0", ok: end.connections === 0, detail: String(end.connections) },
+    {
+      name: "Janus handles back to baseline",
+      ok: end.handles === baseline.handles,
+      detail: `${end.handles} (baseline ${baseline.handles})`,
+    },
+    {
+      name: "server RSS within 10 % of baseline",
+      ok: Math.abs(rssChangePercent) <= 10,
+      detail: `${end.rssMb.toFixed(1)} MB vs ${baseline.rssMb.toFixed(1)} MB (${rssChangePercent >= 0 ? "+" : ""}${rssChangePercent.toFixed(1)} %)`,
+    },
+    {
+      name: "no error line in the server log",
+      ok: errorLines.length === 0,
+      detail: `${errorLines.length} line(s)`,
+    },
+    {
+      name: "every visit joined and published",
+      ok: joinFailures.length === 0,
+      detail: `${joinFailures.length} failure(s) in ${joins + joinFailures.length} visits`,
+    },
+  ];
+  return {
+    joins,
+    leaves,
+    drops,
+    joinFailures,
+    baseline,
+    end,
+    rssChangePercent,
+    errorLines,
+    checks,
+    ok: checks.every((c) => c.ok),
+  };
+}
+
+function parseArgs(argv: string[]): { minutes: number; bots: number } {
+  let minutes = 5;
+  let bots = 20;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = Number(argv[i + 1]);
+    if (a === "--minutes" && v > 0) minutes = v;
+    else if (a === "--bots" && Number.isInteger(v) && v > 0) bots = v;
+    else throw new Error(`usage: npm run bench:churn -- [--minutes M] [--bots N] (got '${a}')`);
+    i++;
+  }
+  return { minutes, bots };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  ensureVeth();
+  const server = await startServer({ name: "bench-churn", logLevel: "info" });
+  console.log(`[churn] server ${server.origin} (log ${server.logFile}); ${machineLoad()}`);
+  try {
+    const r = await runChurn(server, {
+      bots: args.bots,
+      durationMs: args.minutes * 60_000,
+      stayMs: [2000, 6000],
+      log: (l) => console.log(l),
+    });
+    console.log("");
+    console.log(
+      `Churn: ${args.bots} bots for ${args.minutes} min — ${r.joins} joins, ${r.leaves} leaves, ${r.drops} dropped sockets; ${machineLoad()}`,
+    );
+    console.log("");
+    console.log("| check | result | value |");
+    console.log("| --- | --- | --- |");
+    for (const c of r.checks) console.log(`| ${c.name} | ${c.ok ? "ok" : "FAILED"} | ${c.detail} |`);
+    for (const f of r.joinFailures.slice(0, 10)) console.log(`  visit failure: ${f}`);
+    for (const l of r.errorLines.slice(0, 10)) console.log(`  error line: ${l}`);
+    console.log(`\ncommand: npm run bench:churn -- --minutes ${args.minutes} --bots ${args.bots}`);
+    return r.ok ? 0 : 1;
+  } catch (err) {
+    console.error(
+      `[churn] failed: ${err instanceof Error ? err.message : String(err)}\n${tail(server.lines, 20)}`,
+    );
+    return 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exit(await main());

@@ -1,0 +1,63 @@
+/** Helpers shared by the capacity and churn benchmarks: /metrics, /proc readings, small formatting. */
+import fs from "node:fs";
+
+/** Scrapes GET /metrics (Prometheus text) into name → value. Throws if the server has no /metrics. */
+export async function scrapeMetrics(origin: string): Promise<Map<string, number>> {
+  const res = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const text = await res.text();
+  if (res.status !== 200 || !text.includes("palabre_")) {
+    throw new Error(`GET /metrics answered ${res.status} without Palabre metrics`);
+  }
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#") || !line.trim()) continue;
+    const [name, value] = line.trim().split(/\s+/);
+    if (name && value !== undefined) out.set(name, Number(value));
+  }
+  return out;
+}
+
+export function metric(m: Map<string, number>, name: string): number {
+  const v = m.get(name);
+  if (v === undefined) throw new Error(`/metrics has no ${name}`);
+  return v;
+}
+
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system) and resident memory of a process, from /proc. */
+export function procUsage(pid: number): { cpuSeconds: number; rssBytes: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuSeconds: (utime + stime) / CLK_TCK, rssBytes: rssKb * 1024 };
+}
+
+/** CPU use of a process over a window, in % of one core, and its RSS at the end. */
+export class CpuWindow {
+  readonly #start: { cpuSeconds: number; rssBytes: number };
+  readonly #t0 = performance.now();
+  constructor(readonly pid: number) {
+    this.#start = procUsage(pid);
+  }
+  end(): { cpuPercent: number; rssMb: number; seconds: number } {
+    const now = procUsage(this.pid);
+    const seconds = (performance.now() - this.#t0) / 1000;
+    return {
+      cpuPercent: (100 * (now.cpuSeconds - this.#start.cpuSeconds)) / seconds,
+      rssMb: now.rssBytes / 2 ** 20,
+      seconds,
+    };
+  }
+}
+
+/** The machine's load while we measured: 1-minute load average and its CPU count. */
+export function machineLoad(): string {
+  const [one = "?"] = fs.readFileSync("/proc/loadavg", "utf8").split(" ");
+  return `load average ${one} on ${fs.readFileSync("/proc/cpuinfo", "utf8").match(/^processor/gm)?.length ?? "?"} cores`;
+}
+
+export const round = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : "—");

@@ -1,0 +1,420 @@
+/**
+ * The media side of a load bot, independent of how it signals: a publish RTCPeerConnection fed by synthetic
+ * sources, a subscribe RTCPeerConnection that answers the media server's offers, and their counters.
+ * Used by the Palabre bot (bot.ts, over our WebSocket protocol) and by the raw-Janus bots of the capacity
+ * benchmark (bench/raw-janus.ts, straight to Janus's API).
+ *
+ * Cheap by construction: one shared clock feeds every bot's sources (one 10 ms timer for all audio, one
+ * 15 fps timer for all video, with the same precomputed buffers); a bot that does not publish video has no
+ * video source and no encoder; a bot that does not subscribe answers offers but receives nothing (its
+ * signaling layer turns every stream off), so it decodes nothing. Frames are only handed to JavaScript
+ * (RTCVideoSink) when a bot is asked to `decode`.
+ */
+import wrtc from "@roamhq/wrtc";
+import { LeanAnswerer } from "./sdp.js";
+
+const { RTCPeerConnection, nonstandard } = wrtc;
+
+/** What a candidate looks like on the wire (`RTCIceCandidate.toJSON()`). */
+export interface WireCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+}
+
+/**
+ * Only loopback UDP candidates leave a bot: this machine's own interface addresses (and IPv6, and TCP) are
+ * never signalled, so the media server only ever reaches a bot on 127.0.0.0/8.
+ */
+export function loopbackOnly(candidate: RTCIceCandidate): WireCandidate | undefined {
+  const parts = candidate.candidate.split(" ");
+  const protocol = (parts[2] ?? "").toLowerCase();
+  const address = parts[4] ?? "";
+  if (protocol !== "udp" || !address.startsWith("127.")) return undefined;
+  return { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex };
+}
+
+/** Removes `a=candidate` lines for anything but loopback UDP (an SDP could carry gathered candidates). */
+export function stripNonLoopbackCandidates(sdp: string): string {
+  return sdp
+    .split("\r\n")
+    .filter((line) => {
+      if (!line.startsWith("a=candidate:")) return true;
+      const parts = line.slice(2).split(" ");
+      return (parts[2] ?? "").toLowerCase() === "udp" && (parts[4] ?? "").startsWith("127.");
+    })
+    .join("\r\n");
+}
+
+// ── The shared synthetic clock ───────────────────────────────────────────────────────────────
+
+const SAMPLE_RATE = 48_000;
+const AUDIO_FRAME = SAMPLE_RATE / 100; // 10 ms
+export const VIDEO_WIDTH = 320;
+export const VIDEO_HEIGHT = 180;
+export const VIDEO_FPS = 15;
+
+type AudioSource = InstanceType<typeof nonstandard.RTCAudioSource>;
+type VideoSource = InstanceType<typeof nonstandard.RTCVideoSource>;
+
+/** A quiet 400 Hz tone: exactly 4 periods in 10 ms, so one buffer repeats seamlessly. */
+function toneFrame(amplitude: number): Int16Array {
+  const samples = new Int16Array(AUDIO_FRAME);
+  for (let i = 0; i < AUDIO_FRAME; i++) {
+    samples[i] = Math.round(amplitude * Math.sin((2 * Math.PI * 400 * i) / SAMPLE_RATE));
+  }
+  return samples;
+}
+
+/**
+ * One process-wide clock for every synthetic source. Audio: 10 ms frames, caught up by elapsed time (Node's
+ * timers drift). Video: I420 frames, mostly flat grey with a bar that moves, so the encoder has a little to
+ * do each frame (keeps it realistic but cheap).
+ */
+class MediaClock {
+  readonly #audio = new Set<AudioSource>();
+  readonly #video = new Set<VideoSource>();
+  #audioTimer: NodeJS.Timeout | undefined;
+  #videoTimer: NodeJS.Timeout | undefined;
+  #audioStart = 0;
+  #audioSent = 0;
+  #videoStart = 0;
+  #videoSent = 0;
+  readonly #tone = toneFrame(800); // about -32 dBFS
+  readonly #frame = new Uint8Array((VIDEO_WIDTH * VIDEO_HEIGHT * 3) / 2);
+
+  addAudio(source: AudioSource): void {
+    this.#audio.add(source);
+    if (!this.#audioTimer) {
+      this.#audioStart = performance.now();
+      this.#audioSent = 0;
+      this.#audioTimer = setInterval(() => this.#audioTick(), 10);
+    }
+  }
+
+  removeAudio(source: AudioSource): void {
+    this.#audio.delete(source);
+    if (this.#audio.size === 0 && this.#audioTimer) {
+      clearInterval(this.#audioTimer);
+      this.#audioTimer = undefined;
+    }
+  }
+
+  addVideo(source: VideoSource): void {
+    this.#video.add(source);
+    if (!this.#videoTimer) {
+      this.#videoStart = performance.now();
+      this.#videoSent = 0;
+      this.#frame.fill(128);
+      this.#videoTimer = setInterval(() => this.#videoTick(), Math.floor(1000 / VIDEO_FPS));
+    }
+  }
+
+  removeVideo(source: VideoSource): void {
+    this.#video.delete(source);
+    if (this.#video.size === 0 && this.#videoTimer) {
+      clearInterval(this.#videoTimer);
+      this.#videoTimer = undefined;
+    }
+  }
+
+  #audioTick(): void {
+    const due = Math.floor((performance.now() - this.#audioStart) / 10);
+    // After a long stall (a loaded machine), skip ahead rather than burst more than 100 ms.
+    if (due - this.#audioSent > 10) this.#audioSent = due - 10;
+    for (; this.#audioSent < due; this.#audioSent++) {
+      for (const source of this.#audio) {
+        source.onData({ samples: this.#tone, sampleRate: SAMPLE_RATE, channelCount: 1, bitsPerSample: 16 });
+      }
+    }
+  }
+
+  #videoTick(): void {
+    const due = Math.floor(((performance.now() - this.#videoStart) * VIDEO_FPS) / 1000);
+    if (due <= this.#videoSent) return;
+    this.#videoSent = due; // never burst: a late frame replaces the ones it missed
+    // Luma: grey with a white vertical bar 8 px wide that sweeps across.
+    const y = this.#frame;
+    const x0 = (due * 4) % VIDEO_WIDTH;
+    const prev = (x0 - 4 + VIDEO_WIDTH) % VIDEO_WIDTH;
+    for (let row = 0; row < VIDEO_HEIGHT; row++) {
+      const base = row * VIDEO_WIDTH;
+      for (let i = 0; i < 8; i++) y[base + ((prev + i) % VIDEO_WIDTH)] = 128;
+      for (let i = 0; i < 8; i++) y[base + ((x0 + i) % VIDEO_WIDTH)] = 235;
+    }
+    const frame = { width: VIDEO_WIDTH, height: VIDEO_HEIGHT, data: y };
+    for (const source of this.#video) source.onFrame(frame);
+  }
+}
+
+const clock = new MediaClock();
+
+// ── Counters ─────────────────────────────────────────────────────────────────────────────────
+
+export interface OutCounters {
+  audioPackets: number;
+  videoPackets: number;
+  videoFrames: number;
+  bytes: number;
+}
+
+export interface InCounters {
+  audioPackets: number;
+  videoPackets: number;
+  /** From getStats (libwebrtc decodes whatever video it receives). */
+  framesDecoded: number;
+  /** Frames handed to JavaScript (RTCVideoSink), only with `decode`. */
+  framesSunk: number;
+  bytes: number;
+  /** Packets per mid of the subscribe connection. */
+  byMid: Map<string, { kind: string; packets: number; frames: number }>;
+}
+
+export function emptyOut(): OutCounters {
+  return { audioPackets: 0, videoPackets: 0, videoFrames: 0, bytes: 0 };
+}
+
+export function emptyIn(): InCounters {
+  return { audioPackets: 0, videoPackets: 0, framesDecoded: 0, framesSunk: 0, bytes: 0, byMid: new Map() };
+}
+
+type StatsEntry = Record<string, unknown> & { type: string };
+
+async function statsOf(pc: RTCPeerConnection): Promise<StatsEntry[]> {
+  const report = await pc.getStats();
+  const out: StatsEntry[] = [];
+  report.forEach((s: StatsEntry) => {
+    out.push(s);
+  });
+  return out;
+}
+
+const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+
+// ── Peer connections ─────────────────────────────────────────────────────────────────────────
+
+export interface PeerOptions {
+  iceServers: RTCIceServer[];
+  /** Called for each loopback candidate, then once with null when gathering completes. */
+  onCandidate(candidate: WireCandidate | null): void;
+}
+
+/** The latest connectionState, cached from events: reading it from the binding blocks on its signaling thread. */
+export const lastState = new WeakMap<RTCPeerConnection, RTCPeerConnectionState>();
+
+function newPeerConnection(opts: PeerOptions): RTCPeerConnection {
+  const pc = new RTCPeerConnection({
+    iceServers: opts.iceServers,
+    bundlePolicy: "max-bundle",
+    rtcpMuxPolicy: "require",
+  });
+  pc.onicecandidate = (ev) => {
+    if (!ev.candidate) {
+      opts.onCandidate(null);
+      return;
+    }
+    const c = loopbackOnly(ev.candidate);
+    if (c) opts.onCandidate(c);
+  };
+  lastState.set(pc, "new");
+  pc.addEventListener("connectionstatechange", () => lastState.set(pc, pc.connectionState));
+  return pc;
+}
+
+/** Resolves when `pc` reaches `connected`; rejects on `failed`/`closed` or after `timeoutMs`. */
+export function connected(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const state = pc.connectionState;
+      if (state === "connected") done();
+      else if (state === "failed" || state === "closed") done(new Error(`connection ${state}`));
+    };
+    const timer = setTimeout(
+      () => done(new Error(`not connected after ${timeoutMs} ms (${pc.connectionState})`)),
+      timeoutMs,
+    );
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      pc.removeEventListener("connectionstatechange", check);
+      if (err) reject(err);
+      else resolve();
+    };
+    pc.addEventListener("connectionstatechange", check);
+    check();
+  });
+}
+
+export type AudioMode = "off" | "muted" | "on";
+
+export interface PublisherOptions extends PeerOptions {
+  /** off: no audio m-line; muted: an m-line with no track (sends nothing); on: a quiet tone. */
+  audio: AudioMode;
+  video: boolean;
+  /** Cap for the single video encoding, bit/s. */
+  videoMaxBitrate?: number;
+}
+
+/** The publish connection: an offer with (at most) one audio and one video m-line, both sendonly. */
+export class BotPublisher {
+  readonly pc: RTCPeerConnection;
+  readonly #audioSource: AudioSource | undefined;
+  readonly #videoSource: VideoSource | undefined;
+  readonly #audioSender: RTCRtpSender | undefined;
+  #audioTrack: MediaStreamTrack | undefined;
+  #closed = false;
+
+  constructor(readonly opts: PublisherOptions) {
+    this.pc = newPeerConnection(opts);
+    if (opts.audio !== "off") {
+      const transceiver = this.pc.addTransceiver("audio", { direction: "sendonly" });
+      this.#audioSender = transceiver.sender;
+      if (opts.audio === "on") {
+        this.#audioSource = new nonstandard.RTCAudioSource();
+        this.#audioTrack = this.#audioSource.createTrack();
+        void transceiver.sender.replaceTrack(this.#audioTrack);
+        clock.addAudio(this.#audioSource);
+      }
+    }
+    if (opts.video) {
+      this.#videoSource = new nonstandard.RTCVideoSource();
+      const track = this.#videoSource.createTrack();
+      this.pc.addTransceiver(track, {
+        direction: "sendonly",
+        sendEncodings: [{ maxBitrate: opts.videoMaxBitrate ?? 200_000, maxFramerate: VIDEO_FPS }],
+      });
+      clock.addVideo(this.#videoSource);
+    }
+  }
+
+  get hasMedia(): boolean {
+    return this.opts.audio !== "off" || this.opts.video;
+  }
+
+  async createOffer(): Promise<string> {
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    return stripNonLoopbackCandidates(offer.sdp ?? "");
+  }
+
+  async applyAnswer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: "answer", sdp });
+  }
+
+  /** Mutes (no packets at all: the track is taken off the sender) or unmutes the tone. */
+  async setAudio(on: boolean): Promise<void> {
+    if (!this.#audioSender) return;
+    if (on) {
+      const source = this.#audioSource ?? new nonstandard.RTCAudioSource();
+      this.#audioTrack ??= source.createTrack();
+      clock.addAudio(source);
+      await this.#audioSender.replaceTrack(this.#audioTrack);
+    } else {
+      await this.#audioSender.replaceTrack(null);
+      if (this.#audioSource) clock.removeAudio(this.#audioSource);
+    }
+  }
+
+  async counters(): Promise<OutCounters> {
+    const out = emptyOut();
+    if (this.#closed) return out;
+    for (const s of await statsOf(this.pc)) {
+      if (s.type !== "outbound-rtp") continue;
+      out.bytes += num(s.bytesSent);
+      if (s.kind === "audio") out.audioPackets += num(s.packetsSent);
+      if (s.kind === "video") {
+        out.videoPackets += num(s.packetsSent);
+        out.videoFrames += num(s.framesEncoded);
+      }
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    lastState.set(this.pc, "closed");
+    if (this.#audioSource) clock.removeAudio(this.#audioSource);
+    if (this.#videoSource) clock.removeVideo(this.#videoSource);
+    for (const t of this.pc.getTransceivers()) t.sender.track?.stop();
+    this.pc.close();
+  }
+}
+
+export interface SubscriberOptions extends PeerOptions {
+  /** Hand decoded video frames to JavaScript and count them (costly: only when asked). */
+  decode?: boolean;
+  /** Receives nothing: answer every m-line but the transport's inactive (see sdp.ts). */
+  lean?: boolean;
+}
+
+/** The subscribe connection: the media server offers, the bot answers (recvonly). */
+export class BotSubscriber {
+  readonly pc: RTCPeerConnection;
+  readonly #sinks: { stop(): void }[] = [];
+  readonly #lean: LeanAnswerer | undefined;
+  #framesSunk = 0;
+  #closed = false;
+
+  constructor(readonly opts: SubscriberOptions) {
+    this.pc = newPeerConnection(opts);
+    if (opts.lean) this.#lean = new LeanAnswerer(this.pc);
+    if (opts.decode) {
+      this.pc.ontrack = (ev) => {
+        if (ev.track.kind !== "video") return;
+        const sink = new nonstandard.RTCVideoSink(ev.track);
+        sink.onframe = () => {
+          this.#framesSunk++;
+        };
+        this.#sinks.push(sink);
+      };
+    }
+  }
+
+  /** Offers answered without touching the connection (lean answerer only). */
+  get reusedAnswers(): number {
+    return this.#lean?.reused ?? 0;
+  }
+
+  /** Applies an offer and returns the answer's SDP. */
+  async answer(offerSdp: string): Promise<string> {
+    if (this.#lean) return stripNonLoopbackCandidates(await this.#lean.answer(offerSdp));
+    await this.pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    return stripNonLoopbackCandidates(answer.sdp ?? "");
+  }
+
+  async counters(): Promise<InCounters> {
+    const c = emptyIn();
+    c.framesSunk = this.#framesSunk;
+    if (this.#closed) return c;
+    // inbound-rtp carries `mid` in this libwebrtc; fall back on the track id → mid of the transceivers.
+    const midOfTrack = new Map<string, string>();
+    for (const t of this.pc.getTransceivers()) {
+      if (t.mid !== null) midOfTrack.set(t.receiver.track.id, t.mid);
+    }
+    for (const s of await statsOf(this.pc)) {
+      if (s.type !== "inbound-rtp") continue;
+      const packets = num(s.packetsReceived);
+      const frames = num(s.framesDecoded);
+      c.bytes += num(s.bytesReceived);
+      if (s.kind === "audio") c.audioPackets += packets;
+      if (s.kind === "video") {
+        c.videoPackets += packets;
+        c.framesDecoded += frames;
+      }
+      const mid =
+        typeof s.mid === "string" ? s.mid : (midOfTrack.get(String(s.trackIdentifier ?? "")) ?? undefined);
+      if (mid !== undefined) c.byMid.set(mid, { kind: String(s.kind), packets, frames });
+    }
+    return c;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    lastState.set(this.pc, "closed");
+    for (const s of this.#sinks) s.stop();
+    this.pc.close();
+  }
+}
