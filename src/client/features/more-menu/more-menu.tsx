@@ -24,6 +24,13 @@ const QUALITY_LABEL: Record<Quality, { label: MessageKey; hint: MessageKey }> = 
   "audio-only": { label: "quality.audioOnly", hint: "quality.audioOnlyHint" },
 };
 
+/** Full screen exists here (not on an iPhone's Safari, for one). */
+function canFullscreen(): boolean {
+  return (
+    typeof document.documentElement.requestFullscreen === "function" && document.fullscreenEnabled !== false
+  );
+}
+
 function useFullscreen(): boolean {
   const on = useSignal(document.fullscreenElement != null);
   useEffect(() => {
@@ -183,7 +190,7 @@ export function MoreMenu({ room }: { room: Room }) {
               </button>
             ))}
           </div>
-          {document.fullscreenEnabled !== false && (
+          {canFullscreen() && (
             <button type="button" class="more-item" data-testid="fullscreen" onClick={toggleFullscreen}>
               <FullscreenIcon exit={fullscreen} />
               {t(fullscreen ? "more.exitFullscreen" : "more.fullscreen")}
