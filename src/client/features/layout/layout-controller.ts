@@ -10,22 +10,6 @@ import { screenShareOf } from "../screen-share/screen-share-controller.js";
 import { speakerOf } from "../speaker/speaker-controller.js";
 import { chooseLayout, type LayoutMode, pickStage, type TileRef, tileKey, tilesOf } from "./layout-model.js";
 
-/** W switches views: no modifier, no key repeat, not while typing. */
-export function isLayoutShortcut(ev: {
-  key: string;
-  repeat: boolean;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  altKey: boolean;
-  target: { tagName?: string; isContentEditable?: boolean } | null;
-}): boolean {
-  if (ev.key !== "w" && ev.key !== "W") return false;
-  if (ev.repeat || ev.ctrlKey || ev.metaKey || ev.altKey) return false;
-  const tag = ev.target?.tagName?.toLowerCase();
-  if (tag === "input" || tag === "textarea" || tag === "select") return false;
-  return ev.target?.isContentEditable !== true;
-}
-
 export class LayoutController {
   /** The view the person chose (button, W, a pin); null: automatic. */
   readonly choice = signal<LayoutMode | null>(null);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   chooseLayout,
+  isLayoutShortcut,
   pageSizeFor,
   paginate,
   pickStage,
@@ -141,5 +142,36 @@ describe("pageSizeFor", () => {
     expect(pageSizeFor(1024, 700)).toBe(9);
     expect(pageSizeFor(1920, 700)).toBe(9);
     expect(pageSizeFor(390, 844)).toBe(9);
+  });
+});
+
+describe("isLayoutShortcut (W)", () => {
+  const press = (key: string, extra: Partial<Parameters<typeof isLayoutShortcut>[0]> = {}) =>
+    isLayoutShortcut({
+      key,
+      repeat: false,
+      ctrlKey: false,
+      metaKey: false,
+      altKey: false,
+      target: { tagName: "BODY" },
+      ...extra,
+    });
+  it("w or W, nothing else", () => {
+    expect(press("w")).toBe(true);
+    expect(press("W")).toBe(true);
+    expect(press("r")).toBe(false);
+  });
+  it("not with a modifier (Ctrl+W closes the tab) nor on key repeat", () => {
+    expect(press("w", { ctrlKey: true })).toBe(false);
+    expect(press("w", { metaKey: true })).toBe(false);
+    expect(press("w", { altKey: true })).toBe(false);
+    expect(press("w", { repeat: true })).toBe(false);
+  });
+  it("not while typing", () => {
+    expect(press("w", { target: { tagName: "INPUT" } })).toBe(false);
+    expect(press("w", { target: { tagName: "TEXTAREA" } })).toBe(false);
+    expect(press("w", { target: { tagName: "SELECT" } })).toBe(false);
+    expect(press("w", { target: { tagName: "DIV", isContentEditable: true } })).toBe(false);
+    expect(press("w", { target: { tagName: "BUTTON" } })).toBe(true);
   });
 });
