@@ -14,6 +14,8 @@ export interface JanusJsep {
   type: "offer" | "answer";
   sdp: string;
   e2ee?: boolean;
+  /** Order of the simulcast rids in the offer: "hml" (Janus's default) or "lmh". */
+  rid_order?: "hml" | "lmh";
 }
 
 /** A plugin event or synchronous plugin reply, as Janus delivers it. */

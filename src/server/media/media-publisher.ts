@@ -63,7 +63,8 @@ export class MediaPublisher {
     const body = this.#joined
       ? { request: "configure", audio: true, video: true }
       : { request: "joinandconfigure", ptype: "publisher", room: this.#roomId, id: this.feedId };
-    const reply = await handle.request(body, { jsep: offer, async: true });
+    // Janus reads simulcast rids highest first unless told otherwise; the protocol lists them lowest first.
+    const reply = await handle.request(body, { jsep: { ...offer, rid_order: "lmh" }, async: true });
     if (reply.jsep?.type !== "answer") throw new MediaError("the SFU sent no answer");
     const wasJoined = this.#joined;
     const before = this.#sources;
