@@ -1,0 +1,362 @@
+/**
+ * Capacity: what one machine spends on rooms of 10, 25, 50 and 100 participants, and what of it is ours.
+ *
+ *   npm run bench:capacity
+ *   npm run bench:capacity -- --scenarios 100:10:5,30:30:5 --window 10 --no-raw --no-page
+ *
+ * A scenario n:v:s puts n bots in one room (a fresh server + Janus each time, on loopback): the first v publish
+ * video (320×180, 15 fps, one encoding: the low layer), up to 5 of them send a tone, everyone else publishes a
+ * muted microphone; the last s bots receive everyone's media, the others receive nothing. Once all are in:
+ *   - a steady window (--window s): Janus's and our server's CPU (% of one core, from /proc) and RSS,
+ *     WebSocket messages per second (GET /metrics), bots' media checked flowing;
+ *   - one more bot joins, then leaves: WebSocket messages (in + out, whole server) per join and per leave;
+ *   - one real Chromium page joins last through the UI: click → first remote video frame, then how many
+ *     videos it decodes and at what frame rate (over 8 s), and our server's CPU meanwhile;
+ *   - the raw cost: the same bots with the same media straight on a Janus of our own (no Palabre), same
+ *     window: Janus CPU and RSS; "overhead" = (Janus + server CPU with Palabre) / (raw Janus CPU).
+ * Prints one markdown table, the command, and the machine's load. Each scenario is bounded in time.
+ */
+import type { Browser } from "playwright-core";
+import { defaultShards } from "../bots/cli.js";
+import { shardedSwarm } from "../bots/shards.js";
+import { type FlowCheck, PalabreBot, planRoles, Swarm, sleep } from "../bots/swarm.js";
+import { launchChromium, newParticipant, type Participant } from "../test/e2e/helpers/browser.js";
+import { fillName, openPrejoin } from "../test/e2e/helpers/ui.js";
+import { ensureClientBuild } from "../test/helpers/client-build.js";
+import { type ServerHandle, startServer, tail } from "../test/helpers/server.js";
+import { ensureVeth } from "../test/helpers/veth.js";
+import { withTimeout } from "../test/helpers/wait.js";
+import { CpuWindow, machineLoad, metric, round, scrapeMetrics } from "./lib.js";
+import { RawBot, RawJanus } from "./raw-janus.js";
+
+interface Scenario {
+  n: number;
+  video: number;
+  subscribe: number;
+}
+
+interface Row extends Scenario {
+  joined: number;
+  janusCpu: number;
+  janusRss: number;
+  serverCpu: number;
+  serverRss: number;
+  serverCpuWithPage: number;
+  wsPerSecond: number;
+  msgsPerJoin: number;
+  msgsPerLeave: number;
+  flows: FlowCheck | undefined;
+  pageFirstFrameMs: number | null;
+  pageVideos: number;
+  pageFpsMean: number;
+  pageFpsMin: number;
+  rawJanusCpu: number;
+  rawJanusRss: number;
+  rawJoined: number;
+  notes: string[];
+}
+
+/** Runs in the joining page: clicks Join, resolves with ms to the first remote video frame (or null). */
+const FIRST_FRAME = `async (timeoutMs) => {
+  const button = document.querySelector("button[data-testid=join]");
+  if (!button) throw new Error("no Join button");
+  let first = null, finish;
+  const done = new Promise((r) => { finish = r; });
+  const seen = new WeakSet();
+  const check = () => {
+    for (const video of document.querySelectorAll("[data-testid=tile][data-local=false] video")) {
+      if (seen.has(video)) continue;
+      seen.add(video);
+      if (typeof video.requestVideoFrameCallback === "function") {
+        video.requestVideoFrameCallback(() => { if (first === null) { first = performance.now(); finish(); } });
+      }
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true });
+  const timer = setTimeout(() => finish(), timeoutMs);
+  const t0 = performance.now();
+  button.click();
+  check();
+  await done;
+  clearTimeout(timer);
+  observer.disconnect();
+  return first === null ? null : Math.round(first - t0);
+}`;
+
+/** framesDecoded per inbound video track of every connection of the page. */
+const DECODED = `async () => {
+  const out = {};
+  for (const pc of (window.__pcs || [])) {
+    if (pc.connectionState === "closed") continue;
+    let r; try { r = await pc.getStats(); } catch (e) { continue; }
+    r.forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "video") out[s.id] = s.framesDecoded || 0; });
+  }
+  return out;
+}`;
+
+function parseArgs(argv: string[]) {
+  const opts = {
+    scenarios: [
+      { n: 10, video: 2, subscribe: 3 },
+      { n: 25, video: 5, subscribe: 5 },
+      { n: 50, video: 10, subscribe: 5 },
+      { n: 100, video: 10, subscribe: 5 },
+      { n: 30, video: 30, subscribe: 5 },
+    ] as Scenario[],
+    window: 10,
+    raw: true,
+    page: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--scenarios") {
+      opts.scenarios = (argv[++i] ?? "").split(",").map((s) => {
+        const [n, video, subscribe] = s.split(":").map(Number);
+        if (!n || video === undefined || subscribe === undefined || video > n || subscribe > n)
+          throw new Error(`bad scenario '${s}' (n:video:subscribe)`);
+        return { n, video, subscribe };
+      });
+    } else if (a === "--window") opts.window = Number(argv[++i]);
+    else if (a === "--no-raw") opts.raw = false;
+    else if (a === "--no-page") opts.page = false;
+    else
+      throw new Error(
+        "usage: npm run bench:capacity -- [--scenarios n:v:s,…] [--window s] [--no-raw] [--no-page]",
+      );
+  }
+  return opts;
+}
+
+async function wsTotal(origin: string): Promise<number> {
+  const m = await scrapeMetrics(origin);
+  return metric(m, "palabre_ws_messages_in_total") + metric(m, "palabre_ws_messages_out_total");
+}
+
+/** Waits until the server's message counters stop moving for `quietMs`; returns the total then. */
+async function quiet(origin: string, quietMs: number, maxMs: number): Promise<number> {
+  const deadline = Date.now() + maxMs;
+  let last = await wsTotal(origin);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const now = await wsTotal(origin);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) break;
+  }
+  return last;
+}
+
+async function palabreScenario(
+  sc: Scenario,
+  windowS: number,
+  browser: Browser | undefined,
+  row: Row,
+): Promise<void> {
+  const server: ServerHandle = await startServer({ name: `capacity-${sc.n}`, logLevel: "info" });
+  const room = `cap-${sc.n}-${Date.now().toString(36)}`;
+  const roles = planRoles({
+    count: sc.n,
+    video: sc.video,
+    subscribe: sc.subscribe,
+    unmuted: Math.max(1, Math.min(sc.video, 5)),
+    mutedPublish: true,
+    namePrefix: "cap",
+  });
+  const sharded = shardedSwarm(server.wsUrl, room, roles, { shards: defaultShards(sc.n, sc.subscribe) });
+  const swarm = sharded.swarm;
+  let page: Participant | undefined;
+  try {
+    const janusPid = metric(await scrapeMetrics(server.origin), "palabre_janus_pid");
+    await swarm.start({ concurrency: 4, deadline: Date.now() + 60_000 + sc.n * 1500 });
+    row.notes.push(...swarm.startFailures.slice(0, 3));
+    await quiet(server.origin, 2000, 30_000);
+    await sleep(2000);
+
+    // Steady window, bots only.
+    const s0 = await swarm.sample();
+    const m0 = await wsTotal(server.origin);
+    const janus = new CpuWindow(janusPid);
+    const ours = new CpuWindow(server.pid);
+    await sleep(windowS * 1000);
+    const j = janus.end();
+    const o = ours.end();
+    const m1 = await wsTotal(server.origin);
+    const s1 = await swarm.sample();
+    row.joined = s1.joined;
+    row.janusCpu = j.cpuPercent;
+    row.janusRss = j.rssMb;
+    row.serverCpu = o.cpuPercent;
+    row.serverRss = o.rssMb;
+    row.wsPerSecond = (m1 - m0) / o.seconds;
+    row.flows = swarm.checkFlows(s0, s1);
+    row.notes.push(...row.flows.problems.slice(0, 2));
+
+    // One join event and one leave event, counted on the whole server.
+    const probe = new PalabreBot(server.wsUrl, room, {
+      name: "cap-probe",
+      audio: "muted",
+      video: false,
+      subscribe: false,
+    });
+    const before = await quiet(server.origin, 1500, 10_000);
+    await probe.start();
+    const afterJoin = await quiet(server.origin, 2000, 20_000);
+    row.msgsPerJoin = afterJoin - before;
+    await probe.leave();
+    const afterLeave = await quiet(server.origin, 2000, 20_000);
+    row.msgsPerLeave = afterLeave - afterJoin;
+
+    // The real browser joins last.
+    if (browser) {
+      page = await newParticipant(browser, `capacity-${sc.n}`);
+      await openPrejoin(page.page, server.origin, room);
+      await fillName(page.page, "Chromium");
+      const withPage = new CpuWindow(server.pid);
+      row.pageFirstFrameMs = (await withTimeout(
+        page.page.evaluate(`(${FIRST_FRAME})(20000)`),
+        30_000,
+        "the page's first frame",
+      )) as number | null;
+      // Let the page's subscription take everyone in, then count what it decodes.
+      await sleep(4000);
+      const d0 = (await page.page.evaluate(`(${DECODED})()`)) as Record<string, number>;
+      const t0 = performance.now();
+      await sleep(8000);
+      const d1 = (await page.page.evaluate(`(${DECODED})()`)) as Record<string, number>;
+      const dt = (performance.now() - t0) / 1000;
+      const fps = Object.keys(d1)
+        .map((k) => ((d1[k] ?? 0) - (d0[k] ?? 0)) / dt)
+        .filter((f) => f > 0.5);
+      row.pageVideos = fps.length;
+      row.pageFpsMean = fps.length ? fps.reduce((a, b) => a + b, 0) / fps.length : 0;
+      row.pageFpsMin = fps.length ? Math.min(...fps) : 0;
+      row.serverCpuWithPage = withPage.end().cpuPercent;
+    }
+    const errors = server.lines.filter((l) => /"level":"error"/.test(l));
+    if (errors.length > 0) row.notes.push(`${errors.length} error line(s) in the server log`);
+  } catch (err) {
+    row.notes.push(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`[capacity] n=${sc.n}: ${String(err)}\n${tail(server.lines, 15)}`);
+  } finally {
+    await page?.close();
+    await withTimeout(swarm.leave(), 30_000, "bots leaving").catch(() => swarm.close());
+    await sharded.shutdown();
+    await server.stop();
+  }
+}
+
+async function rawScenario(sc: Scenario, windowS: number, row: Row): Promise<void> {
+  const base = 20_000 + 1000 * Math.floor(Math.random() * 20);
+  const janus = new RawJanus([base, base + 999]);
+  const roles = planRoles({
+    count: sc.n,
+    video: sc.video,
+    subscribe: sc.subscribe,
+    unmuted: Math.max(1, Math.min(sc.video, 5)),
+    mutedPublish: true,
+    namePrefix: "raw",
+  });
+  const swarm = new Swarm(roles.map((r) => new RawBot(r, janus)));
+  try {
+    await janus.start(sc.n + 10);
+    await swarm.start({ concurrency: 4, deadline: Date.now() + 60_000 + sc.n * 1500 });
+    await sleep(4000);
+    const pid = janus.pid;
+    if (pid === undefined) throw new Error("raw janus has no pid");
+    const s0 = await swarm.sample();
+    const w = new CpuWindow(pid);
+    await sleep(windowS * 1000);
+    const r = w.end();
+    const s1 = await swarm.sample();
+    row.rawJanusCpu = r.cpuPercent;
+    row.rawJanusRss = r.rssMb;
+    row.rawJoined = s1.joined;
+    const flows = swarm.checkFlows(s0, s1);
+    if (flows.problems.length > 0) row.notes.push(`raw: ${flows.problems[0]}`);
+  } catch (err) {
+    row.notes.push(`raw failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await withTimeout(swarm.leave(), 20_000, "raw bots leaving").catch(() => swarm.close());
+    await janus.stop();
+  }
+}
+
+function table(rows: Row[]): string[] {
+  const lines = [
+    "| n | video | subs | joined | Janus CPU % | Janus RSS MB | server CPU % | server RSS MB | raw Janus CPU % | raw Janus RSS MB | overhead ×raw | WS msg/s | msgs/join | msgs/leave | page join→1st frame ms | page videos decoded | page fps mean (min) | server CPU % with page | notes |",
+    "| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |",
+  ];
+  for (const r of rows) {
+    const overhead = r.rawJanusCpu > 0 ? (r.janusCpu + r.serverCpu) / r.rawJanusCpu : Number.NaN;
+    lines.push(
+      `| ${r.n} | ${r.video} | ${r.subscribe} | ${r.joined}/${r.n} | ${round(r.janusCpu, 1)} | ${round(r.janusRss)} | ${round(r.serverCpu, 1)} | ${round(r.serverRss)} | ${round(r.rawJanusCpu, 1)} | ${round(r.rawJanusRss)} | ${round(overhead, 2)} | ${round(r.wsPerSecond, 1)} | ${round(r.msgsPerJoin)} | ${round(r.msgsPerLeave)} | ${r.pageFirstFrameMs ?? "—"} | ${r.pageVideos}/${r.video} | ${round(r.pageFpsMean, 1)} (${round(r.pageFpsMin, 1)}) | ${round(r.serverCpuWithPage, 1)} | ${r.notes.join("; ").replace(/\|/g, "/").slice(0, 200)} |`,
+    );
+  }
+  return lines;
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const command = `npm run bench:capacity -- ${process.argv.slice(2).join(" ")}`.trim();
+  ensureVeth();
+  if (opts.page) ensureClientBuild((l) => console.log(`[capacity] ${l}`));
+  const browser = opts.page ? await launchChromium() : undefined;
+  const rows: Row[] = [];
+  const loads: string[] = [];
+  try {
+    for (const sc of opts.scenarios) {
+      const row: Row = {
+        ...sc,
+        joined: 0,
+        janusCpu: Number.NaN,
+        janusRss: Number.NaN,
+        serverCpu: Number.NaN,
+        serverRss: Number.NaN,
+        serverCpuWithPage: Number.NaN,
+        wsPerSecond: Number.NaN,
+        msgsPerJoin: Number.NaN,
+        msgsPerLeave: Number.NaN,
+        flows: undefined,
+        pageFirstFrameMs: null,
+        pageVideos: 0,
+        pageFpsMean: Number.NaN,
+        pageFpsMin: Number.NaN,
+        rawJanusCpu: Number.NaN,
+        rawJanusRss: Number.NaN,
+        rawJoined: 0,
+        notes: [],
+      };
+      console.log(`[capacity] n=${sc.n} video=${sc.video} subscribe=${sc.subscribe}; ${machineLoad()}`);
+      loads.push(`n=${sc.n}: ${machineLoad()}`);
+      await withTimeout(
+        palabreScenario(sc, opts.window, browser, row),
+        240_000 + sc.n * 3000,
+        `scenario n=${sc.n}`,
+      ).catch((e) => row.notes.push(String(e)));
+      if (opts.raw) {
+        await withTimeout(rawScenario(sc, opts.window, row), 120_000 + sc.n * 2000, `raw n=${sc.n}`).catch(
+          (e) => row.notes.push(String(e)),
+        );
+      }
+      rows.push(row);
+      console.log(table([row]).slice(2).join("\n"));
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+  }
+  console.log("");
+  for (const line of table(rows)) console.log(line);
+  console.log("");
+  console.log(`command: ${command}`);
+  console.log(`machine load at the start of each scenario: ${loads.join("; ")}`);
+  console.log(
+    `BENCH_JSON ${JSON.stringify({ bench: "capacity", rows: rows.map((r) => ({ ...r, flows: r.flows ? { ...r.flows, problems: r.flows.problems.length } : null })) })}`,
+  );
+  const bad = rows.some((r) => r.joined < r.n || r.notes.some((n) => n.startsWith("failed")));
+  return bad ? 1 : 0;
+}
+
+process.exit(await main());

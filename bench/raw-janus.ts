@@ -1,0 +1,200 @@
+/**
+ * The same bots, the same media, without Palabre: a Janus of our own (the server's JanusProcess class) driven
+ * straight through its WebSocket API (the server's JanusClient), so the capacity benchmark can set what Janus
+ * costs for the media alone beside what Janus + our server cost. Bench code: it may import server internals.
+ *
+ * Each publishing bot has a VideoRoom publisher handle (joinandconfigure with its offer); each subscribing bot
+ * a multistream subscriber handle on every feed that is up when it starts (subscribers start last). Bots that
+ * receive nothing have no subscriber handle at all: nothing is forwarded to them either way.
+ */
+import type { BotReport } from "../bots/bot.js";
+import { BotPublisher, BotSubscriber, connected, emptyIn, emptyOut, lastState } from "../bots/media.js";
+import type { BotRole, LoadParticipant } from "../bots/swarm.js";
+import {
+  JanusClient as Client,
+  type JanusClient,
+  type JanusHandle,
+} from "../src/server/media/janus-client.js";
+import { JanusProcess } from "../src/server/media/janus-process.js";
+import {
+  createVideoRoom,
+  randomJanusId,
+  readSubscriberStreams,
+  VIDEOROOM_PLUGIN,
+} from "../src/server/media/videoroom.js";
+
+export class RawJanus {
+  readonly process: JanusProcess;
+  client: JanusClient | undefined;
+  roomId = 0;
+  /** Feeds that are up, in order. */
+  readonly feeds: { feedId: number; name: string }[] = [];
+
+  constructor(rtpPorts: [number, number]) {
+    this.process = new JanusProcess({
+      bin: process.env.JANUS_BIN || "janus",
+      rtpPorts,
+      iceInterfaces: "pal0",
+      publicIp: "",
+      eventLoops: 0,
+      debugLevel: 3,
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  async start(maxPublishers: number): Promise<void> {
+    const endpoint = await this.process.start();
+    this.client = await Client.connect(endpoint.url, endpoint.apiSecret);
+    const control = await this.client.attach(VIDEOROOM_PLUGIN);
+    this.roomId = randomJanusId();
+    await createVideoRoom(control, this.roomId, { maxPublishers });
+  }
+
+  async stop(): Promise<void> {
+    this.client?.close();
+    await this.process.stop();
+  }
+}
+
+export class RawBot implements LoadParticipant {
+  id: string | undefined;
+  readonly #janus: RawJanus;
+  #publisher: BotPublisher | undefined;
+  #subscriber: BotSubscriber | undefined;
+  #pubHandle: JanusHandle | undefined;
+  #subHandle: JanusHandle | undefined;
+  /** mid → feed id of the subscribe connection. */
+  readonly #midFeed = new Map<string, string>();
+  #joinMs: number | undefined;
+  #publishMs: number | undefined;
+  readonly #failures: string[] = [];
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly role: BotRole,
+    janus: RawJanus,
+  ) {
+    this.#janus = janus;
+  }
+
+  async start(): Promise<void> {
+    const client = this.#janus.client;
+    if (!client) throw new Error("raw Janus not started");
+    const t0 = performance.now();
+    const feedId = randomJanusId();
+    this.id = String(feedId);
+    if (this.role.audio !== "off" || this.role.video) {
+      const handle = await client.attach(VIDEOROOM_PLUGIN);
+      this.#pubHandle = handle;
+      this.#joinMs = performance.now() - t0;
+      const pub = new BotPublisher({
+        iceServers: [],
+        audio: this.role.audio,
+        video: this.role.video,
+        onCandidate: (c) => void handle.trickle(c).catch(() => {}),
+      });
+      this.#publisher = pub;
+      const sdp = await pub.createOffer();
+      const reply = await handle.request(
+        { request: "joinandconfigure", ptype: "publisher", room: this.#janus.roomId, id: feedId },
+        { jsep: { type: "offer", sdp }, async: true },
+      );
+      if (reply.jsep?.type !== "answer") throw new Error("janus sent no answer");
+      await pub.applyAnswer(reply.jsep.sdp);
+      await connected(pub.pc, 20_000);
+      this.#publishMs = performance.now() - t0;
+      this.#janus.feeds.push({ feedId, name: this.role.name });
+    } else {
+      this.#joinMs = performance.now() - t0;
+    }
+    if (this.role.subscribe) await this.#subscribe(client, feedId);
+  }
+
+  async #subscribe(client: JanusClient, ownFeed: number): Promise<void> {
+    const feeds = this.#janus.feeds.filter((f) => f.feedId !== ownFeed);
+    if (feeds.length === 0) return;
+    const handle = await client.attach(VIDEOROOM_PLUGIN);
+    this.#subHandle = handle;
+    const sub = new BotSubscriber({
+      iceServers: [],
+      onCandidate: (c) => void handle.trickle(c).catch(() => {}),
+    });
+    this.#subscriber = sub;
+    const answerOffer = async (msg: {
+      data: Record<string, unknown>;
+      jsep?: { type: string; sdp: string };
+    }) => {
+      for (const s of readSubscriberStreams(msg.data) ?? []) {
+        if (s.feedId !== undefined) this.#midFeed.set(s.mid, String(s.feedId));
+      }
+      if (msg.jsep?.type !== "offer") return;
+      const answer = await sub.answer(msg.jsep.sdp);
+      await handle.request({ request: "start" }, { jsep: { type: "answer", sdp: answer }, async: true });
+    };
+    handle.on("event", (msg) => {
+      this.#chain = this.#chain.then(() => answerOffer(msg)).catch((e) => this.#fail(String(e)));
+    });
+    const reply = await handle.request(
+      {
+        request: "join",
+        ptype: "subscriber",
+        room: this.#janus.roomId,
+        streams: feeds.map((f) => ({ feed: f.feedId })),
+        use_msid: false,
+      },
+      { async: true },
+    );
+    this.#chain = this.#chain.then(() => answerOffer(reply));
+    await this.#chain;
+    await connected(sub.pc, 20_000);
+  }
+
+  #fail(reason: string): void {
+    if (this.#failures.length < 10) this.#failures.push(reason);
+  }
+
+  async report(): Promise<BotReport> {
+    const out = (await this.#publisher?.counters().catch(() => emptyOut())) ?? emptyOut();
+    const inn = (await this.#subscriber?.counters().catch(() => emptyIn())) ?? emptyIn();
+    const inByParticipant = new Map<string, { audio: number; video: number; frames: number }>();
+    for (const [mid, c] of inn.byMid) {
+      const feed = this.#midFeed.get(mid);
+      if (!feed) continue;
+      const e = inByParticipant.get(feed) ?? { audio: 0, video: 0, frames: 0 };
+      if (c.kind === "audio") e.audio += c.packets;
+      else e.video += c.packets;
+      e.frames += c.frames;
+      inByParticipant.set(feed, e);
+    }
+    return {
+      name: this.role.name,
+      id: this.id,
+      state: this.#joinMs !== undefined ? "joined" : "new",
+      joinMs: this.#joinMs,
+      publishConnectedMs: this.#publishMs,
+      publishState: this.#publisher ? (lastState.get(this.#publisher.pc) ?? "new") : "none",
+      subscribeState: this.#subscriber ? (lastState.get(this.#subscriber.pc) ?? "new") : "none",
+      offers: 0,
+      answers: 0,
+      out,
+      in: inn,
+      inByParticipant,
+      wsIn: 0,
+      wsOut: 0,
+      failures: [...this.#failures],
+    };
+  }
+
+  async leave(): Promise<void> {
+    this.close();
+    await Promise.allSettled([this.#pubHandle?.detach(), this.#subHandle?.detach()]);
+  }
+
+  close(): void {
+    this.#publisher?.close();
+    this.#subscriber?.close();
+  }
+}
