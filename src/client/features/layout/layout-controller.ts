@@ -78,11 +78,6 @@ export class LayoutController {
     this.pinned.value = key;
     this.choice.value = "speaker";
   }
-
-  /** Whether this tile is the pinned one. */
-  isPinned(participantId: string, source: TileRef["source"]): boolean {
-    return this.pinned.value === tileKey(participantId, source);
-  }
 }
 
 const controllers = new WeakMap<Room, LayoutController>();
