@@ -4,13 +4,14 @@
  */
 import type { ComponentChildren } from "preact";
 
-function Svg({ children }: { children: ComponentChildren }) {
+/** The frame every icon of the app shares; features draw their own icons inside it. */
+export function Svg({ children, size = 24 }: { children: ComponentChildren; size?: number }) {
   return (
     <svg
       class="icon"
       viewBox="0 0 24 24"
-      width="24"
-      height="24"
+      width={size}
+      height={size}
       fill="none"
       stroke="currentColor"
       stroke-width="2"

@@ -3,27 +3,7 @@
  * decorative: the control around each carries the accessible name). Kept here so that the shared icon file
  * is not edited by two features at once.
  */
-import type { ComponentChildren } from "preact";
-
-function Svg({ children }: { children: ComponentChildren }) {
-  return (
-    <svg
-      class="icon"
-      viewBox="0 0 24 24"
-      width="24"
-      height="24"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
+import { Svg } from "../../ui/icons.js";
 
 export function ChatIcon() {
   return (

@@ -1,25 +1,5 @@
 /** Icons of the screen share and layout controls: inline SVG, decorative (the control carries the name). */
-import type { ComponentChildren } from "preact";
-
-function Svg({ children }: { children: ComponentChildren }) {
-  return (
-    <svg
-      class="icon"
-      viewBox="0 0 24 24"
-      width="24"
-      height="24"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
+import { Svg } from "../../ui/icons.js";
 
 export function ScreenShareIcon() {
   return (

@@ -1,24 +1,10 @@
 /** Icons of the ⋯ menu, inline SVG like ui/icons.tsx. Decorative: the control around each names it. */
 import type { ComponentChildren } from "preact";
+import { Svg as BaseSvg } from "../../ui/icons.js";
 
+/** The ⋯ menu draws its icons a little smaller than the toolbar's. */
 function Svg({ children, size = 20 }: { children: ComponentChildren; size?: number }) {
-  return (
-    <svg
-      class="icon"
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
+  return <BaseSvg size={size}>{children}</BaseSvg>;
 }
 
 export function MoreDotsIcon() {

@@ -2,27 +2,7 @@
  * Icons of the participants pane and the security settings, inline SVG like ui/icons.tsx (nothing fetched).
  * Decorative: the control or label around each one carries the accessible name.
  */
-import type { ComponentChildren } from "preact";
-
-function Svg({ children, size = 24 }: { children: ComponentChildren; size?: number }) {
-  return (
-    <svg
-      class="icon"
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
+import { Svg } from "../../ui/icons.js";
 
 export function PeopleIcon() {
   return (
