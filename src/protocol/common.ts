@@ -8,13 +8,14 @@ export const Limits = {
   nameMaxChars: 64,
   roomMaxChars: 64,
   passwordMaxChars: 128,
-  sdpMaxChars: 64 * 1024,
+  /** A subscriber answer carries one m-line per stream received: ~600 characters each, 110+ in a big room. */
+  sdpMaxChars: 384 * 1024,
   candidateMaxChars: 1024,
   chatMaxChars: 2000,
   /** Messages of a room's public chat kept for latecomers. */
   chatHistory: 500,
   /** Largest WebSocket frame accepted, in bytes; larger frames close the socket with 1009. */
-  frameMaxBytes: 128 * 1024,
+  frameMaxBytes: 512 * 1024,
 } as const;
 
 // ── Shared pieces ────────────────────────────────────────────────────────────────────────────

@@ -124,7 +124,7 @@ describe("malformed frames", () => {
     await expectAlive(c, "after a binary frame");
   });
 
-  it("a frame under the 128 KiB limit is parsed (bad_message); 130 KiB and 1 MB frames close the socket with 1009", async () => {
+  it("a frame under the 512 KiB limit is parsed (bad_message); 520 KiB and 1 MB frames close the socket with 1009", async () => {
     const c = await connect();
     // ~100 KiB: under the limit, so it must be answered, not cut.
     c.send({ type: "ping", id: 81, pad: "p".repeat(100 * 1024) });
@@ -136,11 +136,11 @@ describe("malformed frames", () => {
     expect(closed, "socket should be closed after a 1 MB frame").not.toBeNull();
     expect(closed?.code).toBe(1009);
     expect(c.received.some((m) => m.id === 82)).toBe(false);
-    // Just over the limit (130 KiB) is cut too.
+    // Just over the limit (520 KiB) is cut too.
     const c2 = await connect();
-    c2.send(`{"type":"ping","id":83,"pad":"${"y".repeat(130 * 1024)}"}`);
+    c2.send(`{"type":"ping","id":83,"pad":"${"y".repeat(520 * 1024)}"}`);
     const closed2 = await Promise.race([c2.closed, sleep(5000).then(() => null)]);
-    expect(closed2?.code, "close code after a 130 KiB frame").toBe(1009);
+    expect(closed2?.code, "close code after a 520 KiB frame").toBe(1009);
     // The server is fine.
     const other = await connect();
     await expectAlive(other, "a new socket after the 1009 close");

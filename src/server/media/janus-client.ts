@@ -200,14 +200,14 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
 
   /** @internal Sends a core request and resolves with its reply (or its event, for async plugin messages). */
   send(frame: Record<string, unknown>, waitForEvent: boolean): Promise<JanusFrame> {
-    if (this.#closed) return Promise.reject(new Error("janus connection closed"));
+    if (this.#closed) return Promise.reject(new JanusError(0, "janus connection closed"));
     const transaction = randomBytes(9).toString("base64url");
     const full = { ...frame, transaction, apisecret: this.#apiSecret } as Record<string, unknown>;
     if (this.#sessionId) full.session_id = this.#sessionId;
     return new Promise<JanusFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(transaction);
-        reject(new Error(`janus ${String(frame.janus)} timed out`));
+        reject(new JanusError(0, `janus ${String(frame.janus)} timed out`));
       }, REQUEST_TIMEOUT_MS);
       this.#pending.set(transaction, { resolve, reject, waitForEvent, timer });
       this.#ws.send(JSON.stringify(full));
@@ -294,7 +294,7 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     clearInterval(this.#keepalive);
     for (const [, p] of this.#pending) {
       clearTimeout(p.timer);
-      p.reject(new Error("janus connection closed"));
+      p.reject(new JanusError(0, "janus connection closed"));
     }
     this.#pending.clear();
     for (const handle of [...this.#handles.values()]) handle.markDetached();

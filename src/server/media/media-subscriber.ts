@@ -36,7 +36,9 @@ export class MediaSubscriber {
   /** Feeds we asked Janus for and that have not left since. */
   readonly #subscribed = new Set<number>();
   #streams: SubscriberStream[] = [];
-  #offerPending = false;
+  /** Offers forwarded to the client, and answers it sent back: equal when nothing is pending. */
+  #offers = 0;
+  #answers = 0;
   /** Every Janus request for this handle runs in turn on this chain. */
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
@@ -75,8 +77,12 @@ export class MediaSubscriber {
   }
 
   async answer(jsep: Jsep): Promise<void> {
-    if (!this.#offerPending || !this.#handle) throw new MediaError("no subscriber offer is pending");
-    this.#offerPending = false;
+    if (this.#answers >= this.#offers || !this.#handle)
+      throw new MediaError("no subscriber offer is pending");
+    this.#answers += 1;
+    // The client answers offers in the order it got them. If Janus made a newer offer meanwhile (a publisher
+    // left while ours was pending), this answer is to a superseded one: Janus expects only the latest.
+    if (this.#answers < this.#offers) return;
     const handle = this.#handle;
     await this.#enqueueAndWait(async () => {
       const reply = await handle.request({ request: "start" }, { jsep, async: true });
@@ -159,7 +165,7 @@ export class MediaSubscriber {
     const streams = readSubscriberStreams(msg.data);
     if (streams) this.#streams = streams;
     if (msg.jsep?.type === "offer") {
-      this.#offerPending = true;
+      this.#offers += 1;
       this.#callbacks.offer({ type: "offer", sdp: msg.jsep.sdp }, this.#streams);
     }
   }

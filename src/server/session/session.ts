@@ -12,6 +12,7 @@ import { authorize } from "../conference/permissions.js";
 import type { Room } from "../conference/room.js";
 import { WindowLimiter } from "../conference/window-limiter.js";
 import { logger } from "../logger.js";
+import { JanusError } from "../media/janus-client.js";
 import { MediaError } from "../media/media-room.js";
 import type { ParticipantSink, Router } from "../routing/router.js";
 import { type InRoomContext, inRoomHandlers } from "./in-room.js";
@@ -137,9 +138,10 @@ export class Session {
     if (err instanceof ProtocolError) {
       const retry = err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {};
       this.#send({ type: "error", ...id, code: err.code, message: err.message, ...retry });
-    } else if (err instanceof MediaError) {
+    } else if (err instanceof MediaError || err instanceof JanusError) {
       // A subscriber answer with no offer pending is the client's mistake, not the media server's.
       const code = message.type === "subscribe.answer" ? ErrorCode.BadState : ErrorCode.MediaFailed;
+      log.warn("media request refused", { type: message.type, err: err.message });
       this.#send({ type: "error", ...id, code, message: err.message });
     } else {
       log.error("request failed", { type: message.type, err: String(err) });
