@@ -30,6 +30,7 @@ import {
   findTile,
   layoutOf,
   mv,
+  outboundVideoDetail,
   readMediaTiles,
   sourceTile,
   stageTiles,
@@ -65,8 +66,15 @@ function onFailureSaveEvidence(tag: string): void {
         async (p) => `${p.label}: ${describeMediaTiles(await readMediaTiles(p.page).catch(() => []))}`,
       ),
     );
+    const outbound = await Promise.all(
+      everyone.map(async (p) => `${p.label}: ${await outboundVideoDetail(p.page).catch((e) => String(e))}`),
+    );
+    const configures = everyone.map(
+      (p) =>
+        `${p.label}: ${JSON.stringify((frames.get(p)?.sent ?? []).filter((f) => f.type === "subscribe.configure").map((f) => f.streams))}`,
+    );
     console.error(
-      `evidence in ${dir}\ntiles:\n${tiles.join("\n")}\nserver log ${server.logFile} (tail):\n${tail(server.lines, 60)}`,
+      `evidence in ${dir}\ntiles:\n${tiles.join("\n")}\noutbound video:\n${outbound.join("\n")}\nsubscribe.configure sent:\n${configures.join("\n")}\nserver log ${server.logFile} (tail):\n${tail(server.lines, 60)}`,
     );
   });
 }

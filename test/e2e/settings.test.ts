@@ -29,6 +29,7 @@ import {
   mv,
   openMoreMenu,
   outboundTotals,
+  outboundVideoDetail,
   pcStates,
   readMediaTiles,
   waitForDecodingTile,
@@ -47,6 +48,7 @@ let alice: Participant;
 let bob: Participant;
 let carol: Participant;
 let bobFrames: FrameLog;
+const frames = new Map<Participant, FrameLog>();
 
 const idOf = (p: Participant): string => {
   const id = ids.get(p);
@@ -62,8 +64,15 @@ function onFailureSaveEvidence(tag: string): void {
         async (p) => `${p.label}: ${describeMediaTiles(await readMediaTiles(p.page).catch(() => []))}`,
       ),
     );
+    const outbound = await Promise.all(
+      everyone.map(async (p) => `${p.label}: ${await outboundVideoDetail(p.page).catch((e) => String(e))}`),
+    );
+    const configures = everyone.map(
+      (p) =>
+        `${p.label}: ${JSON.stringify((frames.get(p)?.sent ?? []).filter((f) => f.type === "subscribe.configure").map((f) => f.streams))}`,
+    );
     console.error(
-      `evidence in ${dir}\ntiles:\n${tiles.join("\n")}\nserver log ${server.logFile} (tail):\n${tail(server.lines, 60)}`,
+      `evidence in ${dir}\ntiles:\n${tiles.join("\n")}\noutbound video:\n${outbound.join("\n")}\nsubscribe.configure sent:\n${configures.join("\n")}\nserver log ${server.logFile} (tail):\n${tail(server.lines, 60)}`,
     );
   });
 }
@@ -142,7 +151,8 @@ beforeAll(async () => {
   bob = await newParticipant(browser, "bob");
   carol = await newParticipant(browser, "carol");
   everyone.push(alice, bob, carol);
-  bobFrames = recordFrames(bob.page);
+  for (const p of everyone) frames.set(p, recordFrames(p.page));
+  bobFrames = frames.get(bob) as FrameLog;
   for (const [p, name] of [
     [alice, "Alice"],
     [bob, "Bob"],
@@ -288,7 +298,7 @@ describe.sequential("audio-only mode", () => {
       await waitForDecodingTile(bob.page, idOf(p), "camera", { timeoutMs: 10_000, minFrames: 5 });
     }
     // And Bob's camera is sent again: Alice decodes him.
-    await waitForDecodingTile(alice.page, idOf(bob), "camera", { timeoutMs: 10_000, minFrames: 3 });
+    await waitForDecodingTile(alice.page, idOf(bob), "camera", { timeoutMs: 20_000, minFrames: 3 });
     // Carol's view never changed.
     const carolGrowth = await inboundGrowth(carol.page, 2000);
     expect(carolGrowth.videoBytes, "Carol still receives video").toBeGreaterThan(20_000);

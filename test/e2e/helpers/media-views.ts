@@ -116,6 +116,11 @@ export interface MediaTile {
   framesDecoded: number | null;
   videoBytes: number | null;
   frameWidth: number | null;
+  /** Diagnosis: packets received, key frames decoded, PLIs/NACKs sent for the tile's video. */
+  videoPackets: number | null;
+  keyFrames: number | null;
+  plis: number | null;
+  nacks: number | null;
 }
 
 const READ_MEDIA_TILES = `async () => {
@@ -146,6 +151,10 @@ const READ_MEDIA_TILES = `async () => {
       framesDecoded: s ? (s.framesDecoded || 0) : null,
       videoBytes: s ? (s.bytesReceived || 0) : null,
       frameWidth: s ? (s.frameWidth || 0) : null,
+      videoPackets: s ? (s.packetsReceived || 0) : null,
+      keyFrames: s ? (s.keyFramesDecoded || 0) : null,
+      plis: s ? (s.pliCount || 0) : null,
+      nacks: s ? (s.nackCount || 0) : null,
     };
   });
 }`;
@@ -163,6 +172,10 @@ export function describeMediaTiles(tiles: MediaTile[]): string {
       stage: t.stage || undefined,
       speaking: t.speaking || undefined,
       frames: t.framesDecoded,
+      packets: t.videoPackets,
+      keyFrames: t.keyFrames,
+      plis: t.plis,
+      w: t.frameWidth,
     })),
   );
 }
@@ -425,4 +438,26 @@ export function writeSpeechLikeWav(file: string, { onMs = 2500, offMs = 1500, pe
   header.writeUInt32LE(data.length, 40);
   fs.writeFileSync(file, Buffer.concat([header, data]));
   return file;
+}
+
+/** Diagnosis: the page's outbound video per encoding (rid: frames encoded / packets sent / limitation / width). */
+export async function outboundVideoDetail(page: Page): Promise<string> {
+  return page.evaluate(`(async () => {
+    const out = [];
+    for (const pc of (window.__pcs || [])) {
+      if (pc.connectionState === "closed") continue;
+      let r; try { r = await pc.getStats(); } catch (e) { continue; }
+      r.forEach((s) => {
+        if (s.type !== "outbound-rtp" || s.kind !== "video") return;
+        out.push((s.mid || "?") + "/" + (s.rid || "-") + ":" + (s.framesEncoded || 0) + "f/" + (s.packetsSent || 0) + "p/" +
+          (s.qualityLimitationReason || "") + "/" + (s.frameWidth || 0) + "w/active=" + s.active);
+      });
+      for (const t of pc.getTransceivers()) {
+        if (!t.sender.track || t.sender.track.kind !== "video") continue;
+        const enc = (t.sender.getParameters().encodings || []).map((e) => (e.rid || "-") + (e.active ? "+" : "-")).join(",");
+        out.push("sender " + t.mid + " " + t.sender.track.label + " " + t.sender.track.readyState + " enabled=" + t.sender.track.enabled + " enc=" + enc);
+      }
+    }
+    return out.join(" | ");
+  })()`) as Promise<string>;
 }
