@@ -66,6 +66,19 @@ describe("Room membership", () => {
     expect(router.types(b.id)).toContain("lobby.list");
   });
 
+  it("tells a newcomer who is speaking right now, and never a muted speaker", () => {
+    const { room, router } = makeRoom();
+    const a = enter(room, "Ada", {}, 1);
+    const b = enter(room, "Bob", { audio: false }, 2);
+    room.talking(a.id, true);
+    room.talking(b.id, true); // muted: not speaking
+    const c = enter(room, "Cy", {}, 3);
+    expect(router.of(c.id, "speaking")).toEqual([{ type: "speaking", participantId: a.id, speaking: true }]);
+    room.talking(a.id, false);
+    const d = enter(room, "Di", {}, 4);
+    expect(router.of(d.id, "speaking")).toEqual([]);
+  });
+
   it("closes itself and its media when the last participant leaves", async () => {
     const { room, media, closedCount } = makeRoom();
     const a = enter(room, "Ada", {}, 1);

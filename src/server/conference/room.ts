@@ -68,6 +68,8 @@ export class Room implements MediaRoomSink {
   readonly #router: Router;
   readonly #participants = new Map<string, Participant>();
   readonly #talkTimers = new Map<string, NodeJS.Timeout>();
+  /** Who is talking now, so a newcomer is told at once rather than at the next change. */
+  readonly #speaking = new Set<string>();
   /** Per participant id, so that a reconnect does not reset it. */
   readonly #reactionLimiters = new Map<string, WindowLimiter>();
   #lobbyOn: boolean;
@@ -193,6 +195,8 @@ export class Room implements MediaRoomSink {
     });
     if (participant.role === "moderator")
       this.send(participant.id, { type: "lobby.list", entries: this.lobby.list() });
+    for (const id of this.#speaking)
+      this.send(participant.id, { type: "speaking", participantId: id, speaking: true });
     this.#media?.addParticipant(participant.id);
   }
 
@@ -210,6 +214,7 @@ export class Room implements MediaRoomSink {
     if (!p) return;
     this.#participants.delete(id);
     this.#stopTalkTimer(id);
+    this.#speaking.delete(id);
     if (reason === "disconnected") this.door.remember(p, this.hands.record(id), now);
     this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", { err: String(err) }));
     this.broadcast({
@@ -326,7 +331,10 @@ export class Room implements MediaRoomSink {
     const p = this.#participants.get(participantId);
     if (!p) return;
     // A muted microphone is not "speaking", whatever trickles through before the mute takes effect.
-    this.broadcast({ type: "speaking", participantId, speaking: talking && p.audio });
+    const speaking = talking && p.audio;
+    if (speaking) this.#speaking.add(participantId);
+    else this.#speaking.delete(participantId);
+    this.broadcast({ type: "speaking", participantId, speaking });
     const limit = this.options.handAutoLowerMs;
     if (limit <= 0) return;
     this.#stopTalkTimer(participantId);
