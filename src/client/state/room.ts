@@ -9,11 +9,9 @@
  */
 
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
-import { type ParticipantInfo, PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
+import { PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
 import { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
-import type { RemoteTracks } from "../engine/subscriber.js";
-import type { MessageKey } from "../i18n/i18n.js";
 import { Emitter } from "../signal/emitter.js";
 import { waitForServerReady } from "../signal/server-ready.js";
 import {
@@ -26,7 +24,8 @@ import {
 } from "../signal/signal-client.js";
 import { RESUME_WINDOW_MS, reconnectDelays } from "./reconnect.js";
 import { roomErrorOf } from "./room-errors.js";
-import { type RoomError, RoomState, remoteOf, tracksOf, type View } from "./room-state.js";
+import { type RoomError, RoomState, type View } from "./room-state.js";
+import { Roster } from "./roster.js";
 
 const LEAVE_REPLY_TIMEOUT_MS = 3_000;
 /** A socket that neither opens nor fails (a dead network) must not stall the reconnection loop. */
@@ -78,12 +77,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Room {
   readonly state = new RoomState();
+  private readonly roster = new Roster(this.state);
   private signal: SignalClient | null = null;
   private engine: Engine | null = null;
   private session = 0;
   /** The current signal's `join` was answered (we are in the meeting or its lobby). */
   private live = false;
-  private announceSeq = 0;
   private lastJoin: JoinTarget | null = null;
   /** From `joined.resume`: presented after a lost connection to come back as the same participant. */
   private resumeToken: string | null = null;
@@ -360,7 +359,7 @@ export class Room {
     // No await from here until the engine exists: a subscribe.offer may be the very next frame.
     const engine = new Engine(signal, joined.iceServers, media.stream, {
       onRemoteTracks: (id, tracks) => {
-        if (session === this.session) this.setRemoteTracks(id, tracks);
+        if (session === this.session) this.roster.tracks(id, tracks);
       },
       onHealth: (health) => {
         if (session === this.session) s.mediaHealth.value = health;
@@ -373,9 +372,7 @@ export class Room {
     s.settings.value = joined.settings;
     const local = s.local.value;
     if (local) s.local.value = { ...local, info: joined.you };
-    s.remotes.value = new Map(
-      joined.participants.filter((p) => p.id !== joined.you.id).map((p) => [p.id, { info: p }]),
-    );
+    this.roster.reset(joined.participants, joined.you.id);
     s.passwordPrompt.value = null;
     s.view.value = "conference";
     s.reconnecting.value = false;
@@ -475,28 +472,13 @@ export class Room {
     // Only the session's current socket speaks: one dropped while reconnecting must not start anything.
     const current = () => session === this.session && signal === this.signal;
     signal.on("participant.joined", ({ participant }) => {
-      if (!current() || participant.id === this.state.local.value?.info?.id) return;
-      this.upsertRemote(participant, this.engine?.remoteTracksOf(participant.id) ?? {});
-      this.announce("conference.joinedAnnounce", participant.name);
+      if (current()) this.roster.joined(participant, this.engine?.remoteTracksOf(participant.id) ?? {});
     });
     signal.on("participant.updated", ({ participant }) => {
-      if (!current()) return;
-      const local = this.state.local.value;
-      if (local && participant.id === local.info?.id) {
-        this.state.local.value = { ...local, info: participant };
-        return;
-      }
-      const existing = this.state.remotes.value.get(participant.id);
-      this.upsertRemote(participant, existing ? tracksOf(existing) : {});
+      if (current()) this.roster.updated(participant);
     });
     signal.on("participant.left", ({ participantId }) => {
-      if (!current()) return;
-      const gone = this.state.remotes.value.get(participantId);
-      if (!gone) return;
-      const next = new Map(this.state.remotes.value);
-      next.delete(participantId);
-      this.state.remotes.value = next;
-      this.announce("conference.leftAnnounce", gone.info.name);
+      if (current()) this.roster.left(participantId);
     });
     signal.on("subscribe.offer", (msg) => {
       if (!current()) return;
@@ -558,23 +540,6 @@ export class Room {
     this.engine?.handleSubscribeOffer(msg).catch((err: unknown) => {
       console.warn("palabre: could not apply a subscribe offer", err);
     });
-  }
-
-  private upsertRemote(info: ParticipantInfo, tracks: RemoteTracks) {
-    const next = new Map(this.state.remotes.value);
-    next.set(info.id, remoteOf(info, tracks));
-    this.state.remotes.value = next;
-  }
-
-  private setRemoteTracks(id: string, tracks: RemoteTracks): void {
-    const existing = this.state.remotes.value.get(id);
-    // Tracks for someone not (yet) listed stay in the engine; participant.joined picks them up.
-    if (existing) this.upsertRemote(existing.info, tracks);
-  }
-
-  private announce(key: MessageKey, name: string): void {
-    this.announceSeq += 1;
-    this.state.announcement.value = { key, name, seq: this.announceSeq };
   }
 
   /** Forgets what belonged to the last meeting's participant (a new one is about to be created). */
