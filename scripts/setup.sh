@@ -8,12 +8,12 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "setup.sh installs system packages: run it as root (sudo bash scripts/setup.sh)" >&2
+  echo "setup.sh installs system packages: run it as root (or: sudo bash scripts/setup.sh)" >&2
   exit 1
 fi
 
 packages=(janus iproute2 ca-certificates)
-[ "$want_tests" = 1 ] && packages+=(chromium firefox-esr)
+[ "$want_tests" = 1 ] && packages+=(chromium)
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 export DEBIAN_FRONTEND=noninteractive
