@@ -50,16 +50,16 @@ describe("splitLinks", () => {
   });
 
   it("does not swallow quotes or angle brackets into the address", () => {
-    const found = links('<a href="https://evil.example/x">');
-    expect(found).toEqual([{ kind: "link", text: "https://evil.example/x", href: "https://evil.example/x" }]);
-    expect(joined('<a href="https://evil.example/x">')).toBe('<a href="https://evil.example/x">');
+    const found = links('<a href="https://evil.example.org/x">');
+    expect(found).toEqual([{ kind: "link", text: "https://evil.example.org/x", href: "https://evil.example.org/x" }]);
+    expect(joined('<a href="https://evil.example.org/x">')).toBe('<a href="https://evil.example.org/x">');
   });
 
   it("leaves trailing punctuation out of the link", () => {
     expect(links("go to https://example.org/page.")[0]?.text).toBe("https://example.org/page");
     expect(links("(https://example.org/page)")[0]?.text).toBe("https://example.org/page");
-    expect(links("https://en.wikipedia.org/wiki/Lyon_(France), ok")[0]?.text).toBe(
-      "https://en.wikipedia.org/wiki/Lyon_(France)",
+    expect(links("https://example.org/wiki/Lyon_(France), ok")[0]?.text).toBe(
+      "https://example.org/wiki/Lyon_(France)",
     );
     expect(joined("go to https://example.org/page.")).toBe("go to https://example.org/page.");
   });
