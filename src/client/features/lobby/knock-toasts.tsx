@@ -6,6 +6,7 @@ import { useSignal } from "@preact/signals";
 import type { LobbyEntry } from "../../../protocol/messages.js";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { AdmitDenyButtons } from "./admit-deny.js";
 import { admit, deny, dismissKnock } from "./lobby-events.js";
 import "../moderation/toasts.css";
 import "./lobby.css";
@@ -53,26 +54,13 @@ function KnockToast({ room, entry }: { room: Room; entry: LobbyEntry }) {
     <div class="toast" data-testid="knock-notification" data-participant-id={entry.id}>
       <p class="toast-text">{t("lobby.knock", { name })}</p>
       <div class="toast-actions">
-        <button
-          type="button"
-          class="primary compact"
-          data-testid="knock-admit"
-          aria-label={t("lobby.admitName", { name })}
-          disabled={busy.value}
-          onClick={() => act(admit)}
-        >
-          {t("lobby.admit")}
-        </button>
-        <button
-          type="button"
-          class="secondary compact"
-          data-testid="knock-deny"
-          aria-label={t("lobby.denyName", { name })}
-          disabled={busy.value}
-          onClick={() => act(deny)}
-        >
-          {t("lobby.deny")}
-        </button>
+        <AdmitDenyButtons
+          name={name}
+          busy={busy.value}
+          testIdPrefix="knock"
+          onAdmit={() => act(admit)}
+          onDeny={() => act(deny)}
+        />
         <button
           type="button"
           class="toast-close"

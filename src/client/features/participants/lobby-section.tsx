@@ -4,6 +4,7 @@ import type { LobbyEntry } from "../../../protocol/messages.js";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Avatar } from "../../ui/avatar.js";
+import { AdmitDenyButtons } from "../lobby/admit-deny.js";
 import { admit, admitAll, deny } from "../lobby/lobby-events.js";
 
 export function LobbySection({ room, report }: { room: Room; report: (ok: boolean) => void }) {
@@ -54,26 +55,13 @@ function LobbyRow({ room, entry, report }: { room: Room; entry: LobbyEntry; repo
       <div class="person-main">
         <span class="person-name">{name}</span>
       </div>
-      <button
-        type="button"
-        class="primary compact"
-        data-testid="lobby-admit"
-        aria-label={t("lobby.admitName", { name })}
-        disabled={busy.value}
-        onClick={() => act(admit)}
-      >
-        {t("lobby.admit")}
-      </button>
-      <button
-        type="button"
-        class="secondary compact"
-        data-testid="lobby-deny"
-        aria-label={t("lobby.denyName", { name })}
-        disabled={busy.value}
-        onClick={() => act(deny)}
-      >
-        {t("lobby.deny")}
-      </button>
+      <AdmitDenyButtons
+        name={name}
+        busy={busy.value}
+        testIdPrefix="lobby"
+        onAdmit={() => act(admit)}
+        onDeny={() => act(deny)}
+      />
     </li>
   );
 }
