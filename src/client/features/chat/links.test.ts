@@ -51,7 +51,9 @@ describe("splitLinks", () => {
 
   it("does not swallow quotes or angle brackets into the address", () => {
     const found = links('<a href="https://evil.example.org/x">');
-    expect(found).toEqual([{ kind: "link", text: "https://evil.example.org/x", href: "https://evil.example.org/x" }]);
+    expect(found).toEqual([
+      { kind: "link", text: "https://evil.example.org/x", href: "https://evil.example.org/x" },
+    ]);
     expect(joined('<a href="https://evil.example.org/x">')).toBe('<a href="https://evil.example.org/x">');
   });
 
