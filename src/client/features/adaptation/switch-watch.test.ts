@@ -41,13 +41,14 @@ describe("SwitchWatch", () => {
     expect(w.due(widths(640), 5 * NUDGE_AFTER_MS)).toEqual([]);
   });
 
-  it("a camera only ever asked small is not taken for a big one", () => {
+  it("the widest picture is the top layer, even if a lower one was asked when it came", () => {
     const w = new SwitchWatch();
+    // The media server starts at the top layer: 1280 arrives while layer 1 is asked.
+    w.ask("1", 1, 0);
+    w.due(widths(1280), 0);
     w.ask("1", 0, 0);
-    w.due(widths(320), 0);
-    w.ask("1", 2, 0);
-    // Still 320 three seconds later: the top layer has not come, ask again.
-    expect(w.due(widths(320), NUDGE_AFTER_MS)).toEqual(["1"]);
-    expect(w.due(widths(1280), 2 * NUDGE_AFTER_MS)).toEqual([]);
+    // 640 is layer 1, not the layer 0 asked: ask again.
+    expect(w.due(widths(640), NUDGE_AFTER_MS)).toEqual(["1"]);
+    expect(w.due(widths(320), 2 * NUDGE_AFTER_MS)).toEqual([]);
   });
 });

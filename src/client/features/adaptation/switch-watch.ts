@@ -5,9 +5,9 @@
  * asked layer against the layer its received pictures show, and says which to ask for again (the media server
  * asks for a key frame again each time), a few times at most per change. Pure and clock-free.
  *
- * The layer a picture shows is read from its width against the widest picture seen on that m-line and the
- * layer asked when it was seen (each layer is half as wide as the next): the publisher's camera may not be
- * 1280 pixels wide, and the top layer may never have been asked for.
+ * The layer a picture shows is read from its width against the widest picture seen on that m-line, taken for
+ * the top layer (each layer below is half as wide): the publisher's camera may not be 1280 pixels wide, and
+ * the media server starts every new subscription at the top layer, so the first pictures are the widest.
  */
 
 /** A change not seen in the pictures after this long is asked again. */
@@ -23,8 +23,8 @@ interface Change {
 export class SwitchWatch {
   private readonly layers = new Map<string, number>();
   private readonly changes = new Map<string, Change>();
-  /** The widest picture seen per m-line, and the layer asked then. */
-  private readonly widest = new Map<string, { width: number; layer: number }>();
+  /** The widest picture seen per m-line. */
+  private readonly widest = new Map<string, number>();
 
   /** What is asked now for camera `mid`: a layer, or null (not received for now). */
   ask(mid: string, layer: number | null, at: number): void {
@@ -47,17 +47,13 @@ export class SwitchWatch {
 
   /** The videos whose change the pictures (their widths now) still do not show, to ask for again now. */
   due(widths: ReadonlyMap<string, number>, at: number): string[] {
-    for (const [mid, width] of widths) {
-      const layer = this.layers.get(mid);
-      if (layer !== undefined && width > (this.widest.get(mid)?.width ?? 0))
-        this.widest.set(mid, { width, layer });
-    }
+    for (const [mid, width] of widths) if (width > (this.widest.get(mid) ?? 0)) this.widest.set(mid, width);
     const out: string[] = [];
     for (const [mid, c] of this.changes) {
       const width = widths.get(mid) ?? 0;
-      const widest = this.widest.get(mid);
-      if (width === 0 || !widest) continue;
-      const shown = widest.layer - Math.round(Math.log2(widest.width / width));
+      const widest = this.widest.get(mid) ?? 0;
+      if (width === 0 || widest === 0) continue;
+      const shown = 2 - Math.round(Math.log2(widest / width));
       if (shown === c.layer || c.nudges >= MAX_NUDGES) {
         this.changes.delete(mid);
         continue;
