@@ -3,7 +3,6 @@
  * remote share the <audio> that plays the shared tab's sound. Our own share shows what we send, so we can
  * check it. No `data-local` here: that attribute marks camera tiles (the selectors contract).
  */
-import type { ComponentChildren, Ref } from "preact";
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
@@ -20,21 +19,14 @@ export interface ScreenTileProps {
   audioTrack?: MediaStreamTrack | null | undefined;
   stage?: boolean;
   pin?: PinProps;
-  /** False while the screen is not received (features/adaptation): no frozen picture. */
-  received?: boolean;
-  figureRef?: Ref<HTMLElement>;
-  indicator?: ComponentChildren;
-  notice?: ComponentChildren;
 }
 
-export function ScreenTile(props: ScreenTileProps) {
-  const { id, name, local, track, audioTrack, stage, pin, received, figureRef, indicator, notice } = props;
+export function ScreenTile({ id, name, local, track, audioTrack, stage, pin }: ScreenTileProps) {
   const [frames, setFrames] = useState(false);
   const label = local ? t("screen.yourTileLabel") : t("screen.tileLabel", { name });
-  const showVideo = track != null && frames && received !== false;
+  const showVideo = track != null && frames;
   return (
     <figure
-      ref={figureRef}
       class="tile tile-screen"
       aria-label={label}
       data-testid="tile"
@@ -49,9 +41,7 @@ export function ScreenTile(props: ScreenTileProps) {
         </div>
       )}
       {!local && <AudioSink track={audioTrack} />}
-      {notice}
       <div class="tile-caption">
-        {indicator}
         <span class="tile-screen-icon">
           <ScreenShareIcon />
         </span>
