@@ -1,6 +1,7 @@
 /** Entry point: one Room for the page, rendered by App. */
 import { render } from "preact";
 import { App, followRoute } from "./app.js";
+import { adaptationOf } from "./features/adaptation/adaptation-controller.js";
 import { chatOf } from "./features/chat/chat-controller.js";
 import { handsOf } from "./features/hands/hands-controller.js";
 import { layoutOf } from "./features/layout/layout-controller.js";
@@ -25,6 +26,8 @@ installModerationEvents(room);
 layoutOf(room);
 // The video quality chosen in the ⋯ menu applies to every connection (each `joined` brings a new one).
 qualityOf(room);
+// Poor connections: the video received and sent adapts to the link; the sound never starves.
+adaptationOf(room);
 // Closing the tab is a hang-up too: tell the server now rather than let it wait for the ping timeout.
 addEventListener("pagehide", () => room.leaveNow());
 

@@ -31,6 +31,11 @@ export type Direction = "toClient" | "toServer";
 export interface FlowStats {
   client: string;
   port: number;
+  /**
+   * The port of the relay's own socket toward the target (0 until bound). Janus sees the browser there, so a
+   * browser's peer-reflexive local candidate (what its getStats reports for the selected pair) has this port.
+   */
+  upstreamPort: number;
   forwarded: Record<Direction, number>;
   dropped: Record<Direction, number>;
   bytes: Record<Direction, number>;
@@ -153,12 +158,16 @@ export class UdpRelay {
       stats: {
         client: `${client.address}:${client.port}`,
         port,
+        upstreamPort: 0,
         forwarded: { toClient: 0, toServer: 0 },
         dropped: { toClient: 0, toServer: 0 },
         bytes: { toClient: 0, toServer: 0 },
       },
       shapers: { toClient: new Shaper(), toServer: new Shaper() },
     };
+    upstream.once("listening", () => {
+      flow.stats.upstreamPort = upstream.address().port;
+    });
     flow.shapers.toClient.impairment = { ...this.#defaults.toClient };
     flow.shapers.toServer.impairment = { ...this.#defaults.toServer };
     upstream.on("message", (msg) => {

@@ -54,6 +54,8 @@ describe("UdpRelay", () => {
     expect(received.map((r) => r.msg.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `ping ${i}`));
     const [flow] = relay.flows();
     expect(flow?.forwarded).toEqual({ toClient: 10, toServer: 10 });
+    // The relay's own socket toward the target: what the target sees as the client.
+    expect(flow?.upstreamPort).toBeGreaterThan(0);
   });
 
   it("drops about the share of packets it is told to", async () => {

@@ -95,6 +95,16 @@ export class Engine {
     return this.subscriber.onAnswered(listener);
   }
 
+  /** The subscribe connection's statistics (null before it exists): features/adaptation reads them. */
+  subscribeStats(): Promise<RTCStatsReport | null> {
+    return this.subscriber.stats();
+  }
+
+  /** The publish connection's statistics. */
+  publishStats(): Promise<RTCStatsReport | null> {
+    return this.closed ? Promise.resolve(null) : this.publisher.pc.getStats();
+  }
+
   close(): void {
     this.closed = true;
     this.publisher.close();

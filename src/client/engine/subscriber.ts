@@ -80,6 +80,11 @@ export class Subscriber {
     return this.tracks.get(participantId) ?? {};
   }
 
+  /** The connection's statistics; null before the first offer (or after close). */
+  stats(): Promise<RTCStatsReport | null> {
+    return this.pc ? this.pc.getStats() : Promise.resolve(null);
+  }
+
   close(): void {
     this.queue.close();
     this.pc?.close();

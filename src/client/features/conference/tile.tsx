@@ -2,6 +2,7 @@
  * One participant's tile: video (or initials when there is none to show), name, a crossed-out microphone
  * when muted and, for remote participants, the <audio> element that plays them.
  */
+import type { ComponentChildren, Ref } from "preact";
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
@@ -26,18 +27,29 @@ export interface TileProps {
   /** The speaker view's large tile (features/layout). */
   stage?: boolean;
   pin?: PinProps;
+  /** What we ask the media server for this camera (features/adaptation): data-layer. */
+  layer?: "0" | "1" | "2" | "paused" | "off" | undefined;
+  /** False while the camera is not received (paused, off screen, last-N): initials, not a frozen picture. */
+  received?: boolean;
+  /** The tile's element, for features/adaptation to watch its size. */
+  figureRef?: Ref<HTMLElement>;
+  /** The connection-quality mark, first in the caption. */
+  indicator?: ComponentChildren;
+  /** A notice over the tile (video paused to protect audio). */
+  notice?: ComponentChildren;
 }
 
 export function Tile(props: TileProps) {
   const { id, name, local, audioOn, videoOn, videoTrack, audioTrack, handPosition } = props;
-  const { speaking, stage, pin } = props;
+  const { speaking, stage, pin, layer, received, figureRef, indicator, notice } = props;
   const [frames, setFrames] = useState(false);
   // The video element exists as soon as the track does, but is only shown while the camera is declared
   // on and pictures arrive: a disabled camera sends black frames, and initials say more than a black box.
-  const showVideo = videoOn && videoTrack != null && frames;
+  const showVideo = videoOn && videoTrack != null && frames && received !== false;
   const label = local ? t("tile.localLabel", { name }) : name;
   return (
     <figure
+      ref={figureRef}
       class="tile"
       aria-label={label}
       data-testid="tile"
@@ -46,6 +58,7 @@ export function Tile(props: TileProps) {
       data-source="camera"
       data-speaking={speaking ? "true" : "false"}
       data-stage={stage ? "true" : undefined}
+      data-layer={layer}
     >
       {videoTrack && (
         <VideoView
@@ -60,8 +73,10 @@ export function Tile(props: TileProps) {
         </div>
       )}
       {!local && <AudioSink track={audioTrack} />}
+      {notice}
       {handPosition !== undefined && <TileHand position={handPosition} />}
       <div class="tile-caption">
+        {indicator}
         {!audioOn && (
           <span class="tile-muted" data-testid="mic-muted" role="img" aria-label={t("tile.micMuted")}>
             <MicOffIcon />

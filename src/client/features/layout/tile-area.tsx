@@ -9,9 +9,13 @@ import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { AudioSink } from "../../ui/media-elements.js";
+import { adaptationOf } from "../adaptation/adaptation-controller.js";
+import { QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
 import { gridShape } from "../conference/grid.js";
 import { Tile } from "../conference/tile.js";
 import { queuePositions } from "../hands/queue.js";
+import type { FinalChoice } from "../quality/quality.js";
+import { qualityOf } from "../quality/quality-controller.js";
 import { screenShareOf } from "../screen-share/screen-share-controller.js";
 import { ScreenTile } from "../screen-share/screen-tile.js";
 import { speakerOf } from "../speaker/speaker-controller.js";
@@ -31,8 +35,17 @@ function useWindowSize(): { width: number; height: number } {
   return size;
 }
 
+/** data-layer: the layer asked for, or why none ("paused": to protect the sound). */
+function layerAttr(choice: FinalChoice | undefined): "0" | "1" | "2" | "paused" | "off" | undefined {
+  if (!choice) return undefined;
+  if (!choice.send) return choice.why === "bandwidth" ? "paused" : "off";
+  return choice.layer === undefined ? undefined : (String(choice.layer) as "0" | "1" | "2");
+}
+
 export function TileArea({ room }: { room: Room }) {
   const layout = layoutOf(room);
+  const adapt = adaptationOf(room);
+  const quality = qualityOf(room);
   const s = room.state;
   const me = s.local.value;
   const remotes = s.remotes.value;
@@ -49,6 +62,17 @@ export function TileArea({ room }: { room: Room }) {
       pinned: pinned === tile.key,
       onToggle: () => layout.togglePin(tile.participantId, tile.source),
     };
+    // Connection quality on every tile; for remote videos, what we receive of them (features/adaptation).
+    const indicator = <QualityIndicator adapt={adapt} tileKey={tile.key} />;
+    const choice = tile.local ? undefined : quality.choiceFor(tile.participantId, tile.source);
+    const adapted = tile.local
+      ? { indicator }
+      : {
+          indicator,
+          figureRef: adapt.watch.ref(tile.key),
+          received: choice?.send !== false,
+          notice: choice?.why === "bandwidth" ? <VideoPausedNotice /> : null,
+        };
     if (tile.source === "screen") {
       const p = remotes.get(tile.participantId);
       return (
@@ -61,6 +85,7 @@ export function TileArea({ room }: { room: Room }) {
           audioTrack={p?.screenAudioTrack}
           stage={stage}
           pin={pin}
+          {...adapted}
         />
       );
     }
@@ -78,6 +103,7 @@ export function TileArea({ room }: { room: Room }) {
           speaking={speaking.has(tile.participantId)}
           stage={stage}
           pin={pin}
+          {...adapted}
         />
       );
     const p = remotes.get(tile.participantId);
@@ -96,6 +122,8 @@ export function TileArea({ room }: { room: Room }) {
         speaking={speaking.has(p.info.id)}
         stage={stage}
         pin={pin}
+        layer={layerAttr(choice)}
+        {...adapted}
       />
     );
   };

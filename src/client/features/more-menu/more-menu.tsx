@@ -1,14 +1,17 @@
 /**
  * The toolbar's "⋯" button, at its far right (as in the seed's tutorial: "behind the three dots hide several
- * options"): settings, video quality, full screen, keyboard shortcuts, language. A disclosure panel: Escape,
- * the button again or a click elsewhere closes it, and focus goes back to the button. The quality choices are
- * a radio group (arrow keys move between them, Enter or Space picks one); the panel stays open after a pick.
+ * options"): settings, video quality, how many videos to receive at most (last-N, features/adaptation), full
+ * screen, keyboard shortcuts, language. A disclosure panel: Escape, the button again or a click elsewhere
+ * closes it, and focus goes back to the button. The quality choices are a radio group (arrow keys move between
+ * them, Enter or Space picks one); the panel stays open after a pick.
  */
 import { useSignal } from "@preact/signals";
 import { useCallback, useEffect, useRef } from "preact/hooks";
 import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { LanguageSelect } from "../../ui/language-select.js";
+import { adaptationOf } from "../adaptation/adaptation-controller.js";
+import { LastNSetting } from "../adaptation/adaptation-ui.js";
 import { QUALITIES, type Quality } from "../quality/quality.js";
 import { qualityOf } from "../quality/quality-controller.js";
 import { QualityHint } from "../quality/quality-hint.js";
@@ -190,6 +193,7 @@ export function MoreMenu({ room }: { room: Room }) {
               </button>
             ))}
           </div>
+          <LastNSetting adapt={adaptationOf(room)} />
           {canFullscreen() && (
             <button type="button" class="more-item" data-testid="fullscreen" onClick={toggleFullscreen}>
               <FullscreenIcon exit={fullscreen} />

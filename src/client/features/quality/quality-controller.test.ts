@@ -80,14 +80,11 @@ describe("QualityController", () => {
       type: "subscribe.configure",
       streams: [{ mid: "1", send: true, layer: 0 }],
     });
-    // Someone new: their m-lines start at the media server's default, so the choice is sent again.
+    // Someone new: their m-lines start at the media server's default, so the choice is said for them only.
     await offer([audio("0", "p_a"), video("1", "p_a"), audio("2", "p_b"), video("3", "p_b")]);
     expect(room.request).toHaveBeenLastCalledWith({
       type: "subscribe.configure",
-      streams: [
-        { mid: "1", send: true, layer: 0 },
-        { mid: "3", send: true, layer: 0 },
-      ],
+      streams: [{ mid: "3", send: true, layer: 0 }],
     });
     // Back to high: said once, then new offers need nothing.
     await controller.set("high");
@@ -145,5 +142,76 @@ describe("QualityController", () => {
     await other.controller.set("audio-only");
     other.slow();
     expect(other.controller.suggestion.value).toBe(false);
+  });
+
+  it("applies the adaptation's advice within the quality, saying only what changed", async () => {
+    const { controller, room, offer, joined } = setup();
+    await joined();
+    await offer([audio("0", "p_a"), video("1", "p_a"), video("3", "p_b"), video("5", "p_c")]);
+    controller.advise(
+      new Map([
+        ["1", { send: true, layer: 2 } as const],
+        ["3", { send: true, layer: 0 } as const],
+        ["5", { send: false, why: "bandwidth" } as const],
+      ]),
+    );
+    await flush();
+    expect(room.request).toHaveBeenLastCalledWith({
+      type: "subscribe.configure",
+      streams: [
+        { mid: "3", send: true, layer: 0 },
+        { mid: "5", send: false },
+      ],
+    });
+    expect(controller.choiceFor("p_c", "camera")).toMatchObject({ send: false, why: "bandwidth" });
+    // The same advice again: nothing to say.
+    const calls = room.request.mock.calls.length;
+    controller.advise(
+      new Map([
+        ["1", { send: true, layer: 2 } as const],
+        ["3", { send: true, layer: 0 } as const],
+        ["5", { send: false, why: "bandwidth" } as const],
+      ]),
+    );
+    await flush();
+    expect(room.request.mock.calls.length).toBe(calls);
+    // Standard quality caps the advice: layer 2 becomes 1; the others are unchanged.
+    await controller.set("standard");
+    expect(room.request).toHaveBeenLastCalledWith({
+      type: "subscribe.configure",
+      streams: [{ mid: "1", send: true, layer: 1 }],
+    });
+    expect(controller.choiceFor("p_a", "camera")).toMatchObject({ send: true, layer: 1 });
+  });
+
+  it("a refused configure is said again at the next advice", async () => {
+    const { controller, room, offer, joined } = setup();
+    await joined();
+    await offer([video("1", "p_a")]);
+    room.request.mockRejectedValueOnce(new Error("media_failed"));
+    const advice = new Map([["1", { send: true, layer: 0 } as const]]);
+    controller.advise(advice);
+    await flush();
+    controller.advise(advice);
+    await flush();
+    expect(room.request).toHaveBeenCalledTimes(2);
+    expect(room.request).toHaveBeenLastCalledWith({
+      type: "subscribe.configure",
+      streams: [{ mid: "1", send: true, layer: 0 }],
+    });
+  });
+
+  it("caps the camera's layers by the uplink's limit and the quality, whichever is lower", async () => {
+    const { controller, engine, joined } = setup();
+    await joined();
+    controller.limitUplink(1);
+    await flush();
+    expect(engine.setMaxVideoLayer).toHaveBeenLastCalledWith(1);
+    await controller.set("low");
+    expect(engine.setMaxVideoLayer).toHaveBeenLastCalledWith(0);
+    await controller.set("high");
+    controller.limitUplink(2);
+    await flush();
+    expect(engine.setMaxVideoLayer).toHaveBeenLastCalledWith(2);
   });
 });

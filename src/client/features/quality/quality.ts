@@ -21,17 +21,80 @@ export function layerOf(quality: Quality): VideoLayer {
 /** `subscribe.configure` takes at most this many streams per message. */
 export const MAX_STREAMS_PER_CONFIGURE = 256;
 
+/** Why a remote video is not received: off screen or hidden, beyond last-N, no bandwidth, audio only. */
+export type StopReason = "hidden" | "last-n" | "bandwidth" | "quality";
+
+/** What features/adaptation would like for one remote video m-line (it decides nothing on the wire). */
+export type Advice = { send: true; layer: 0 | 1 | 2 } | { send: false; why: StopReason };
+
+/** The final choice for one remote video m-line, and whose it is (for the tiles). */
+export interface FinalChoice {
+  mid: string;
+  participantId: string;
+  source: StreamInfo["source"];
+  send: boolean;
+  /** The layer asked for, when received. */
+  layer?: 0 | 1 | 2;
+  /** Why not, when not received. */
+  why?: StopReason;
+}
+
 /**
- * What to ask the media server for each remote video m-line: resume it (it may have been stopped in
- * audio-only mode) at the quality's layer, or stop it. Audio m-lines are left alone: sound always flows.
+ * The final choice for each remote video m-line: the adaptation's advice (tile size, bandwidth, visibility,
+ * last-N), never above the quality's layer; without advice, the quality's layer; nothing in audio-only mode.
+ * Audio m-lines are left alone: sound always flows.
  */
-export function receiveChoices(quality: Quality, streams: readonly StreamInfo[]): StreamChoice[] {
-  const layer = layerOf(quality);
+export function finalChoices(
+  quality: Quality,
+  streams: readonly StreamInfo[],
+  advice: ReadonlyMap<string, Advice> = new Map(),
+): FinalChoice[] {
+  const cap = layerOf(quality);
   return streams
     .filter((s) => s.kind === "video")
-    .map(
-      (s): StreamChoice => (layer === -1 ? { mid: s.mid, send: false } : { mid: s.mid, send: true, layer }),
-    );
+    .map((s): FinalChoice => {
+      const base = { mid: s.mid, participantId: s.participantId, source: s.source };
+      if (cap === -1) return { ...base, send: false, why: "quality" };
+      const a = advice.get(s.mid);
+      if (a && !a.send) return { ...base, send: false, why: a.why };
+      return { ...base, send: true, layer: Math.min(a?.layer ?? cap, cap) as 0 | 1 | 2 };
+    });
+}
+
+/** What to ask the media server for each remote video m-line (see finalChoices). */
+export function receiveChoices(
+  quality: Quality,
+  streams: readonly StreamInfo[],
+  advice?: ReadonlyMap<string, Advice>,
+): StreamChoice[] {
+  return finalChoices(quality, streams, advice).map(toWire);
+}
+
+export function toWire(c: FinalChoice): StreamChoice {
+  return c.send && c.layer !== undefined
+    ? { mid: c.mid, send: true, layer: c.layer }
+    : { mid: c.mid, send: false };
+}
+
+/** What the media server forwards on one m-line, as far as we know. */
+export interface Forwarded {
+  send: boolean;
+  layer?: number;
+}
+
+/** A new m-line starts forwarded at the highest layer (the media server's default). */
+export const MEDIA_SERVER_DEFAULT: Forwarded = { send: true, layer: 2 };
+
+/** Only the choices that change what the media server forwards (`known` lacks a mid: its default). */
+export function changedChoices(
+  known: ReadonlyMap<string, Forwarded | "unknown">,
+  wanted: readonly StreamChoice[],
+): StreamChoice[] {
+  return wanted.filter((c) => {
+    const now = known.get(c.mid) ?? MEDIA_SERVER_DEFAULT;
+    if (now === "unknown" || now.send !== c.send) return true;
+    return c.send === true && now.layer !== c.layer;
+  });
 }
 
 /** The choices split into messages the server accepts (1 to 256 streams each); none when there is nothing. */

@@ -3,6 +3,7 @@
  * remote share the <audio> that plays the shared tab's sound. Our own share shows what we send, so we can
  * check it. No `data-local` here: that attribute marks camera tiles (the selectors contract).
  */
+import type { ComponentChildren, Ref } from "preact";
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
@@ -19,14 +20,21 @@ export interface ScreenTileProps {
   audioTrack?: MediaStreamTrack | null | undefined;
   stage?: boolean;
   pin?: PinProps;
+  /** False while the screen is not received (features/adaptation): no frozen picture. */
+  received?: boolean;
+  figureRef?: Ref<HTMLElement>;
+  indicator?: ComponentChildren;
+  notice?: ComponentChildren;
 }
 
-export function ScreenTile({ id, name, local, track, audioTrack, stage, pin }: ScreenTileProps) {
+export function ScreenTile(props: ScreenTileProps) {
+  const { id, name, local, track, audioTrack, stage, pin, received, figureRef, indicator, notice } = props;
   const [frames, setFrames] = useState(false);
   const label = local ? t("screen.yourTileLabel") : t("screen.tileLabel", { name });
-  const showVideo = track != null && frames;
+  const showVideo = track != null && frames && received !== false;
   return (
     <figure
+      ref={figureRef}
       class="tile tile-screen"
       aria-label={label}
       data-testid="tile"
@@ -41,7 +49,9 @@ export function ScreenTile({ id, name, local, track, audioTrack, stage, pin }: S
         </div>
       )}
       {!local && <AudioSink track={audioTrack} />}
+      {notice}
       <div class="tile-caption">
+        {indicator}
         <span class="tile-screen-icon">
           <ScreenShareIcon />
         </span>

@@ -1,0 +1,371 @@
+/**
+ * Poor connections, one controller per Room: the sound never starves, the video adapts.
+ *
+ * Twice a second (ten times while a probe runs, to back off quickly) it reads both connections'
+ * statistics. The subscribe side feeds the downlink estimate (estimator.ts); the estimate, the tiles' sizes
+ * and visibility (tile-watch.ts), the layout (pinned, stage), who talks, last-N and the person's quality
+ * choice make the plan (allocation.ts): per remote video, a layer or a reason not to receive it. The plan is
+ * advice to features/quality, which alone says it to the media server (changes only). The publish side feeds
+ * the uplink controller (uplink.ts): the highest layer our camera sends, applied by features/quality too.
+ * It also keeps, per tile, the connection-quality mark and its details (indicator.ts).
+ *
+ * The plan is made again at once when something it depends on changes (a tile resized, a page turned, a
+ * pin, a speaker, the quality, last-N, the tab hidden or shown), not only at the next tick.
+ */
+import { effect, type ReadonlySignal, signal } from "@preact/signals";
+import type { Engine } from "../../engine/engine.js";
+import type { Room } from "../../state/room.js";
+import { layoutOf } from "../layout/layout-controller.js";
+import { tileKey } from "../layout/layout-model.js";
+import type { Advice } from "../quality/quality.js";
+import { layerOf } from "../quality/quality.js";
+import { qualityOf } from "../quality/quality-controller.js";
+import { speakerOf } from "../speaker/speaker-controller.js";
+import { AUDIO_BPS, LAYER_BPS, plan, type VideoCandidate, type VideoDecision } from "./allocation.js";
+import { DownlinkEstimator } from "./estimator.js";
+import { type TileMark, tileMarks } from "./indicator.js";
+import {
+  compare,
+  type PublishReading,
+  readPublish,
+  readSubscribe,
+  type StreamRates,
+  type SubscribeReading,
+  uplinkSample,
+} from "./link-stats.js";
+import { SwitchWatch } from "./switch-watch.js";
+import { TileWatch } from "./tile-watch.js";
+import { UplinkController } from "./uplink.js";
+
+export const DEFAULT_LAST_N = 20;
+export const MAX_LAST_N = 100;
+/** Half a second: a sudden cap costs the sound until it is seen. */
+const TICK_MS = 500;
+/** While a probe runs: its failure costs the sound until it is seen, so look often. */
+const PROBE_TICK_MS = 100;
+/** A `connection.slow` counts on the quality mark this long. */
+const SLOW_SHOWS_MS = 5_000;
+/** A video lowered this recently is stopped rather than left switching when heavy congestion follows. */
+const LOWERED_MS = 2_000;
+/** A new m-line whose tile is not rendered yet is left alone this long (the tile is usually on its way). */
+const NEW_STREAM_GRACE_MS = 2_000;
+
+export class AdaptationController {
+  /** At most this many remote videos are received (the ⋯ menu). */
+  readonly lastN = signal(DEFAULT_LAST_N);
+  readonly watch = new TileWatch();
+  private readonly marksSignal = signal<ReadonlyMap<string, TileMark>>(new Map());
+  private readonly decisionsSignal = signal<ReadonlyMap<string, VideoDecision>>(new Map());
+  private readonly shown = signal(typeof document === "undefined" || document.visibilityState !== "hidden");
+  private estimator = new DownlinkEstimator();
+  private uplink = new UplinkController();
+  private subscribeReading: SubscribeReading | null = null;
+  private publishReading: PublishReading | null = null;
+  private publishBitrate: number | null = null;
+  private rates = new Map<string, StreamRates>();
+  /** `connection.slow` seen since the last sample (for the estimators), and when last (for the marks). */
+  private slowPending = { up: false, down: false };
+  private slowAt = { up: Number.NEGATIVE_INFINITY, down: Number.NEGATIVE_INFINITY };
+  private readonly lastSpoke = new Map<string, number>();
+  private readonly firstSeen = new Map<string, number>();
+  private nextNeed: number | null = null;
+  /** The sound and one video at its lowest layer: moderate loss alone never goes below (estimator.ts). */
+  private floor = 0;
+  /** Videos stopped for a moment after heavy congestion: mid → until when (ms). */
+  private readonly draining = new Map<string, number>();
+  private switches = new SwitchWatch();
+  /** Videos whose layer went down lately: mid → when (ms). */
+  private readonly lowered = new Map<string, number>();
+  private drainTimer: ReturnType<typeof setTimeout> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private planQueued = false;
+
+  constructor(
+    private readonly room: Room,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    room.onServer("joined", () => this.reset());
+    room.onServer("connection.slow", ({ direction }) => {
+      this.slowPending[direction] = true;
+      this.slowAt[direction] = this.now();
+    });
+    room.onServer("speaking", ({ participantId, speaking }) => {
+      if (speaking) this.lastSpoke.set(participantId, this.now());
+    });
+    if (typeof document !== "undefined")
+      document.addEventListener("visibilitychange", () => {
+        this.shown.value = document.visibilityState !== "hidden";
+      });
+    const layout = layoutOf(room);
+    const speaker = speakerOf(room);
+    const quality = qualityOf(room);
+    effect(() => {
+      // What the plan depends on, besides the statistics.
+      void [
+        this.watch.tiles.value,
+        this.shown.value,
+        this.lastN.value,
+        layout.mode.value,
+        layout.stage.value,
+        layout.pinned.value,
+        layout.tiles.value,
+        speaker.active.value,
+        room.state.remotes.value,
+        quality.quality.value,
+      ];
+      this.queuePlan();
+    });
+  }
+
+  /** Per tile key: its connection-quality mark. */
+  get marks(): ReadonlySignal<ReadonlyMap<string, TileMark>> {
+    return this.marksSignal;
+  }
+
+  /** Sets last-N (clamped to 1..MAX_LAST_N). */
+  setLastN(n: number): void {
+    if (!Number.isFinite(n)) return;
+    this.lastN.value = Math.min(MAX_LAST_N, Math.max(1, Math.round(n)));
+  }
+
+  /** A new connection: what was learnt of the old one's link no longer holds. */
+  private reset(): void {
+    this.estimator = new DownlinkEstimator();
+    this.uplink = new UplinkController();
+    this.subscribeReading = null;
+    this.publishReading = null;
+    this.publishBitrate = null;
+    this.rates = new Map();
+    this.firstSeen.clear();
+    this.lastSpoke.clear();
+    this.switches = new SwitchWatch();
+    this.draining.clear();
+    this.lowered.clear();
+    this.nextNeed = null;
+    this.marksSignal.value = new Map();
+    this.decisionsSignal.value = new Map();
+    if (this.timer === null) this.schedule(TICK_MS);
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick()
+        .catch((err: unknown) => console.warn("palabre: adaptation tick failed", err))
+        .finally(() => {
+          if (this.timer === null && this.room.media)
+            this.schedule(this.estimator.isProbing ? PROBE_TICK_MS : TICK_MS);
+        });
+    }, ms);
+  }
+
+  private queuePlan(): void {
+    if (this.planQueued) return;
+    this.planQueued = true;
+    queueMicrotask(() => {
+      this.planQueued = false;
+      this.plan();
+    });
+  }
+
+  private async tick(): Promise<void> {
+    const engine = this.room.media;
+    if (!engine || this.room.state.view.peek() !== "conference") return;
+    let sub: RTCStatsReport | null = null;
+    let pub: RTCStatsReport | null = null;
+    try {
+      [sub, pub] = await Promise.all([engine.subscribeStats(), engine.publishStats()]);
+    } catch {
+      return; // closing: the next connection starts afresh
+    }
+    if (engine !== this.room.media) return;
+    const at = this.now();
+    if (sub) {
+      const reading = readSubscribe(sub.values(), at);
+      if (this.subscribeReading) {
+        const { sample, streams } = compare(this.subscribeReading, reading, this.slowPending.down);
+        this.slowPending.down = false;
+        this.rates = streams;
+        const before = this.estimator.estimate;
+        this.estimator.update(sample, this.nextNeed, this.floor);
+        if (this.estimator.estimate !== before || this.estimator.verdict !== "clean")
+          console.debug("palabre: downlink", this.estimator.verdict, Math.round(this.estimator.estimate), {
+            receivedBps: Math.round(sample.receivedBps),
+            lost: sample.packetsLost,
+            received: sample.packetsReceived,
+            ms: sample.intervalMs,
+          });
+      }
+      this.subscribeReading = reading;
+    }
+    if (pub) {
+      const reading = readPublish(pub.values(), at);
+      const before = this.publishReading;
+      this.publishBitrate = before
+        ? ((reading.bytesSent - before.bytesSent) * 8 * 1000) / Math.max(1, at - before.at)
+        : null;
+      this.publishReading = reading;
+      qualityOf(this.room).limitUplink(this.uplink.update(uplinkSample(reading, this.slowPending.up)));
+      this.slowPending.up = false;
+    }
+    this.plan();
+    this.nudge(at);
+    this.mark(engine);
+  }
+
+  /** Asks again for layer changes the received pictures still do not show (switch-watch.ts). */
+  private nudge(at: number): void {
+    const widths = new Map<string, number>();
+    for (const [mid, r] of this.rates) if (r.kind === "video") widths.set(mid, r.frameWidth);
+    const due = this.switches.due(widths, at);
+    if (due.length > 0) qualityOf(this.room).resend(due);
+  }
+
+  /** Decides every remote video's layer (or why not) and hands the advice to features/quality. */
+  private plan(): void {
+    const engine = this.room.media;
+    if (!engine || this.room.state.view.peek() !== "conference") return;
+    const streams = engine.subscribedStreams();
+    const layout = layoutOf(this.room);
+    const speaker = speakerOf(this.room).active.peek();
+    const remotes = this.room.state.remotes.peek();
+    const places = this.watch.tiles.peek();
+    const mode = layout.mode.peek();
+    const stage = mode === "speaker" ? layout.stage.peek()?.key : undefined;
+    const order = new Map(layout.tiles.peek().map((t, i) => [t.key, i]));
+    const at = this.now();
+    const videos: VideoCandidate[] = [];
+    const seen = new Set<string>();
+    for (const s of streams) {
+      if (s.kind !== "video") continue;
+      seen.add(s.mid);
+      const source = s.source === "screen" ? "screen" : "camera";
+      const key = tileKey(s.participantId, source);
+      const place = places.get(key);
+      if (!this.firstSeen.has(s.mid)) this.firstSeen.set(s.mid, at);
+      if (!place && at - (this.firstSeen.get(s.mid) ?? at) < NEW_STREAM_GRACE_MS) continue;
+      const info = remotes.get(s.participantId)?.info;
+      videos.push({
+        mid: s.mid,
+        participantId: s.participantId,
+        source,
+        visible: this.shown.peek() && place?.visible === true,
+        width: place?.width ?? 0,
+        idle: source === "camera" ? info?.video !== true : info?.screen !== true,
+        pinned: layout.pinned.peek() === key,
+        stage: stage === key,
+        activeSpeaker: speaker === s.participantId,
+        lastSpoke: this.lastSpoke.get(s.participantId) ?? Number.NEGATIVE_INFINITY,
+        order: order.get(key) ?? Number.MAX_SAFE_INTEGER,
+      });
+    }
+    for (const mid of this.firstSeen.keys()) if (!seen.has(mid)) this.firstSeen.delete(mid);
+    const quality = qualityOf(this.room);
+    const result = plan({
+      videos,
+      audioCount: streams.filter((s) => s.kind === "audio").length,
+      budget: this.estimator.estimate,
+      cap: layerOf(quality.quality.peek()),
+      lastN: this.lastN.peek(),
+    });
+    this.nextNeed = result.nextNeed;
+    const audioCount = streams.filter((s) => s.kind === "audio").length;
+    this.floor = audioCount * AUDIO_BPS + (videos.some((v) => v.visible && !v.idle) ? LAYER_BPS[0] : 0);
+    this.drain(result.decisions, at);
+    if (!sameDecisions(result.decisions, this.decisionsSignal.peek()))
+      this.decisionsSignal.value = result.decisions;
+    const advice = new Map<string, Advice>();
+    const cap = layerOf(quality.quality.peek());
+    const cameras = new Set(videos.filter((v) => v.source === "camera").map((v) => v.mid));
+    for (const [mid, d] of result.decisions) {
+      advice.set(mid, d.send ? { send: true, layer: d.layer } : { send: false, why: d.why });
+      if (cameras.has(mid)) this.switches.ask(mid, d.send ? Math.min(d.layer, cap) : null, at);
+    }
+    this.switches.keep(seen);
+    quality.advise(advice);
+  }
+
+  /**
+   * Right after heavy congestion, a video whose layer goes down is stopped for a moment instead (see
+   * DownlinkEstimator.drainUntil), then the plan takes it up again at its new layer.
+   */
+  private drain(decisions: Map<string, VideoDecision>, at: number): void {
+    const until = this.estimator.drainUntil;
+    const before = this.decisionsSignal.peek();
+    for (const [mid, d] of decisions) {
+      const prev = before.get(mid);
+      const now = d.send && prev?.send === true && d.layer < prev.layer;
+      if (now) this.lowered.set(mid, at);
+      // Lowered now, or a moment ago and the pictures do not show it yet: the media server may still wait
+      // for the lower layer's key frame, sending the bigger one meanwhile.
+      const lowered = this.lowered.get(mid);
+      if (lowered !== undefined && at - lowered > LOWERED_MS) this.lowered.delete(mid);
+      else if (until > at && !this.draining.has(mid) && (now || this.switches.pending(mid)))
+        this.draining.set(mid, until);
+      const stop = this.draining.get(mid);
+      if (stop === undefined) continue;
+      if (stop > at) decisions.set(mid, { send: false, why: "bandwidth" });
+      else this.draining.delete(mid);
+    }
+    for (const mid of this.draining.keys()) if (!decisions.has(mid)) this.draining.delete(mid);
+    if (this.draining.size > 0 && this.drainTimer === null) {
+      this.drainTimer = setTimeout(
+        () => {
+          this.drainTimer = null;
+          this.plan();
+        },
+        Math.max(0, until - at) + 20,
+      );
+    }
+  }
+
+  /** The quality marks: ours from the publish side, the others' from what we receive of them. */
+  private mark(engine: Engine): void {
+    const at = this.now();
+    const pub = this.publishReading;
+    const me = this.room.state.local.peek()?.info?.id;
+    this.marksSignal.value = tileMarks({
+      streams: engine.subscribedStreams(),
+      rates: this.rates,
+      rtt: this.subscribeReading?.rtt ?? null,
+      decisions: this.decisionsSignal.peek(),
+      slowDown: at - this.slowAt.down < SLOW_SHOWS_MS,
+      local:
+        me && pub
+          ? {
+              id: me,
+              reading: pub,
+              bitrate: this.publishBitrate,
+              reduced: this.uplink.cap < layerOf(qualityOf(this.room).quality.peek()),
+              slow: at - this.slowAt.up < SLOW_SHOWS_MS,
+            }
+          : null,
+    });
+  }
+}
+
+function sameDecisions(
+  a: ReadonlyMap<string, VideoDecision>,
+  b: ReadonlyMap<string, VideoDecision>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [mid, x] of a) {
+    const y = b.get(mid);
+    if (!y || x.send !== y.send) return false;
+    if (x.send && y.send && (x.layer !== y.layer || x.wanted !== y.wanted)) return false;
+    if (!x.send && !y.send && x.why !== y.why) return false;
+  }
+  return true;
+}
+
+const controllers = new WeakMap<Room, AdaptationController>();
+
+/** The Room's adaptation controller (main.tsx creates it before the first join, to hear `joined`). */
+export function adaptationOf(room: Room): AdaptationController {
+  let controller = controllers.get(room);
+  if (!controller) {
+    controller = new AdaptationController(room);
+    controllers.set(room, controller);
+  }
+  return controller;
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import {
+  DownlinkEstimator,
+  type LinkSample,
+  LOSS_CONGESTED,
+  PROBE_GAP_MAX_MS,
+  PROBE_GAP_MS,
+  TOLERANCE_RESET_MS,
+} from "./estimator.js";
+
+/** Drives an estimator with one-second samples: `bps` received, `loss` of 200 packets lost. */
+function link() {
+  const e = new DownlinkEstimator();
+  let now = 0;
+  const step = (
+    bps: number,
+    loss = 0,
+    { nextNeed = null as number | null, slow = false, ms = 1000 } = {},
+  ) => {
+    now += ms;
+    const packets = Math.round((200 * ms) / 1000);
+    const lost = Math.round(packets * loss);
+    const s: LinkSample = {
+      at: now,
+      intervalMs: ms,
+      receivedBps: bps,
+      packetsReceived: packets - lost,
+      packetsLost: lost,
+      freezes: 0,
+      slow,
+    };
+    return e.update(s, nextNeed);
+  };
+  return { e, step, time: () => now };
+}
+
+describe("DownlinkEstimator", () => {
+  it("sets no limit while the link is clean", () => {
+    const { e, step } = link();
+    for (let i = 0; i < 10; i++) step(2_000_000, 0, { nextNeed: 3_000_000 });
+    expect(e.estimate).toBe(Number.POSITIVE_INFINITY);
+    expect(e.verdict).toBe("clean");
+  });
+
+  it("drops to 70 % of what was received on heavy loss, once per congestion", () => {
+    const { e, step } = link();
+    step(1_500_000);
+    expect(step(300_000, 0.6)).toBeCloseTo(210_000);
+    expect(e.verdict).toBe("congested");
+    // The next sample began before the drop took effect: not judged again, even if it received less.
+    expect(step(250_000, 0.4)).toBeCloseTo(210_000);
+    // Still congested a second later: down again.
+    expect(step(250_000, 0.4)).toBeCloseTo(175_000);
+  });
+
+  it("after a failed probe, growth stays under the level that failed", () => {
+    const { e, step } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    let probed = false;
+    for (let i = 0; i < 40; i++) {
+      const over = e.estimate > 300_000;
+      step(over ? 300_000 : 200_000, over ? 0.45 : 0, { nextNeed: 550_000 });
+      if (e.isProbing) probed = true;
+      // Outside probes the estimate never reaches the level that failed.
+      if (!e.isProbing) expect(e.estimate).toBeLessThan(550_000);
+    }
+    expect(probed).toBe(true);
+  });
+
+  it("a slow-link report is congestion too", () => {
+    const { step } = link();
+    step(1_000_000);
+    expect(step(1_000_000, 0, { slow: true })).toBeCloseTo(700_000);
+  });
+
+  it("grows 10 % every 2 s when clean, and probes the next improvement after a clean while", () => {
+    const { e, step } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    expect(e.estimate).toBeCloseTo(210_000);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) seen.push(step(200_000, 0, { nextNeed: 550_000 }));
+    // Growth 2 s after the drop, then the probe once clean 1.5 s and 3 s after the drop.
+    expect(seen[0]).toBeCloseTo(210_000);
+    expect(seen[1]).toBeCloseTo(231_000);
+    expect(seen[2]).toBe(550_000);
+    expect(e.isProbing).toBe(true);
+    // More arrives, and the link stays clean 1.5 s after: the probe succeeded, the next step is tried at once.
+    expect(step(550_000, 0, { nextNeed: 1_550_000 })).toBe(550_000);
+    expect(step(550_000, 0, { nextNeed: 1_550_000 })).toBe(550_000);
+    expect(step(550_000, 0, { nextNeed: 1_550_000 })).toBe(1_550_000);
+    expect(e.isProbing).toBe(true);
+  });
+
+  it("a probe is not judged a success before more actually arrives (or a timeout passes)", () => {
+    const { e, step } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    for (let i = 0; i < 3; i++) step(200_000, 0, { nextNeed: 550_000 });
+    expect(e.isProbing).toBe(true);
+    // The new layer takes its time: still 200k, clean; the probe stays open until its timeout.
+    step(200_000, 0, { nextNeed: 1_550_000 });
+    step(200_000, 0, { nextNeed: 1_550_000 });
+    step(200_000, 0, { nextNeed: 1_550_000 });
+    expect(e.isProbing).toBe(true);
+    expect(e.estimate).toBe(550_000);
+    // It arrives, and overflows: back to where the link was clean.
+    step(300_000, 0.45, { nextNeed: 1_550_000 });
+    expect(e.isProbing).toBe(false);
+    expect(e.estimate).toBeLessThan(300_000);
+  });
+
+  it("a probe that meets congestion backs off, and the next probe waits longer, up to a limit", () => {
+    const { e, step, time } = link();
+    step(300_000, 0.5);
+    const probes: number[] = [];
+    let last = e.estimate;
+    for (let i = 0; i < 60; i++) {
+      const congested = last > 300_000; // a 300 kbit/s link: anything above loses packets
+      last = step(congested ? 300_000 : 200_000, congested ? 0.45 : 0, { nextNeed: 550_000 });
+      if (e.isProbing && probes.at(-1) !== time() - 1000) probes.push(time());
+    }
+    const gaps = probes.slice(1).map((t, i) => t - (probes[i] ?? 0));
+    expect(gaps.length).toBeGreaterThanOrEqual(4);
+    expect(gaps[1]).toBeGreaterThan(gaps[0] ?? 0);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(PROBE_GAP_MAX_MS + 3000);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(PROBE_GAP_MS);
+    // Between probes the estimate stays where the link holds.
+    expect(e.estimate).toBeLessThanOrEqual(300_000);
+  });
+
+  it("once the cap is lifted, the top layer's need is reached within 15 s", () => {
+    const { e, step } = link();
+    step(300_000, 0.5);
+    let cap = 300_000;
+    let t = 0;
+    let reachedAt: number | null = null;
+    for (let i = 0; i < 60; i++) {
+      if (i === 20) cap = Number.POSITIVE_INFINITY;
+      // The allocation's next need: layer 1 (550k) from layer 0, then layer 2 (1.55M).
+      const nextNeed = e.estimate >= 550_000 ? 1_550_000 : 550_000;
+      const want = Math.min(e.estimate, 1_550_000);
+      const over = want > cap;
+      step(over ? cap : Math.min(want, 1_550_000), over ? 0.45 : 0, { nextNeed });
+      t = i;
+      if (i >= 20 && reachedAt === null && e.estimate >= 1_550_000) reachedAt = t;
+    }
+    expect(reachedAt).not.toBeNull();
+    expect((reachedAt ?? 99) - 20).toBeLessThanOrEqual(12);
+  });
+
+  it("loss that stays when less is asked is the link's: tolerated, and the estimate comes back", () => {
+    const { e, step } = link();
+    step(1_000_000, 0.07);
+    step(1_000_000, 0.07);
+    expect(e.estimate).toBeCloseTo(700_000);
+    // At the lower rate the loss is the same: random loss, not congestion.
+    step(700_000, 0.07);
+    step(700_000, 0.07);
+    step(700_000, 0.07);
+    expect(e.tolerance).toBeGreaterThan(0.1);
+    expect(e.estimate).toBe(Number.POSITIVE_INFINITY);
+    // From then on, 7 % loss is not congestion; heavy loss still is.
+    for (let i = 0; i < 5; i++) step(1_000_000, 0.08);
+    expect(e.estimate).toBe(Number.POSITIVE_INFINITY);
+    expect(step(300_000, 0.4)).toBeCloseTo(210_000);
+  });
+
+  it("loss that goes away at the lower rate was congestion: the drop stays", () => {
+    const { e, step } = link();
+    step(1_000_000, 0.08);
+    step(1_000_000, 0.08);
+    step(700_000, 0.0);
+    step(700_000, 0.0);
+    step(700_000, 0.0);
+    expect(e.tolerance).toBe(LOSS_CONGESTED);
+    expect(e.estimate).toBeLessThan(1_000_000);
+  });
+
+  it("the tolerated loss goes back to normal after a long clean while", () => {
+    const { e, step } = link();
+    for (let i = 0; i < 6; i++) step(1_000_000, 0.07);
+    expect(e.tolerance).toBeGreaterThan(LOSS_CONGESTED);
+    for (let i = 0; i <= TOLERANCE_RESET_MS / 1000; i++) step(1_000_000, 0);
+    expect(e.tolerance).toBe(LOSS_CONGESTED);
+  });
+
+  it("says nothing of loss over too few packets", () => {
+    const { e, step } = link();
+    step(50_000, 0.5, { ms: 20 });
+    expect(e.estimate).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("random loss at a low rate never takes the estimate below the floor (one video and the sound)", () => {
+    const e = new DownlinkEstimator();
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    let lowest = Number.POSITIVE_INFINITY;
+    for (let i = 1; i <= 240; i++) {
+      // Half a second of audio and a layer-0 video: ~32 packets, each lost with a 10 % chance.
+      let lost = 0;
+      for (let k = 0; k < 32; k++) if (random() < 0.1) lost++;
+      const s: LinkSample = {
+        at: i * 500,
+        intervalMs: 500,
+        receivedBps: 190_000,
+        packetsReceived: 32 - lost,
+        packetsLost: lost,
+        freezes: 0,
+        slow: false,
+      };
+      lowest = Math.min(lowest, e.update(s, 550_000, 200_000));
+    }
+    expect(lowest).toBeGreaterThanOrEqual(200_000);
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * How much this client can receive: an AIMD estimate of its downlink, from what the subscribe connection's
+ * statistics say each second (received bitrate, packet loss, freezes) and the media server's `connection.slow`.
+ *
+ * - Congestion (heavy loss, a slow link, or loss above the tolerated level): the estimate drops to 70 % of
+ *   what was received. Samples that began before the last drop took effect are not judged again, so one
+ *   congestion does not cut twice. After heavy congestion the videos that go down are stopped for a moment
+ *   (`drainUntil`), which empties the link's queue at once.
+ * - Clean: it grows 10 % every 2 s (up to where the link last failed), and every few seconds it may jump to
+ *   what the next improvement needs (a probe: one layer up, or a paused video back). A probe that meets
+ *   congestion goes back to where the link was clean, and the next one waits longer (3 s, 6 s, 10 s); one
+ *   that holds lets the next step be tried at once.
+ * - Loss that does not go away when we ask for less is not congestion (a lossy radio link: NACK and
+ *   retransmission repair it); it is tolerated from then on instead of pushing the estimate down for
+ *   nothing. Heavy loss is always congestion.
+ *
+ * Pure and clock-free: every sample carries its time, so tests drive it by hand.
+ */
+
+export interface LinkSample {
+  /** When the sample was taken (ms, monotonic). */
+  at: number;
+  /** The time it covers, ms. */
+  intervalMs: number;
+  /** Bit/s received over the interval, all streams. */
+  receivedBps: number;
+  /** Packets received and lost over the interval, all streams. */
+  packetsReceived: number;
+  packetsLost: number;
+  /** Video freezes that started over the interval. */
+  freezes: number;
+  /** The media server reported our downlink slow during the interval. */
+  slow: boolean;
+}
+
+/** Loss above this (or the tolerated level, if higher) is congestion. */
+export const LOSS_CONGESTED = 0.05;
+/**
+ * Loss above this over two samples, or above LOSS_SEVERE in one, over enough packets that random loss of a
+ * lossy link cannot reach it by chance, is congestion whatever was tolerated: heavy congestion.
+ */
+export const LOSS_HEAVY = 0.2;
+export const LOSS_SEVERE = 0.3;
+/** Loss below this is clean. */
+export const LOSS_CLEAN = 0.02;
+export const DECREASE = 0.7;
+export const GROWTH = 1.1;
+export const GROWTH_EVERY_MS = 2_000;
+/** A sample that began less than this after a drop still shows the old rate: it is not judged. */
+export const SETTLE_MS = 800;
+/** How long after a drop for moderate loss we look whether the loss went away. */
+export const CHECK_MS = 3_000;
+/** Clean this long before a probe. */
+export const CLEAN_BEFORE_PROBE_MS = 1_500;
+/** Between probes, at first; doubled after each failed probe, up to the maximum. */
+export const PROBE_GAP_MS = 3_000;
+export const PROBE_GAP_MAX_MS = 10_000;
+/**
+ * A probe succeeded once the link stayed clean this long after more started to arrive (or, if nothing more
+ * arrives, PROBE_TIMEOUT_MS after it began); the next one may then follow at once.
+ */
+export const PROBE_WINDOW_MS = 1_500;
+export const PROBE_TIMEOUT_MS = 4_000;
+/** "More arrives": the received rate rose by this share of the probe's step, or by PROBE_RISE_BPS. */
+export const PROBE_RISE = 0.25;
+export const PROBE_RISE_BPS = 60_000;
+/** Clean this long: the tolerated loss goes back to normal. */
+export const TOLERANCE_RESET_MS = 30_000;
+/** Growth stops at this share of where the link last failed. */
+export const CEILING_MARGIN = 0.95;
+/** How long videos that go down a layer are stopped after heavy congestion. */
+export const DRAIN_MS = 500;
+export const MIN_BPS = 30_000;
+export const MAX_BPS = 50_000_000;
+/** Fewer packets than this say nothing about loss; a single sample's severe loss needs a few more. */
+const MIN_PACKETS = 8;
+const SEVERE_MIN_PACKETS = 40;
+const HEAVY_MIN_PACKETS = 60;
+
+export type LinkVerdict = "clean" | "lossy" | "congested";
+
+interface Check {
+  at: number;
+  lossBefore: number;
+  estimateBefore: number;
+  lost: number;
+  expected: number;
+}
+
+export class DownlinkEstimator {
+  /** Bit/s; Infinity until congestion is first seen (nothing to limit). */
+  estimate = Number.POSITIVE_INFINITY;
+  /** Loss tolerated as not congestion. */
+  tolerance = LOSS_CONGESTED;
+  /** What the last sample said. */
+  verdict: LinkVerdict = "clean";
+  /** When congestion was last seen (ms). */
+  congestedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Until then (ms), videos whose layer goes down are better stopped than switched: a lower layer only
+   * starts at its next keyframe, and until then the overflowing queue keeps dropping sound too; stopping
+   * empties it at once.
+   */
+  drainUntil = Number.NEGATIVE_INFINITY;
+  private previous: LinkSample | null = null;
+  private lastDecrease = Number.NEGATIVE_INFINITY;
+  private lastGrowth = Number.NEGATIVE_INFINITY;
+  private lastProbe = Number.NEGATIVE_INFINITY;
+  private probeGap = PROBE_GAP_MS;
+  private probing = false;
+  private floor = 0;
+  /** The estimate before the current probe, the rate received then, and when more started to arrive. */
+  private probeBase = 0;
+  private probeFrom = 0;
+  private probeRoseAt: number | null = null;
+  /** Where the link last failed (a probe's level, or what it carried under heavy loss); growth stays below. */
+  private ceiling = Number.POSITIVE_INFINITY;
+  private cleanSince: number | null = null;
+  private check: Check | null = null;
+
+  /** A probe is under way: worth sampling more often, to back off quickly if it fails. */
+  get isProbing(): boolean {
+    return this.probing;
+  }
+
+  /**
+   * Takes one sample; `nextNeed` is the budget at which the allocation would receive more (null: nothing to
+   * gain, no probe); `floor` what the sound and one video at its lowest layer need: moderate loss alone
+   * never takes the estimate below it (only heavy congestion pauses every video). Returns the new estimate.
+   */
+  update(s: LinkSample, nextNeed: number | null, floor = 0): number {
+    this.floor = floor;
+    const prev = this.previous;
+    this.previous = s;
+    const packets1 = s.packetsLost + s.packetsReceived;
+    const loss1 = lossOf(s.packetsLost, s.packetsReceived);
+    // Two samples' worth, unless the previous one came before our last drop (it shows the old rate).
+    const both = prev !== null && prev.at > this.lastDecrease;
+    const packets2 = packets1 + (both ? prev.packetsLost + prev.packetsReceived : 0);
+    const loss2 = both
+      ? lossOf(s.packetsLost + prev.packetsLost, s.packetsReceived + prev.packetsReceived)
+      : loss1;
+    const began = s.at - s.intervalMs;
+    const settling = began < this.lastDecrease + SETTLE_MS;
+
+    this.review(s, began, loss2);
+    // Congestion is judged on the current sample's own loss; two samples' worth only confirms it (a drop's
+    // aftermath in the previous sample must not cut again once the loss is gone).
+    const severe = loss1 > LOSS_SEVERE && packets1 >= SEVERE_MIN_PACKETS;
+    const heavy =
+      s.slow || severe || (loss1 > LOSS_CONGESTED && loss2 > LOSS_HEAVY && packets2 >= HEAVY_MIN_PACKETS);
+    const moderate = loss1 > LOSS_CLEAN && loss2 > Math.max(LOSS_CONGESTED, this.tolerance);
+    if (heavy || moderate) {
+      // Heavy loss is congestion whatever the rate: no point asking whether it is the link's own.
+      if (heavy) this.check = null;
+      this.verdict = "congested";
+      this.cleanSince = null;
+      this.congestedAt = s.at;
+      if (!settling && (heavy || this.check === null)) this.decrease(s, heavy, loss2);
+      // Heavy right after a drop for moderate loss: the drop stands, but the queue needs emptying now.
+      else if (heavy && this.drainUntil < this.lastDecrease) this.drainUntil = s.at + DRAIN_MS;
+      return this.estimate;
+    }
+    const clean = loss2 <= Math.max(LOSS_CLEAN, this.tolerance / 2) && !(s.freezes > 0 && loss1 > 0.01);
+    this.verdict = clean ? "clean" : "lossy";
+    if (!clean) {
+      this.cleanSince = null;
+      return this.estimate;
+    }
+    this.cleanSince ??= s.at;
+    if (s.at - this.cleanSince >= TOLERANCE_RESET_MS) this.tolerance = LOSS_CONGESTED;
+    const rose =
+      s.receivedBps >=
+      this.probeFrom + Math.min(PROBE_RISE * (this.estimate - this.probeBase), PROBE_RISE_BPS);
+    if (this.probing && rose) this.probeRoseAt ??= s.at;
+    const held = this.probeRoseAt !== null && s.at - this.probeRoseAt >= PROBE_WINDOW_MS;
+    if (this.probing && (held || s.at - this.lastProbe >= PROBE_TIMEOUT_MS)) {
+      // The link carries more than it did: the next step may be tried at once.
+      this.probing = false;
+      this.probeGap = PROBE_WINDOW_MS;
+      this.ceiling = Number.POSITIVE_INFINITY;
+    }
+    if (!Number.isFinite(this.estimate)) return this.estimate;
+    const since = Math.max(this.lastDecrease, this.lastGrowth, this.lastProbe);
+    // Growth stays under where the link last failed; only a probe goes past it.
+    const room = Math.min(MAX_BPS, CEILING_MARGIN * this.ceiling);
+    if (s.at - since >= GROWTH_EVERY_MS && this.estimate < room) {
+      this.estimate = Math.min(room, this.estimate * GROWTH);
+      this.lastGrowth = s.at;
+    }
+    const quiet = s.at - Math.max(this.lastDecrease, this.lastProbe) >= this.probeGap;
+    if (
+      nextNeed !== null &&
+      nextNeed > this.estimate &&
+      !this.probing &&
+      quiet &&
+      s.at - this.cleanSince >= CLEAN_BEFORE_PROBE_MS
+    ) {
+      this.probeBase = this.estimate;
+      this.probeFrom = s.receivedBps;
+      this.probeRoseAt = null;
+      this.estimate = Math.min(MAX_BPS, nextNeed);
+      this.lastProbe = s.at;
+      this.probing = true;
+    }
+    return this.estimate;
+  }
+
+  private decrease(s: LinkSample, heavy: boolean, loss: number): void {
+    const before = this.estimate;
+    this.lastDecrease = s.at;
+    // Far more arrives than the link carries (or a probe overflowed it): what gets smaller should stop at
+    // once, for a moment.
+    if (heavy || this.probing) this.drainUntil = s.at + DRAIN_MS;
+    if (this.probing) {
+      // The probe was the only change: back to where the link was clean, and wait longer next time.
+      this.probing = false;
+      this.probeGap = Math.min(PROBE_GAP_MAX_MS, Math.max(PROBE_GAP_MS, this.probeGap * 2));
+      this.ceiling = Math.min(this.ceiling, before);
+      // (If the link got worse meanwhile, the next congested sample cuts further.)
+      this.estimate = this.probeBase;
+      this.check = null;
+      return;
+    }
+    if (heavy) this.ceiling = Math.min(this.ceiling, Math.max(s.receivedBps, MIN_BPS));
+    this.probeGap = Math.max(this.probeGap, PROBE_GAP_MS);
+    const lowest = heavy ? MIN_BPS : Math.max(MIN_BPS, Math.min(this.floor, before));
+    this.estimate = Math.max(lowest, Math.min(this.estimate, DECREASE * s.receivedBps));
+    // Moderate loss may not be ours to fix: look again once the lower rate is in force.
+    this.check = heavy ? null : { at: s.at, lossBefore: loss, estimateBefore: before, lost: 0, expected: 0 };
+  }
+
+  /** After a drop for moderate loss: if the loss stayed, it is the link's, not our rate's: tolerate it. */
+  private review(s: LinkSample, began: number, loss2: number): void {
+    const check = this.check;
+    if (!check) return;
+    if (began >= check.at + SETTLE_MS) {
+      check.lost += s.packetsLost;
+      check.expected += s.packetsLost + s.packetsReceived;
+    }
+    if (s.at < check.at + CHECK_MS) return;
+    this.check = null;
+    if (check.expected < MIN_PACKETS) return;
+    const after = check.lost / check.expected;
+    if (after > LOSS_CLEAN && after <= LOSS_HEAVY && after >= 0.5 * check.lossBefore && loss2 <= LOSS_HEAVY) {
+      this.tolerance = Math.min(LOSS_HEAVY, Math.max(this.tolerance, after * 1.5 + 0.02));
+      this.estimate = Math.max(this.estimate, check.estimateBefore);
+    }
+  }
+}
+
+function lossOf(lost: number, received: number): number {
+  const expected = lost + received;
+  return expected < MIN_PACKETS ? 0 : Math.max(0, lost) / expected;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { MAX_NUDGES, NUDGE_AFTER_MS, SwitchWatch } from "./switch-watch.js";
+
+const widths = (w: number) => new Map([["1", w]]);
+
+describe("SwitchWatch", () => {
+  it("asks again for a lower layer whose pictures do not come, a few times at most", () => {
+    const w = new SwitchWatch();
+    w.ask("1", 2, 0);
+    w.due(widths(1280), 0);
+    w.ask("1", 0, 1000);
+    expect(w.due(widths(1280), 1000 + NUDGE_AFTER_MS - 1)).toEqual([]);
+    let nudges = 0;
+    // Halfway (640) is not there yet.
+    for (let t = 1000 + NUDGE_AFTER_MS; t < 60_000; t += 500) nudges += w.due(widths(640), t).length;
+    expect(nudges).toBe(MAX_NUDGES);
+  });
+
+  it("says nothing once the pictures show the layer asked, or for a video not received", () => {
+    const w = new SwitchWatch();
+    w.ask("1", 2, 0);
+    w.due(widths(1280), 0);
+    w.ask("1", 0, 0);
+    expect(w.due(widths(320), NUDGE_AFTER_MS)).toEqual([]);
+    expect(w.due(widths(1280), 3 * NUDGE_AFTER_MS)).toEqual([]);
+    w.ask("1", 2, 0);
+    w.ask("1", null, 0);
+    expect(w.due(widths(320), 5 * NUDGE_AFTER_MS)).toEqual([]);
+  });
+
+  it("reads the layer against the widest picture seen, whatever the camera's size", () => {
+    const w = new SwitchWatch();
+    w.ask("1", 2, 0);
+    w.due(widths(640), 0); // a 640-pixel camera: 640 / 320 / 160
+    w.ask("1", 1, 0);
+    expect(w.due(widths(640), NUDGE_AFTER_MS)).toEqual(["1"]);
+    expect(w.due(widths(320), 2 * NUDGE_AFTER_MS)).toEqual([]);
+    // Up again: watched too.
+    w.ask("1", 2, 3 * NUDGE_AFTER_MS);
+    expect(w.due(widths(320), 4 * NUDGE_AFTER_MS)).toEqual(["1"]);
+    expect(w.due(widths(640), 5 * NUDGE_AFTER_MS)).toEqual([]);
+  });
+
+  it("the widest picture is the top layer, even if a lower one was asked when it came", () => {
+    const w = new SwitchWatch();
+    // The media server starts at the top layer: 1280 arrives while layer 1 is asked.
+    w.ask("1", 1, 0);
+    w.due(widths(1280), 0);
+    w.ask("1", 0, 0);
+    // 640 is layer 1, not the layer 0 asked: ask again.
+    expect(w.due(widths(640), NUDGE_AFTER_MS)).toEqual(["1"]);
+    expect(w.due(widths(320), 2 * NUDGE_AFTER_MS)).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import {
+  RAMP_MS,
+  REGRET_MS,
+  RESTORE_MS,
+  STEP_DOWN_GAP_MS,
+  TROUBLE_SAMPLES,
+  UPLINK_GRACE_MS,
+  UPLINK_NEED,
+  UplinkController,
+  type UplinkSample,
+} from "./uplink.js";
+
+function uplink() {
+  const c = new UplinkController();
+  let now = 0;
+  const step = (s: Partial<UplinkSample> = {}, ms = 500) => {
+    now += ms;
+    return c.update({ at: now, bandwidthLimited: false, available: 3_000_000, loss: 0, slow: false, ...s });
+  };
+  const run = (ms: number, s: Partial<UplinkSample> = {}) => {
+    let cap = c.cap;
+    for (let t = 0; t < ms; t += 500) cap = step(s);
+    return cap;
+  };
+  return { c, step, run, time: () => now };
+}
+
+const weak = { bandwidthLimited: true, available: 400_000 };
+
+describe("UplinkController", () => {
+  it("keeps every layer on a good uplink", () => {
+    const { run } = uplink();
+    expect(run(60_000)).toBe(2);
+  });
+
+  it("says nothing while the browser's estimate ramps up after the start", () => {
+    const { run } = uplink();
+    expect(run(UPLINK_GRACE_MS - 500, weak)).toBe(2);
+  });
+
+  it("a bandwidth-limited encoder turns off h, then m, one step at a time; never l", () => {
+    const { run, step } = uplink();
+    run(UPLINK_GRACE_MS);
+    for (let i = 1; i < TROUBLE_SAMPLES; i++) expect(step(weak)).toBe(2);
+    expect(step(weak)).toBe(1);
+    // Not again at once, even if the trouble goes on.
+    expect(run(STEP_DOWN_GAP_MS - 1000, { bandwidthLimited: true, available: 300_000 })).toBe(1);
+    expect(run(3000, { bandwidthLimited: true, available: 150_000 })).toBe(0);
+    expect(run(30_000, { bandwidthLimited: true, available: 100_000 })).toBe(0);
+  });
+
+  it("a limited encoder with bandwidth enough for what is on is not trouble", () => {
+    const { run } = uplink();
+    run(UPLINK_GRACE_MS);
+    expect(run(20_000, { bandwidthLimited: true, available: UPLINK_NEED[2] + 100_000 })).toBe(2);
+  });
+
+  it("a slow-link report takes a layer off at once, even during the start", () => {
+    const { step } = uplink();
+    expect(step({ slow: true })).toBe(1);
+  });
+
+  it("heavy loss reported by the media server is trouble; light loss is not", () => {
+    const a = uplink();
+    a.run(UPLINK_GRACE_MS);
+    expect(a.run(3000, { loss: 0.05 })).toBe(2);
+    expect(a.run(3000, { loss: 0.2 })).toBe(1);
+  });
+
+  it("brings layers back after a clean while, and waits longer when a layer had to go again soon", () => {
+    const { run, time } = uplink();
+    run(UPLINK_GRACE_MS);
+    expect(run(2000, weak)).toBe(1);
+    const cleanFrom = time() + 500;
+    while (run(500) === 1 && time() < cleanFrom + 60_000);
+    expect(time() - cleanFrom).toBe(RESTORE_MS);
+    // Right after, the browser's estimate catches up: a bandwidth limitation is no trouble yet...
+    expect(run(RAMP_MS - 500, weak)).toBe(2);
+    // ...but past that, within REGRET_MS, the layer goes again, and next time it takes twice as long.
+    expect(run(2500, weak)).toBe(1);
+    expect(run(RESTORE_MS + 500)).toBe(1);
+    expect(run(RESTORE_MS + 500)).toBe(2);
+    expect(REGRET_MS).toBeGreaterThan(RESTORE_MS);
+  });
+});

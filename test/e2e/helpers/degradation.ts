@@ -1,0 +1,385 @@
+/**
+ * Degraded-network scenarios through the UDP relay, shared by test/e2e/adaptation.test.ts and
+ * bench/degradation.ts (no vitest here): a call whose media all goes through the relay, readings of what a
+ * page receives (per tile: inbound video and audio statistics, the tile's data-layer, paused notice and
+ * quality mark), and the two scenarios the issue measures:
+ *
+ * - cap: one subscriber's downlink capped (default 300 kbit/s). Only that page's subscribe connection is
+ *   impaired: its flow through the relay is found from the local port of the connection's selected ICE
+ *   candidate pair. That local candidate is peer-reflexive: its address is what Janus saw, the relay's own
+ *   upstream socket for the flow (FlowStats.upstreamPort), not the browser's socket; the flow with that
+ *   upstream port gives the browser's port, and `relay.impairClient(browserPort, "toClient", …)` caps that
+ *   flow alone (the page's publish connection and the other pages are untouched). Measured: the time until the video is at
+ *   the lowest layer (frameWidth ≤ 320) or paused, the audio concealment over the capped period, and, once
+ *   the cap is lifted, the time until the video is back at the top layer (frameWidth 1280).
+ * - loss: random loss on every flow, both ways. Measured: frames decoded each second, NACKs, concealment.
+ *
+ * Page-side code is plain JavaScript strings (see rtc.ts for why).
+ */
+import type { Browser, Page } from "playwright-core";
+import { type ServerHandle, startServer } from "../../helpers/server.js";
+import { UdpRelay } from "../../helpers/udp-relay.js";
+import { sleep } from "../../helpers/wait.js";
+import { launchChromium, newParticipant, type Participant } from "./browser.js";
+import { joinViaUi, tileOf, waitForMediaFrom } from "./ui.js";
+import { type FrameLog, recordFrames } from "./ws-frames.js";
+
+/**
+ * A relay address and port block of its own for each call (not the relay-call test's 127.77.0.9 and
+ * 47400-47439): several runs may share this machine at once, and Janus binds the same port numbers.
+ */
+function relayPlace(): { host: string; ports: [number, number] } {
+  const host = `127.77.0.${10 + Math.floor(Math.random() * 200)}`;
+  const base = 45_000 + 100 * Math.floor(Math.random() * 20);
+  return { host, ports: [base, base + 79] };
+}
+
+export interface ImpairedCall {
+  relay: UdpRelay;
+  server: ServerHandle;
+  browser: Browser;
+  room: string;
+  participants: Participant[];
+  close(): Promise<void>;
+}
+
+/** A server whose media goes through a fresh relay, and a browser; pages join with `join`. */
+export async function startImpairedCall(name: string): Promise<ImpairedCall> {
+  let place = relayPlace();
+  let relay: UdpRelay | undefined;
+  for (let attempt = 0; !relay; attempt++) {
+    try {
+      relay = await UdpRelay.start({
+        listenHost: place.host,
+        targetHost: "127.77.0.1",
+        upstreamHost: "127.77.0.1",
+        ports: place.ports,
+      });
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      place = relayPlace();
+    }
+  }
+  let server: ServerHandle | undefined;
+  try {
+    server = await startServer({
+      name,
+      env: { JANUS_PUBLIC_IP: place.host, JANUS_RTP_PORTS: `${place.ports[0]}-${place.ports[1]}` },
+    });
+    const browser = await launchChromium();
+    const call: ImpairedCall = {
+      relay,
+      server,
+      browser,
+      room: `${name}-${Date.now().toString(36)}`,
+      participants: [],
+      close: async () => {
+        for (const p of call.participants) await p.close();
+        await browser.close().catch(() => {});
+        await server?.stop();
+        await relay.close();
+      },
+    };
+    return call;
+  } catch (error) {
+    await server?.stop();
+    await relay.close();
+    throw error;
+  }
+}
+
+/** A page that signals no candidates of its own (the media server learns it from the relay) and joins. */
+export async function joinThroughRelay(
+  call: ImpairedCall,
+  label: string,
+  viewport: { width: number; height: number } = { width: 1024, height: 700 },
+): Promise<{ participant: Participant; id: string; frames: FrameLog }> {
+  const participant = await newParticipant(call.browser, label);
+  call.participants.push(participant);
+  await participant.context.addInitScript("window.__candidatePolicy = 'none';");
+  await participant.page.setViewportSize(viewport);
+  const frames = recordFrames(participant.page);
+  const id = await joinViaUi(participant.page, call.server.origin, call.room, label);
+  return { participant, id, frames };
+}
+
+export { waitForMediaFrom };
+
+/** What a page receives from one remote participant's camera and microphone, and what its tile says. */
+export interface Received {
+  participantId: string;
+  layer: string | null;
+  paused: boolean;
+  quality: string | null;
+  video: {
+    framesDecoded: number;
+    frameWidth: number;
+    nackCount: number;
+    packetsReceived: number;
+    bytesReceived: number;
+  } | null;
+  audio: {
+    packetsReceived: number;
+    packetsLost: number;
+    concealedSamples: number;
+    totalSamplesReceived: number;
+  } | null;
+}
+
+const READ_RECEIVED = `async () => {
+  const inbound = [];
+  for (const pc of (window.__pcs || [])) {
+    if (pc.connectionState === "closed") continue;
+    let r; try { r = await pc.getStats(); } catch (e) { continue; }
+    r.forEach((s) => { if (s.type === "inbound-rtp") inbound.push(s); });
+  }
+  const byTrack = (id) => inbound.find((s) => s.trackIdentifier === id) || null;
+  const track = (el, kind) => {
+    const so = el && el.srcObject;
+    return so && typeof so.getTracks === "function" ? so.getTracks().find((t) => t.kind === kind) || null : null;
+  };
+  return Array.from(document.querySelectorAll("[data-testid=tile][data-local=false][data-source=camera]")).map((tile) => {
+    const vt = track(tile.querySelector("video"), "video");
+    const at = track(tile.querySelector("audio"), "audio");
+    const v = vt ? byTrack(vt.id) : null;
+    const a = at ? byTrack(at.id) : null;
+    const mark = tile.querySelector("[data-testid=quality-indicator]");
+    return {
+      participantId: tile.getAttribute("data-participant-id"),
+      layer: tile.getAttribute("data-layer"),
+      paused: !!tile.querySelector("[data-testid=video-paused]"),
+      quality: mark ? mark.getAttribute("data-quality") : null,
+      video: v ? { framesDecoded: v.framesDecoded || 0, frameWidth: v.frameWidth || 0, nackCount: v.nackCount || 0,
+        packetsReceived: v.packetsReceived || 0, bytesReceived: v.bytesReceived || 0 } : null,
+      audio: a ? { packetsReceived: a.packetsReceived || 0, packetsLost: a.packetsLost || 0,
+        concealedSamples: a.concealedSamples || 0, totalSamplesReceived: a.totalSamplesReceived || 0 } : null,
+    };
+  });
+}`;
+
+export async function readReceived(page: Page): Promise<Received[]> {
+  return (await page.evaluate(`(${READ_RECEIVED})()`)) as Received[];
+}
+
+export async function receivedFrom(page: Page, participantId: string): Promise<Received> {
+  const r = (await readReceived(page)).find((x) => x.participantId === participantId);
+  if (!r) throw new Error(`no remote camera tile for ${participantId}`);
+  return r;
+}
+
+/**
+ * The local port of the selected ICE pair of the page's subscribe connection (the one that receives) or
+ * publish connection (the one that sends and receives nothing).
+ */
+export async function connectionPort(
+  page: Page,
+  which: "subscribe" | "publish" = "subscribe",
+): Promise<number> {
+  const port = await page.evaluate(`(async (which) => {
+    for (const pc of (window.__pcs || [])) {
+      if (pc.connectionState !== "connected") continue;
+      const r = await pc.getStats();
+      let receives = false, port = null;
+      r.forEach((s) => {
+        if (s.type === "inbound-rtp") receives = true;
+        if (s.type === "transport" && s.selectedCandidatePairId) {
+          const pair = r.get(s.selectedCandidatePairId);
+          const local = pair && r.get(pair.localCandidateId);
+          if (local) port = local.port;
+        }
+      });
+      if (receives === (which === "subscribe") && port !== null) return port;
+    }
+    return null;
+  })("${which}")`);
+  if (typeof port !== "number") throw new Error(`the page has no connected ${which} connection`);
+  return port;
+}
+
+/** The browser port of the relay flow carrying one of the page's connections (see the header). */
+export async function relayClientPort(
+  call: ImpairedCall,
+  page: Page,
+  which: "subscribe" | "publish" = "subscribe",
+): Promise<number> {
+  const local = await connectionPort(page, which);
+  const flow = call.relay.flows().find((f) => f.upstreamPort === local);
+  if (!flow) throw new Error(`no relay flow whose upstream port is ${local}`);
+  return Number(flow.client.slice(flow.client.lastIndexOf(":") + 1));
+}
+
+/** Concealed share of the audio samples received between two readings. */
+export function concealment(before: Received, after: Received): number {
+  const total = (after.audio?.totalSamplesReceived ?? 0) - (before.audio?.totalSamplesReceived ?? 0);
+  const concealed = (after.audio?.concealedSamples ?? 0) - (before.audio?.concealedSamples ?? 0);
+  return total > 0 ? concealed / total : 1;
+}
+
+/** Audio packets lost / expected between two readings. */
+export function audioLoss(before: Received, after: Received): number {
+  const received = (after.audio?.packetsReceived ?? 0) - (before.audio?.packetsReceived ?? 0);
+  const lost = (after.audio?.packetsLost ?? 0) - (before.audio?.packetsLost ?? 0);
+  return received + lost > 0 ? lost / (received + lost) : 1;
+}
+
+/** Polls `page` for `participantId`'s tile until `done` holds; returns the ms it took, or null on timeout. */
+export async function timeUntil(
+  page: Page,
+  participantId: string,
+  done: (r: Received) => boolean,
+  timeoutMs: number,
+  seen: (r: Received) => void = () => {},
+): Promise<number | null> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    const r = await receivedFrom(page, participantId).catch(() => null);
+    if (r) {
+      seen(r);
+      if (done(r)) return performance.now() - start;
+    }
+    await sleep(200);
+  }
+  return null;
+}
+
+export const atLowest = (r: Received) =>
+  r.paused ||
+  r.layer === "paused" ||
+  (r.layer === "0" && (r.video?.frameWidth ?? 0) > 0 && (r.video?.frameWidth ?? 0) <= 320);
+export const atTop = (r: Received) => r.layer === "2" && r.video?.frameWidth === 1280;
+
+export interface CapResult {
+  /** ms from the cap to the lowest layer or a pause (null: not within the wait). */
+  adaptMs: number | null;
+  /** ms from the cap to the lowest layer's pictures decoded (frameWidth ≤ 320; null: never while capped). */
+  decodedLowestMs: number | null;
+  /** Concealed share of the audio samples over the capped period. */
+  concealment: number;
+  audioLoss: number;
+  /** ms from lifting the cap to the top layer (null: not within the wait). */
+  recoverMs: number | null;
+  /** Quality marks the tile showed while capped. */
+  marks: string[];
+  /** The tile's data-layer values seen while capped, in order, without repeats, with ms since the cap. */
+  layers: string[];
+}
+
+/**
+ * Caps `subscriber`'s downlink at `capBps` for `holdMs`, then lifts it. The publisher's tile on the
+ * subscriber's page must be big enough for the top layer, and at it, before.
+ */
+export async function capScenario(
+  call: ImpairedCall,
+  subscriber: Page,
+  publisherId: string,
+  { capBps = 300_000, holdMs = 30_000, adaptWaitMs = 15_000, recoverWaitMs = 30_000 } = {},
+): Promise<CapResult> {
+  const port = await relayClientPort(call, subscriber);
+  const before = await receivedFrom(subscriber, publisherId);
+  const flows = call.relay.impairClient(port, "toClient", { rateBps: capBps });
+  if (flows !== 1) throw new Error(`${flows} relay flows from the subscribe connection's port ${port}`);
+  const capped = performance.now();
+  const marks = new Set<string>();
+  const layers: string[] = [];
+  let decodedLowestMs: number | null = null;
+  const note = (r: Received) => {
+    const width = r.video?.frameWidth ?? 0;
+    if (decodedLowestMs === null && width > 0 && width <= 320) decodedLowestMs = performance.now() - capped;
+    if (r.quality) marks.add(r.quality);
+    const at = Math.round(performance.now() - capped);
+    const what = `${r.layer}/${r.video?.frameWidth ?? "-"}`;
+    if (layers.at(-1)?.split("@")[0] !== what) layers.push(`${what}@${at}`);
+  };
+  const adaptMs = await timeUntil(subscriber, publisherId, atLowest, Math.min(adaptWaitMs, holdMs), note);
+  while (performance.now() - capped < holdMs) {
+    note(await receivedFrom(subscriber, publisherId));
+    await sleep(500);
+  }
+  const after = await receivedFrom(subscriber, publisherId);
+  call.relay.impairClient(port, "toClient", {});
+  const recoverMs = await timeUntil(subscriber, publisherId, atTop, recoverWaitMs);
+  return {
+    adaptMs,
+    decodedLowestMs,
+    concealment: concealment(before, after),
+    audioLoss: audioLoss(before, after),
+    recoverMs,
+    marks: [...marks],
+    layers,
+  };
+}
+
+export interface LossResult {
+  /** Frames decoded in each second of the window. */
+  framesPerSecond: number[];
+  nacks: number;
+  concealment: number;
+  audioLoss: number;
+  droppedPackets: number;
+  /** The tile's data-layer and frameWidth each second. */
+  layers: string[];
+}
+
+/** Random loss on every flow, both ways, for `seconds`; the subscriber's view of `publisherId`. */
+export async function lossScenario(
+  call: ImpairedCall,
+  subscriber: Page,
+  publisherId: string,
+  { loss = 0.05, seconds = 15, settleMs = 2000 } = {},
+): Promise<LossResult> {
+  const dropped = () => call.relay.flows().reduce((n, f) => n + f.dropped.toClient + f.dropped.toServer, 0);
+  call.relay.impair("toClient", { loss });
+  call.relay.impair("toServer", { loss });
+  try {
+    await sleep(settleMs);
+    const droppedBefore = dropped();
+    const first = await receivedFrom(subscriber, publisherId);
+    const framesPerSecond: number[] = [];
+    const layers: string[] = [];
+    let prev = first;
+    const start = performance.now();
+    for (let i = 1; i <= seconds; i++) {
+      await sleep(Math.max(0, start + i * 1000 - performance.now()));
+      const cur = await receivedFrom(subscriber, publisherId);
+      framesPerSecond.push((cur.video?.framesDecoded ?? 0) - (prev.video?.framesDecoded ?? 0));
+      layers.push(`${cur.layer}/${cur.video?.frameWidth ?? "-"}`);
+      prev = cur;
+    }
+    return {
+      framesPerSecond,
+      nacks: (prev.video?.nackCount ?? 0) - (first.video?.nackCount ?? 0),
+      concealment: concealment(first, prev),
+      audioLoss: audioLoss(first, prev),
+      droppedPackets: dropped() - droppedBefore,
+      layers,
+    };
+  } finally {
+    call.relay.impair("toClient", {});
+    call.relay.impair("toServer", {});
+  }
+}
+
+/** Waits until the publisher's tile on `page` is at the top layer (the call has ramped up). */
+export async function waitForTop(page: Page, publisherId: string, timeoutMs = 45_000): Promise<void> {
+  const ms = await timeUntil(page, publisherId, atTop, timeoutMs);
+  if (ms === null) {
+    const r = await receivedFrom(page, publisherId).catch(() => null);
+    throw new Error(`${publisherId}'s video never reached the top layer: ${JSON.stringify(r)}`);
+  }
+}
+
+export const remoteCamera = (participantId: string) => `${tileOf(participantId)}[data-source=camera]`;
+
+/** The page's camera encodings: rid → active (what the page asked of its sender). */
+export async function cameraEncodings(page: Page): Promise<Record<string, boolean>> {
+  return (await page.evaluate(`(async () => {
+    const out = {};
+    for (const pc of (window.__pcs || [])) {
+      if (pc.connectionState === "closed") continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === "outbound-rtp" && s.kind === "video" && s.rid) out[s.rid] = s.active !== false;
+      });
+    }
+    return out;
+  })()`)) as Record<string, boolean>;
+}
