@@ -9,8 +9,10 @@
  * - cap: Bob's subscribe connection capped at BENCH_CAP_BPS (default 300 kbit/s) for BENCH_HOLD_MS (30 s),
  *   then lifted. Time to adapt (the lowest layer, or a pause), audio concealment and audio loss over the
  *   capped period, time back to the top layer once lifted.
- * - loss: BENCH_LOSS (default 5 %) random loss on every flow both ways for 15 s. Frames decoded per second
- *   (the slowest second), NACKs sent, audio concealment and loss.
+ * - loss on Bob's link: BENCH_LOSS (default 5 %) random loss both ways on Bob's own connection (his publish
+ *   and subscribe flows) for 15 s. Frames decoded per second (the slowest second), NACKs sent, audio
+ *   concealment and loss.
+ * - loss on every link: the same on every flow (Alice's uplink too: ~10 % end to end). Same figures.
  *
  *   npm run bench:degradation
  *
@@ -30,6 +32,7 @@ import {
   remoteCamera,
   startImpairedCall,
   waitForMediaFrom,
+  waitForSteadyTop,
   waitForTop,
 } from "../test/e2e/helpers/degradation.js";
 import { ensureClientBuild } from "../test/helpers/client-build.js";
@@ -61,7 +64,7 @@ async function run(call: ImpairedCall): Promise<boolean> {
 
   const baselines: number[] = [];
   const caps: CapResult[] = [];
-  const losses: LossResult[] = [];
+  const losses: (LossResult & { on: string })[] = [];
   let ok = true;
   for (let i = 1; i <= RUNS; i++) {
     await waitForTop(bob.page, aliceId, 60_000);
@@ -81,12 +84,15 @@ async function run(call: ImpairedCall): Promise<boolean> {
     console.log(`               layers (asked/frameWidth@ms): ${cap.layers.join(" ")}`);
     if (cap.adaptMs === null || cap.recoverMs === null) ok = false;
 
-    await waitForTop(bob.page, aliceId, 60_000).catch(() => {});
-    const loss = await lossScenario(call, bob.page, aliceId, { loss: LOSS, seconds: LOSS_SECONDS });
-    losses.push(loss);
-    console.log(
-      `  run ${i} loss:     frames/s min ${Math.min(...loss.framesPerSecond)} (${loss.framesPerSecond.join(",")}); NACKs ${loss.nacks}; audio concealment ${pct(loss.concealment)}, audio loss ${pct(loss.audioLoss)}`,
-    );
+    for (const on of ["subscriber", "everyone"] as const) {
+      await waitForSteadyTop(bob.page, aliceId).catch(() => {});
+      const loss = await lossScenario(call, bob.page, aliceId, { loss: LOSS, seconds: LOSS_SECONDS, on });
+      losses.push({ ...loss, on });
+      const label = on === "subscriber" ? "loss, Bob's link:" : "loss, every link:";
+      console.log(
+        `  run ${i} ${label} frames/s min ${Math.min(...loss.framesPerSecond)} (${loss.framesPerSecond.join(",")}); NACKs ${loss.nacks}; audio concealment ${pct(loss.concealment)}, audio loss ${pct(loss.audioLoss)}`,
+      );
+    }
     // Let the link settle before the next run.
     await waitFor(async () => (await receivedFrom(bob.page, aliceId)).layer === "2", {
       timeoutMs: 30_000,
@@ -108,6 +114,7 @@ async function run(call: ImpairedCall): Promise<boolean> {
         recoverMs: c.recoverMs,
       })),
       loss: losses.map((l) => ({
+        on: l.on,
         minFramesPerSecond: Math.min(...l.framesPerSecond),
         nacks: l.nacks,
         concealment: l.concealment,

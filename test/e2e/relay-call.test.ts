@@ -1,7 +1,7 @@
 /**
  * The network-impairment harness with real parts: two Chromium participants whose media reaches Janus only
  * through the UDP relay (Janus announces the relay's address; the pages signal no candidates of their own,
- * so Janus learns them from the relay). Loss on the path is repaired by NACK/RTX and video keeps decoding.
+ * so Janus learns them from the relay). What loss, caps and delay on that path do is adaptation.test.ts's.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,30 +9,11 @@ import { type ServerHandle, startServer } from "../helpers/server.js";
 import { UdpRelay } from "../helpers/udp-relay.js";
 import { waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant } from "./helpers/browser.js";
-import { readTiles, sampleGrowth, selectedCandidatePairs } from "./helpers/rtc.js";
+import { selectedCandidatePairs } from "./helpers/rtc.js";
 import { joinViaUi, waitForMediaFrom } from "./helpers/ui.js";
 
 const RELAY_HOST = "127.77.0.9";
 const PORTS: [number, number] = [47_400, 47_439];
-
-/** NACKs the page sent and retransmissions it received, summed over its inbound video. */
-async function repairCounters(page: Participant["page"]) {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    let nacks = 0;
-    let frames = 0;
-    for (const pc of pcs) {
-      const stats = await pc.getStats();
-      stats.forEach((r) => {
-        if (r.type === "inbound-rtp" && r.kind === "video") {
-          nacks += r.nackCount ?? 0;
-          frames += r.framesDecoded ?? 0;
-        }
-      });
-    }
-    return { nacks, frames };
-  });
-}
 
 describe.sequential("a call through the impairment relay", () => {
   let server: ServerHandle;
@@ -89,20 +70,5 @@ describe.sequential("a call through the impairment relay", () => {
       { timeoutMs: 15_000, intervalMs: 250, what: "media both ways through the relay" },
     );
     expect(counted.flows).toBeGreaterThanOrEqual(4);
-  });
-
-  it("with 5 % loss both ways, video keeps decoding and lost packets are asked for again", async () => {
-    relay.impair("toClient", { loss: 0.05 });
-    relay.impair("toServer", { loss: 0.05 });
-    const before = await repairCounters(bob.page);
-    const growth = await sampleGrowth(bob.page, 6000);
-    const after = await repairCounters(bob.page);
-    const aliceOnBob = [...growth.values()][0];
-    expect(aliceOnBob?.videoFramesDelta, "frames decoded in 6 s under loss").toBeGreaterThan(30);
-    expect(after.nacks - before.nacks, "NACKs sent under loss").toBeGreaterThan(0);
-    const dropped = relay.flows().reduce((n, f) => n + f.dropped.toClient + f.dropped.toServer, 0);
-    expect(dropped).toBeGreaterThan(0);
-    const tiles = await readTiles(bob.page);
-    expect(tiles.some((t) => !t.local)).toBe(true);
   });
 });

@@ -320,16 +320,32 @@ export interface LossResult {
   layers: string[];
 }
 
-/** Random loss on every flow, both ways, for `seconds`; the subscriber's view of `publisherId`. */
+/**
+ * Random loss both ways for `seconds`; the subscriber's view of `publisherId`. `on: "subscriber"`: only the
+ * subscriber's own connection is lossy (its publish and subscribe flows: a participant on a poor link);
+ * `on: "everyone"`: every flow is, so what the subscriber receives crossed two lossy hops.
+ */
 export async function lossScenario(
   call: ImpairedCall,
   subscriber: Page,
   publisherId: string,
-  { loss = 0.05, seconds = 15, settleMs = 2000 } = {},
+  { loss = 0.05, seconds = 15, settleMs = 0, on = "everyone" as "everyone" | "subscriber" } = {},
 ): Promise<LossResult> {
   const dropped = () => call.relay.flows().reduce((n, f) => n + f.dropped.toClient + f.dropped.toServer, 0);
-  call.relay.impair("toClient", { loss });
-  call.relay.impair("toServer", { loss });
+  const ports =
+    on === "subscriber"
+      ? [
+          await relayClientPort(call, subscriber, "subscribe"),
+          await relayClientPort(call, subscriber, "publish"),
+        ]
+      : [];
+  const impair = (impairment: { loss?: number }) => {
+    for (const direction of ["toClient", "toServer"] as const) {
+      if (on === "everyone") call.relay.impair(direction, impairment);
+      else for (const port of ports) call.relay.impairClient(port, direction, impairment);
+    }
+  };
+  impair({ loss });
   try {
     await sleep(settleMs);
     const droppedBefore = dropped();
@@ -354,8 +370,7 @@ export async function lossScenario(
       layers,
     };
   } finally {
-    call.relay.impair("toClient", {});
-    call.relay.impair("toServer", {});
+    impair({});
   }
 }
 
@@ -365,6 +380,37 @@ export async function waitForTop(page: Page, publisherId: string, timeoutMs = 45
   if (ms === null) {
     const r = await receivedFrom(page, publisherId).catch(() => null);
     throw new Error(`${publisherId}'s video never reached the top layer: ${JSON.stringify(r)}`);
+  }
+}
+
+/**
+ * Waits until the publisher's tile on `page` has been at the top layer, decoding, for `steadyMs` in a row:
+ * a scenario that starts right as the top layer comes (or goes) measures that ramp, not the network.
+ */
+export async function waitForSteadyTop(
+  page: Page,
+  publisherId: string,
+  steadyMs = 4_000,
+  timeoutMs = 45_000,
+): Promise<void> {
+  let since: number | null = null;
+  let frames = -1;
+  const ms = await timeUntil(
+    page,
+    publisherId,
+    (r) => {
+      const decoded = r.video?.framesDecoded ?? 0;
+      const moving = decoded > frames;
+      frames = decoded;
+      if (!atTop(r) || !moving) since = null;
+      else since ??= performance.now();
+      return since !== null && performance.now() - since >= steadyMs;
+    },
+    timeoutMs,
+  );
+  if (ms === null) {
+    const r = await receivedFrom(page, publisherId).catch(() => null);
+    throw new Error(`${publisherId}'s video never stayed at the top layer: ${JSON.stringify(r)}`);
   }
 }
 

@@ -152,25 +152,25 @@ describe("DownlinkEstimator", () => {
 
   it("loss that stays when less is asked is the link's: tolerated, and the estimate comes back", () => {
     const { e, step } = link();
-    step(1_000_000, 0.07);
-    step(1_000_000, 0.07);
+    step(1_000_000, 0.13);
+    step(1_000_000, 0.13);
     expect(e.estimate).toBeCloseTo(700_000);
     // At the lower rate the loss is the same: random loss, not congestion.
-    step(700_000, 0.07);
-    step(700_000, 0.07);
-    step(700_000, 0.07);
+    step(700_000, 0.13);
+    step(700_000, 0.13);
+    step(700_000, 0.13);
     expect(e.tolerance).toBeGreaterThan(0.1);
     expect(e.estimate).toBe(Number.POSITIVE_INFINITY);
-    // From then on, 7 % loss is not congestion; heavy loss still is.
-    for (let i = 0; i < 5; i++) step(1_000_000, 0.08);
+    // From then on, 15 % loss is not congestion; heavy loss still is.
+    for (let i = 0; i < 5; i++) step(1_000_000, 0.15);
     expect(e.estimate).toBe(Number.POSITIVE_INFINITY);
     expect(step(300_000, 0.4)).toBeCloseTo(210_000);
   });
 
   it("loss that goes away at the lower rate was congestion: the drop stays", () => {
     const { e, step } = link();
-    step(1_000_000, 0.08);
-    step(1_000_000, 0.08);
+    step(1_000_000, 0.15);
+    step(1_000_000, 0.15);
     step(700_000, 0.0);
     step(700_000, 0.0);
     step(700_000, 0.0);
@@ -180,7 +180,7 @@ describe("DownlinkEstimator", () => {
 
   it("the tolerated loss goes back to normal after a long clean while", () => {
     const { e, step } = link();
-    for (let i = 0; i < 6; i++) step(1_000_000, 0.07);
+    for (let i = 0; i < 6; i++) step(1_000_000, 0.13);
     expect(e.tolerance).toBeGreaterThan(LOSS_CONGESTED);
     for (let i = 0; i <= TOLERANCE_RESET_MS / 1000; i++) step(1_000_000, 0);
     expect(e.tolerance).toBe(LOSS_CONGESTED);

@@ -33,8 +33,12 @@ export interface LinkSample {
   slow: boolean;
 }
 
-/** Loss above this (or the tolerated level, if higher) is congestion. */
-export const LOSS_CONGESTED = 0.05;
+/**
+ * Loss above this (or the tolerated level, if higher) is congestion. Not lower: a few per cent of random loss
+ * (a poor Wi-Fi) is repaired by NACK and retransmission, while stepping a video down for it costs a wait for
+ * the lower layer's keyframe, which under loss can be a freeze of seconds.
+ */
+export const LOSS_CONGESTED = 0.1;
 /**
  * Loss above this over two samples, or above LOSS_SEVERE in one, over enough packets that random loss of a
  * lossy link cannot reach it by chance, is congestion whatever was tolerated: heavy congestion.
