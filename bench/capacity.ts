@@ -2,11 +2,12 @@
  * Capacity: what one machine spends on rooms of 10, 25, 50 and 100 participants, and what of it is ours.
  *
  *   npm run bench:capacity
- *   npm run bench:capacity -- --scenarios 100:10:5,30:30:5 --window 10 --no-raw --no-page
+ *   npm run bench:capacity -- --scenarios 100:10:5:15:9,30:30:5:24:30 --window 10 --no-raw --no-page
  *
- * A scenario n:v:s puts n bots in one room (a fresh server + Janus each time, on loopback): the first v publish
- * video (320×180, 15 fps, one encoding: the low layer), up to 5 of them send a tone, everyone else publishes a
- * muted microphone; the last s bots receive everyone's media, the others receive nothing. Once all are in:
+ * A scenario n:v:s[:fps[:lastN]] puts n bots in one room (a fresh server + Janus each time, on loopback): the
+ * first v publish video (320×180 at fps frames a second, 15 by default; one encoding: the low layer), up to 5
+ * of them send a tone, everyone else publishes a muted microphone; the last s bots receive everyone's media,
+ * the others receive nothing (the page sets its last-N, if given, in the ⋯ menu). Once all are in:
  *   - a steady window (--window s): Janus's and our server's CPU (% of one core, from /proc) and RSS,
  *     WebSocket messages per second (GET /metrics), bots' media checked flowing;
  *   - one more bot joins, then leaves: WebSocket messages (in + out, whole server) per join and per leave;
@@ -33,6 +34,10 @@ interface Scenario {
   n: number;
   video: number;
   subscribe: number;
+  /** The bots' video frame rate. */
+  fps: number;
+  /** The page's last-N (the ⋯ menu), or null to leave its default. */
+  lastN: number | null;
 }
 
 interface Row extends Scenario {
@@ -98,11 +103,11 @@ const DECODED = `async () => {
 function parseArgs(argv: string[]) {
   const opts = {
     scenarios: [
-      { n: 10, video: 2, subscribe: 3 },
-      { n: 25, video: 5, subscribe: 5 },
-      { n: 50, video: 10, subscribe: 5 },
-      { n: 100, video: 10, subscribe: 5 },
-      { n: 30, video: 30, subscribe: 5 },
+      { n: 10, video: 2, subscribe: 3, fps: 15, lastN: null },
+      { n: 25, video: 5, subscribe: 5, fps: 15, lastN: null },
+      { n: 50, video: 10, subscribe: 5, fps: 15, lastN: null },
+      { n: 100, video: 10, subscribe: 5, fps: 15, lastN: 9 },
+      { n: 30, video: 30, subscribe: 5, fps: 24, lastN: 30 },
     ] as Scenario[],
     window: 10,
     raw: true,
@@ -112,20 +117,28 @@ function parseArgs(argv: string[]) {
     const a = argv[i];
     if (a === "--scenarios") {
       opts.scenarios = (argv[++i] ?? "").split(",").map((s) => {
-        const [n, video, subscribe] = s.split(":").map(Number);
-        if (!n || video === undefined || subscribe === undefined || video > n || subscribe > n)
-          throw new Error(`bad scenario '${s}' (n:video:subscribe)`);
-        return { n, video, subscribe };
+        const [n, video, subscribe, fps = 15, lastN] = s.split(":").map(Number);
+        if (!n || video === undefined || subscribe === undefined || video > n || subscribe > n || !(fps > 0))
+          throw new Error(`bad scenario '${s}' (n:video:subscribe[:fps[:lastN]])`);
+        return { n, video, subscribe, fps, lastN: lastN && lastN > 0 ? lastN : null };
       });
     } else if (a === "--window") opts.window = Number(argv[++i]);
     else if (a === "--no-raw") opts.raw = false;
     else if (a === "--no-page") opts.page = false;
     else
       throw new Error(
-        "usage: npm run bench:capacity -- [--scenarios n:v:s,…] [--window s] [--no-raw] [--no-page]",
+        "usage: npm run bench:capacity -- [--scenarios n:v:s[:fps[:lastN]],…] [--window s] [--no-raw] [--no-page]",
       );
   }
   return opts;
+}
+
+/** Sets the page's last-N through the ⋯ menu, as a person would. */
+async function setLastN(page: Participant, n: number): Promise<void> {
+  const input = page.page.locator("input[data-testid=last-n]");
+  if (!(await input.isVisible())) await page.page.locator("button[data-testid=more-menu]").click();
+  await input.fill(String(n));
+  await page.page.keyboard.press("Escape");
 }
 
 async function wsTotal(origin: string): Promise<number> {
@@ -155,6 +168,8 @@ async function palabreScenario(
   browser: Browser | undefined,
   row: Row,
 ): Promise<void> {
+  // The bots' frame rate travels by environment: the shards forked below inherit it.
+  process.env.PALABRE_BOT_FPS = String(sc.fps);
   const server: ServerHandle = await startServer({ name: `capacity-${sc.n}`, logLevel: "info" });
   const room = `cap-${sc.n}-${Date.now().toString(36)}`;
   const roles = planRoles({
@@ -220,6 +235,7 @@ async function palabreScenario(
         30_000,
         "the page's first frame",
       )) as number | null;
+      if (sc.lastN !== null) await setLastN(page, sc.lastN);
       // Let the page's subscription take everyone in, then count what it decodes.
       await sleep(4000);
       const d0 = (await page.page.evaluate(`(${DECODED})()`)) as Record<string, number>;
@@ -249,6 +265,7 @@ async function palabreScenario(
 }
 
 async function rawScenario(sc: Scenario, windowS: number, row: Row): Promise<void> {
+  process.env.PALABRE_BOT_FPS = String(sc.fps);
   const base = 20_000 + 1000 * Math.floor(Math.random() * 20);
   const janus = new RawJanus([base, base + 999]);
   const roles = planRoles({
@@ -286,13 +303,13 @@ async function rawScenario(sc: Scenario, windowS: number, row: Row): Promise<voi
 
 function table(rows: Row[]): string[] {
   const lines = [
-    "| n | video | subs | joined | Janus CPU % | Janus RSS MB | server CPU % | server RSS MB | raw Janus CPU % | raw Janus RSS MB | overhead ×raw | WS msg/s | msgs/join | msgs/leave | page join→1st frame ms | page videos decoded | page fps mean (min) | server CPU % with page | notes |",
-    "| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |",
+    "| n | video | fps | page last-N | subs | joined | Janus CPU % | Janus RSS MB | server CPU % | server RSS MB | raw Janus CPU % | raw Janus RSS MB | overhead ×raw | WS msg/s | msgs/join | msgs/leave | page join→1st frame ms | page videos decoded | page fps mean (min) | server CPU % with page | notes |",
+    "| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |",
   ];
   for (const r of rows) {
     const overhead = r.rawJanusCpu > 0 ? (r.janusCpu + r.serverCpu) / r.rawJanusCpu : Number.NaN;
     lines.push(
-      `| ${r.n} | ${r.video} | ${r.subscribe} | ${r.joined}/${r.n} | ${round(r.janusCpu, 1)} | ${round(r.janusRss)} | ${round(r.serverCpu, 1)} | ${round(r.serverRss)} | ${round(r.rawJanusCpu, 1)} | ${round(r.rawJanusRss)} | ${round(overhead, 2)} | ${round(r.wsPerSecond, 1)} | ${round(r.msgsPerJoin)} | ${round(r.msgsPerLeave)} | ${r.pageFirstFrameMs ?? "—"} | ${r.pageVideos}/${r.video} | ${round(r.pageFpsMean, 1)} (${round(r.pageFpsMin, 1)}) | ${round(r.serverCpuWithPage, 1)} | ${r.notes.join("; ").replace(/\|/g, "/").slice(0, 200)} |`,
+      `| ${r.n} | ${r.video} | ${r.fps} | ${r.lastN ?? "default"} | ${r.subscribe} | ${r.joined}/${r.n} | ${round(r.janusCpu, 1)} | ${round(r.janusRss)} | ${round(r.serverCpu, 1)} | ${round(r.serverRss)} | ${round(r.rawJanusCpu, 1)} | ${round(r.rawJanusRss)} | ${round(overhead, 2)} | ${round(r.wsPerSecond, 1)} | ${round(r.msgsPerJoin)} | ${round(r.msgsPerLeave)} | ${r.pageFirstFrameMs ?? "—"} | ${r.pageVideos}/${r.video} | ${round(r.pageFpsMean, 1)} (${round(r.pageFpsMin, 1)}) | ${round(r.serverCpuWithPage, 1)} | ${r.notes.join("; ").replace(/\|/g, "/").slice(0, 200)} |`,
     );
   }
   return lines;

@@ -52,7 +52,11 @@ const SAMPLE_RATE = 48_000;
 const AUDIO_FRAME = SAMPLE_RATE / 100; // 10 ms
 export const VIDEO_WIDTH = 320;
 export const VIDEO_HEIGHT = 180;
-export const VIDEO_FPS = 15;
+/** Bots' video frame rate: PALABRE_BOT_FPS (1..60), 15 by default; read when video starts (forked shards inherit it). */
+export function videoFps(): number {
+  const fps = Number(process.env.PALABRE_BOT_FPS ?? 15);
+  return Number.isInteger(fps) && fps >= 1 && fps <= 60 ? fps : 15;
+}
 
 type AudioSource = InstanceType<typeof nonstandard.RTCAudioSource>;
 type VideoSource = InstanceType<typeof nonstandard.RTCVideoSource>;
@@ -79,6 +83,7 @@ class MediaClock {
   #audioStart = 0;
   #audioSent = 0;
   #videoStart = 0;
+  #fps = 15;
   #videoSent = 0;
   readonly #tone = toneFrame(800); // about -32 dBFS
   readonly #frame = new Uint8Array((VIDEO_WIDTH * VIDEO_HEIGHT * 3) / 2);
@@ -106,7 +111,8 @@ class MediaClock {
       this.#videoStart = performance.now();
       this.#videoSent = 0;
       this.#frame.fill(128);
-      this.#videoTimer = setInterval(() => this.#videoTick(), Math.floor(1000 / VIDEO_FPS));
+      this.#fps = videoFps();
+      this.#videoTimer = setInterval(() => this.#videoTick(), Math.floor(1000 / this.#fps));
     }
   }
 
@@ -130,7 +136,7 @@ class MediaClock {
   }
 
   #videoTick(): void {
-    const due = Math.floor(((performance.now() - this.#videoStart) * VIDEO_FPS) / 1000);
+    const due = Math.floor(((performance.now() - this.#videoStart) * this.#fps) / 1000);
     if (due <= this.#videoSent) return;
     this.#videoSent = due; // never burst: a late frame replaces the ones it missed
     // Luma: grey with a white vertical bar 8 px wide that sweeps across.
@@ -280,7 +286,7 @@ export class BotPublisher {
       const track = this.#videoSource.createTrack();
       this.pc.addTransceiver(track, {
         direction: "sendonly",
-        sendEncodings: [{ maxBitrate: opts.videoMaxBitrate ?? 200_000, maxFramerate: VIDEO_FPS }],
+        sendEncodings: [{ maxBitrate: opts.videoMaxBitrate ?? 200_000, maxFramerate: videoFps() }],
       });
       clock.addVideo(this.#videoSource);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   chooseLayout,
   isLayoutShortcut,
+  MIN_TILE,
   pageSizeFor,
   paginate,
   pickStage,
@@ -136,12 +137,31 @@ describe("paginate", () => {
 });
 
 describe("pageSizeFor", () => {
-  it("16 tiles on a large window, 9 on a laptop or a phone", () => {
-    expect(pageSizeFor(1920, 1000)).toBe(16);
-    expect(pageSizeFor(1280, 800)).toBe(16);
-    expect(pageSizeFor(1024, 700)).toBe(9);
-    expect(pageSizeFor(1920, 700)).toBe(9);
-    expect(pageSizeFor(390, 844)).toBe(9);
+  it("as many tiles as fit at the smallest tile size, up to 49", () => {
+    expect(pageSizeFor(1920, 1080)).toBe(49);
+    expect(pageSizeFor(1280, 800)).toBe(49);
+    expect(pageSizeFor(1024, 700)).toBe(36);
+    expect(pageSizeFor(800, 600)).toBe(25);
+    // A phone held upright: the grid turns, two columns of three.
+    expect(pageSizeFor(390, 844)).toBe(6);
+    expect(pageSizeFor(100, 100)).toBe(1);
+  });
+
+  it("every page it gives fits: no tile under the smallest size", () => {
+    for (const [w, h] of [
+      [1920, 1080],
+      [1366, 768],
+      [1024, 700],
+      [800, 600],
+      [390, 844],
+      [844, 390],
+    ] as const) {
+      const n = pageSizeFor(w, h);
+      const cols = Math.ceil(Math.sqrt(n));
+      const rows = Math.ceil(n / cols);
+      const fitsAt = (c: number, r: number) => w / c >= MIN_TILE.width && (h - 96) / r >= MIN_TILE.height;
+      expect(fitsAt(cols, rows) || fitsAt(rows, cols), `${w}×${h}: ${n} tiles`).toBe(true);
+    }
   });
 });
 

@@ -76,9 +76,28 @@ export function pickStage(
   );
 }
 
-/** Tiles per page of the tile view: 16 on a large window, 9 otherwise (tiles stay big enough to see a face). */
+/** The smallest tile the tile view makes (px): a face is still recognisable, the lowest layer still fills it. */
+export const MIN_TILE = { width: 160, height: 100 };
+/** The toolbar and the pager under the grid (px). */
+const CHROME_HEIGHT = 96;
+/** Past this, tiles are stamps whatever the screen: page instead. */
+export const MAX_PAGE = 49;
+
+/**
+ * Tiles per page of the tile view: as many as the window holds at MIN_TILE in the grid's near-square shape
+ * (grid.ts; on a portrait window the CSS turns it, so either way round counts), at least one. A big room
+ * then shows every face that fits, and only those tiles receive video.
+ */
 export function pageSizeFor(width: number, height: number): number {
-  return width >= 1280 && height >= 800 ? 16 : 9;
+  const h = Math.max(0, height - CHROME_HEIGHT);
+  const fits = (cols: number, rows: number) =>
+    (width / cols >= MIN_TILE.width && h / rows >= MIN_TILE.height) ||
+    (width / rows >= MIN_TILE.width && h / cols >= MIN_TILE.height);
+  for (let n = MAX_PAGE; n > 1; n--) {
+    const cols = Math.ceil(Math.sqrt(n));
+    if (fits(cols, Math.ceil(n / cols))) return n;
+  }
+  return 1;
 }
 
 export interface Page {
