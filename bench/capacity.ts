@@ -170,7 +170,12 @@ async function palabreScenario(
 ): Promise<void> {
   // The bots' frame rate travels by environment: the shards forked below inherit it.
   process.env.PALABRE_BOT_FPS = String(sc.fps);
-  const server: ServerHandle = await startServer({ name: `capacity-${sc.n}`, logLevel: "info" });
+  // Room for the n bots, the join/leave probe and the page.
+  const server: ServerHandle = await startServer({
+    name: `capacity-${sc.n}`,
+    logLevel: "info",
+    env: { MAX_PARTICIPANTS: String(Math.max(100, sc.n + 5)) },
+  });
   const room = `cap-${sc.n}-${Date.now().toString(36)}`;
   const roles = planRoles({
     count: sc.n,

@@ -18,7 +18,7 @@
  *   --every S                      seconds between progress lines (default 5)
  *   --concurrency C                joins in flight at once (default 4)
  *   --shards P                     spread the bots over P processes (default: 1 up to 10 bots, else one per
- *                                  20 bots plus one for the subscribers)
+ *                                  20 non-subscribing bots plus one per subscriber, up to 6)
  *   --json                         also print the summary as one JSON line (BOTS_JSON …)
  */
 import { startServer } from "../test/helpers/server.js";
@@ -116,10 +116,12 @@ export function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** One process per ~20 bots, plus one for the subscribers (they apply full offers and decode). */
+/** One process per ~20 bots, plus one per subscriber up to 6 (they apply full offers and decode). */
 export function defaultShards(count: number, subscribe: number): number {
   if (count <= 10) return 1;
-  return Math.min(8, Math.ceil((count - subscribe) / 20) + (subscribe > 0 ? 1 : 0));
+  // A subscriber applies offers with an m-line per person: in a big room that blocks its process for a
+  // second or more, so each gets a process of its own (up to 6) and the others stay responsive.
+  return Math.ceil((count - subscribe) / 20) + Math.min(subscribe, 6);
 }
 
 function summarize(args: Args, swarm: Swarm, last: SwarmSample, flows: FlowCheck | undefined): string[] {

@@ -127,9 +127,11 @@ export function shardedSwarm(
   const count = Math.max(1, Math.min(opts.shards, roles.length));
   const shards = Array.from({ length: count }, (_, i) => new Shard(i));
   const subscribers = roles.filter((r) => r.subscribe);
+  // The others need one process per ~20; the processes left are the subscribers'.
+  const othersNeed = Math.ceil((roles.length - subscribers.length) / 20);
   const subShards =
     count > 1 && subscribers.length > 0
-      ? Math.max(1, Math.round((count * subscribers.length) / roles.length))
+      ? Math.min(subscribers.length, Math.max(1, count - Math.max(1, othersNeed)))
       : 0;
   let rr = 0;
   let rs = 0;

@@ -137,6 +137,7 @@ export class JanusMediaRoom implements MediaRoom {
     });
     const subscriber = new MediaSubscriber(this.#client, this.roomId, {
       wantedFeeds: () => this.#wantedFeeds(participantId),
+      rank: (feeds) => this.#rank(feeds),
       offer: (jsep, streams) => this.#sink.subscriberOffer(participantId, jsep, this.#toStreamInfo(streams)),
       slow: (kind, lost) => this.#sink.slowLink(participantId, "down", kind, lost),
     });
@@ -158,6 +159,23 @@ export class JanusMediaRoom implements MediaRoom {
     for (const [id, m] of this.#members)
       if (id !== participantId && m.publisher.up) feeds.push(m.publisher.feedId);
     return feeds;
+  }
+
+  /** Feeds with pictures first, then by who started talking last. */
+  #rank(feeds: number[]): number[] {
+    const publisherOf = (feed: number) => {
+      const owner = this.#feedOwners.get(feed);
+      return owner === undefined ? undefined : this.#members.get(owner)?.publisher;
+    };
+    const score = (feed: number) => {
+      const p = publisherOf(feed);
+      return { video: p?.sendsVideo ? 1 : 0, talked: p?.talkedAt ?? Number.NEGATIVE_INFINITY };
+    };
+    return [...feeds].sort((a, b) => {
+      const x = score(a);
+      const y = score(b);
+      return y.video - x.video || (y.talked > x.talked ? 1 : y.talked < x.talked ? -1 : 0);
+    });
   }
 
   #onPublisherState(feedId: number, up: boolean): void {

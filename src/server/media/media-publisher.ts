@@ -40,6 +40,8 @@ export class MediaPublisher {
   #sources = new Map<string, Source>();
   /** Devices a moderator blocked; re-applied to every new publish offer. */
   readonly #blocked = new Set<Device>();
+  /** When Janus last said this feed started talking (ms, monotonic); -Infinity: never. */
+  #talkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(client: JanusClient, roomId: number, feedId: number, callbacks: PublisherCallbacks) {
     this.#client = client;
@@ -51,6 +53,17 @@ export class MediaPublisher {
   /** Whether Janus has the publisher's media flowing (subscribers may attach to it). */
   get up(): boolean {
     return this.#up;
+  }
+
+  /** Whether the feed carries pictures (a camera or a screen m-line). */
+  get sendsVideo(): boolean {
+    for (const source of this.#sources.values()) if (source === "camera" || source === "screen") return true;
+    return false;
+  }
+
+  /** When the feed last started talking (ms, monotonic; -Infinity: never). */
+  get talkedAt(): number {
+    return this.#talkedAt;
   }
 
   /** What the publisher's m-line `mid` carries. */
@@ -132,6 +145,7 @@ export class MediaPublisher {
     const kind = msg.data.videoroom;
     // Janus tells every publisher about everyone's talking; we only relay our own feed's.
     if ((kind === "talking" || kind === "stopped-talking") && msg.data.id === this.feedId) {
+      if (kind === "talking") this.#talkedAt = performance.now();
       this.#callbacks.talking(kind === "talking");
     }
   }

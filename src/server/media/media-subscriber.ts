@@ -18,10 +18,18 @@ const log = logger("media-subscriber");
 const NO_SUCH_FEED = 428;
 const MAX_RETRIES = 5;
 const RETRY_MS = 300;
+/**
+ * A newcomer to a big room first subscribes to this many feeds, the most relevant (rank), and to the rest once
+ * it has answered: an offer's cost grows with its m-lines (Janus and the browser both take about a second per
+ * hundred), and the first pictures should not wait for a hundred muted microphones.
+ */
+export const FIRST_FEEDS = 16;
 
 export interface SubscriberCallbacks {
   /** Feeds this subscriber should receive right now (every published feed but its own). */
   wantedFeeds(): number[];
+  /** The same feeds, most relevant first (pictures, then who spoke last). */
+  rank(feeds: number[]): number[];
   offer(jsep: Jsep, streams: SubscriberStream[]): void;
   /** The subscriber keeps asking for lost packets: its downlink is poor. */
   slow(kind: MediaKind, lost: number): void;
@@ -43,6 +51,8 @@ export class MediaSubscriber {
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
   #retries = 0;
+  /** The client answered the first offer: the feeds left out of it may follow. */
+  #answered = false;
 
   constructor(client: JanusClient, roomId: number, callbacks: SubscriberCallbacks) {
     this.#client = client;
@@ -87,6 +97,10 @@ export class MediaSubscriber {
     await this.#enqueueAndWait(async () => {
       const reply = await handle.request({ request: "start" }, { jsep, async: true });
       this.#onPluginMessage(reply);
+      if (!this.#answered) {
+        this.#answered = true;
+        this.sync();
+      }
     });
   }
 
@@ -122,8 +136,12 @@ export class MediaSubscriber {
 
   async #sync(): Promise<void> {
     if (this.#closed) return;
-    const missing = this.#callbacks.wantedFeeds().filter((f) => !this.#subscribed.has(f));
+    let missing = this.#callbacks.wantedFeeds().filter((f) => !this.#subscribed.has(f));
     if (missing.length === 0) return;
+    // Between the first offer and its answer, what came up since waits for the answer (one offer at a time).
+    if (this.#joined && !this.#answered) return;
+    if (!this.#joined && missing.length > FIRST_FEEDS)
+      missing = this.#callbacks.rank(missing).slice(0, FIRST_FEEDS);
     if (!this.#handle) {
       this.#handle = await this.#client.attach(VIDEOROOM_PLUGIN);
       this.#handle.on("event", (msg) => this.#onPluginMessage(msg));
