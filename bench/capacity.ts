@@ -55,6 +55,8 @@ interface Row extends Scenario {
   pageVideos: number;
   pageFpsMean: number;
   pageFpsMin: number;
+  /** Inbound audio streams whose decoded sound had energy over the page's window. */
+  pageHeard: number;
   rawJanusCpu: number;
   rawJanusRss: number;
   rawJoined: number;
@@ -89,15 +91,19 @@ const FIRST_FRAME = `async (timeoutMs) => {
   return first === null ? null : Math.round(first - t0);
 }`;
 
-/** framesDecoded per inbound video track of every connection of the page. */
+/** framesDecoded per inbound video stream and totalAudioEnergy per inbound audio stream, all connections. */
 const DECODED = `async () => {
-  const out = {};
+  const video = {}, audio = {};
   for (const pc of (window.__pcs || [])) {
     if (pc.connectionState === "closed") continue;
     let r; try { r = await pc.getStats(); } catch (e) { continue; }
-    r.forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "video") out[s.id] = s.framesDecoded || 0; });
+    r.forEach((s) => {
+      if (s.type !== "inbound-rtp") return;
+      if (s.kind === "video") video[s.id] = s.framesDecoded || 0;
+      else if (s.kind === "audio") audio[s.id] = s.totalAudioEnergy || 0;
+    });
   }
-  return out;
+  return { video, audio };
 }`;
 
 function parseArgs(argv: string[]) {
@@ -243,17 +249,20 @@ async function palabreScenario(
       if (sc.lastN !== null) await setLastN(page, sc.lastN);
       // Let the page's subscription take everyone in, then count what it decodes.
       await sleep(4000);
-      const d0 = (await page.page.evaluate(`(${DECODED})()`)) as Record<string, number>;
+      type Decoded = { video: Record<string, number>; audio: Record<string, number> };
+      const d0 = (await page.page.evaluate(`(${DECODED})()`)) as Decoded;
       const t0 = performance.now();
       await sleep(8000);
-      const d1 = (await page.page.evaluate(`(${DECODED})()`)) as Record<string, number>;
+      const d1 = (await page.page.evaluate(`(${DECODED})()`)) as Decoded;
       const dt = (performance.now() - t0) / 1000;
-      const fps = Object.keys(d1)
-        .map((k) => ((d1[k] ?? 0) - (d0[k] ?? 0)) / dt)
+      const fps = Object.keys(d1.video)
+        .map((k) => ((d1.video[k] ?? 0) - (d0.video[k] ?? 0)) / dt)
         .filter((f) => f > 0.5);
       row.pageVideos = fps.length;
       row.pageFpsMean = fps.length ? fps.reduce((a, b) => a + b, 0) / fps.length : 0;
       row.pageFpsMin = fps.length ? Math.min(...fps) : 0;
+      // Sound actually decoded: the stream's energy grew (the muted microphones' stays put).
+      row.pageHeard = Object.keys(d1.audio).filter((k) => (d1.audio[k] ?? 0) > (d0.audio[k] ?? 0)).length;
       row.serverCpuWithPage = withPage.end().cpuPercent;
     }
     const errors = server.lines.filter((l) => /"level":"error"/.test(l));
@@ -308,13 +317,13 @@ async function rawScenario(sc: Scenario, windowS: number, row: Row): Promise<voi
 
 function table(rows: Row[]): string[] {
   const lines = [
-    "| n | video | fps | page last-N | subs | joined | Janus CPU % | Janus RSS MB | server CPU % | server RSS MB | raw Janus CPU % | raw Janus RSS MB | overhead ×raw | WS msg/s | msgs/join | msgs/leave | page join→1st frame ms | page videos decoded | page fps mean (min) | server CPU % with page | notes |",
-    "| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |",
+    "| n | video | fps | page last-N | subs | joined | Janus CPU % | Janus RSS MB | server CPU % | server RSS MB | raw Janus CPU % | raw Janus RSS MB | overhead ×raw | WS msg/s | msgs/join | msgs/leave | page join→1st frame ms | page videos decoded | page fps mean (min) | page hears (speakers) | server CPU % with page | notes |",
+    "| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |",
   ];
   for (const r of rows) {
     const overhead = r.rawJanusCpu > 0 ? (r.janusCpu + r.serverCpu) / r.rawJanusCpu : Number.NaN;
     lines.push(
-      `| ${r.n} | ${r.video} | ${r.fps} | ${r.lastN ?? "default"} | ${r.subscribe} | ${r.joined}/${r.n} | ${round(r.janusCpu, 1)} | ${round(r.janusRss)} | ${round(r.serverCpu, 1)} | ${round(r.serverRss)} | ${round(r.rawJanusCpu, 1)} | ${round(r.rawJanusRss)} | ${round(overhead, 2)} | ${round(r.wsPerSecond, 1)} | ${round(r.msgsPerJoin)} | ${round(r.msgsPerLeave)} | ${r.pageFirstFrameMs ?? "—"} | ${r.pageVideos}/${r.video} | ${round(r.pageFpsMean, 1)} (${round(r.pageFpsMin, 1)}) | ${round(r.serverCpuWithPage, 1)} | ${r.notes.join("; ").replace(/\|/g, "/").slice(0, 200)} |`,
+      `| ${r.n} | ${r.video} | ${r.fps} | ${r.lastN ?? "default"} | ${r.subscribe} | ${r.joined}/${r.n} | ${round(r.janusCpu, 1)} | ${round(r.janusRss)} | ${round(r.serverCpu, 1)} | ${round(r.serverRss)} | ${round(r.rawJanusCpu, 1)} | ${round(r.rawJanusRss)} | ${round(overhead, 2)} | ${round(r.wsPerSecond, 1)} | ${round(r.msgsPerJoin)} | ${round(r.msgsPerLeave)} | ${r.pageFirstFrameMs ?? "—"} | ${r.pageVideos}/${r.video} | ${round(r.pageFpsMean, 1)} (${round(r.pageFpsMin, 1)}) | ${r.pageHeard} (${Math.max(1, Math.min(r.video, 5))}) | ${round(r.serverCpuWithPage, 1)} | ${r.notes.join("; ").replace(/\|/g, "/").slice(0, 200)} |`,
     );
   }
   return lines;
@@ -346,6 +355,7 @@ async function main(): Promise<number> {
         pageVideos: 0,
         pageFpsMean: Number.NaN,
         pageFpsMin: Number.NaN,
+        pageHeard: 0,
         rawJanusCpu: Number.NaN,
         rawJanusRss: Number.NaN,
         rawJoined: 0,

@@ -24,6 +24,8 @@ const RETRY_MS = 300;
  * hundred), and the first pictures should not wait for a hundred muted microphones.
  */
 export const FIRST_FEEDS = 16;
+/** The rest wait for the first connection's media to flow (its first pictures come first), at most this long. */
+const REST_AFTER_MS = 2_000;
 
 export interface SubscriberCallbacks {
   /** Feeds this subscriber should receive right now (every published feed but its own). */
@@ -53,6 +55,10 @@ export class MediaSubscriber {
   #retries = 0;
   /** The client answered the first offer: the feeds left out of it may follow. */
   #answered = false;
+  /** The first subscription left feeds out (a big room): they follow once its media flows. */
+  #deferred = false;
+  #up = false;
+  #onUp: (() => void) | undefined;
 
   constructor(client: JanusClient, roomId: number, callbacks: SubscriberCallbacks) {
     this.#client = client;
@@ -99,7 +105,8 @@ export class MediaSubscriber {
       this.#onPluginMessage(reply);
       if (!this.#answered) {
         this.#answered = true;
-        this.sync();
+        if (this.#deferred) this.#afterUp(() => this.sync());
+        else this.sync();
       }
     });
   }
@@ -140,11 +147,17 @@ export class MediaSubscriber {
     if (missing.length === 0) return;
     // Between the first offer and its answer, what came up since waits for the answer (one offer at a time).
     if (this.#joined && !this.#answered) return;
-    if (!this.#joined && missing.length > FIRST_FEEDS)
+    if (!this.#joined && missing.length > FIRST_FEEDS) {
       missing = this.#callbacks.rank(missing).slice(0, FIRST_FEEDS);
+      this.#deferred = true;
+    }
     if (!this.#handle) {
       this.#handle = await this.#client.attach(VIDEOROOM_PLUGIN);
       this.#handle.on("event", (msg) => this.#onPluginMessage(msg));
+      this.#handle.on("webrtcup", () => {
+        this.#up = true;
+        this.#onUp?.();
+      });
       // Janus's `uplink: true` means the peer reports many packets missing from what Janus sends it.
       this.#handle.on("slowlink", (info) => {
         if (info.uplink && (info.media === "audio" || info.media === "video")) {
@@ -177,6 +190,24 @@ export class MediaSubscriber {
       }
       throw err;
     }
+  }
+
+  /** Runs `then` once Janus says the connection is up, or after REST_AFTER_MS whatever happens. */
+  #afterUp(then: () => void): void {
+    if (this.#up) {
+      then();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#onUp = undefined;
+      then();
+    }, REST_AFTER_MS);
+    timer.unref();
+    this.#onUp = () => {
+      clearTimeout(timer);
+      this.#onUp = undefined;
+      then();
+    };
   }
 
   #onPluginMessage(msg: PluginMessage): void {
