@@ -37,6 +37,7 @@ export class RawJanus {
       iceInterfaces: "pal0",
       publicIp: "",
       eventLoops: 0,
+      slowlinkThreshold: 0,
       debugLevel: 3,
     });
   }

@@ -22,6 +22,12 @@ export interface Config {
     publicIp: string;
     /** Janus media threads: 0 = one per handle (Janus default), N = a shared pool of N. */
     eventLoops: number;
+    /**
+     * Lost packets that make Janus send a slow-link report (0: none, Janus's default). Off by default: Janus
+     * counts them between two receiver reports, not over a second, so a few per cent of random loss on an
+     * audio stream already reads as a slow link and pushes the clients' estimates down for nothing.
+     */
+    slowlinkThreshold: number;
     debugLevel: number;
   };
   iceServers: IceServer[];
@@ -109,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       iceInterfaces: iceInterfaces(env),
       publicIp: env.JANUS_PUBLIC_IP ?? "",
       eventLoops: int(env, "JANUS_EVENT_LOOPS", 0, 0, 64),
+      slowlinkThreshold: int(env, "JANUS_SLOWLINK_THRESHOLD", 0, 0, 10_000),
       debugLevel: int(env, "JANUS_DEBUG_LEVEL", 3, 0, 7),
     },
     iceServers: iceServers(env),

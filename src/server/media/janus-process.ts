@@ -199,6 +199,7 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
 media: {
   ipv6 = false
   rtp_port_range = ${q(`${c.rtpPorts[0]}-${c.rtpPorts[1]}`)}
+  ${c.slowlinkThreshold > 0 ? `slowlink_threshold = ${c.slowlinkThreshold}` : ""}
 }
 nat: {
   ${nat.join("\n  ")}

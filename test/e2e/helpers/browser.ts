@@ -75,8 +75,9 @@ export async function newParticipant(
   const page = await context.newPage();
   page.on("websocket", (ws) => websockets.push(ws.url()));
   page.on("console", (msg) => {
-    if (msg.type() === "error" || msg.type() === "warning")
-      consoleLines.push(`[${msg.type()}] ${msg.text()}`);
+    // The client's own debug lines ("palabre: …", e.g. the downlink estimate) are evidence too, timed.
+    if (msg.type() === "error" || msg.type() === "warning" || msg.text().startsWith("palabre:"))
+      consoleLines.push(`${Math.round(performance.now())} [${msg.type()}] ${msg.text()}`);
   });
   page.on("pageerror", (err) => consoleLines.push(`[pageerror] ${err.message}`));
   return {

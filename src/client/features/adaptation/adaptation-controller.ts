@@ -85,7 +85,8 @@ export class AdaptationController {
     private readonly now: () => number = () => performance.now(),
   ) {
     room.onServer("joined", () => this.reset());
-    room.onServer("connection.slow", ({ direction }) => {
+    room.onServer("connection.slow", ({ direction, kind, lost }) => {
+      console.debug(`palabre: slow link ${direction}, ${kind}, ${lost} lost`);
       this.slowPending[direction] = true;
       this.slowAt[direction] = this.now();
     });
@@ -189,12 +190,10 @@ export class AdaptationController {
         const before = this.estimator.estimate;
         this.estimator.update(sample, this.nextNeed, this.floor);
         if (this.estimator.estimate !== before || this.estimator.verdict !== "clean")
-          console.debug("palabre: downlink", this.estimator.verdict, Math.round(this.estimator.estimate), {
-            receivedBps: Math.round(sample.receivedBps),
-            lost: sample.packetsLost,
-            received: sample.packetsReceived,
-            ms: sample.intervalMs,
-          });
+          // One string, so that it reads the same in a console and in a test's saved evidence.
+          console.debug(
+            `palabre: downlink ${this.estimator.verdict} ${Math.round(this.estimator.estimate)} bps; received ${Math.round(sample.receivedBps)} bps, lost ${sample.packetsLost}/${sample.packetsLost + sample.packetsReceived} in ${Math.round(sample.intervalMs)} ms${sample.slow ? ", slow link" : ""}`,
+          );
       }
       this.subscribeReading = reading;
     }
