@@ -91,6 +91,24 @@ const FIRST_FRAME = `async (timeoutMs) => {
   return first === null ? null : Math.round(first - t0);
 }`;
 
+/** Why a page decodes fewer videos than it should: its remote tiles by data-layer, and its inbound streams. */
+const TILES = `async () => {
+  const layers = {};
+  for (const t of document.querySelectorAll("[data-testid=tile][data-local=false]")) {
+    const l = t.getAttribute("data-layer") || "none";
+    layers[l] = (layers[l] || 0) + 1;
+  }
+  let video = 0, audio = 0, transceivers = 0;
+  for (const pc of (window.__pcs || [])) {
+    if (pc.connectionState === "closed") continue;
+    transceivers += pc.getTransceivers().length;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === "inbound-rtp") s.kind === "video" ? video++ : audio++;
+    });
+  }
+  return "tiles by layer " + JSON.stringify(layers) + ", inbound video " + video + ", audio " + audio + ", transceivers " + transceivers;
+}`;
+
 /** framesDecoded per inbound video stream and totalAudioEnergy per inbound audio stream, all connections. */
 const DECODED = `async () => {
   const video = {}, audio = {};
@@ -212,6 +230,13 @@ async function palabreScenario(
     const m1 = await wsTotal(server.origin);
     const s1 = await swarm.sample();
     row.joined = s1.joined;
+    if (s1.joined < sc.n) {
+      // Why some are not in: their states, and the first reasons their bots give.
+      const states: Record<string, number> = {};
+      for (const r of s1.reports) states[r.state] = (states[r.state] ?? 0) + 1;
+      const reasons = s1.reports.flatMap((r) => r.failures.map((f) => `${r.name}: ${f}`));
+      row.notes.push(`bots by state ${JSON.stringify(states)}`, ...reasons.slice(0, 3));
+    }
     row.janusCpu = j.cpuPercent;
     row.janusRss = j.rssMb;
     row.serverCpu = o.cpuPercent;
@@ -264,6 +289,11 @@ async function palabreScenario(
       // Sound actually decoded: the stream's energy grew (the muted microphones' stays put).
       row.pageHeard = Object.keys(d1.audio).filter((k) => (d1.audio[k] ?? 0) > (d0.audio[k] ?? 0)).length;
       row.serverCpuWithPage = withPage.end().cpuPercent;
+      const expected = Math.min(sc.video, sc.lastN ?? sc.video);
+      if (row.pageVideos < expected) {
+        row.notes.push(`page: ${await page.page.evaluate(`(${TILES})()`)}`);
+        row.notes.push(...page.console.slice(-3));
+      }
     }
     const errors = server.lines.filter((l) => /"level":"error"/.test(l));
     if (errors.length > 0) row.notes.push(`${errors.length} error line(s) in the server log`);
