@@ -156,7 +156,11 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     this.#ws = ws;
     this.#apiSecret = apiSecret;
     ws.on("message", (data) => this.#onFrame(data.toString()));
-    ws.on("close", () => this.#onClose());
+    ws.on("close", (code, reason) => {
+      // Said once, when it was not asked for: why Janus hung up is the first question after a restart.
+      if (!this.#closed) log.warn("janus socket closed", { code, reason: reason.toString().slice(0, 200) });
+      this.#onClose();
+    });
     ws.on("error", (err) => log.warn("socket error", { err: err.message }));
   }
 
