@@ -106,7 +106,11 @@ const TILES = `async () => {
       if (s.type === "inbound-rtp") s.kind === "video" ? video++ : audio++;
     });
   }
-  return "tiles by layer " + JSON.stringify(layers) + ", inbound video " + video + ", audio " + audio + ", transceivers " + transceivers;
+  const area = document.querySelector(".tile-area");
+  const pager = document.querySelector(".pager-label");
+  return "tiles by layer " + JSON.stringify(layers) + " (" + (area ? area.getAttribute("data-layout") : "no") + " view, " +
+    innerWidth + "×" + innerHeight + (pager ? ", " + pager.textContent : "") + "), inbound video " + video +
+    ", audio " + audio + ", transceivers " + transceivers;
 }`;
 
 /** framesDecoded per inbound video stream and totalAudioEnergy per inbound audio stream, all connections. */
