@@ -118,6 +118,13 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
       if (!this.#stopping) {
         log.error("janus exited unexpectedly", { code, signal });
         this.emit("exit", code, signal);
+      } else if (
+        (signal !== null && signal !== "SIGTERM" && signal !== "SIGKILL") ||
+        (code !== null && code !== 0)
+      ) {
+        // A crash can close Janus's socket a moment before the process is gone, and that starts the stop:
+        // say how it ended all the same (Janus 1.1.2 can die with SIGSEGV when a VideoRoom handle hangs up).
+        log.error("janus died", { code, signal });
       }
     });
     await this.#waitUntilAnswering(endpoint);
