@@ -186,6 +186,59 @@ describe("DownlinkEstimator", () => {
     expect(e.tolerance).toBe(LOSS_CONGESTED);
   });
 
+  it("a probe sampled every 100 ms is not failed by random loss over a handful of packets", () => {
+    const { e, step } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    for (let i = 0; i < 3; i++) step(200_000, 0, { nextNeed: 550_000 });
+    expect(e.isProbing).toBe(true);
+    // 100-ms samples of 20 packets: 3 lost in one (15 %) is what 10 % random loss often gives.
+    step(550_000, 0.15, { ms: 100, nextNeed: 1_550_000 });
+    step(550_000, 0.15, { ms: 100, nextNeed: 1_550_000 });
+    expect(e.verdict).not.toBe("congested");
+    expect(e.estimate).toBe(550_000);
+  });
+
+  it("a probe failed by moderate loss steps back without stopping videos; heavy loss stops them a moment", () => {
+    const { e, step, time } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    const heavyDrain = e.drainUntil;
+    expect(heavyDrain).toBeGreaterThan(time());
+    for (let i = 0; i < 3; i++) step(200_000, 0, { nextNeed: 550_000 });
+    expect(e.isProbing).toBe(true);
+    step(550_000, 0.14, { nextNeed: 1_550_000 });
+    expect(e.verdict).toBe("congested");
+    expect(e.isProbing).toBe(false);
+    expect(e.estimate).toBeLessThan(550_000);
+    expect(e.drainUntil).toBe(heavyDrain);
+  });
+
+  it("a probe that overflows the link fails within a few 100-ms samples, and stops what goes down", () => {
+    const { e, step, time } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    for (let i = 0; i < 3; i++) step(200_000, 0, { nextNeed: 550_000 });
+    expect(e.isProbing).toBe(true);
+    step(380_000, 0.4, { ms: 100, nextNeed: 1_550_000 });
+    expect(e.isProbing).toBe(true);
+    step(300_000, 0.6, { ms: 100, nextNeed: 1_550_000 });
+    expect(e.isProbing).toBe(false);
+    expect(e.estimate).toBeLessThan(300_000);
+    expect(e.drainUntil).toBeGreaterThan(time());
+  });
+
+  it("half of a probe's first 100-ms sample lost is an overflow at once", () => {
+    const { e, step } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    for (let i = 0; i < 3; i++) step(200_000, 0, { nextNeed: 550_000 });
+    expect(e.isProbing).toBe(true);
+    step(350_000, 0.5, { ms: 100, nextNeed: 1_550_000 });
+    expect(e.isProbing).toBe(false);
+    expect(e.estimate).toBeLessThan(300_000);
+  });
+
   it("says nothing of loss over too few packets", () => {
     const { e, step } = link();
     step(50_000, 0.5, { ms: 20 });

@@ -80,6 +80,16 @@ export const MAX_BPS = 50_000_000;
 const MIN_PACKETS = 8;
 const SEVERE_MIN_PACKETS = 40;
 const HEAVY_MIN_PACKETS = 60;
+/**
+ * Loss is judged over the newest samples holding at least this many packets (within WINDOW_SPAN_MS, since the
+ * last drop): a probe samples every 100 ms, and 3 lost of 13 packets is what 10 % random loss gives half the
+ * time — judged over so few packets, random loss would fail every probe.
+ */
+export const WINDOW_PACKETS = 100;
+const WINDOW_SPAN_MS = 2_000;
+/** A probe's own samples show an overflow once they hold this many packets, or one sample loses this share. */
+const PROBE_MIN_PACKETS = 25;
+const PROBE_OVERFLOW = 0.45;
 
 export type LinkVerdict = "clean" | "lossy" | "congested";
 
@@ -106,7 +116,8 @@ export class DownlinkEstimator {
    * empties it at once.
    */
   drainUntil = Number.NEGATIVE_INFINITY;
-  private previous: LinkSample | null = null;
+  /** The newest samples since the last drop, for judging loss over enough packets. */
+  private recent: LinkSample[] = [];
   private lastDecrease = Number.NEGATIVE_INFINITY;
   private lastGrowth = Number.NEGATIVE_INFINITY;
   private lastProbe = Number.NEGATIVE_INFINITY;
@@ -134,38 +145,52 @@ export class DownlinkEstimator {
    */
   update(s: LinkSample, nextNeed: number | null, floor = 0): number {
     this.floor = floor;
-    const prev = this.previous;
-    this.previous = s;
     const packets1 = s.packetsLost + s.packetsReceived;
     const loss1 = lossOf(s.packetsLost, s.packetsReceived);
-    // Two samples' worth, unless the previous one came before our last drop (it shows the old rate).
-    const both = prev !== null && prev.at > this.lastDecrease;
-    const packets2 = packets1 + (both ? prev.packetsLost + prev.packetsReceived : 0);
-    const loss2 = both
-      ? lossOf(s.packetsLost + prev.packetsLost, s.packetsReceived + prev.packetsReceived)
-      : loss1;
     const began = s.at - s.intervalMs;
     const settling = began < this.lastDecrease + SETTLE_MS;
+    // Samples from before our last drop show the old rate: they are not judged again.
+    this.recent = this.recent.filter((r) => s.at - r.at < WINDOW_SPAN_MS && r.at > this.lastDecrease);
+    this.recent.push(s);
+    const window = lossOverWindow(this.recent, (r) => r.at > 0);
+    const probe = this.probing
+      ? lossOverWindow(this.recent, (r) => r.at - r.intervalMs >= this.lastProbe)
+      : null;
 
-    this.review(s, began, loss2);
-    // Congestion is judged on the current sample's own loss; two samples' worth only confirms it (a drop's
-    // aftermath in the previous sample must not cut again once the loss is gone).
+    this.review(s, began, window.loss);
+    // Congestion is judged on the current sample's own loss; the window only confirms it (a drop's
+    // aftermath in an earlier sample must not cut again once the loss is gone).
     const severe = loss1 > LOSS_SEVERE && packets1 >= SEVERE_MIN_PACKETS;
+    // A probe that overflows the link loses a third of its packets within a few 100-ms samples; random loss
+    // of a poor radio link almost never does, over that many packets.
+    // (Nearly half of one sample's packets lost, even a 100-ms one, is an overflow too: 10 % random loss gives
+    // 5 of 10 about once in 600 samples.)
+    const overflow =
+      probe !== null &&
+      loss1 > LOSS_CONGESTED &&
+      ((probe.packets >= PROBE_MIN_PACKETS && probe.loss > LOSS_SEVERE) ||
+        (packets1 >= MIN_PACKETS && loss1 >= PROBE_OVERFLOW));
     const heavy =
-      s.slow || severe || (loss1 > LOSS_CONGESTED && loss2 > LOSS_HEAVY && packets2 >= HEAVY_MIN_PACKETS);
-    const moderate = loss1 > LOSS_CLEAN && loss2 > Math.max(LOSS_CONGESTED, this.tolerance);
+      s.slow ||
+      severe ||
+      overflow ||
+      (loss1 > LOSS_CONGESTED && window.loss > LOSS_HEAVY && window.packets >= HEAVY_MIN_PACKETS);
+    const moderate =
+      loss1 > LOSS_CLEAN &&
+      window.packets >= HEAVY_MIN_PACKETS &&
+      window.loss > Math.max(LOSS_CONGESTED, this.tolerance);
     if (heavy || moderate) {
       // Heavy loss is congestion whatever the rate: no point asking whether it is the link's own.
       if (heavy) this.check = null;
       this.verdict = "congested";
       this.cleanSince = null;
       this.congestedAt = s.at;
-      if (!settling && (heavy || this.check === null)) this.decrease(s, heavy, loss2);
+      if (!settling && (heavy || this.check === null)) this.decrease(s, heavy, window.loss);
       // Heavy right after a drop for moderate loss: the drop stands, but the queue needs emptying now.
       else if (heavy && this.drainUntil < this.lastDecrease) this.drainUntil = s.at + DRAIN_MS;
       return this.estimate;
     }
-    const clean = loss2 <= Math.max(LOSS_CLEAN, this.tolerance / 2) && !(s.freezes > 0 && loss1 > 0.01);
+    const clean = window.loss <= Math.max(LOSS_CLEAN, this.tolerance / 2) && !(s.freezes > 0 && loss1 > 0.01);
     this.verdict = clean ? "clean" : "lossy";
     if (!clean) {
       this.cleanSince = null;
@@ -213,9 +238,10 @@ export class DownlinkEstimator {
   private decrease(s: LinkSample, heavy: boolean, loss: number): void {
     const before = this.estimate;
     this.lastDecrease = s.at;
-    // Far more arrives than the link carries (or a probe overflowed it): what gets smaller should stop at
-    // once, for a moment.
-    if (heavy || this.probing) this.drainUntil = s.at + DRAIN_MS;
+    // Far more arrives than the link carries: what gets smaller should stop at once, for a moment. Not for
+    // moderate loss, even after a probe: a stopped video restarts only at a key frame, which under random
+    // loss can take seconds, while a layer switch keeps the picture going until the lower layer's key frame.
+    if (heavy) this.drainUntil = s.at + DRAIN_MS;
     if (this.probing) {
       // The probe was the only change: back to where the link was clean, and wait longer next time.
       this.probing = false;
@@ -235,7 +261,7 @@ export class DownlinkEstimator {
   }
 
   /** After a drop for moderate loss: if the loss stayed, it is the link's, not our rate's: tolerate it. */
-  private review(s: LinkSample, began: number, loss2: number): void {
+  private review(s: LinkSample, began: number, recentLoss: number): void {
     const check = this.check;
     if (!check) return;
     if (began >= check.at + SETTLE_MS) {
@@ -246,11 +272,32 @@ export class DownlinkEstimator {
     this.check = null;
     if (check.expected < MIN_PACKETS) return;
     const after = check.lost / check.expected;
-    if (after > LOSS_CLEAN && after <= LOSS_HEAVY && after >= 0.5 * check.lossBefore && loss2 <= LOSS_HEAVY) {
+    if (
+      after > LOSS_CLEAN &&
+      after <= LOSS_HEAVY &&
+      after >= 0.5 * check.lossBefore &&
+      recentLoss <= LOSS_HEAVY
+    ) {
       this.tolerance = Math.min(LOSS_HEAVY, Math.max(this.tolerance, after * 1.5 + 0.02));
       this.estimate = Math.max(this.estimate, check.estimateBefore);
     }
   }
+}
+
+/** Loss over the newest samples that `take` accepts, back until WINDOW_PACKETS packets are covered. */
+function lossOverWindow(
+  samples: readonly LinkSample[],
+  take: (s: LinkSample) => boolean,
+): { loss: number; packets: number } {
+  let lost = 0;
+  let packets = 0;
+  for (let i = samples.length - 1; i >= 0 && packets < WINDOW_PACKETS; i--) {
+    const r = samples[i] as LinkSample;
+    if (!take(r)) break;
+    lost += Math.max(0, r.packetsLost);
+    packets += r.packetsLost + r.packetsReceived;
+  }
+  return { loss: packets > 0 ? lost / packets : 0, packets };
 }
 
 function lossOf(lost: number, received: number): number {
