@@ -39,6 +39,7 @@ export class RawJanus {
       eventLoops: 0,
       slowlinkThreshold: 0,
       debugLevel: 3,
+      coreDumps: false,
     });
   }
 

@@ -29,6 +29,11 @@ export interface Config {
      */
     slowlinkThreshold: number;
     debugLevel: number;
+    /**
+     * Let a crashing Janus write a core dump (where the system puts them, for debugging). Off by default: a
+     * core holds the media keys and whatever was in memory, and nothing is kept by default.
+     */
+    coreDumps: boolean;
   };
   iceServers: IceServer[];
   maxParticipantsPerRoom: number;
@@ -117,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       eventLoops: int(env, "JANUS_EVENT_LOOPS", 0, 0, 64),
       slowlinkThreshold: int(env, "JANUS_SLOWLINK_THRESHOLD", 0, 0, 10_000),
       debugLevel: int(env, "JANUS_DEBUG_LEVEL", 3, 0, 7),
+      coreDumps: int(env, "JANUS_CORE_DUMPS", 0, 0, 1) === 1,
     },
     iceServers: iceServers(env),
     maxParticipantsPerRoom: int(env, "MAX_PARTICIPANTS", 100, 1, 10_000),

@@ -3,6 +3,7 @@
  * Janus dies, dead sockets removed within 5 s, and logs without personal data.
  */
 import { spawn } from "node:child_process";
+import { readFileSync, readlinkSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/paths.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
@@ -69,6 +70,14 @@ describe("with a running server", () => {
     const left = await a.client.next((m) => m.type === "participant.left");
     expect(left).toMatchObject({ participantId: b.joined.you.id, reason: "left" });
     a.client.close();
+  });
+
+  it("runs Janus with core dumps off, in its private folder (a crash leaves no memory image on disk)", () => {
+    const janus = server.descendants().find((p) => /(^|\/)janus\s/.test(`${p.cmd} `));
+    expect(janus, "janus runs as a child of the server").toBeDefined();
+    const limits = readFileSync(`/proc/${janus?.pid}/limits`, "utf8");
+    expect(limits).toMatch(/^Max core file size\s+0\s+/m);
+    expect(readlinkSync(`/proc/${janus?.pid}/cwd`)).toContain("palabre-janus-");
   });
 
   it("ends calls with 4002 when Janus dies, restarts it, and accepts new joins", async () => {

@@ -9,7 +9,7 @@ import { EventEmitter } from "node:events";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import WebSocket from "ws";
 import type { Config } from "../config.js";
 import { logger } from "../logger.js";
@@ -98,9 +98,21 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     this.#dir = mkdtempSync(join(tmpdir(), "palabre-janus-"));
     this.#writeConfig(this.#dir, endpoint, wsPort, adminPort);
     this.#stopping = false;
-    const child = spawn(this.#config.bin, ["-F", this.#dir, "-C", join(this.#dir, "janus.jcfg")], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const janusArgs = ["-F", this.#dir, "-C", join(this.#dir, "janus.jcfg")];
+    const coreDumps = this.#config.coreDumps;
+    // A core of Janus holds media keys and whatever was in memory: none is written unless the operator asks.
+    // Node cannot set a child's resource limits, so a shell sets the core size to 0 and becomes Janus (exec:
+    // same pid, signals reach Janus); Janus runs in its private folder, removed when it stops.
+    const child = spawn(
+      "/bin/sh",
+      [
+        "-c",
+        `${coreDumps ? "" : "ulimit -c 0 && "}exec "$0" "$@"`,
+        this.#config.bin.includes("/") ? resolve(this.#config.bin) : this.#config.bin,
+        ...janusArgs,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"], cwd: coreDumps ? process.cwd() : this.#dir },
+    );
     this.#child = child;
     const forward = (chunk: Buffer) => {
       for (const raw of chunk.toString().split("\n")) {
