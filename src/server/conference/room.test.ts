@@ -39,6 +39,13 @@ describe("Room membership", () => {
     expect(updates[0]).toMatchObject({ participant: { id: b.id, audio: false, video: true } });
   });
 
+  it("tells the media plane which devices a participant has on, at entry and on each change", () => {
+    const { room, media } = makeRoom();
+    const b = enter(room, "Bob", { audio: false, video: true }, 1);
+    room.setMediaState(b.id, { audio: true, video: true });
+    expect(media.devices).toEqual([`${b.id}:false:true`, `${b.id}:true:true`]);
+  });
+
   it("removes a leaver from the media and tells the others why", () => {
     const { room, router, media } = makeRoom();
     const a = enter(room, "Ada", {}, 1);

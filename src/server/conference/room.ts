@@ -197,7 +197,7 @@ export class Room implements MediaRoomSink {
       this.send(participant.id, { type: "lobby.list", entries: this.lobby.list() });
     for (const id of this.#speaking)
       this.send(participant.id, { type: "speaking", participantId: id, speaking: true });
-    this.#media?.addParticipant(participant.id);
+    this.#media?.addParticipant(participant.id, { audio: participant.audio, video: participant.video });
   }
 
   /** Removes a participant (or someone waiting) and tells whoever needs to know. */
@@ -295,6 +295,7 @@ export class Room implements MediaRoomSink {
     p.audio = next.audio;
     p.video = next.video;
     p.screen = next.screen;
+    this.#media?.setDevices(p.id, { audio: p.audio, video: p.video });
     this.broadcast({ type: "participant.updated", participant: p.info() });
   }
 

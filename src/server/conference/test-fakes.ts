@@ -1,6 +1,6 @@
 /** Stand-ins for the router and the media plane, for unit tests of the conference logic. */
 import type { ServerMessage } from "../../protocol/messages.js";
-import type { MediaRoom, MediaRoomDump } from "../media/media-room.js";
+import type { DeviceState, MediaRoom, MediaRoomDump } from "../media/media-room.js";
 import type { ParticipantSink, Router } from "../routing/router.js";
 import type { EntryRequest } from "./door.js";
 import { Room, type RoomOptions } from "./room.js";
@@ -40,8 +40,13 @@ export class FakeMedia implements MediaRoom {
   readonly removed: string[] = [];
   readonly blocks: string[] = [];
   closedCount = 0;
-  addParticipant(id: string): void {
+  readonly devices: string[] = [];
+  addParticipant(id: string, devices: DeviceState): void {
     this.added.push(id);
+    this.devices.push(`${id}:${devices.audio}:${devices.video}`);
+  }
+  setDevices(id: string, devices: DeviceState): void {
+    this.devices.push(`${id}:${devices.audio}:${devices.video}`);
   }
   async publish() {
     return { type: "answer" as const, sdp: "v=0" };

@@ -14,8 +14,14 @@ import type {
 import { logger } from "../logger.js";
 import type { JanusClient, JanusHandle } from "./janus-client.js";
 import { MediaPublisher } from "./media-publisher.js";
-import { MediaError, type MediaRoom, type MediaRoomDump, type MediaRoomSink } from "./media-room.js";
-import { MediaSubscriber } from "./media-subscriber.js";
+import {
+  type DeviceState,
+  MediaError,
+  type MediaRoom,
+  type MediaRoomDump,
+  type MediaRoomSink,
+} from "./media-room.js";
+import { type FeedStreams, MediaSubscriber } from "./media-subscriber.js";
 import { createVideoRoom, destroyVideoRoom, randomJanusId, type SubscriberStream } from "./videoroom.js";
 
 const log = logger("media-room");
@@ -34,6 +40,8 @@ export class JanusMediaRoom implements MediaRoom {
   readonly #sink: MediaRoomSink;
   readonly #members = new Map<string, Member>();
   readonly #feedOwners = new Map<number, string>();
+  /** Per participant, the devices turned on at least once in this meeting (their streams are subscribed). */
+  readonly #everOn = new Map<string, Set<"audio" | "video">>();
   #closed = false;
 
   private constructor(
@@ -92,6 +100,7 @@ export class JanusMediaRoom implements MediaRoom {
     const member = this.#members.get(participantId);
     if (!member) return;
     this.#members.delete(participantId);
+    this.#everOn.delete(participantId);
     this.#feedOwners.delete(member.publisher.feedId);
     for (const other of this.#members.values()) other.subscriber.feedGone(member.publisher.feedId);
     await Promise.allSettled([member.publisher.close(), member.subscriber.close()]);
@@ -131,12 +140,10 @@ export class JanusMediaRoom implements MediaRoom {
       state: (up) => this.#onPublisherState(feedId, up),
       talking: (talking) => this.#sink.talking(participantId, talking),
       slow: (kind, lost) => this.#sink.slowLink(participantId, "up", kind, lost),
-      added: (mids) => {
-        for (const [id, m] of this.#members) if (id !== participantId) m.subscriber.addStreams(feedId, mids);
-      },
+      added: () => this.#syncOthers(participantId),
     });
     const subscriber = new MediaSubscriber(this.#client, this.roomId, {
-      wantedFeeds: () => this.#wantedFeeds(participantId),
+      wantedStreams: () => this.#wantedStreams(participantId),
       rank: (feeds) => this.#rank(feeds),
       offer: (jsep, streams) => this.#sink.subscriberOffer(participantId, jsep, this.#toStreamInfo(streams)),
       slow: (kind, lost) => this.#sink.slowLink(participantId, "down", kind, lost),
@@ -150,15 +157,44 @@ export class JanusMediaRoom implements MediaRoom {
   }
 
   /** Ensures a member exists for a participant who joined (so it receives others even if it never publishes). */
-  addParticipant(participantId: string): void {
+  addParticipant(participantId: string, devices: DeviceState): void {
+    this.#noteDevices(participantId, devices);
     this.#member(participantId);
   }
 
-  #wantedFeeds(participantId: string): number[] {
-    const feeds: number[] = [];
-    for (const [id, m] of this.#members)
-      if (id !== participantId && m.publisher.up) feeds.push(m.publisher.feedId);
-    return feeds;
+  setDevices(participantId: string, devices: DeviceState): void {
+    if (this.#noteDevices(participantId, devices)) this.#syncOthers(participantId);
+  }
+
+  /** Records devices turned on; true if one is on for the first time. */
+  #noteDevices(participantId: string, devices: DeviceState): boolean {
+    const on = this.#everOn.get(participantId) ?? new Set();
+    this.#everOn.set(participantId, on);
+    const before = on.size;
+    if (devices.audio) on.add("audio");
+    if (devices.video) on.add("video");
+    return on.size > before;
+  }
+
+  /** Everyone but `participantId` looks again at what they should receive. */
+  #syncOthers(participantId: string): void {
+    for (const [id, m] of this.#members) if (id !== participantId) m.subscriber.sync();
+  }
+
+  #wantedStreams(participantId: string): FeedStreams[] {
+    const out: FeedStreams[] = [];
+    for (const [id, m] of this.#members) {
+      if (id === participantId || !m.publisher.up) continue;
+      const on = this.#everOn.get(id);
+      const mids = m.publisher.mids.filter((mid) => {
+        const source = m.publisher.sourceOf(mid);
+        if (source === "microphone") return on?.has("audio") ?? false;
+        if (source === "camera") return on?.has("video") ?? false;
+        return true;
+      });
+      out.push({ feed: m.publisher.feedId, mids });
+    }
+    return out;
   }
 
   /** Feeds with pictures first, then by who started talking last. */

@@ -66,6 +66,11 @@ export class MediaPublisher {
     return this.#talkedAt;
   }
 
+  /** The published m-lines (mids), from the latest offer. */
+  get mids(): string[] {
+    return [...this.#sources.keys()];
+  }
+
   /** What the publisher's m-line `mid` carries. */
   sourceOf(mid: string): Source | undefined {
     return this.#sources.get(mid);

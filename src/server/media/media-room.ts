@@ -25,10 +25,26 @@ export interface MediaRoomSink {
   slowLink(participantId: string, direction: "up" | "down", kind: MediaKind, lost: number): void;
 }
 
+/** Whether a participant's microphone (`audio`) and camera (`video`) are on. */
+export interface DeviceState {
+  audio: boolean;
+  video: boolean;
+}
+
 export interface MediaRoom {
   readonly name: string;
-  /** Admits a participant to the room's media: it starts receiving whoever publishes, before it publishes. */
-  addParticipant(participantId: string): void;
+  /**
+   * Admits a participant to the room's media: it starts receiving whoever publishes, before it publishes.
+   * `devices`: what it has turned on so far (see `setDevices`).
+   */
+  addParticipant(participantId: string, devices: DeviceState): void;
+  /**
+   * The participant's microphone or camera turned on or off. A microphone or camera never turned on in this
+   * meeting is left out of the others' subscriptions: in a big room most microphones stay muted, and each
+   * would be one more m-line, carrying nothing, in every subscriber's connection (Janus's work, and the
+   * browser's, grows with them). The first time it turns on, everyone subscribes to it, and it stays.
+   */
+  setDevices(participantId: string, devices: DeviceState): void;
   /** Takes the participant's publish offer; resolves with the SFU's answer. */
   publish(participantId: string, offer: Jsep, sources?: { mid: string; source: Source }[]): Promise<Jsep>;
   /** Per m-line of the participant's subscription: relay it or not, and at which layer. */

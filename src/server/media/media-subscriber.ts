@@ -1,7 +1,7 @@
 /**
  * One participant's subscribe connection: a multistream VideoRoom subscriber handle in Janus.
  *
- * Janus is the offerer. We tell it which feeds to add (it removes departed publishers by itself, with an
+ * Janus is the offerer. We tell it which streams to add (it removes departed publishers by itself, with an
  * offer of its own); every offer it makes, solicited or not, goes to the client, whose answer comes back
  * through `answer`. Janus never has two offers in flight for one subscriber, it postpones and merges them,
  * so neither do we.
@@ -27,9 +27,18 @@ export const FIRST_FEEDS = 16;
 /** The rest wait for the first connection's media to flow (its first pictures come first), at most this long. */
 const REST_AFTER_MS = 2_000;
 
+/** Some of a feed's m-lines (publisher mids). */
+export interface FeedStreams {
+  feed: number;
+  mids: string[];
+}
+
 export interface SubscriberCallbacks {
-  /** Feeds this subscriber should receive right now (every published feed but its own). */
-  wantedFeeds(): number[];
+  /**
+   * What this subscriber should receive right now: every published feed but its own, each with the m-lines
+   * worth receiving (not a microphone or camera that was never turned on).
+   */
+  wantedStreams(): FeedStreams[];
   /** The same feeds, most relevant first (pictures, then who spoke last). */
   rank(feeds: number[]): number[];
   offer(jsep: Jsep, streams: SubscriberStream[]): void;
@@ -43,8 +52,8 @@ export class MediaSubscriber {
   readonly #callbacks: SubscriberCallbacks;
   #handle: JanusHandle | undefined;
   #joined = false;
-  /** Feeds we asked Janus for and that have not left since. */
-  readonly #subscribed = new Set<number>();
+  /** Per feed, the m-lines we asked Janus for, since the feed came up. */
+  readonly #subscribed = new Map<number, Set<string>>();
   #streams: SubscriberStream[] = [];
   /** Offers forwarded to the client, and answers it sent back: equal when nothing is pending. */
   #offers = 0;
@@ -70,21 +79,13 @@ export class MediaSubscriber {
     return this.#subscribed.size;
   }
 
-  /** Brings the subscription in line with `wantedFeeds()`; cheap to call often. */
+  /**
+   * Brings the subscription in line with `wantedStreams()`: adds what is wanted and not yet asked for (a new
+   * feed, a screen share's m-lines, a microphone turned on for the first time; Janus adds none of these to a
+   * subscription by itself). Cheap to call often.
+   */
   sync(): void {
     this.#enqueue(() => this.#sync());
-  }
-
-  /**
-   * A feed we receive published more m-lines (a screen share): Janus does not add them to subscriptions by
-   * itself, so ask for them. A feed not subscribed yet gets them all when `sync` subscribes to it.
-   */
-  addStreams(feedId: number, mids: string[]): void {
-    this.#enqueue(async () => {
-      if (this.#closed || !this.#handle || !this.#subscribed.has(feedId)) return;
-      const streams = mids.map((mid) => ({ feed: feedId, mid }));
-      this.#onPluginMessage(await this.#handle.request({ request: "subscribe", streams }, { async: true }));
-    });
   }
 
   /** A feed left the room: Janus drops its streams on its own; we only forget it. */
@@ -143,12 +144,13 @@ export class MediaSubscriber {
 
   async #sync(): Promise<void> {
     if (this.#closed) return;
-    let missing = this.#callbacks.wantedFeeds().filter((f) => !this.#subscribed.has(f));
+    let missing = this.#missing();
     if (missing.length === 0) return;
     // Between the first offer and its answer, what came up since waits for the answer (one offer at a time).
     if (this.#joined && !this.#answered) return;
     if (!this.#joined && missing.length > FIRST_FEEDS) {
-      missing = this.#callbacks.rank(missing).slice(0, FIRST_FEEDS);
+      const first = new Set(this.#callbacks.rank(missing.map((m) => m.feed)).slice(0, FIRST_FEEDS));
+      missing = missing.filter((m) => first.has(m.feed));
       this.#deferred = true;
     }
     if (!this.#handle) {
@@ -169,7 +171,7 @@ export class MediaSubscriber {
         return;
       }
     }
-    const streams = missing.map((feed) => ({ feed }));
+    const streams = missing.flatMap(({ feed, mids }) => mids.map((mid) => ({ feed, mid })));
     const body = this.#joined
       ? { request: "subscribe", streams }
       : { request: "join", ptype: "subscriber", room: this.#roomId, streams, use_msid: false };
@@ -177,7 +179,11 @@ export class MediaSubscriber {
       const reply = await this.#handle.request(body, { async: true });
       this.#joined = true;
       this.#retries = 0;
-      for (const f of missing) this.#subscribed.add(f);
+      for (const { feed, mids } of missing) {
+        const known = this.#subscribed.get(feed) ?? new Set<string>();
+        for (const mid of mids) known.add(mid);
+        this.#subscribed.set(feed, known);
+      }
       this.#onPluginMessage(reply);
     } catch (err) {
       if (err instanceof JanusError && err.code === NO_SUCH_FEED && this.#retries < MAX_RETRIES) {
@@ -190,6 +196,17 @@ export class MediaSubscriber {
       }
       throw err;
     }
+  }
+
+  /** The wanted m-lines not asked for yet, per feed (feeds with none left out). */
+  #missing(): FeedStreams[] {
+    const out: FeedStreams[] = [];
+    for (const { feed, mids } of this.#callbacks.wantedStreams()) {
+      const known = this.#subscribed.get(feed);
+      const left = known ? mids.filter((mid) => !known.has(mid)) : mids;
+      if (left.length > 0) out.push({ feed, mids: left });
+    }
+    return out;
   }
 
   /** Runs `then` once Janus says the connection is up, or after REST_AFTER_MS whatever happens. */
