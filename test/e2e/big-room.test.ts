@@ -1,8 +1,9 @@
 /**
- * A newcomer to a big room: twenty bots are in (seventeen with a muted microphone, then three with a camera,
- * joining last), and a Chromium page joins through the UI. Its first subscription holds at most 16 feeds,
- * the cameras first whatever their join order; once that connection is up, a second offer brings everyone
- * else. The page decodes the three cameras and ends up with every microphone's m-line.
+ * A newcomer to a big room: twenty-three bots are in (three silent ones with a muted microphone, seventeen
+ * with their microphone on, then three with a camera and a muted microphone, joining last), and a Chromium
+ * page joins through the UI. Its first subscription holds at most 16 feeds, the cameras first whatever their
+ * join order; once that connection is up, a second offer brings everyone else. The page decodes the three
+ * cameras and ends up with an m-line for every microphone that is on, and none for the muted ones.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,8 @@ import { joinViaUi, waitForMediaFrom } from "./helpers/ui.js";
 import { type FrameLog, recordFrames } from "./helpers/ws-frames.js";
 
 const FIRST_FEEDS = 16;
-const MUTED = 17;
+const SILENT = 3;
+const TALKING = 17;
 const CAMERAS = 3;
 
 let server: ServerHandle;
@@ -28,9 +30,15 @@ const room = uniqueRoom("big");
 beforeAll(async () => {
   server = await startServer({ name: "big-room" });
   const roles: BotRole[] = [
-    ...Array.from({ length: MUTED }, (_, i) => ({
-      name: `mic-${i + 1}`,
+    ...Array.from({ length: SILENT }, (_, i) => ({
+      name: `silent-${i + 1}`,
       audio: "muted" as const,
+      video: false,
+      subscribe: false,
+    })),
+    ...Array.from({ length: TALKING }, (_, i) => ({
+      name: `mic-${i + 1}`,
+      audio: "on" as const,
       video: false,
       subscribe: false,
     })),
@@ -57,12 +65,15 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe("a newcomer to a room of twenty", () => {
+describe("a newcomer to a room of twenty-three", () => {
   it("is first offered 16 feeds, the cameras among them, then everyone once connected", async () => {
     const reports = (await swarm.sample()).reports;
     const cameras = reports.filter((r) => r.name.startsWith("cam-")).map((r) => r.id ?? "");
-    const everyone = reports.map((r) => r.id ?? "");
-    expect(cameras.every((id) => id !== "")).toBe(true);
+    const silent = reports.filter((r) => r.name.startsWith("silent-")).map((r) => r.id ?? "");
+    // Everyone with something to receive: a camera, or a microphone that is on.
+    const everyone = reports.filter((r) => !r.name.startsWith("silent-")).map((r) => r.id ?? "");
+    expect(everyone).toHaveLength(TALKING + CAMERAS);
+    expect([...cameras, ...silent].every((id) => id !== "")).toBe(true);
 
     await joinViaUi(page.page, server.origin, room, "Newcomer");
     const offers = await waitFor(
@@ -74,6 +85,10 @@ describe("a newcomer to a room of twenty", () => {
       },
       { timeoutMs: 30_000, what: "an offer with all twenty feeds" },
     );
+    // Three silent bots publish a microphone that was never on: no offer ever carries it.
+    for (const offer of offers)
+      for (const stream of offer.streams ?? [])
+        expect(silent, "a never-unmuted microphone in an offer").not.toContain(stream.participantId);
     const first = offers[0];
     const firstFeeds = new Set((first?.streams ?? []).map((s: { participantId: string }) => s.participantId));
     expect(firstFeeds.size, "feeds in the first offer").toBe(FIRST_FEEDS);
@@ -83,12 +98,13 @@ describe("a newcomer to a room of twenty", () => {
     expect(firstAnswer).toBeGreaterThanOrEqual(0);
     expect(offers.length).toBeGreaterThanOrEqual(2);
 
-    // Every camera decodes on the page; every microphone has its m-line.
+    // Every camera decodes on the page; every microphone that is on has its m-line (the cameras' muted ones
+    // do not).
     await waitForMediaFrom(page.page, cameras, 45_000, []);
     const audioMids = await page.page.evaluate(`(window.__pcs || [])
       .filter((pc) => pc.connectionState !== "closed")
       .flatMap((pc) => pc.getTransceivers())
       .filter((t) => t.receiver.track.kind === "audio" && t.currentDirection === "recvonly").length`);
-    expect(audioMids).toBe(everyone.length);
+    expect(audioMids).toBe(TALKING);
   }, 120_000);
 });
