@@ -162,7 +162,12 @@ describe.sequential("5 % random loss both ways", () => {
     evidenceOnFailure("loss");
     // Steady at the top first: a scenario that starts as the top layer comes measures that ramp instead.
     await waitForSteadyTop(bob.page, aliceId);
-    const r = await lossScenario(call, bob.page, aliceId, { loss: 0.05, seconds: 15, on: "subscriber" });
+    const r = await lossScenario(call, bob.page, aliceId, {
+      loss: 0.05,
+      seconds: 15,
+      on: "subscriber",
+      publisher: alice.page,
+    });
     console.log(`[adaptation] 5 % loss both ways on Bob's link: ${JSON.stringify(r)}`);
     expect(r.droppedPackets, "packets the relay dropped").toBeGreaterThan(0);
     expect(Math.min(...r.framesPerSecond), "frames decoded in the slowest second").toBeGreaterThan(0);
@@ -173,7 +178,12 @@ describe.sequential("5 % random loss both ways", () => {
   it("on every link (Alice's too): Bob's video keeps coming, no freeze over 2 s, lost packets are asked for again", async () => {
     evidenceOnFailure("loss-everyone");
     await waitForSteadyTop(bob.page, aliceId);
-    const r = await lossScenario(call, bob.page, aliceId, { loss: 0.05, seconds: 15, on: "everyone" });
+    const r = await lossScenario(call, bob.page, aliceId, {
+      loss: 0.05,
+      seconds: 15,
+      on: "everyone",
+      publisher: alice.page,
+    });
     // What Bob receives crossed two lossy hops (~10 % lost end to end). A key frame lost on both hops can
     // stall the picture for a second or two until the next one arrives: the bound here is that no stall lasts
     // longer and that the video keeps its pace overall. Concealment is logged, not held to the one-link bound.

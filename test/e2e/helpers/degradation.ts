@@ -117,6 +117,10 @@ export interface Received {
     nackCount: number;
     packetsReceived: number;
     bytesReceived: number;
+    packetsLost: number;
+    framesReceived: number;
+    keyFramesDecoded: number;
+    pliCount: number;
   } | null;
   audio: {
     packetsReceived: number;
@@ -150,7 +154,8 @@ const READ_RECEIVED = `async () => {
       paused: !!tile.querySelector("[data-testid=video-paused]"),
       quality: mark ? mark.getAttribute("data-quality") : null,
       video: v ? { framesDecoded: v.framesDecoded || 0, frameWidth: v.frameWidth || 0, nackCount: v.nackCount || 0,
-        packetsReceived: v.packetsReceived || 0, bytesReceived: v.bytesReceived || 0 } : null,
+        packetsReceived: v.packetsReceived || 0, bytesReceived: v.bytesReceived || 0, packetsLost: v.packetsLost || 0,
+        framesReceived: v.framesReceived || 0, keyFramesDecoded: v.keyFramesDecoded || 0, pliCount: v.pliCount || 0 } : null,
       audio: a ? { packetsReceived: a.packetsReceived || 0, packetsLost: a.packetsLost || 0,
         concealedSamples: a.concealedSamples || 0, totalSamplesReceived: a.totalSamplesReceived || 0 } : null,
     };
@@ -318,6 +323,12 @@ export interface LossResult {
   droppedPackets: number;
   /** The tile's data-layer and frameWidth each second. */
   layers: string[];
+  /**
+   * Each second, what the video receiver saw: frames assembled (r) and decoded (d), key frames decoded (k),
+   * key frame requests sent (pli), packets lost (l) and NACKs sent (n); with the publisher's page, the key
+   * frame requests its camera received and the key frames it encoded. Says why a second decoded nothing.
+   */
+  video: string[];
 }
 
 /**
@@ -329,7 +340,13 @@ export async function lossScenario(
   call: ImpairedCall,
   subscriber: Page,
   publisherId: string,
-  { loss = 0.05, seconds = 15, settleMs = 0, on = "everyone" as "everyone" | "subscriber" } = {},
+  {
+    loss = 0.05,
+    seconds = 15,
+    settleMs = 0,
+    on = "everyone" as "everyone" | "subscriber",
+    publisher = undefined as Page | undefined,
+  } = {},
 ): Promise<LossResult> {
   const dropped = () => call.relay.flows().reduce((n, f) => n + f.dropped.toClient + f.dropped.toServer, 0);
   const ports =
@@ -350,8 +367,10 @@ export async function lossScenario(
     await sleep(settleMs);
     const droppedBefore = dropped();
     const first = await receivedFrom(subscriber, publisherId);
+    let sent = publisher ? await keyFramesSent(publisher) : null;
     const framesPerSecond: number[] = [];
     const layers: string[] = [];
+    const video: string[] = [];
     let prev = first;
     const start = performance.now();
     for (let i = 1; i <= seconds; i++) {
@@ -359,6 +378,13 @@ export async function lossScenario(
       const cur = await receivedFrom(subscriber, publisherId);
       framesPerSecond.push((cur.video?.framesDecoded ?? 0) - (prev.video?.framesDecoded ?? 0));
       layers.push(`${cur.layer}/${cur.video?.frameWidth ?? "-"}`);
+      const nowSent = publisher ? await keyFramesSent(publisher) : null;
+      const pub =
+        sent && nowSent
+          ? ` | sender pli${nowSent.pli - sent.pli} k${nowSent.keyFrames - sent.keyFrames}`
+          : "";
+      sent = nowSent;
+      video.push(videoSecond(prev, cur) + pub);
       prev = cur;
     }
     return {
@@ -368,10 +394,31 @@ export async function lossScenario(
       audioLoss: audioLoss(first, prev),
       droppedPackets: dropped() - droppedBefore,
       layers,
+      video,
     };
   } finally {
     impair({});
   }
+}
+
+/** Key frame requests a page's camera received and key frames it encoded, all layers. */
+async function keyFramesSent(page: Page): Promise<{ pli: number; keyFrames: number }> {
+  return (await page.evaluate(`(async () => {
+    let pli = 0, keyFrames = 0;
+    for (const pc of (window.__pcs || [])) {
+      if (pc.connectionState === "closed") continue;
+      let r; try { r = await pc.getStats(); } catch (e) { continue; }
+      r.forEach((s) => {
+        if (s.type === "outbound-rtp" && s.kind === "video") { pli += s.pliCount || 0; keyFrames += s.keyFramesEncoded || 0; }
+      });
+    }
+    return { pli, keyFrames };
+  })()`)) as { pli: number; keyFrames: number };
+}
+
+function videoSecond(a: Received, b: Received): string {
+  const d = (key: keyof NonNullable<Received["video"]>) => (b.video?.[key] ?? 0) - (a.video?.[key] ?? 0);
+  return `r${d("framesReceived")} d${d("framesDecoded")} k${d("keyFramesDecoded")} pli${d("pliCount")} l${d("packetsLost")} n${d("nackCount")}`;
 }
 
 /** Waits until the publisher's tile on `page` is at the top layer (the call has ramped up). */
