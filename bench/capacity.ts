@@ -27,7 +27,7 @@ import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ServerHandle, startServer, tail } from "../test/helpers/server.js";
 import { ensureVeth } from "../test/helpers/veth.js";
 import { withTimeout } from "../test/helpers/wait.js";
-import { CpuWindow, machineLoad, metric, round, scrapeMetrics } from "./lib.js";
+import { CpuWindow, machineLoad, metric, round, scrapeMetrics, udpReceiveBufferDrops } from "./lib.js";
 import { RawBot, RawJanus } from "./raw-janus.js";
 
 interface Scenario {
@@ -270,6 +270,7 @@ async function palabreScenario(
       await openPrejoin(page.page, server.origin, room);
       await fillName(page.page, "Chromium");
       const withPage = new CpuWindow(server.pid);
+      const udpDrops0 = udpReceiveBufferDrops();
       row.pageFirstFrameMs = (await withTimeout(
         page.page.evaluate(`(${FIRST_FRAME})(20000)`),
         30_000,
@@ -293,6 +294,11 @@ async function palabreScenario(
       // Sound actually decoded: the stream's energy grew (the muted microphones' stays put).
       row.pageHeard = Object.keys(d1.audio).filter((k) => (d1.audio[k] ?? 0) > (d0.audio[k] ?? 0)).length;
       row.serverCpuWithPage = withPage.end().cpuPercent;
+      const udpDrops = udpReceiveBufferDrops() - udpDrops0;
+      if (udpDrops > 0)
+        row.notes.push(
+          `${udpDrops} UDP datagrams dropped by full receive buffers (machine) while the page was in`,
+        );
       const expected = Math.min(sc.video, sc.lastN ?? sc.video);
       if (row.pageVideos < expected) {
         row.notes.push(`page: ${await page.page.evaluate(`(${TILES})()`)}`);

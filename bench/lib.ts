@@ -54,6 +54,20 @@ export class CpuWindow {
   }
 }
 
+/**
+ * UDP datagrams the kernel dropped because a socket's receive buffer was full, machine-wide since boot
+ * (/proc/net/snmp RcvbufErrors): on loopback, the loss a starved process causes itself.
+ */
+export function udpReceiveBufferDrops(): number {
+  const lines = fs
+    .readFileSync("/proc/net/snmp", "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("Udp:"));
+  const [names, values] = lines.map((l) => l.trim().split(/\s+/));
+  const i = names?.indexOf("RcvbufErrors") ?? -1;
+  return i < 0 ? 0 : Number(values?.[i] ?? 0);
+}
+
 /** The machine's load while we measured: 1-minute load average and its CPU count. */
 export function machineLoad(): string {
   const [one = "?"] = fs.readFileSync("/proc/loadavg", "utf8").split(" ");
