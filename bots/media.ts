@@ -162,6 +162,8 @@ export interface OutCounters {
   videoPackets: number;
   videoFrames: number;
   bytes: number;
+  /** Key frame requests (PLI, FIR) the camera received. */
+  keyFrameRequests: number;
 }
 
 export interface InCounters {
@@ -177,7 +179,7 @@ export interface InCounters {
 }
 
 export function emptyOut(): OutCounters {
-  return { audioPackets: 0, videoPackets: 0, videoFrames: 0, bytes: 0 };
+  return { audioPackets: 0, videoPackets: 0, videoFrames: 0, bytes: 0, keyFrameRequests: 0 };
 }
 
 export function emptyIn(): InCounters {
@@ -330,6 +332,7 @@ export class BotPublisher {
       if (s.kind === "video") {
         out.videoPackets += num(s.packetsSent);
         out.videoFrames += num(s.framesEncoded);
+        out.keyFrameRequests += num(s.pliCount) + num(s.firCount);
       }
     }
     return out;

@@ -5,6 +5,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { BotReport } from "./bot.js";
+import { emptyOut } from "./media.js";
 import { type BotRole, type LoadParticipant, Swarm } from "./swarm.js";
 import { fromWire, type WorkerReply, type WorkerRequest } from "./worker.js";
 
@@ -89,7 +90,7 @@ export class RemoteBot implements LoadParticipant {
         subscribeState: "none",
         offers: 0,
         answers: 0,
-        out: { audioPackets: 0, videoPackets: 0, videoFrames: 0, bytes: 0 },
+        out: emptyOut(),
         in: { audioPackets: 0, videoPackets: 0, framesDecoded: 0, framesSunk: 0, bytes: 0, byMid: new Map() },
         inByParticipant: new Map(),
         wsIn: 0,

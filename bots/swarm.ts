@@ -5,7 +5,7 @@
  * through `LoadParticipant` to measure the same media without our server.
  */
 import { Bot, type BotReport } from "./bot.js";
-import type { AudioMode } from "./media.js";
+import { type AudioMode, emptyOut } from "./media.js";
 
 export interface BotRole {
   name: string;
@@ -147,7 +147,7 @@ export class Swarm {
       publishing: 0,
       subscribing: 0,
       failed: 0,
-      out: { audioPackets: 0, videoPackets: 0, videoFrames: 0, bytes: 0 },
+      out: emptyOut(),
       in: { audioPackets: 0, videoPackets: 0, framesDecoded: 0, bytes: 0 },
       wsIn: 0,
       wsOut: 0,

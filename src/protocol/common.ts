@@ -89,6 +89,8 @@ export const StreamChoiceSchema = v.strictObject({
   layer: v.optional(v.picklist([0, 1, 2])),
   /** Temporal layer (frame rate): 0 lowest, 2 full. */
   temporal: v.optional(v.picklist([0, 1, 2])),
+  /** Packets arrive but no picture decodes: ask the publisher for a key frame now. */
+  keyframe: v.optional(v.literal(true)),
 });
 export type StreamChoice = v.InferOutput<typeof StreamChoiceSchema>;
 

@@ -79,7 +79,18 @@ export class JanusMediaRoom implements MediaRoom {
   }
 
   async configureSubscription(participantId: string, choices: StreamChoice[]): Promise<void> {
-    await this.#member(participantId).subscriber.configure(choices);
+    const subscriber = this.#member(participantId).subscriber;
+    for (const c of choices) {
+      if (!c.keyframe) continue;
+      // Only for m-lines of the participant's own subscription: the source is looked up there.
+      const source = subscriber.keyframeSource(c.mid);
+      const owner = source && this.#feedOwners.get(source.feedId);
+      const publisher = owner === undefined ? undefined : this.#members.get(owner)?.publisher;
+      publisher
+        ?.requestKeyFrame(source?.feedMid ?? "")
+        .catch((err) => log.debug("key frame request failed", { err: String(err) }));
+    }
+    await subscriber.configure(choices);
   }
 
   async answer(participantId: string, answer: Jsep): Promise<void> {

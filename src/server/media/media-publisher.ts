@@ -94,6 +94,13 @@ export class MediaPublisher {
     return { type: "answer", sdp: reply.jsep.sdp };
   }
 
+  /** Asks the publisher's browser for a key frame on m-line `mid` (Janus sends at most one PLI a second). */
+  async requestKeyFrame(mid: string): Promise<void> {
+    const handle = this.#handle;
+    if (!handle || !this.#joined || !this.#sources.has(mid)) return;
+    await handle.request({ request: "configure", streams: [{ mid, keyframe: true }] });
+  }
+
   async setBlocked(device: Device, blocked: boolean): Promise<void> {
     if (blocked === this.#blocked.has(device)) return;
     if (blocked) this.#blocked.add(device);

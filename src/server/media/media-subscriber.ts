@@ -24,6 +24,8 @@ const RETRY_MS = 300;
  * hundred), and the first pictures should not wait for a hundred muted microphones.
  */
 export const FIRST_FEEDS = 16;
+/** A subscriber's key frame requests for one m-line are passed on at most this often. */
+const KEYFRAME_EVERY_MS = 1_000;
 /** The rest wait for the first connection's media to flow (its first pictures come first), at most this long. */
 const REST_AFTER_MS = 2_000;
 
@@ -55,6 +57,8 @@ export class MediaSubscriber {
   /** Per feed, the m-lines we asked Janus for, since the feed came up. */
   readonly #subscribed = new Map<number, Set<string>>();
   #streams: SubscriberStream[] = [];
+  /** When a key frame was last asked for, per mid of this connection. */
+  readonly #keyframeAskedAt = new Map<string, number>();
   /** Offers forwarded to the client, and answers it sent back: equal when nothing is pending. */
   #offers = 0;
   #answers = 0;
@@ -119,15 +123,32 @@ export class MediaSubscriber {
   async configure(choices: StreamChoice[]): Promise<void> {
     const handle = this.#handle;
     if (!handle || !this.#joined) throw new MediaError("nothing is subscribed yet");
-    const streams = choices.map((c) => ({
-      mid: c.mid,
-      ...(c.send !== undefined ? { send: c.send } : {}),
-      ...(c.layer !== undefined ? { substream: c.layer } : {}),
-      ...(c.temporal !== undefined ? { temporal: c.temporal } : {}),
-    }));
+    const streams = choices
+      .filter((c) => c.send !== undefined || c.layer !== undefined || c.temporal !== undefined)
+      .map((c) => ({
+        mid: c.mid,
+        ...(c.send !== undefined ? { send: c.send } : {}),
+        ...(c.layer !== undefined ? { substream: c.layer } : {}),
+        ...(c.temporal !== undefined ? { temporal: c.temporal } : {}),
+      }));
+    if (streams.length === 0) return;
     await this.#enqueueAndWait(async () => {
       await handle.request({ request: "configure", streams }, { async: true });
     });
+  }
+
+  /**
+   * The publisher's feed and mid behind one of our m-lines, for a key frame request; undefined if the m-line
+   * carries nothing, or if one was asked for it less than KEYFRAME_EVERY_MS ago (each one makes the
+   * publisher's camera send a costly key frame, to everyone).
+   */
+  keyframeSource(mid: string, now = performance.now()): { feedId: number; feedMid: string } | undefined {
+    const stream = this.#streams.find((s) => s.mid === mid && s.active && s.type === "video");
+    if (stream?.feedId === undefined || stream.feedMid === undefined) return undefined;
+    if (now - (this.#keyframeAskedAt.get(mid) ?? Number.NEGATIVE_INFINITY) < KEYFRAME_EVERY_MS)
+      return undefined;
+    this.#keyframeAskedAt.set(mid, now);
+    return { feedId: stream.feedId, feedMid: stream.feedMid };
   }
 
   trickle(candidate: Candidate | null): void {

@@ -23,6 +23,7 @@ import { qualityOf } from "../quality/quality-controller.js";
 import { speakerOf } from "../speaker/speaker-controller.js";
 import { AUDIO_BPS, LAYER_BPS, plan, type VideoCandidate, type VideoDecision } from "./allocation.js";
 import { DownlinkEstimator } from "./estimator.js";
+import { FreezeWatch } from "./freeze-watch.js";
 import { type TileMark, tileMarks } from "./indicator.js";
 import {
   compare,
@@ -74,6 +75,7 @@ export class AdaptationController {
   /** Videos stopped for a moment after heavy congestion: mid → until when (ms). */
   private readonly draining = new Map<string, number>();
   private switches = new SwitchWatch();
+  private freezes = new FreezeWatch();
   /** Videos whose layer went down lately: mid → when (ms). */
   private readonly lowered = new Map<string, number>();
   private drainTimer: ReturnType<typeof setTimeout> | null = null;
@@ -140,6 +142,7 @@ export class AdaptationController {
     this.firstSeen.clear();
     this.lastSpoke.clear();
     this.switches = new SwitchWatch();
+    this.freezes = new FreezeWatch();
     this.draining.clear();
     this.lowered.clear();
     this.nextNeed = null;
@@ -209,7 +212,18 @@ export class AdaptationController {
     }
     this.plan();
     this.nudge(at);
+    this.unfreeze(at);
     this.mark(engine);
+  }
+
+  /** Pictures stuck waiting for a key frame get one asked for (freeze-watch.ts). */
+  private unfreeze(at: number): void {
+    const due = this.freezes.due(this.rates, at);
+    if (due.length === 0) return;
+    console.debug(
+      `palabre: no picture decoded on ${due.join(", ")} while packets arrive; key frame asked for`,
+    );
+    qualityOf(this.room).requestKeyFrames(due);
   }
 
   /** Asks again for layer changes the received pictures still do not show (switch-watch.ts). */

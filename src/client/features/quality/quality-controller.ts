@@ -94,6 +94,15 @@ export class QualityController {
     if (engine && mids.length > 0) void this.applyReceiving(engine);
   }
 
+  /** Asks the media server for a key frame on these m-lines: their pictures wait for one (freeze-watch.ts). */
+  requestKeyFrames(mids: readonly string[]): void {
+    if (mids.length === 0) return;
+    const streams = mids.map((mid) => ({ mid, keyframe: true as const }));
+    this.room
+      .request({ type: "subscribe.configure", streams })
+      .catch((err: unknown) => console.warn("palabre: key frame request was not accepted", err));
+  }
+
   /** The highest camera layer our uplink carries now (features/adaptation); the quality's cap still applies. */
   limitUplink(layer: VideoLayer): void {
     if (layer === this.uplinkCap) return;

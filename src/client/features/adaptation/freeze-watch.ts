@@ -1,0 +1,49 @@
+/**
+ * A picture that stopped: packets keep arriving on a video m-line but nothing decodes. Under loss this is a
+ * frame that NACK could not repair (or a layer switch's key frame that arrived damaged): every later frame
+ * depends on it, so the picture waits for the next key frame. The browser asks for one only after about three
+ * seconds without a frame; this asks the media server for one after one second, and again every two seconds
+ * while the picture stays stuck. Pure and clock-free.
+ */
+
+/** Packets without a decoded frame this long: the picture is stuck. */
+export const STUCK_MS = 1_000;
+/** A stuck picture's key frame request is repeated this often (each one costs the publisher a key frame). */
+export const ASK_AGAIN_MS = 2_000;
+/** Less than this arriving is not "packets keep arriving" (padding, a paused m-line's last packets). */
+const MIN_BPS = 20_000;
+
+export interface VideoFlow {
+  kind: "audio" | "video";
+  /** Bit/s received over the last interval. */
+  bitrate: number;
+  /** Frames decoded over the last interval. */
+  frames: number;
+}
+
+export class FreezeWatch {
+  private readonly stuckSince = new Map<string, number>();
+  private readonly askedAt = new Map<string, number>();
+
+  /** Takes the last interval's flows by mid; returns the m-lines to ask a key frame for now. */
+  due(flows: ReadonlyMap<string, VideoFlow>, at: number): string[] {
+    const out: string[] = [];
+    for (const [mid, f] of flows) {
+      if (f.kind !== "video") continue;
+      if (f.frames > 0 || f.bitrate < MIN_BPS) {
+        this.stuckSince.delete(mid);
+        continue;
+      }
+      const since = this.stuckSince.get(mid) ?? at;
+      this.stuckSince.set(mid, since);
+      const asked = this.askedAt.get(mid) ?? Number.NEGATIVE_INFINITY;
+      if (at - since >= STUCK_MS && at - asked >= ASK_AGAIN_MS) {
+        this.askedAt.set(mid, at);
+        out.push(mid);
+      }
+    }
+    for (const mid of this.stuckSince.keys()) if (!flows.has(mid)) this.stuckSince.delete(mid);
+    for (const mid of this.askedAt.keys()) if (!flows.has(mid)) this.askedAt.delete(mid);
+    return out;
+  }
+}
