@@ -40,6 +40,7 @@ import {
   waitPressed,
   writeSpeechLikeWav,
 } from "./helpers/media-views.js";
+import { sampleGrowth } from "./helpers/rtc.js";
 import { waitForMediaFrom } from "./helpers/ui.js";
 import { type FrameLog, recordFrames } from "./helpers/ws-frames.js";
 
@@ -283,6 +284,10 @@ describe.sequential("layouts", () => {
     await viewer.page.locator(speakingSel(bob)).waitFor({ state: "attached", timeout: 20_000 });
     await waitForStage(viewer, bob, 15_000, "Bob talks, Alice muted");
     await expectStageLargest(viewer, bob);
+    // Bob entered muted: his microphone was in nobody's subscription until this first unmute; Carol hears him.
+    const heard = (await sampleGrowth(viewer.page, 2000)).get(idOf(bob));
+    expect(heard?.audioPacketsDelta, "Bob's audio packets on Carol's page").toBeGreaterThan(20);
+    expect(heard?.audioEnergyDelta, "Bob's audio energy on Carol's page").toBeGreaterThan(0.001);
 
     // And back.
     await setMic(bob, false);
