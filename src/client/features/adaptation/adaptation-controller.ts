@@ -48,6 +48,8 @@ const PROBE_TICK_MS = 100;
 const SLOW_SHOWS_MS = 5_000;
 /** A video lowered this recently is stopped rather than left switching when heavy congestion follows. */
 const LOWERED_MS = 2_000;
+/** A key frame is asked for a stuck picture only this long after the link was last congested. */
+const CALM_BEFORE_KEYFRAME_MS = 3_000;
 /** A new m-line whose tile is not rendered yet is left alone this long (the tile is usually on its way). */
 const NEW_STREAM_GRACE_MS = 2_000;
 
@@ -216,8 +218,13 @@ export class AdaptationController {
     this.mark(engine);
   }
 
-  /** Pictures stuck waiting for a key frame get one asked for (freeze-watch.ts). */
+  /**
+   * Pictures stuck waiting for a key frame get one asked for (freeze-watch.ts); not on a congested link,
+   * where pictures stop because the link drops what it cannot carry, the plan lowers them (with a key frame
+   * of the lower layer), and an extra key frame would only add to the overflow.
+   */
   private unfreeze(at: number): void {
+    if (at - this.estimator.congestedAt < CALM_BEFORE_KEYFRAME_MS) return;
     const due = this.freezes.due(this.rates, at);
     if (due.length === 0) return;
     console.debug(

@@ -3,6 +3,7 @@ import {
   DownlinkEstimator,
   type LinkSample,
   LOSS_CONGESTED,
+  PROBE_DRAIN_MS,
   PROBE_GAP_MAX_MS,
   PROBE_GAP_MS,
   TOLERANCE_RESET_MS,
@@ -201,16 +202,14 @@ describe("DownlinkEstimator", () => {
     expect(e.estimate).toBe(550_000);
   });
 
-  it("a probe failed by moderate loss steps back without stopping videos; heavy loss stops them a moment", () => {
-    const { e, step } = probingLink();
-    // The heavy loss before the probe stopped videos for a moment; the probe's failure must not again.
-    const heavyDrain = e.drainUntil;
-    expect(Number.isFinite(heavyDrain)).toBe(true);
+  it("a probe failed by moderate loss steps back, and stops the probed video until the lower layer's key frame", () => {
+    const { e, step, time } = probingLink();
     step(550_000, 0.14, { nextNeed: 1_550_000 });
     expect(e.verdict).toBe("congested");
     expect(e.isProbing).toBe(false);
     expect(e.estimate).toBeLessThan(550_000);
-    expect(e.drainUntil).toBe(heavyDrain);
+    // The probe began a second ago (one-second samples).
+    expect(e.drainUntil).toBe(time() - 1000 + PROBE_DRAIN_MS);
   });
 
   it("a probe that overflows the link fails within a few 100-ms samples, and stops what goes down", () => {
@@ -220,7 +219,8 @@ describe("DownlinkEstimator", () => {
     step(300_000, 0.6, { ms: 100, nextNeed: 1_550_000 });
     expect(e.isProbing).toBe(false);
     expect(e.estimate).toBeLessThan(300_000);
-    expect(e.drainUntil).toBeGreaterThan(time());
+    // Stopped until the lower layer's key frame can have come: 1.5 s after the probe began (0.2 s ago).
+    expect(e.drainUntil).toBe(time() - 200 + PROBE_DRAIN_MS);
   });
 
   it("half of a probe's first 100-ms sample lost is an overflow at once", () => {

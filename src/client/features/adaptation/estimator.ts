@@ -74,6 +74,13 @@ export const TOLERANCE_RESET_MS = 30_000;
 export const CEILING_MARGIN = 0.95;
 /** How long videos that go down a layer are stopped after heavy congestion. */
 export const DRAIN_MS = 500;
+/**
+ * After a probe that overflowed, until this long after the probe began. The media server switches a video
+ * down only on a key frame of the lower layer, and asks for key frames at most once a second: the probe's
+ * switch up just used that, so the lower layer's key frame comes about a second after the probe began, and
+ * until then a resumed video would still get the probe's layer and overflow the link again.
+ */
+export const PROBE_DRAIN_MS = 1_500;
 export const MIN_BPS = 30_000;
 export const MAX_BPS = 50_000_000;
 /** Fewer packets than this say nothing about loss; a single sample's severe loss needs a few more. */
@@ -238,10 +245,13 @@ export class DownlinkEstimator {
   private decrease(s: LinkSample, heavy: boolean, loss: number): void {
     const before = this.estimate;
     this.lastDecrease = s.at;
-    // Far more arrives than the link carries: what gets smaller should stop at once, for a moment. Not for
-    // moderate loss, even after a probe: a stopped video restarts only at a key frame, which under random
-    // loss can take seconds, while a layer switch keeps the picture going until the lower layer's key frame.
-    if (heavy) this.drainUntil = s.at + DRAIN_MS;
+    // Far more arrives than the link carries (or a probe overflowed it): what gets smaller should stop at
+    // once, for a moment. Not for moderate loss otherwise: a stopped video restarts only at a key frame, while
+    // a layer switch keeps the picture going until the lower layer's key frame comes. A failed probe is
+    // different: the media server keeps forwarding the probe's layer until that key frame, which it asks for
+    // at most once a second, so the probed video stops until it can have come.
+    if (heavy || this.probing)
+      this.drainUntil = Math.max(s.at + DRAIN_MS, this.probing ? this.lastProbe + PROBE_DRAIN_MS : 0);
     if (this.probing) {
       // The probe was the only change: back to where the link was clean, and wait longer next time.
       this.probing = false;

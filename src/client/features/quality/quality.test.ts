@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StreamInfo } from "../../../protocol/messages.js";
 import { activeEncodings } from "../../engine/send-layers.js";
-import { configureBatches, layerOf, QUALITIES, receiveChoices } from "./quality.js";
+import { changedChoices, configureBatches, layerOf, QUALITIES, receiveChoices } from "./quality.js";
 
 const streams: StreamInfo[] = [
   { mid: "0", participantId: "p_a", kind: "audio", source: "microphone" },
@@ -55,6 +55,26 @@ describe("receiveChoices (quality → subscribe.configure)", () => {
     const batches = configureBatches(receiveChoices("low", many));
     expect(batches.map((b) => b.length)).toEqual([256, 256, 88]);
     expect(batches.flat().map((c) => c.mid)).toEqual(many.map((s) => s.mid));
+  });
+});
+
+describe("changedChoices", () => {
+  it("says only what changes, and asks a key frame for a video that resumes", () => {
+    const known = new Map([
+      ["1", { send: false }],
+      ["2", { send: true, layer: 0 }],
+      ["3", { send: true, layer: 0 }],
+    ]);
+    expect(
+      changedChoices(known, [
+        { mid: "1", send: true, layer: 0 },
+        { mid: "2", send: true, layer: 0 },
+        { mid: "3", send: true, layer: 2 },
+      ]),
+    ).toEqual([
+      { mid: "1", send: true, layer: 0, keyframe: true },
+      { mid: "3", send: true, layer: 2 },
+    ]);
   });
 });
 

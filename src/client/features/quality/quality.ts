@@ -85,16 +85,28 @@ export interface Forwarded {
 /** A new m-line starts forwarded at the highest layer (the media server's default). */
 export const MEDIA_SERVER_DEFAULT: Forwarded = { send: true, layer: 2 };
 
-/** Only the choices that change what the media server forwards (`known` lacks a mid: its default). */
+/**
+ * Only the choices that change what the media server forwards (`known` lacks a mid: its default). A video
+ * that resumes asks for a key frame too: the media server asks for none on resume, and switches layers only on
+ * key frames that arrive while it forwards — a video stopped for a moment after a probe would otherwise come
+ * back at the probe's layer, overflowing the link again, until the next one.
+ */
 export function changedChoices(
   known: ReadonlyMap<string, Forwarded | "unknown">,
   wanted: readonly StreamChoice[],
 ): StreamChoice[] {
-  return wanted.filter((c) => {
-    const now = known.get(c.mid) ?? MEDIA_SERVER_DEFAULT;
-    if (now === "unknown" || now.send !== c.send) return true;
-    return c.send === true && now.layer !== c.layer;
-  });
+  return wanted
+    .filter((c) => {
+      const now = known.get(c.mid) ?? MEDIA_SERVER_DEFAULT;
+      if (now === "unknown" || now.send !== c.send) return true;
+      return c.send === true && now.layer !== c.layer;
+    })
+    .map((c) => {
+      const now = known.get(c.mid);
+      return c.send === true && now !== undefined && now !== "unknown" && !now.send
+        ? { ...c, keyframe: true }
+        : c;
+    });
 }
 
 /** The choices split into messages the server accepts (1 to 256 streams each); none when there is nothing. */
