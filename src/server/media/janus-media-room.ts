@@ -80,17 +80,19 @@ export class JanusMediaRoom implements MediaRoom {
 
   async configureSubscription(participantId: string, choices: StreamChoice[]): Promise<void> {
     const subscriber = this.#member(participantId).subscriber;
+    // Key frames are asked for once the rest applies: a resumed stream switches layers only on a key frame
+    // that arrives while it forwards.
+    await subscriber.configure(choices);
     for (const c of choices) {
-      if (!c.keyframe) continue;
       // Only for m-lines of the participant's own subscription: the source is looked up there.
-      const source = subscriber.keyframeSource(c.mid);
-      const owner = source && this.#feedOwners.get(source.feedId);
+      const source = c.keyframe ? subscriber.keyframeSource(c.mid) : undefined;
+      if (!source) continue;
+      const owner = this.#feedOwners.get(source.feedId);
       const publisher = owner === undefined ? undefined : this.#members.get(owner)?.publisher;
       publisher
-        ?.requestKeyFrame(source?.feedMid ?? "")
+        ?.requestKeyFrame(source.feedMid)
         .catch((err) => log.debug("key frame request failed", { err: String(err) }));
     }
-    await subscriber.configure(choices);
   }
 
   async answer(participantId: string, answer: Jsep): Promise<void> {
@@ -108,10 +110,10 @@ export class JanusMediaRoom implements MediaRoom {
   }
 
   async removeParticipant(participantId: string): Promise<void> {
+    this.#everOn.delete(participantId);
     const member = this.#members.get(participantId);
     if (!member) return;
     this.#members.delete(participantId);
-    this.#everOn.delete(participantId);
     this.#feedOwners.delete(member.publisher.feedId);
     for (const other of this.#members.values()) other.subscriber.feedGone(member.publisher.feedId);
     await Promise.allSettled([member.publisher.close(), member.subscriber.close()]);
