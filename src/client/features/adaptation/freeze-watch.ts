@@ -2,12 +2,15 @@
  * A picture that stopped: packets keep arriving on a video m-line but nothing decodes. Under loss this is a
  * frame that NACK could not repair (or a layer switch's key frame that arrived damaged): every later frame
  * depends on it, so the picture waits for the next key frame. The browser asks for one only after about three
- * seconds without a frame; this asks the media server for one after one second, and again every two seconds
- * while the picture stays stuck. Pure and clock-free.
+ * seconds without a frame; this asks the media server for one after half a second, and again every two
+ * seconds while the picture stays stuck. Pure and clock-free.
  */
 
-/** Packets without a decoded frame this long: the picture is stuck. */
-export const STUCK_MS = 1_000;
+/**
+ * Packets without a decoded frame this long: the picture is stuck (by then retransmission has had its
+ * chances: the media server keeps packets for retransmission about 200 ms).
+ */
+export const STUCK_MS = 500;
 /** A stuck picture's key frame request is repeated this often (each one costs the publisher a key frame). */
 export const ASK_AGAIN_MS = 2_000;
 /** Less than this arriving is not "packets keep arriving" (padding, a paused m-line's last packets). */
