@@ -199,13 +199,8 @@ export class JanusMediaRoom implements MediaRoom {
     for (const [id, m] of this.#members) {
       if (id === participantId || !m.publisher.up) continue;
       const on = this.#everOn.get(id);
-      const mids = m.publisher.mids.filter((mid) => {
-        const source = m.publisher.sourceOf(mid);
-        if (source === "microphone") return on?.has("audio") ?? false;
-        if (source === "camera") return on?.has("video") ?? false;
-        return true;
-      });
-      out.push({ feed: m.publisher.feedId, mids });
+      const neverOn = (["audio", "video"] as const).filter((d) => !on?.has(d));
+      out.push({ feed: m.publisher.feedId, mids: m.publisher.midsExcept(neverOn) });
     }
     return out;
   }

@@ -66,9 +66,10 @@ export class MediaPublisher {
     return this.#talkedAt;
   }
 
-  /** The published m-lines (mids), from the latest offer. */
-  get mids(): string[] {
-    return [...this.#sources.keys()];
+  /** The published m-lines (mids, from the latest offer), but those of the `hidden` devices. */
+  midsExcept(hidden: Iterable<Device>): string[] {
+    const skip = new Set([...hidden].flatMap((d) => DEVICE_SOURCES[d]));
+    return [...this.#sources].filter(([, source]) => !skip.has(source)).map(([mid]) => mid);
   }
 
   /** What the publisher's m-line `mid` carries. */

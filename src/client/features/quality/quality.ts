@@ -95,18 +95,14 @@ export function changedChoices(
   known: ReadonlyMap<string, Forwarded | "unknown">,
   wanted: readonly StreamChoice[],
 ): StreamChoice[] {
-  return wanted
-    .filter((c) => {
-      const now = known.get(c.mid) ?? MEDIA_SERVER_DEFAULT;
-      if (now === "unknown" || now.send !== c.send) return true;
-      return c.send === true && now.layer !== c.layer;
-    })
-    .map((c) => {
-      const now = known.get(c.mid);
-      return c.send === true && now !== undefined && now !== "unknown" && !now.send
-        ? { ...c, keyframe: true }
-        : c;
-    });
+  const out: StreamChoice[] = [];
+  for (const c of wanted) {
+    const now = known.get(c.mid) ?? MEDIA_SERVER_DEFAULT;
+    if (now === "unknown") out.push(c);
+    else if (now.send !== c.send) out.push(c.send ? { ...c, keyframe: true } : c);
+    else if (c.send === true && now.layer !== c.layer) out.push(c);
+  }
+  return out;
 }
 
 /** The choices split into messages the server accepts (1 to 256 streams each); none when there is nothing. */
