@@ -27,7 +27,15 @@ import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ServerHandle, startServer, tail } from "../test/helpers/server.js";
 import { ensureVeth } from "../test/helpers/veth.js";
 import { withTimeout } from "../test/helpers/wait.js";
-import { CpuWindow, machineLoad, metric, round, scrapeMetrics, udpReceiveBufferDrops } from "./lib.js";
+import {
+  CpuBreakdown,
+  CpuWindow,
+  machineLoad,
+  metric,
+  round,
+  scrapeMetrics,
+  udpReceiveBufferDrops,
+} from "./lib.js";
 import { RawBot, RawJanus } from "./raw-janus.js";
 
 interface Scenario {
@@ -60,6 +68,9 @@ interface Row extends Scenario {
   rawJanusCpu: number;
   rawJanusRss: number;
   rawJoined: number;
+  /** Where the machine's CPU went: over the steady window (bots only), and while the page was in. */
+  cpuBotsOnly: string;
+  cpuWithPage: string;
   notes: string[];
 }
 
@@ -190,6 +201,20 @@ async function quiet(origin: string, quietMs: number, maxMs: number): Promise<nu
   return last;
 }
 
+/** The processes of a scenario, by role, for CpuBreakdown. */
+function cpuGroups(
+  janusPid: number,
+  serverPid: number,
+  shards: { pid: number; subscribers: boolean }[],
+): { name: string; pids: number[] }[] {
+  return [
+    { name: "Janus", pids: [janusPid] },
+    { name: "server", pids: [serverPid] },
+    { name: "bots", pids: shards.filter((s) => !s.subscribers).map((s) => s.pid) },
+    { name: "subscriber bots", pids: shards.filter((s) => s.subscribers).map((s) => s.pid) },
+  ];
+}
+
 async function palabreScenario(
   sc: Scenario,
   windowS: number,
@@ -228,9 +253,14 @@ async function palabreScenario(
     const m0 = await wsTotal(server.origin);
     const janus = new CpuWindow(janusPid);
     const ours = new CpuWindow(server.pid);
+    // Bots share this machine with what they measure: where its CPU goes says whether a page's frame rate
+    // is Palabre's or the load generators'.
+    const groups = cpuGroups(janusPid, server.pid, sharded.processes());
+    const breakdown = new CpuBreakdown(groups);
     await sleep(windowS * 1000);
     const j = janus.end();
     const o = ours.end();
+    row.cpuBotsOnly = breakdown.end();
     const m1 = await wsTotal(server.origin);
     const s1 = await swarm.sample();
     row.joined = s1.joined;
@@ -270,6 +300,7 @@ async function palabreScenario(
       await openPrejoin(page.page, server.origin, room);
       await fillName(page.page, "Chromium");
       const withPage = new CpuWindow(server.pid);
+      const pageBreakdown = new CpuBreakdown(groups);
       const udpDrops0 = udpReceiveBufferDrops();
       row.pageFirstFrameMs = (await withTimeout(
         page.page.evaluate(`(${FIRST_FRAME})(20000)`),
@@ -294,6 +325,7 @@ async function palabreScenario(
       // Sound actually decoded: the stream's energy grew (the muted microphones' stays put).
       row.pageHeard = Object.keys(d1.audio).filter((k) => (d1.audio[k] ?? 0) > (d0.audio[k] ?? 0)).length;
       row.serverCpuWithPage = withPage.end().cpuPercent;
+      row.cpuWithPage = pageBreakdown.end();
       const udpDrops = udpReceiveBufferDrops() - udpDrops0;
       if (udpDrops > 0)
         row.notes.push(
@@ -399,6 +431,8 @@ async function main(): Promise<number> {
         rawJanusCpu: Number.NaN,
         rawJanusRss: Number.NaN,
         rawJoined: 0,
+        cpuBotsOnly: "",
+        cpuWithPage: "",
         notes: [],
       };
       console.log(`[capacity] n=${sc.n} video=${sc.video} subscribe=${sc.subscribe}; ${machineLoad()}`);
@@ -421,6 +455,11 @@ async function main(): Promise<number> {
   }
   console.log("");
   for (const line of table(rows)) console.log(line);
+  console.log("");
+  console.log("Where the machine's CPU went (the page's Chromium is in the rest):");
+  for (const r of rows) {
+    console.log(`- n=${r.n}, bots only: ${r.cpuBotsOnly || "—"}; with the page: ${r.cpuWithPage || "—"}`);
+  }
   console.log("");
   console.log(`command: ${command}`);
   console.log(`machine load at the start of each scenario: ${loads.join("; ")}`);

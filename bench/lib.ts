@@ -54,6 +54,42 @@ export class CpuWindow {
   }
 }
 
+/** CPU time of the whole machine from /proc/stat, in seconds: busy (not idle, not waiting for I/O) and all. */
+function machineCpuSeconds(): { busy: number; total: number } {
+  const [, ...ticks] = (fs.readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/);
+  const t = ticks.slice(0, 8).map(Number);
+  const total = t.reduce((a, b) => a + b, 0);
+  const idle = (t[3] ?? 0) + (t[4] ?? 0);
+  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+}
+
+/**
+ * Where the machine's CPU went over a window, in % of one core: each named group of processes (summed),
+ * the rest of the machine, and the machine's busy share of all its cores.
+ */
+export class CpuBreakdown {
+  readonly #groups: { name: string; windows: CpuWindow[] }[];
+  readonly #machine = machineCpuSeconds();
+  readonly #t0 = performance.now();
+  constructor(groups: { name: string; pids: number[] }[]) {
+    this.#groups = groups.map((g) => ({ name: g.name, windows: g.pids.map((pid) => new CpuWindow(pid)) }));
+  }
+  end(): string {
+    const seconds = (performance.now() - this.#t0) / 1000;
+    const machine = machineCpuSeconds();
+    const busyPercent = (100 * (machine.busy - this.#machine.busy)) / seconds;
+    const cores = (machine.total - this.#machine.total) / seconds;
+    let named = 0;
+    const parts = this.#groups.map((g) => {
+      const pct = g.windows.reduce((sum, w) => sum + w.end().cpuPercent, 0);
+      named += pct;
+      return `${g.name} ${pct.toFixed(0)}`;
+    });
+    parts.push(`rest ${Math.max(0, busyPercent - named).toFixed(0)}`);
+    return `${parts.join(", ")} (% of a core; machine busy ${busyPercent.toFixed(0)} of ${(100 * Math.round(cores)).toFixed(0)})`;
+  }
+}
+
 /**
  * UDP datagrams the kernel dropped because a socket's receive buffer was full, machine-wide since boot
  * (/proc/net/snmp RcvbufErrors): on loopback, the loss a starved process causes itself.

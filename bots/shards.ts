@@ -113,6 +113,8 @@ export interface ShardedSwarm {
   swarm: Swarm;
   /** Stops every shard process (their bots are closed, without leave). */
   shutdown(): Promise<void>;
+  /** The shard processes, and whether each holds subscribers (to measure what the bots themselves cost). */
+  processes(): { pid: number; subscribers: boolean }[];
 }
 
 /**
@@ -156,5 +158,11 @@ export function shardedSwarm(
     shutdown: async () => {
       await Promise.all(shards.map((s) => s.exit()));
     },
+    processes: () =>
+      shards.flatMap((s, i) =>
+        s.child.pid === undefined
+          ? []
+          : [{ pid: s.child.pid, subscribers: subShards > 0 && i >= count - subShards }],
+      ),
   };
 }

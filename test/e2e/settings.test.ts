@@ -134,8 +134,16 @@ async function chooseOtherOption(
 async function stillReceiving(viewer: Participant, what: string): Promise<void> {
   await waitForDecodingTile(viewer.page, idOf(alice), "camera", { timeoutMs: 15_000, minFrames: 5 });
   const g = (await sampleGrowth(viewer.page, 2000)).get(idOf(alice));
+  const layer = await viewer.page
+    .locator(`[data-testid=tile][data-participant-id="${idOf(alice)}"]`)
+    .first()
+    .getAttribute("data-layer");
   console.log(
     `[settings] ${what}: ${viewer.label} got ${g?.videoFramesDelta} frames, ${g?.audioPacketsDelta} audio packets from Alice in 2 s`,
+    // What arrived tells a stalled decoder (packets, no frames) from a stalled forward (nothing at all).
+    `(video packets ${g?.before.video?.packetsReceived} → ${g?.after.video?.packetsReceived},`,
+    `bytes ${g?.before.video?.bytesReceived} → ${g?.after.video?.bytesReceived},`,
+    `width ${g?.before.video?.frameWidth} → ${g?.after.video?.frameWidth}, layer asked ${layer})`,
   );
   expect(g?.videoFramesDelta, `${viewer.label}: Alice's video frames in 2 s ${what}`).toBeGreaterThan(3);
   expect(g?.audioPacketsDelta, `${viewer.label}: Alice's audio packets in 2 s ${what}`).toBeGreaterThan(20);

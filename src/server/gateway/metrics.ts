@@ -15,6 +15,7 @@ export interface MetricsSource {
 
 export async function renderMetrics(source: MetricsSource): Promise<string> {
   const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
   const ws = source.wsMessages();
   const janus = await source.janus().catch(() => null);
   const lines: [string, string, number][] = [
@@ -29,7 +30,19 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
       "CPU time of the Node process (user + system).",
       (cpu.user + cpu.system) / 1e6,
     ],
-    ["process_resident_memory_bytes", "Resident memory of the Node process.", process.memoryUsage().rss],
+    ["process_resident_memory_bytes", "Resident memory of the Node process.", memory.rss],
+    // RSS alone cannot tell a leak from a heap V8 grew and keeps: live objects are heapUsed.
+    [
+      "nodejs_heap_used_bytes",
+      "V8 heap in use (live objects and not yet collected garbage).",
+      memory.heapUsed,
+    ],
+    ["nodejs_heap_total_bytes", "V8 heap reserved.", memory.heapTotal],
+    [
+      "nodejs_external_memory_bytes",
+      "Memory of buffers and other objects outside the V8 heap.",
+      memory.external,
+    ],
   ];
   if (janus) {
     lines.push(
