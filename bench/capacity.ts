@@ -20,59 +20,26 @@
 import type { Browser } from "playwright-core";
 import { defaultShards } from "../bots/cli.js";
 import { shardedSwarm } from "../bots/shards.js";
-import { type FlowCheck, PalabreBot, planRoles, Swarm, sleep } from "../bots/swarm.js";
+import { PalabreBot, planRoles, Swarm, sleep } from "../bots/swarm.js";
 import { launchChromium, newParticipant, type Participant } from "../test/e2e/helpers/browser.js";
 import { fillName, openPrejoin } from "../test/e2e/helpers/ui.js";
 import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ServerHandle, startServer, tail } from "../test/helpers/server.js";
 import { ensureVeth } from "../test/helpers/veth.js";
 import { withTimeout } from "../test/helpers/wait.js";
+import { printReport, type Row, type Scenario, table } from "./capacity-report.js";
+import { measureFirstUnmute } from "./first-unmute.js";
 import {
   CpuBreakdown,
   CpuWindow,
   machineLoad,
   metric,
-  round,
+  quiet,
   scrapeMetrics,
   udpReceiveBufferDrops,
+  wsTotal,
 } from "./lib.js";
 import { RawBot, RawJanus } from "./raw-janus.js";
-
-interface Scenario {
-  n: number;
-  video: number;
-  subscribe: number;
-  /** The bots' video frame rate. */
-  fps: number;
-  /** The page's last-N (the ⋯ menu), or null to leave its default. */
-  lastN: number | null;
-}
-
-interface Row extends Scenario {
-  joined: number;
-  janusCpu: number;
-  janusRss: number;
-  serverCpu: number;
-  serverRss: number;
-  serverCpuWithPage: number;
-  wsPerSecond: number;
-  msgsPerJoin: number;
-  msgsPerLeave: number;
-  flows: FlowCheck | undefined;
-  pageFirstFrameMs: number | null;
-  pageVideos: number;
-  pageFpsMean: number;
-  pageFpsMin: number;
-  /** Inbound audio streams whose decoded sound had energy over the page's window. */
-  pageHeard: number;
-  rawJanusCpu: number;
-  rawJanusRss: number;
-  rawJoined: number;
-  /** Where the machine's CPU went: over the steady window (bots only), and while the page was in. */
-  cpuBotsOnly: string;
-  cpuWithPage: string;
-  notes: string[];
-}
 
 /** Runs in the joining page: clicks Join, resolves with ms to the first remote video frame (or null). */
 const FIRST_FRAME = `async (timeoutMs) => {
@@ -180,27 +147,6 @@ async function setLastN(page: Participant, n: number): Promise<void> {
   await page.page.keyboard.press("Escape");
 }
 
-async function wsTotal(origin: string): Promise<number> {
-  const m = await scrapeMetrics(origin);
-  return metric(m, "palabre_ws_messages_in_total") + metric(m, "palabre_ws_messages_out_total");
-}
-
-/** Waits until the server's message counters stop moving for `quietMs`; returns the total then. */
-async function quiet(origin: string, quietMs: number, maxMs: number): Promise<number> {
-  const deadline = Date.now() + maxMs;
-  let last = await wsTotal(origin);
-  let since = Date.now();
-  while (Date.now() < deadline) {
-    await sleep(250);
-    const now = await wsTotal(origin);
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) break;
-  }
-  return last;
-}
-
 /** The processes of a scenario, by role, for CpuBreakdown. */
 function cpuGroups(
   janusPid: number,
@@ -209,6 +155,7 @@ function cpuGroups(
 ): { name: string; pids: number[] }[] {
   return [
     { name: "Janus", pids: [janusPid] },
+    { name: "bench", pids: [process.pid] },
     { name: "server", pids: [serverPid] },
     { name: "bots", pids: shards.filter((s) => !s.subscribers).map((s) => s.pid) },
     { name: "subscriber bots", pids: shards.filter((s) => s.subscribers).map((s) => s.pid) },
@@ -331,6 +278,7 @@ async function palabreScenario(
         row.notes.push(
           `${udpDrops} UDP datagrams dropped by full receive buffers (machine) while the page was in`,
         );
+      row.firstUnmute = await measureFirstUnmute(server.origin, server.wsUrl, room, page);
       const expected = Math.min(sc.video, sc.lastN ?? sc.video);
       if (row.pageVideos < expected) {
         row.notes.push(`page: ${await page.page.evaluate(`(${TILES})()`)}`);
@@ -387,20 +335,6 @@ async function rawScenario(sc: Scenario, windowS: number, row: Row): Promise<voi
   }
 }
 
-function table(rows: Row[]): string[] {
-  const lines = [
-    "| n | video | fps | page last-N | subs | joined | Janus CPU % | Janus RSS MB | server CPU % | server RSS MB | raw Janus CPU % | raw Janus RSS MB | overhead ×raw | WS msg/s | msgs/join | msgs/leave | page join→1st frame ms | page videos decoded | page fps mean (min) | page hears (speakers) | server CPU % with page | notes |",
-    "| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |",
-  ];
-  for (const r of rows) {
-    const overhead = r.rawJanusCpu > 0 ? (r.janusCpu + r.serverCpu) / r.rawJanusCpu : Number.NaN;
-    lines.push(
-      `| ${r.n} | ${r.video} | ${r.fps} | ${r.lastN ?? "default"} | ${r.subscribe} | ${r.joined}/${r.n} | ${round(r.janusCpu, 1)} | ${round(r.janusRss)} | ${round(r.serverCpu, 1)} | ${round(r.serverRss)} | ${round(r.rawJanusCpu, 1)} | ${round(r.rawJanusRss)} | ${round(overhead, 2)} | ${round(r.wsPerSecond, 1)} | ${round(r.msgsPerJoin)} | ${round(r.msgsPerLeave)} | ${r.pageFirstFrameMs ?? "—"} | ${r.pageVideos}/${r.video} | ${round(r.pageFpsMean, 1)} (${round(r.pageFpsMin, 1)}) | ${r.pageHeard} (${Math.max(1, Math.min(r.video, 5))}) | ${round(r.serverCpuWithPage, 1)} | ${r.notes.join("; ").replace(/\|/g, "/").slice(0, 200)} |`,
-    );
-  }
-  return lines;
-}
-
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   const command = `npm run bench:capacity -- ${process.argv.slice(2).join(" ")}`.trim();
@@ -433,6 +367,7 @@ async function main(): Promise<number> {
         rawJoined: 0,
         cpuBotsOnly: "",
         cpuWithPage: "",
+        firstUnmute: null,
         notes: [],
       };
       console.log(`[capacity] n=${sc.n} video=${sc.video} subscribe=${sc.subscribe}; ${machineLoad()}`);
@@ -453,16 +388,7 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close().catch(() => {});
   }
-  console.log("");
-  for (const line of table(rows)) console.log(line);
-  console.log("");
-  console.log("Where the machine's CPU went (the page's Chromium is in the rest):");
-  for (const r of rows) {
-    console.log(`- n=${r.n}, bots only: ${r.cpuBotsOnly || "—"}; with the page: ${r.cpuWithPage || "—"}`);
-  }
-  console.log("");
-  console.log(`command: ${command}`);
-  console.log(`machine load at the start of each scenario: ${loads.join("; ")}`);
+  printReport(rows, command, loads);
   console.log(
     `BENCH_JSON ${JSON.stringify({ bench: "capacity", rows: rows.map((r) => ({ ...r, flows: r.flows ? { ...r.flows, problems: r.flows.problems.length } : null })) })}`,
   );

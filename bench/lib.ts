@@ -1,5 +1,6 @@
 /** Helpers shared by the capacity and churn benchmarks: /metrics, /proc readings, small formatting. */
 import fs from "node:fs";
+import { sleep } from "../test/helpers/wait.js";
 
 /** Scrapes GET /metrics (Prometheus text) into name → value. Throws if the server has no /metrics. */
 export async function scrapeMetrics(origin: string): Promise<Map<string, number>> {
@@ -111,3 +112,25 @@ export function machineLoad(): string {
 }
 
 export const round = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : "—");
+
+/** Signaling messages the server has received and sent, in all. */
+export async function wsTotal(origin: string): Promise<number> {
+  const m = await scrapeMetrics(origin);
+  return metric(m, "palabre_ws_messages_in_total") + metric(m, "palabre_ws_messages_out_total");
+}
+
+/** Waits until the server's message counters stop moving for `quietMs`; returns the total then. */
+export async function quiet(origin: string, quietMs: number, maxMs: number): Promise<number> {
+  const deadline = Date.now() + maxMs;
+  let last = await wsTotal(origin);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const now = await wsTotal(origin);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) break;
+  }
+  return last;
+}
