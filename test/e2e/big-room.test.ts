@@ -4,6 +4,8 @@
  * page joins through the UI. Its first subscription holds at most 16 feeds, the cameras first whatever their
  * join order; once that connection is up, a second offer brings everyone else. The page decodes the three
  * cameras and ends up with an m-line for every microphone that is on, and none for the muted ones.
+ * Its window holds 20 tiles a page (800×500), so the tile view pages: the cameras, last to come, are on the
+ * first page all the same (cameras that are on come first when there are pages; off-page tiles get no video).
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +57,7 @@ beforeAll(async () => {
   expect(swarm.startFailures).toEqual([]);
   browser = await launchChromium();
   page = await newParticipant(browser, "newcomer");
+  await page.page.setViewportSize({ width: 800, height: 500 });
   frames = recordFrames(page.page);
 }, 120_000);
 
@@ -101,6 +104,12 @@ describe("a newcomer to a room of twenty-three", () => {
     // Every camera decodes on the page; every microphone that is on has its m-line (the cameras' muted ones
     // do not).
     await waitForMediaFrom(page.page, cameras, 45_000, []);
+    expect(await page.page.locator("[data-testid=page-next]").count(), "the tile view has pages").toBe(1);
+    const shown = await page.page
+      .locator("[data-testid=tile][data-source=camera]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-participant-id")));
+    expect(shown.length, "tiles on the first page").toBeLessThan(TALKING + CAMERAS + SILENT + 1);
+    for (const id of cameras) expect(shown, `camera ${id} on the first page`).toContain(id);
     const audioMids = await page.page.evaluate(`(window.__pcs || [])
       .filter((pc) => pc.connectionState !== "closed")
       .flatMap((pc) => pc.getTransceivers())

@@ -122,6 +122,40 @@ describe("paginate", () => {
     expect(paginate(people(20), -1, 9).page).toBe(0);
   });
 
+  it("over several pages, the cameras that are on come first (screens before them), each in the order they came", () => {
+    const tiles = tilesOf(
+      { id: "me", sharing: false },
+      [...Array.from({ length: 12 }, (_, i) => remote(`p${i + 1}`)), remote("s", true)],
+      ["s"],
+    );
+    const on = new Set(["p11", "p3", "p9"]);
+    expect(keys(paginate(tiles, 0, 6, on).tiles)).toEqual([
+      "camera:me",
+      "screen:s",
+      "camera:p3",
+      "camera:p9",
+      "camera:p11",
+      "camera:p1",
+    ]);
+    const all = [0, 1, 2].flatMap((p) => keys(paginate(tiles, p, 6, on).tiles).slice(1));
+    expect(all).toEqual([
+      "screen:s",
+      ...["p3", "p9", "p11", "p1", "p2", "p4", "p5", "p6", "p7", "p8", "p10", "p12", "s"].map(
+        (id) => `camera:${id}`,
+      ),
+    ]);
+  });
+
+  it("on a single page, the order people came whatever their cameras (tiles do not jump)", () => {
+    expect(keys(paginate(people(4), 0, 9, new Set(["p4"])).tiles)).toEqual([
+      "camera:me",
+      "camera:p1",
+      "camera:p2",
+      "camera:p3",
+      "camera:p4",
+    ]);
+  });
+
   it("every tile is on exactly one page (ours on all)", () => {
     const tiles = people(40);
     const { pages } = paginate(tiles, 0, 16);

@@ -109,13 +109,30 @@ export interface Page {
 
 /**
  * One page of the tile view. Our own camera tile is on every page (so we always see ourselves); the other
- * tiles fill the rest of each page in order.
+ * tiles fill the rest of each page in order — but when they need more than one page, the cameras that are on
+ * (`cameraOn`, participant ids) come before those that are off, screens still first: the first page shows the
+ * faces there are rather than initials, and (off-page tiles receive no video) receives those videos. While
+ * everything fits on one page, the order stays the order people came, so tiles do not move when a camera
+ * turns on or off.
  */
-export function paginate(tiles: readonly TileRef[], page: number, pageSize: number): Page {
+export function paginate(
+  tiles: readonly TileRef[],
+  page: number,
+  pageSize: number,
+  cameraOn: ReadonlySet<string> = new Set(),
+): Page {
   const mine = tiles.filter((t) => t.local && t.source === "camera");
-  const rest = tiles.filter((t) => !(t.local && t.source === "camera"));
+  let rest = tiles.filter((t) => !(t.local && t.source === "camera"));
   const perPage = Math.max(1, pageSize - mine.length);
   const pages = Math.max(1, Math.ceil(rest.length / perPage));
+  if (pages > 1) {
+    const on = (t: TileRef) => t.source === "camera" && cameraOn.has(t.participantId);
+    rest = [
+      ...rest.filter((t) => t.source === "screen"),
+      ...rest.filter(on),
+      ...rest.filter((t) => t.source === "camera" && !on(t)),
+    ];
+  }
   const shown = Math.min(Math.max(0, Math.floor(page)), pages - 1);
   return { page: shown, pages, tiles: [...mine, ...rest.slice(shown * perPage, (shown + 1) * perPage)] };
 }

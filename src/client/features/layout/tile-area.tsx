@@ -131,7 +131,8 @@ export function TileArea({ room }: { room: Room }) {
   let shown: readonly TileRef[];
   let body: JSX.Element;
   if (mode === "tile") {
-    const page = paginate(tiles, layout.page.value, pageSizeFor(viewport.width, viewport.height));
+    const cameraOn = new Set([...remotes.values()].filter((p) => p.info.video).map((p) => p.info.id));
+    const page = paginate(tiles, layout.page.value, pageSizeFor(viewport.width, viewport.height), cameraOn);
     shown = page.tiles;
     const shape = gridShape(shown.length);
     body = (
