@@ -9,13 +9,16 @@
  * of them send a tone, everyone else publishes a muted microphone; the last s bots receive everyone's media,
  * the others receive nothing (the page sets its last-N, if given, in the ⋯ menu). Once all are in:
  *   - a steady window (--window s): Janus's and our server's CPU (% of one core, from /proc) and RSS,
- *     WebSocket messages per second (GET /metrics), bots' media checked flowing;
+ *     WebSocket messages per second (GET /metrics), bots' media checked flowing, and where the whole
+ *     machine's CPU went (the bots share it with what they measure);
  *   - one more bot joins, then leaves: WebSocket messages (in + out, whole server) per join and per leave;
  *   - one real Chromium page joins last through the UI: click → first remote video frame, then how many
- *     videos it decodes and at what frame rate (over 8 s), and our server's CPU meanwhile;
+ *     videos it decodes and at what frame rate (over 8 s), and our server's CPU meanwhile; then a bot that
+ *     joined muted unmutes for the first time (bench/first-unmute.ts);
  *   - the raw cost: the same bots with the same media straight on a Janus of our own (no Palabre), same
  *     window: Janus CPU and RSS; "overhead" = (Janus + server CPU with Palabre) / (raw Janus CPU).
- * Prints one markdown table, the command, and the machine's load. Each scenario is bounded in time.
+ * Prints one markdown table (bench/capacity-report.ts), the CPU breakdowns and first unmutes, the command, and
+ * the machine's load. Each scenario is bounded in time.
  */
 import type { Browser } from "playwright-core";
 import { defaultShards } from "../bots/cli.js";
@@ -278,7 +281,10 @@ async function palabreScenario(
         row.notes.push(
           `${udpDrops} UDP datagrams dropped by full receive buffers (machine) while the page was in`,
         );
-      row.firstUnmute = await measureFirstUnmute(server.origin, server.wsUrl, room, page);
+      row.firstUnmute = await measureFirstUnmute(server.origin, server.wsUrl, room, page).catch((e) => {
+        row.notes.push(`first unmute not measured: ${e instanceof Error ? e.message : String(e)}`);
+        return null;
+      });
       const expected = Math.min(sc.video, sc.lastN ?? sc.video);
       if (row.pageVideos < expected) {
         row.notes.push(`page: ${await page.page.evaluate(`(${TILES})()`)}`);

@@ -73,7 +73,15 @@ export class CpuBreakdown {
   readonly #machine = machineCpuSeconds();
   readonly #t0 = performance.now();
   constructor(groups: { name: string; pids: number[] }[]) {
-    this.#groups = groups.map((g) => ({ name: g.name, windows: g.pids.map((pid) => new CpuWindow(pid)) }));
+    // A process gone meanwhile (a crashed bot shard) counts for nothing rather than failing the scenario.
+    const windowOf = (pid: number) => {
+      try {
+        return [new CpuWindow(pid)];
+      } catch {
+        return [];
+      }
+    };
+    this.#groups = groups.map((g) => ({ name: g.name, windows: g.pids.flatMap(windowOf) }));
   }
   end(): string {
     const seconds = (performance.now() - this.#t0) / 1000;
@@ -82,7 +90,13 @@ export class CpuBreakdown {
     const cores = (machine.total - this.#machine.total) / seconds;
     let named = 0;
     const parts = this.#groups.map((g) => {
-      const pct = g.windows.reduce((sum, w) => sum + w.end().cpuPercent, 0);
+      const pct = g.windows.reduce((sum, w) => {
+        try {
+          return sum + w.end().cpuPercent;
+        } catch {
+          return sum;
+        }
+      }, 0);
       named += pct;
       return `${g.name} ${pct.toFixed(0)}`;
     });

@@ -31,7 +31,7 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
       (cpu.user + cpu.system) / 1e6,
     ],
     ["process_resident_memory_bytes", "Resident memory of the Node process.", memory.rss],
-    // RSS alone cannot tell a leak from a heap V8 grew and keeps: live objects are heapUsed.
+    // RSS alone cannot tell a leak (heap in use climbing) from a heap V8 grew and has not given back yet.
     [
       "nodejs_heap_used_bytes",
       "V8 heap in use (live objects and not yet collected garbage).",
