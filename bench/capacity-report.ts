@@ -75,6 +75,9 @@ export function printReport(rows: Row[], command: string, loads: string[]): void
     );
   }
   console.log("");
+  console.log("Notes in full (the table cuts them):");
+  for (const r of rows) if (r.notes.length > 0) console.log(`- n=${r.n}: ${r.notes.join("; ")}`);
+  console.log("");
   console.log(`command: ${command}`);
   console.log(`machine load at the start of each scenario: ${loads.join("; ")}`);
 }

@@ -32,6 +32,7 @@ import { ensureVeth } from "../test/helpers/veth.js";
 import { withTimeout } from "../test/helpers/wait.js";
 import { printReport, type Row, type Scenario, table } from "./capacity-report.js";
 import { measureFirstUnmute } from "./first-unmute.js";
+import { JoinMilestones } from "./join-milestones.js";
 import {
   CpuBreakdown,
   CpuWindow,
@@ -247,16 +248,19 @@ async function palabreScenario(
     // The real browser joins last.
     if (browser) {
       page = await newParticipant(browser, `capacity-${sc.n}`);
+      const milestones = new JoinMilestones(page.page);
       await openPrejoin(page.page, server.origin, room);
       await fillName(page.page, "Chromium");
       const withPage = new CpuWindow(server.pid);
       const pageBreakdown = new CpuBreakdown(groups);
       const udpDrops0 = udpReceiveBufferDrops();
+      const clicked = performance.now();
       row.pageFirstFrameMs = (await withTimeout(
         page.page.evaluate(`(${FIRST_FRAME})(20000)`),
         30_000,
         "the page's first frame",
       )) as number | null;
+      row.notes.push(`page: ${milestones.since(clicked)}, first frame +${row.pageFirstFrameMs ?? "—"} ms`);
       if (sc.lastN !== null) await setLastN(page, sc.lastN);
       // Let the page's subscription take everyone in, then count what it decodes.
       await sleep(4000);
