@@ -35,13 +35,18 @@ function link() {
   return { e, step, time: () => now };
 }
 
-/** A link cut by heavy loss to ~210 kbit/s, clean since, now probing 550 kbit/s (one layer up). */
+/**
+ * A link cut by heavy loss to ~210 kbit/s, clean since, now probing 550 kbit/s (one layer up: a long shot
+ * from the 300 kbit/s where it failed, so the probe comes PROBE_GAP_MAX_MS after the drop).
+ */
 function probingLink() {
   const l = link();
   l.step(1_000_000);
   l.step(300_000, 0.5);
-  for (let i = 0; i < 3; i++) l.step(200_000, 0, { nextNeed: 550_000 });
+  const dropped = l.time();
+  for (let i = 0; i < 15 && !l.e.isProbing; i++) l.step(200_000, 0, { nextNeed: 550_000 });
   expect(l.e.isProbing).toBe(true);
+  expect(l.time() - dropped).toBe(PROBE_GAP_MAX_MS);
   return l;
 }
 
@@ -91,17 +96,48 @@ describe("DownlinkEstimator", () => {
     step(300_000, 0.5);
     expect(e.estimate).toBeCloseTo(210_000);
     const seen: number[] = [];
-    for (let i = 0; i < 3; i++) seen.push(step(200_000, 0, { nextNeed: 550_000 }));
+    // 400 kbit/s: not far beyond the 300 kbit/s where the link failed.
+    for (let i = 0; i < 3; i++) seen.push(step(200_000, 0, { nextNeed: 400_000 }));
     // Growth 2 s after the drop, then the probe once clean 1.5 s and 3 s after the drop.
     expect(seen[0]).toBeCloseTo(210_000);
     expect(seen[1]).toBeCloseTo(231_000);
-    expect(seen[2]).toBe(550_000);
+    expect(seen[2]).toBe(400_000);
     expect(e.isProbing).toBe(true);
     // More arrives, and the link stays clean 1.5 s after: the probe succeeded, the next step is tried at once.
-    expect(step(550_000, 0, { nextNeed: 1_550_000 })).toBe(550_000);
-    expect(step(550_000, 0, { nextNeed: 1_550_000 })).toBe(550_000);
-    expect(step(550_000, 0, { nextNeed: 1_550_000 })).toBe(1_550_000);
+    expect(step(400_000, 0, { nextNeed: 1_400_000 })).toBe(400_000);
+    expect(step(400_000, 0, { nextNeed: 1_400_000 })).toBe(400_000);
+    expect(step(400_000, 0, { nextNeed: 1_400_000 })).toBe(1_400_000);
     expect(e.isProbing).toBe(true);
+  });
+
+  it("a probe that holds below where the link failed keeps that level in mind", () => {
+    const { e, step, time } = link();
+    step(300_000, 0.5);
+    // Clean at 200k; a small step (a paused video back) is tried 3 s after the drop, and holds.
+    for (let i = 0; i < 3; i++) step(200_000, 0, { nextNeed: 250_000 });
+    expect(e.isProbing).toBe(true);
+    const held = time();
+    for (let i = 0; i < 3; i++) step(250_000, 0, { nextNeed: 550_000 });
+    expect(e.isProbing).toBe(false);
+    // The layer above is still a long shot from the 300 kbit/s that failed: no probe before the longest gap.
+    while (!e.isProbing && time() < held + 20_000) step(250_000, 0, { nextNeed: 550_000 });
+    expect(time() - held).toBeGreaterThanOrEqual(PROBE_GAP_MAX_MS);
+  });
+
+  it("a long shot, far beyond where the link failed, waits the longest gap from the start", () => {
+    const { e, step, time } = link();
+    step(300_000, 0.5);
+    const probes: number[] = [];
+    let last = e.estimate;
+    for (let i = 0; i < 31; i++) {
+      const congested = last > 300_000; // a 300 kbit/s link: anything above loses packets
+      last = step(congested ? 300_000 : 200_000, congested ? 0.45 : 0, { nextNeed: 550_000 });
+      if (e.isProbing && probes.at(-1) !== time() - 1000) probes.push(time());
+    }
+    // 30 s under the cap: two failed probes (each overflows the link), not the three or four of 3-6-10 s.
+    expect(probes.length).toBe(2);
+    expect((probes[0] ?? 0) - 1000).toBeGreaterThanOrEqual(PROBE_GAP_MAX_MS);
+    expect((probes[1] ?? 0) - (probes[0] ?? 0)).toBeGreaterThanOrEqual(PROBE_GAP_MAX_MS);
   });
 
   it("a probe is not judged a success before more actually arrives (or a timeout passes)", () => {
@@ -125,7 +161,7 @@ describe("DownlinkEstimator", () => {
     let last = e.estimate;
     for (let i = 0; i < 60; i++) {
       const congested = last > 300_000; // a 300 kbit/s link: anything above loses packets
-      last = step(congested ? 300_000 : 200_000, congested ? 0.45 : 0, { nextNeed: 550_000 });
+      last = step(congested ? 300_000 : 200_000, congested ? 0.45 : 0, { nextNeed: 400_000 });
       if (e.isProbing && probes.at(-1) !== time() - 1000) probes.push(time());
     }
     const gaps = probes.slice(1).map((t, i) => t - (probes[i] ?? 0));

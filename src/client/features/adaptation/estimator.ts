@@ -9,7 +9,8 @@
  * - Clean: it grows 10 % every 2 s (up to where the link last failed), and every few seconds it may jump to
  *   what the next improvement needs (a probe: one layer up, or a paused video back). A probe that meets
  *   congestion goes back to where the link was clean, and the next one waits longer (3 s, 6 s, 10 s); one
- *   that holds lets the next step be tried at once.
+ *   that holds lets the next step be tried at once. A probe far beyond where the link last failed (a long
+ *   shot) waits the longest gap from the start.
  * - Loss that does not go away when we ask for less is not congestion (a lossy radio link: NACK and
  *   retransmission repair it); it is tolerated from then on instead of pushing the estimate down for
  *   nothing. Heavy loss is always congestion.
@@ -59,6 +60,12 @@ export const CLEAN_BEFORE_PROBE_MS = 1_500;
 /** Between probes, at first; doubled after each failed probe, up to the maximum. */
 export const PROBE_GAP_MS = 3_000;
 export const PROBE_GAP_MAX_MS = 10_000;
+/**
+ * A probe for more than this many times where the link last failed is a long shot: under a lasting limit it
+ * fails, and each failure overflows the link (the sound too) for about a second. Those wait PROBE_GAP_MAX_MS
+ * from the start; a limit that lifts is still found within that gap.
+ */
+export const LONG_SHOT = 1.5;
 /**
  * A probe succeeded once the link stayed clean this long after more started to arrive (or, if nothing more
  * arrives, PROBE_TIMEOUT_MS after it began); the next one may then follow at once.
@@ -211,10 +218,12 @@ export class DownlinkEstimator {
     if (this.probing && rose) this.probeRoseAt ??= s.at;
     const held = this.probeRoseAt !== null && s.at - this.probeRoseAt >= PROBE_WINDOW_MS;
     if (this.probing && (held || s.at - this.lastProbe >= PROBE_TIMEOUT_MS)) {
-      // The link carries more than it did: the next step may be tried at once.
+      // The link carries more than it did: the next step may be tried at once. Where it last failed is
+      // forgotten only once it carries that much (a paused video back at its lowest layer says nothing
+      // about the layer above, which failed).
       this.probing = false;
       this.probeGap = PROBE_WINDOW_MS;
-      this.ceiling = Number.POSITIVE_INFINITY;
+      if (this.estimate >= this.ceiling) this.ceiling = Number.POSITIVE_INFINITY;
     }
     if (!Number.isFinite(this.estimate)) return this.estimate;
     const since = Math.max(this.lastDecrease, this.lastGrowth, this.lastProbe);
@@ -224,7 +233,9 @@ export class DownlinkEstimator {
       this.estimate = Math.min(room, this.estimate * GROWTH);
       this.lastGrowth = s.at;
     }
-    const quiet = s.at - Math.max(this.lastDecrease, this.lastProbe) >= this.probeGap;
+    const longShot = nextNeed !== null && nextNeed > LONG_SHOT * this.ceiling;
+    const gap = longShot ? Math.max(this.probeGap, PROBE_GAP_MAX_MS) : this.probeGap;
+    const quiet = s.at - Math.max(this.lastDecrease, this.lastProbe) >= gap;
     if (
       nextNeed !== null &&
       nextNeed > this.estimate &&
