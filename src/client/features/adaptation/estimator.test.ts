@@ -50,6 +50,23 @@ function probingLink() {
   return l;
 }
 
+/**
+ * A link cut to 300 kbit/s by heavy loss, then `seconds` one-second samples where anything above 300 kbit/s
+ * loses 45 %, while the allocation would take `nextNeed`: when each probe began.
+ */
+function underCap(nextNeed: number, seconds: number) {
+  const { e, step, time } = link();
+  step(300_000, 0.5);
+  const probes: number[] = [];
+  let last = e.estimate;
+  for (let i = 0; i < seconds; i++) {
+    const congested = last > 300_000;
+    last = step(congested ? 300_000 : 200_000, congested ? 0.45 : 0, { nextNeed });
+    if (e.isProbing && probes.at(-1) !== time() - 1000) probes.push(time());
+  }
+  return { e, probes };
+}
+
 describe("DownlinkEstimator", () => {
   it("sets no limit while the link is clean", () => {
     const { e, step } = link();
@@ -125,15 +142,7 @@ describe("DownlinkEstimator", () => {
   });
 
   it("a long shot, far beyond where the link failed, waits the longest gap from the start", () => {
-    const { e, step, time } = link();
-    step(300_000, 0.5);
-    const probes: number[] = [];
-    let last = e.estimate;
-    for (let i = 0; i < 31; i++) {
-      const congested = last > 300_000; // a 300 kbit/s link: anything above loses packets
-      last = step(congested ? 300_000 : 200_000, congested ? 0.45 : 0, { nextNeed: 550_000 });
-      if (e.isProbing && probes.at(-1) !== time() - 1000) probes.push(time());
-    }
+    const { probes } = underCap(550_000, 31);
     // 30 s under the cap: two failed probes (each overflows the link), not the three or four of 3-6-10 s.
     expect(probes.length).toBe(2);
     expect((probes[0] ?? 0) - 1000).toBeGreaterThanOrEqual(PROBE_GAP_MAX_MS);
@@ -155,15 +164,7 @@ describe("DownlinkEstimator", () => {
   });
 
   it("a probe that meets congestion backs off, and the next probe waits longer, up to a limit", () => {
-    const { e, step, time } = link();
-    step(300_000, 0.5);
-    const probes: number[] = [];
-    let last = e.estimate;
-    for (let i = 0; i < 60; i++) {
-      const congested = last > 300_000; // a 300 kbit/s link: anything above loses packets
-      last = step(congested ? 300_000 : 200_000, congested ? 0.45 : 0, { nextNeed: 400_000 });
-      if (e.isProbing && probes.at(-1) !== time() - 1000) probes.push(time());
-    }
+    const { e, probes } = underCap(400_000, 60);
     const gaps = probes.slice(1).map((t, i) => t - (probes[i] ?? 0));
     expect(gaps.length).toBeGreaterThanOrEqual(4);
     expect(gaps[1]).toBeGreaterThan(gaps[0] ?? 0);
