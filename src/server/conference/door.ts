@@ -3,9 +3,30 @@
  * and coming back after a lost connection (the resume window).
  */
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
+import type { ServerMessage } from "../../protocol/messages.js";
+import type { HandQueue } from "./hands.js";
+import type { Lobby } from "./lobby.js";
 import { newParticipantId, Participant } from "./participant.js";
-import type { Room } from "./room.js";
 import { WindowLimiter } from "./window-limiter.js";
+
+/** What the door needs of its room (room.ts's Room is one): the door does not depend on the room's file. */
+export interface DoorRoom {
+  readonly name: string;
+  readonly options: { readonly maxParticipants: number };
+  readonly lobby: Lobby;
+  readonly hands: HandQueue;
+  readonly size: number;
+  readonly closed: boolean;
+  readonly lobbyOn: boolean;
+  readonly password: string | null;
+  participant(id: string): Participant | undefined;
+  hasModerator(): boolean;
+  enter(participant: Participant, requestId?: number): void;
+  send(id: string, message: ServerMessage): void;
+  toModerators(message: ServerMessage): void;
+  broadcastHands(): void;
+  disconnect(id: string, code: number, reason: string): void;
+}
 
 /** How long a participant who lost its connection can come back as itself. PROTOCOL.md says 60 s. */
 export const RESUME_WINDOW_MS = 60_000;
@@ -31,16 +52,16 @@ export type EntryOutcome = { id: string; state: "joined" | "waiting" };
 interface Departed {
   id: string;
   role: Participant["role"];
-  hand: ReturnType<Room["hands"]["record"]>;
+  hand: ReturnType<HandQueue["record"]>;
   expires: number;
 }
 
 export class Door {
-  readonly #room: Room;
+  readonly #room: DoorRoom;
   readonly #passwordFailures = new WindowLimiter(PASSWORD_TRIES.max, PASSWORD_TRIES.windowMs);
   readonly #departed = new Map<string, Departed>();
 
-  constructor(room: Room) {
+  constructor(room: DoorRoom) {
     this.#room = room;
   }
 
