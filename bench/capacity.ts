@@ -38,6 +38,7 @@ import {
   CpuWindow,
   machineLoad,
   metric,
+  pageDecoded,
   quiet,
   scrapeMetrics,
   udpReceiveBufferDrops,
@@ -93,21 +94,6 @@ const TILES = `async () => {
   return "tiles by layer " + JSON.stringify(layers) + " (" + (area ? area.getAttribute("data-layout") : "no") + " view, " +
     innerWidth + "×" + innerHeight + (pager ? ", " + pager.textContent : "") + "), inbound video " + video +
     ", audio " + audio + ", transceivers " + transceivers;
-}`;
-
-/** framesDecoded per inbound video stream and totalAudioEnergy per inbound audio stream, all connections. */
-const DECODED = `async () => {
-  const video = {}, audio = {};
-  for (const pc of (window.__pcs || [])) {
-    if (pc.connectionState === "closed") continue;
-    let r; try { r = await pc.getStats(); } catch (e) { continue; }
-    r.forEach((s) => {
-      if (s.type !== "inbound-rtp") return;
-      if (s.kind === "video") video[s.id] = s.framesDecoded || 0;
-      else if (s.kind === "audio") audio[s.id] = s.totalAudioEnergy || 0;
-    });
-  }
-  return { video, audio };
 }`;
 
 function parseArgs(argv: string[]) {
@@ -264,11 +250,10 @@ async function palabreScenario(
       if (sc.lastN !== null) await setLastN(page, sc.lastN);
       // Let the page's subscription take everyone in, then count what it decodes.
       await sleep(4000);
-      type Decoded = { video: Record<string, number>; audio: Record<string, number> };
-      const d0 = (await page.page.evaluate(`(${DECODED})()`)) as Decoded;
+      const d0 = await pageDecoded(page.page);
       const t0 = performance.now();
       await sleep(8000);
-      const d1 = (await page.page.evaluate(`(${DECODED})()`)) as Decoded;
+      const d1 = await pageDecoded(page.page);
       const dt = (performance.now() - t0) / 1000;
       const fps = Object.keys(d1.video)
         .map((k) => ((d1.video[k] ?? 0) - (d0.video[k] ?? 0)) / dt)

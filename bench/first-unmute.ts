@@ -8,7 +8,7 @@
 import { PalabreBot } from "../bots/swarm.js";
 import type { Participant } from "../test/e2e/helpers/browser.js";
 import { sleep } from "../test/helpers/wait.js";
-import { quiet } from "./lib.js";
+import { pageDecoded, quiet } from "./lib.js";
 
 export interface FirstUnmute {
   /** Signaling messages (in + out, whole server) from the unmute until the server is quiet again. */
@@ -16,17 +16,6 @@ export interface FirstUnmute {
   /** From the bot's media.state to the page's first decoded sound from it; null if not heard in time. */
   heardMs: number | null;
 }
-
-/** Per inbound audio stream of the page: the energy of what it played out so far. */
-const AUDIO_ENERGY = `async () => {
-  const audio = {};
-  for (const pc of (window.__pcs || [])) {
-    if (pc.connectionState === "closed") continue;
-    let r; try { r = await pc.getStats(); } catch (e) { continue; }
-    r.forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "audio") audio[s.id] = s.totalAudioEnergy || 0; });
-  }
-  return audio;
-}`;
 
 export async function measureFirstUnmute(
   origin: string,
@@ -44,13 +33,13 @@ export async function measureFirstUnmute(
   try {
     await bot.start();
     const before = await quiet(origin, 1500, 20_000);
-    const streams = (await page.page.evaluate(`(${AUDIO_ENERGY})()`)) as Record<string, number>;
+    const streams = (await pageDecoded(page.page)).audio;
     const t0 = performance.now();
     await bot.setAudio(true);
     // Heard: a stream the page did not have before, or one that was silent, now carries energy.
     let heardMs: number | null = null;
     while (performance.now() - t0 < timeoutMs) {
-      const now = (await page.page.evaluate(`(${AUDIO_ENERGY})()`)) as Record<string, number>;
+      const now = (await pageDecoded(page.page)).audio;
       if (Object.keys(now).some((k) => (now[k] ?? 0) > 0 && (streams[k] ?? 0) === 0)) {
         heardMs = Math.round(performance.now() - t0);
         break;

@@ -1,5 +1,6 @@
-/** Helpers shared by the capacity and churn benchmarks: /metrics, /proc readings, small formatting. */
+/** Helpers shared by the benchmarks: /metrics, /proc readings, what a page decodes, small formatting. */
 import fs from "node:fs";
+import type { Page } from "playwright-core";
 import { sleep } from "../test/helpers/wait.js";
 
 /** Scrapes GET /metrics (Prometheus text) into name → value. Throws if the server has no /metrics. */
@@ -147,4 +148,29 @@ export async function quiet(origin: string, quietMs: number, maxMs: number): Pro
     } else if (Date.now() - since >= quietMs) break;
   }
   return last;
+}
+
+/** framesDecoded per inbound video stream and totalAudioEnergy per inbound audio stream, all connections. */
+const DECODED = `async () => {
+  const video = {}, audio = {};
+  for (const pc of (window.__pcs || [])) {
+    if (pc.connectionState === "closed") continue;
+    let r; try { r = await pc.getStats(); } catch (e) { continue; }
+    r.forEach((s) => {
+      if (s.type !== "inbound-rtp") return;
+      if (s.kind === "video") video[s.id] = s.framesDecoded || 0;
+      else if (s.kind === "audio") audio[s.id] = s.totalAudioEnergy || 0;
+    });
+  }
+  return { video, audio };
+}`;
+
+/** A benchmark page's inbound streams, by stats id: frames decoded (video) and sound energy played (audio). */
+export async function pageDecoded(
+  page: Page,
+): Promise<{ video: Record<string, number>; audio: Record<string, number> }> {
+  return (await page.evaluate(`(${DECODED})()`)) as {
+    video: Record<string, number>;
+    audio: Record<string, number>;
+  };
 }
