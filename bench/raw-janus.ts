@@ -8,7 +8,9 @@
  * receive nothing have no subscriber handle at all: nothing is forwarded to them either way.
  */
 import type { BotReport } from "../bots/bot.js";
-import { BotPublisher, BotSubscriber, connected, emptyIn, emptyOut, lastState } from "../bots/media.js";
+import { newPublisher, newReceiver } from "../bots/connections.js";
+import { emptyIn, emptyOut, type Publisher, type Receiver } from "../bots/media.js";
+import { sharedRecording } from "../bots/recording.js";
 import type { BotRole, LoadParticipant } from "../bots/swarm.js";
 import {
   JanusClient as Client,
@@ -64,8 +66,8 @@ export class RawJanus {
 export class RawBot implements LoadParticipant {
   id: string | undefined;
   readonly #janus: RawJanus;
-  #publisher: BotPublisher | undefined;
-  #subscriber: BotSubscriber | undefined;
+  #publisher: Publisher | undefined;
+  #subscriber: Receiver | undefined;
   #pubHandle: JanusHandle | undefined;
   #subHandle: JanusHandle | undefined;
   /** mid → feed id of the subscribe connection. */
@@ -82,6 +84,10 @@ export class RawBot implements LoadParticipant {
     this.#janus = janus;
   }
 
+  async prepare(): Promise<void> {
+    if (this.role.audio !== "off" || this.role.video) await sharedRecording();
+  }
+
   async start(): Promise<void> {
     const client = this.#janus.client;
     if (!client) throw new Error("raw Janus not started");
@@ -92,7 +98,7 @@ export class RawBot implements LoadParticipant {
       const handle = await client.attach(VIDEOROOM_PLUGIN);
       this.#pubHandle = handle;
       this.#joinMs = performance.now() - t0;
-      const pub = new BotPublisher({
+      const pub = await newPublisher({
         iceServers: [],
         audio: this.role.audio,
         video: this.role.video,
@@ -106,7 +112,7 @@ export class RawBot implements LoadParticipant {
       );
       if (reply.jsep?.type !== "answer") throw new Error("janus sent no answer");
       await pub.applyAnswer(reply.jsep.sdp);
-      await connected(pub.pc, 20_000);
+      await pub.connected(20_000);
       this.#publishMs = performance.now() - t0;
       this.#janus.feeds.push({ feedId, name: this.role.name });
     } else {
@@ -120,7 +126,8 @@ export class RawBot implements LoadParticipant {
     if (feeds.length === 0) return;
     const handle = await client.attach(VIDEOROOM_PLUGIN);
     this.#subHandle = handle;
-    const sub = new BotSubscriber({
+    // The same receiver as a Palabre bot's, so the two runs cost the same on the bots' side.
+    const sub = newReceiver("count", {
       iceServers: [],
       onCandidate: (c) => void handle.trickle(c).catch(() => {}),
     });
@@ -151,7 +158,7 @@ export class RawBot implements LoadParticipant {
     );
     this.#chain = this.#chain.then(() => answerOffer(reply));
     await this.#chain;
-    await connected(sub.pc, 20_000);
+    await sub.connected(20_000);
   }
 
   #fail(reason: string): void {
@@ -177,8 +184,8 @@ export class RawBot implements LoadParticipant {
       state: this.#joinMs !== undefined ? "joined" : "new",
       joinMs: this.#joinMs,
       publishConnectedMs: this.#publishMs,
-      publishState: this.#publisher ? (lastState.get(this.#publisher.pc) ?? "new") : "none",
-      subscribeState: this.#subscriber ? (lastState.get(this.#subscriber.pc) ?? "new") : "none",
+      publishState: this.#publisher?.state ?? "none",
+      subscribeState: this.#subscriber?.state ?? "none",
       offers: 0,
       answers: 0,
       out,

@@ -9,18 +9,18 @@
  *   await bot.leave();
  */
 import WebSocket from "ws";
+import { newPublisher, newReceiver, receiveMode } from "./connections.js";
 import {
   type AudioMode,
-  BotPublisher,
-  BotSubscriber,
-  connected,
   emptyIn,
   emptyOut,
   type InCounters,
-  lastState,
   type OutCounters,
+  type Publisher,
+  type Receiver,
   type WireCandidate,
 } from "./media.js";
+import { sharedRecording } from "./recording.js";
 
 export interface BotOptions {
   /** ws://host:port/ws */
@@ -33,7 +33,10 @@ export interface BotOptions {
   video: boolean;
   /** Receives everyone's media; otherwise answers offers and turns every stream off (subscribe.configure). */
   subscribe: boolean;
-  /** Hands decoded frames to JavaScript and counts them (RTCVideoSink); costly. */
+  /**
+   * A subscribing bot decodes what it receives (libwebrtc) and hands the frames to JavaScript (RTCVideoSink);
+   * costly. Otherwise it counts packets and frames without decoding them.
+   */
   decode?: boolean;
   /** For joined → publish connected, and for each request. */
   timeoutMs?: number;
@@ -111,8 +114,8 @@ export class Bot {
   #closedResolve: (info: { code: number; reason: string }) => void = () => {};
   #nextId = 1;
   readonly #pending = new Map<number, PendingRequest>();
-  #publisher: BotPublisher | undefined;
-  #subscriber: BotSubscriber | undefined;
+  #publisher: Publisher | undefined;
+  #subscriber: Receiver | undefined;
   /** subscribe.offer handling runs in turn. */
   #offerChain: Promise<void> = Promise.resolve();
   /** Mids already turned off (non-subscribing bot). */
@@ -131,14 +134,22 @@ export class Bot {
   }
 
   get publishState(): string {
-    return this.#publisher ? (lastState.get(this.#publisher.pc) ?? "new") : "none";
+    return this.#publisher?.state ?? "none";
   }
 
   get subscribeState(): string {
-    return this.#subscriber ? (lastState.get(this.#subscriber.pc) ?? "new") : "none";
+    return this.#subscriber?.state ?? "none";
   }
 
   /** Connects, joins, and publishes; resolves once the publish connection is up (or right after join). */
+  /**
+   * Makes ahead what starting needs and is the same for every bot of the process (its recording of the
+   * synthetic media, a few seconds, once), so that a start measures the join alone.
+   */
+  async prepare(): Promise<void> {
+    if (this.opts.audio !== "off" || this.opts.video) await sharedRecording();
+  }
+
   async start(): Promise<void> {
     this.state = "connecting";
     const t0 = performance.now();
@@ -358,7 +369,7 @@ export class Bot {
   }
 
   async #publish(since: number): Promise<void> {
-    const publisher = new BotPublisher({
+    const publisher = await newPublisher({
       iceServers: this.#iceServers,
       audio: this.opts.audio,
       video: this.opts.video,
@@ -369,16 +380,14 @@ export class Bot {
     const reply = await this.request({ type: "publish", jsep: { type: "offer", sdp } });
     if (reply.type !== "publish.answer") throw new Error(`publish refused: ${describe(reply)}`);
     await publisher.applyAnswer((reply.jsep as { sdp: string }).sdp);
-    await connected(publisher.pc, this.#timeoutMs);
+    await publisher.connected(this.#timeoutMs);
     this.publishConnectedMs = performance.now() - since;
   }
 
   async #onSubscribeOffer(sdp: string, streams: StreamInfo[]): Promise<void> {
     if (this.#leaving) return;
-    this.#subscriber ??= new BotSubscriber({
+    this.#subscriber ??= newReceiver(receiveMode(this.opts.subscribe, this.opts.decode), {
       iceServers: this.#iceServers,
-      decode: this.opts.decode ?? false,
-      lean: !this.opts.subscribe,
       onCandidate: (c) => this.#trickle("subscribe", c),
     });
     this.streams = new Map(streams.map((s) => [s.mid, s]));

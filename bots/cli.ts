@@ -140,9 +140,9 @@ function summarize(args: Args, swarm: Swarm, last: SwarmSample, flows: FlowCheck
     `  publish connected ${pubs.length}/${publishers}` +
       (pubs.length ? ` — p50 ${ms(percentile(pubs, 50))}, p95 ${ms(percentile(pubs, 95))}` : ""),
     `  media out: ${flows ? `${flows.sending}/${flows.expectedSending} senders sending` : "not measured"}; ` +
-      `${last.out.audioPackets} audio + ${last.out.videoPackets} video packets, ${last.out.videoFrames} frames encoded`,
+      `${last.out.audioPackets} audio + ${last.out.videoPackets} video packets, ${last.out.videoFrames} frames sent`,
     `  media in: ${flows ? `${flows.receivingAll}/${flows.expectedReceiving} subscribers receiving from every sender` : "not measured"}; ` +
-      `${last.in.audioPackets} audio + ${last.in.videoPackets} video packets, ${last.in.framesDecoded} frames decoded`,
+      `${last.in.audioPackets} audio + ${last.in.videoPackets} video packets, ${last.in.frames} frames (${args.decode ? "decoded" : "complete, not decoded"})`,
     `  websocket: ${last.wsIn} messages in, ${last.wsOut} out (bots' side)`,
   ];
   const failures = [

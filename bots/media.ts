@@ -7,8 +7,9 @@
  * Cheap by construction: one shared clock feeds every bot's sources (one 10 ms timer for all audio, one
  * 15 fps timer for all video, with the same precomputed buffers); a bot that does not publish video has no
  * video source and no encoder; a bot that does not subscribe answers offers but receives nothing (its
- * signaling layer turns every stream off), so it decodes nothing. Frames are only handed to JavaScript
- * (RTCVideoSink) when a bot is asked to `decode`.
+ * signaling layer turns every stream off), so it decodes nothing; a bot that subscribes counts what it
+ * receives without decoding it (counting-receiver.ts) unless it is asked to `decode`, when libwebrtc decodes
+ * and hands frames to JavaScript (RTCVideoSink).
  */
 import wrtc from "@roamhq/wrtc";
 import { LeanAnswerer } from "./sdp.js";
@@ -169,8 +170,11 @@ export interface OutCounters {
 export interface InCounters {
   audioPackets: number;
   videoPackets: number;
-  /** From getStats (libwebrtc decodes whatever video it receives). */
-  framesDecoded: number;
+  /**
+   * Video frames received: decoded ones (libwebrtc's getStats) or, for the counting receiver, complete ones
+   * (the RTP packet that ends a frame carries the marker bit).
+   */
+  frames: number;
   /** Frames handed to JavaScript (RTCVideoSink), only with `decode`. */
   framesSunk: number;
   bytes: number;
@@ -183,7 +187,7 @@ export function emptyOut(): OutCounters {
 }
 
 export function emptyIn(): InCounters {
-  return { audioPackets: 0, videoPackets: 0, framesDecoded: 0, framesSunk: 0, bytes: 0, byMid: new Map() };
+  return { audioPackets: 0, videoPackets: 0, frames: 0, framesSunk: 0, bytes: 0, byMid: new Map() };
 }
 
 type StatsEntry = Record<string, unknown> & { type: string };
@@ -262,8 +266,25 @@ export interface PublisherOptions extends PeerOptions {
   videoMaxBitrate?: number;
 }
 
-/** The publish connection: an offer with (at most) one audio and one video m-line, both sendonly. */
-export class BotPublisher {
+/** A bot's publish connection: it offers (at most) one audio and one video m-line, both sendonly. */
+export interface Publisher {
+  /** connectionState, as last reported by the connection. */
+  readonly state: string;
+  createOffer(): Promise<string>;
+  applyAnswer(sdp: string): Promise<void>;
+  /** Resolves once connected; rejects on failed/closed or after `timeoutMs`. */
+  connected(timeoutMs: number): Promise<void>;
+  /** Mutes (no packets at all) or unmutes the tone. */
+  setAudio(on: boolean): Promise<void>;
+  counters(): Promise<OutCounters>;
+  close(): void;
+}
+
+/**
+ * The libwebrtc publish connection, encoding the shared clock's sources live. Bots replay a recording of it
+ * instead (replay-publisher.ts); recording.ts uses it to make that recording.
+ */
+export class BotPublisher implements Publisher {
   readonly pc: RTCPeerConnection;
   readonly #audioSource: AudioSource | undefined;
   readonly #videoSource: VideoSource | undefined;
@@ -294,8 +315,12 @@ export class BotPublisher {
     }
   }
 
-  get hasMedia(): boolean {
-    return this.opts.audio !== "off" || this.opts.video;
+  get state(): string {
+    return lastState.get(this.pc) ?? "new";
+  }
+
+  connected(timeoutMs: number): Promise<void> {
+    return connected(this.pc, timeoutMs);
   }
 
   async createOffer(): Promise<string> {
@@ -349,6 +374,18 @@ export class BotPublisher {
   }
 }
 
+/** A bot's subscribe connection: the media server offers, the bot answers and reports what it received. */
+export interface Receiver {
+  /** connectionState, as last reported by the connection. */
+  readonly state: string;
+  /** Applies an offer and returns the answer's SDP. */
+  answer(offerSdp: string): Promise<string>;
+  counters(): Promise<InCounters>;
+  /** Resolves once connected; rejects on failed/closed or after `timeoutMs`. */
+  connected(timeoutMs: number): Promise<void>;
+  close(): void;
+}
+
 export interface SubscriberOptions extends PeerOptions {
   /** Hand decoded video frames to JavaScript and count them (costly: only when asked). */
   decode?: boolean;
@@ -356,8 +393,8 @@ export interface SubscriberOptions extends PeerOptions {
   lean?: boolean;
 }
 
-/** The subscribe connection: the media server offers, the bot answers (recvonly). */
-export class BotSubscriber {
+/** The libwebrtc subscribe connection: decodes what it receives, or receives nothing when lean. */
+export class BotSubscriber implements Receiver {
   readonly pc: RTCPeerConnection;
   readonly #sinks: { stop(): void }[] = [];
   readonly #lean: LeanAnswerer | undefined;
@@ -379,12 +416,19 @@ export class BotSubscriber {
     }
   }
 
+  get state(): string {
+    return lastState.get(this.pc) ?? "new";
+  }
+
+  connected(timeoutMs: number): Promise<void> {
+    return connected(this.pc, timeoutMs);
+  }
+
   /** Offers answered without touching the connection (lean answerer only). */
   get reusedAnswers(): number {
     return this.#lean?.reused ?? 0;
   }
 
-  /** Applies an offer and returns the answer's SDP. */
   async answer(offerSdp: string): Promise<string> {
     if (this.#lean) return stripNonLoopbackCandidates(await this.#lean.answer(offerSdp));
     await this.pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
@@ -410,7 +454,7 @@ export class BotSubscriber {
       if (s.kind === "audio") c.audioPackets += packets;
       if (s.kind === "video") {
         c.videoPackets += packets;
-        c.framesDecoded += frames;
+        c.frames += frames;
       }
       const mid =
         typeof s.mid === "string" ? s.mid : (midOfTrack.get(String(s.trackIdentifier ?? "")) ?? undefined);

@@ -35,7 +35,7 @@ export function midOf(section: string[]): string | undefined {
   return section.find((l) => l.startsWith("a=mid:"))?.slice(6);
 }
 
-function rejected(section: string[]): boolean {
+export function rejected(section: string[]): boolean {
   return (section[0] ?? "").split(" ")[1] === "0";
 }
 
@@ -47,7 +47,7 @@ function signature(section: string[]): string {
 }
 
 /** Rewrites the session's BUNDLE group to the given mids. */
-function withBundle(session: string[], mids: string[]): string[] {
+export function withBundle(session: string[], mids: string[]): string[] {
   const out = session.filter((l) => !l.startsWith("a=group:BUNDLE"));
   if (mids.length > 0) {
     const at = out.findIndex((l) => l.startsWith("t="));
@@ -56,22 +56,26 @@ function withBundle(session: string[], mids: string[]): string[] {
   return out;
 }
 
-/** An answer m-section that accepts nothing: the first codec of the offer, inactive, on the bundle transport. */
-function inactiveSection(offer: string[], transport: string[]): string[] {
+/**
+ * An answer m-section on the bundle transport, with the offer's first codec: it receives what the offer sends
+ * when `receive` (recvonly), otherwise nothing (inactive); an m-line the offer rejected stays rejected.
+ */
+export function answerSection(offer: string[], transport: string[], receive: boolean): string[] {
   const [kind = "audio", , proto = "UDP/TLS/RTP/SAVPF", pt = "0"] = (offer[0] ?? "").slice(2).split(" ");
   const mid = midOf(offer) ?? "";
   if (rejected(offer))
     return [`m=${kind} 0 ${proto} ${pt}`, "c=IN IP4 0.0.0.0", `a=mid:${mid}`, "a=inactive"];
-  const rtpmap = offer.find((l) => l.startsWith(`a=rtpmap:${pt} `));
+  const sends = offer.some((l) => l === "a=sendonly" || l === "a=sendrecv");
+  const codec = offer.filter((l) => l.startsWith(`a=rtpmap:${pt} `) || l.startsWith(`a=fmtp:${pt} `));
   return [
     `m=${kind} 9 ${proto} ${pt}`,
     "c=IN IP4 0.0.0.0",
     "a=rtcp:9 IN IP4 0.0.0.0",
     ...transport,
     `a=mid:${mid}`,
-    "a=inactive",
+    receive && sends ? "a=recvonly" : "a=inactive",
     "a=rtcp-mux",
-    ...(rtpmap ? [rtpmap] : []),
+    ...codec,
   ];
 }
 
@@ -120,7 +124,7 @@ export class LeanAnswerer {
       /^a=(ice-ufrag|ice-pwd|ice-options|fingerprint|setup):/.test(l),
     );
     const media = [...headAnswer.media];
-    for (const section of offer.media.slice(count)) media.push(inactiveSection(section, transport));
+    for (const section of offer.media.slice(count)) media.push(answerSection(section, transport, false));
     const bundled = media.filter((m) => !rejected(m)).flatMap((m) => midOf(m) ?? []);
     const session = withBundle(headAnswer.session, bundled).map((l) =>
       // A fresh version for every answer we send (RFC 3264 §8): the o= line is ours.

@@ -65,6 +65,12 @@ export class RemoteBot implements LoadParticipant {
     readonly created: Promise<WorkerReply>,
   ) {}
 
+  async prepare(): Promise<void> {
+    await this.created;
+    const reply = await this.shard.request({ op: "prepare", name: this.role.name });
+    if (!reply.ok) throw new Error(reply.error);
+  }
+
   async start(): Promise<void> {
     await this.created;
     const reply = await this.shard.request({ op: "start", name: this.role.name });
@@ -91,7 +97,7 @@ export class RemoteBot implements LoadParticipant {
         offers: 0,
         answers: 0,
         out: emptyOut(),
-        in: { audioPackets: 0, videoPackets: 0, framesDecoded: 0, framesSunk: 0, bytes: 0, byMid: new Map() },
+        in: { audioPackets: 0, videoPackets: 0, frames: 0, framesSunk: 0, bytes: 0, byMid: new Map() },
         inByParticipant: new Map(),
         wsIn: 0,
         wsOut: 0,

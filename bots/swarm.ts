@@ -19,6 +19,8 @@ export interface LoadParticipant {
   readonly role: BotRole;
   /** The id the others know this participant by (after start). */
   readonly id: string | undefined;
+  /** Work every start of its process shares (made once, before the starts are timed). */
+  prepare(): Promise<void>;
   start(): Promise<void>;
   report(): Promise<BotReport>;
   leave(): Promise<void>;
@@ -76,7 +78,7 @@ export interface SwarmSample {
   subscribing: number;
   failed: number;
   out: { audioPackets: number; videoPackets: number; videoFrames: number; bytes: number };
-  in: { audioPackets: number; videoPackets: number; framesDecoded: number; bytes: number };
+  in: { audioPackets: number; videoPackets: number; frames: number; bytes: number };
   wsIn: number;
   wsOut: number;
   reports: BotReport[];
@@ -115,6 +117,8 @@ export class Swarm {
    */
   async start(opts: { concurrency?: number; spacingMs?: number; deadline?: number } = {}): Promise<void> {
     const concurrency = Math.max(1, opts.concurrency ?? 4);
+    // A failure here shows again, with its reason, when that member starts.
+    await Promise.all(this.members.map((m) => m.prepare().catch(() => undefined)));
     let next = 0;
     let lastStart = 0;
     const worker = async () => {
@@ -148,7 +152,7 @@ export class Swarm {
       subscribing: 0,
       failed: 0,
       out: emptyOut(),
-      in: { audioPackets: 0, videoPackets: 0, framesDecoded: 0, bytes: 0 },
+      in: { audioPackets: 0, videoPackets: 0, frames: 0, bytes: 0 },
       wsIn: 0,
       wsOut: 0,
       reports,
@@ -164,7 +168,7 @@ export class Swarm {
       s.out.bytes += r.out.bytes;
       s.in.audioPackets += r.in.audioPackets;
       s.in.videoPackets += r.in.videoPackets;
-      s.in.framesDecoded += r.in.framesDecoded;
+      s.in.frames += r.in.frames;
       s.in.bytes += r.in.bytes;
       s.wsIn += r.wsIn;
       s.wsOut += r.wsOut;
@@ -255,7 +259,7 @@ export function progressLine(
   return (
     `[${label} t=${t}s] joined ${s.joined}/${total} pub↑ ${s.publishing} sub↓ ${s.subscribing}` +
     ` | out ${rate(s.out.audioPackets, prev?.out.audioPackets ?? 0)} audio + ${rate(s.out.videoPackets, prev?.out.videoPackets ?? 0)} video pkt/s` +
-    ` | in ${rate(s.in.audioPackets, prev?.in.audioPackets ?? 0)} audio + ${rate(s.in.videoPackets, prev?.in.videoPackets ?? 0)} video pkt/s, ${rate(s.in.framesDecoded, prev?.in.framesDecoded ?? 0)} frames/s` +
+    ` | in ${rate(s.in.audioPackets, prev?.in.audioPackets ?? 0)} audio + ${rate(s.in.videoPackets, prev?.in.videoPackets ?? 0)} video pkt/s, ${rate(s.in.frames, prev?.in.frames ?? 0)} frames/s` +
     ` | ws ${rate(s.wsIn, prev?.wsIn ?? 0)} in ${rate(s.wsOut, prev?.wsOut ?? 0)} out msg/s | failures ${s.failed}`
   );
 }

@@ -16,7 +16,7 @@ export type WorkerRequest =
       decode: boolean;
       timeoutMs: number;
     }
-  | { op: "start" | "report" | "leave" | "close"; seq: number; name: string }
+  | { op: "prepare" | "start" | "report" | "leave" | "close"; seq: number; name: string }
   | { op: "exit"; seq: number };
 
 export type WorkerReply =
@@ -56,6 +56,10 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     default: {
       const bot = bots.get(req.name);
       if (!bot) return { seq: req.seq, ok: false, error: `no bot ${req.name}` };
+      if (req.op === "prepare") {
+        await bot.prepare();
+        return { seq: req.seq, ok: true };
+      }
       if (req.op === "start") {
         await bot.start();
         return { seq: req.seq, ok: true, ...(bot.id ? { id: bot.id } : {}) };

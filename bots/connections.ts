@@ -1,0 +1,29 @@
+/**
+ * Which connections a bot gets. It publishes with a replay of this process's recording of the synthetic
+ * sources (replay-publisher.ts). A bot that receives nothing answers with libwebrtc, leanly (sdp.ts); one that
+ * receives counts packets and frames without decrypting them (counting-receiver.ts), unless asked to decode,
+ * when libwebrtc decodes and hands the frames to JavaScript.
+ */
+import { CountingReceiver } from "./counting-receiver.js";
+import { type AudioMode, BotSubscriber, type PeerOptions, type Publisher, type Receiver } from "./media.js";
+import { sharedRecording } from "./recording.js";
+import { ReplayPublisher } from "./replay-publisher.js";
+
+export type ReceiveMode = "nothing" | "count" | "decode";
+
+export function receiveMode(subscribe: boolean, decode: boolean | undefined): ReceiveMode {
+  if (!subscribe) return "nothing";
+  return decode ? "decode" : "count";
+}
+
+export function newReceiver(mode: ReceiveMode, opts: PeerOptions): Receiver {
+  if (mode === "count") return new CountingReceiver(opts);
+  return new BotSubscriber({ ...opts, decode: mode === "decode", lean: mode === "nothing" });
+}
+
+/** Waits for the process's recording the first time (a few seconds; `sharedRecording()` early avoids it). */
+export async function newPublisher(
+  opts: PeerOptions & { audio: AudioMode; video: boolean },
+): Promise<Publisher> {
+  return new ReplayPublisher({ ...opts, recording: await sharedRecording() });
+}
