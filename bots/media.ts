@@ -53,6 +53,10 @@ const SAMPLE_RATE = 48_000;
 const AUDIO_FRAME = SAMPLE_RATE / 100; // 10 ms
 export const VIDEO_WIDTH = 320;
 export const VIDEO_HEIGHT = 180;
+/** The square of noise in each frame (luma), placed left of centre. */
+const NOISE_SIZE = 48;
+const NOISE_TOP = 66;
+const NOISE_LEFT = 40;
 /** Bots' video frame rate: PALABRE_BOT_FPS (1..60), 15 by default; read when video starts (forked shards inherit it). */
 export function videoFps(): number {
   const fps = Number(process.env.PALABRE_BOT_FPS ?? 15);
@@ -88,6 +92,7 @@ class MediaClock {
   #videoSent = 0;
   readonly #tone = toneFrame(800); // about -32 dBFS
   readonly #frame = new Uint8Array((VIDEO_WIDTH * VIDEO_HEIGHT * 3) / 2);
+  #seed = 1;
 
   addAudio(source: AudioSource): void {
     this.#audio.add(source);
@@ -140,7 +145,9 @@ class MediaClock {
     const due = Math.floor(((performance.now() - this.#videoStart) * this.#fps) / 1000);
     if (due <= this.#videoSent) return;
     this.#videoSent = due; // never burst: a late frame replaces the ones it missed
-    // Luma: grey with a white vertical bar 8 px wide that sweeps across.
+    // Luma: grey with a white vertical bar 8 px wide that sweeps across, and a block of fresh noise: the
+    // noise keeps the encoder near its bitrate cap, as a camera's picture does (a flat picture would be
+    // ~12 kbit/s: frames of 50-150 bytes, far lighter to forward and decode than a real low layer).
     const y = this.#frame;
     const x0 = (due * 4) % VIDEO_WIDTH;
     const prev = (x0 - 4 + VIDEO_WIDTH) % VIDEO_WIDTH;
@@ -148,6 +155,13 @@ class MediaClock {
       const base = row * VIDEO_WIDTH;
       for (let i = 0; i < 8; i++) y[base + ((prev + i) % VIDEO_WIDTH)] = 128;
       for (let i = 0; i < 8; i++) y[base + ((x0 + i) % VIDEO_WIDTH)] = 235;
+    }
+    for (let row = NOISE_TOP; row < NOISE_TOP + NOISE_SIZE; row++) {
+      const base = row * VIDEO_WIDTH + NOISE_LEFT;
+      for (let i = 0; i < NOISE_SIZE; i++) {
+        this.#seed = (Math.imul(this.#seed, 1103515245) + 12345) >>> 0;
+        y[base + i] = 64 + (this.#seed >>> 25);
+      }
     }
     const frame = { width: VIDEO_WIDTH, height: VIDEO_HEIGHT, data: y };
     for (const source of this.#video) source.onFrame(frame);
