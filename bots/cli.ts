@@ -14,7 +14,8 @@
  *                                  pal0 veth, see README)
  *   --unmuted U                    bots with the microphone on (default: K up to 5, at least 1)
  *   --presence                     muted bots publish nothing at all (default: a muted audio m-line)
- *   --decode                       subscribers hand decoded frames to JavaScript (RTCVideoSink) and count them
+ *   --decode                       subscribers decode with libwebrtc and hand frames to JavaScript (RTCVideoSink);
+ *                                  by default they count packets and frames without decrypting them
  *   --every S                      seconds between progress lines (default 5)
  *   --concurrency C                joins in flight at once (default 4)
  *   --shards P                     spread the bots over P processes (default: 1 up to 10 bots, else one per
@@ -116,11 +117,12 @@ export function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** One process per ~20 bots, plus one per subscriber up to 6 (they apply full offers and decode). */
+/** One process per ~20 bots, plus one per subscriber up to 6 (they receive everything). */
 export function defaultShards(count: number, subscribe: number): number {
   if (count <= 10) return 1;
-  // A subscriber applies offers with an m-line per person: in a big room that blocks its process for a
-  // second or more, so each gets a process of its own (up to 6) and the others stay responsive.
+  // A subscriber handles every packet of the room, and with --decode applies offers with an m-line per
+  // person to libwebrtc (a second or more in a big room): each gets a process of its own (up to 6) so that
+  // the others stay responsive.
   return Math.ceil((count - subscribe) / 20) + Math.min(subscribe, 6);
 }
 

@@ -124,7 +124,7 @@ export interface ShardedSwarm {
 }
 
 /**
- * Spreads `roles` over `shards` processes: subscribers (the costly ones: full offers, decoding) on their own
+ * Spreads `roles` over `shards` processes: subscribers (the costly ones: every packet of the room) on their own
  * shard(s) when there are several, the others round-robin.
  */
 export function shardedSwarm(
