@@ -12,6 +12,7 @@ import { newPublisher, newReceiver } from "../bots/connections.js";
 import { emptyIn, emptyOut, type Publisher, type Receiver } from "../bots/media.js";
 import { sharedRecording } from "../bots/recording.js";
 import type { BotRole, LoadParticipant } from "../bots/swarm.js";
+import { sleep } from "../bots/swarm.js";
 import {
   JanusClient as Client,
   type JanusClient,
@@ -31,6 +32,17 @@ export class RawJanus {
   roomId = 0;
   /** Feeds that are up, in order. */
   readonly feeds: { feedId: number; name: string }[] = [];
+  readonly #feedListeners = new Set<(feed: { feedId: number; name: string }) => void>();
+
+  /** A feed is up: subscribers that came earlier add it, as a Palabre subscription would. */
+  addFeed(feed: { feedId: number; name: string }): void {
+    this.feeds.push(feed);
+    for (const listener of this.#feedListeners) listener(feed);
+  }
+
+  onFeed(listener: (feed: { feedId: number; name: string }) => void): void {
+    this.#feedListeners.add(listener);
+  }
 
   constructor(rtpPorts: [number, number]) {
     this.process = new JanusProcess({
@@ -114,7 +126,7 @@ export class RawBot implements LoadParticipant {
       await pub.applyAnswer(reply.jsep.sdp);
       await pub.connected(20_000);
       this.#publishMs = performance.now() - t0;
-      this.#janus.feeds.push({ feedId, name: this.role.name });
+      this.#janus.addFeed({ feedId, name: this.role.name });
     } else {
       this.#joinMs = performance.now() - t0;
     }
@@ -122,7 +134,13 @@ export class RawBot implements LoadParticipant {
   }
 
   async #subscribe(client: JanusClient, ownFeed: number): Promise<void> {
-    const feeds = this.#janus.feeds.filter((f) => f.feedId !== ownFeed);
+    const subscribed = new Set<number>([ownFeed]);
+    const later: number[] = [];
+    this.#janus.onFeed((f) => {
+      if (!subscribed.has(f.feedId)) later.push(f.feedId);
+    });
+    const feeds = this.#janus.feeds.filter((f) => !subscribed.has(f.feedId));
+    for (const f of feeds) subscribed.add(f.feedId);
     if (feeds.length === 0) return;
     const handle = await client.attach(VIDEOROOM_PLUGIN);
     this.#subHandle = handle;
@@ -159,6 +177,34 @@ export class RawBot implements LoadParticipant {
     this.#chain = this.#chain.then(() => answerOffer(reply));
     await this.#chain;
     await sub.connected(20_000);
+    // Feeds that came up since: added to the subscription (Janus renegotiates), one at a time.
+    const addLater = () => {
+      for (const feedId of later.splice(0)) {
+        if (subscribed.has(feedId)) continue;
+        subscribed.add(feedId);
+        this.#chain = this.#chain
+          .then(async () => {
+            // Janus knows a feed once its media is up on its side, which can come a little after the
+            // publisher's own connection is up: "No such feed" (428) then, for a moment.
+            for (let attempt = 1; ; attempt++) {
+              try {
+                const added = await handle.request(
+                  { request: "subscribe", streams: [{ feed: feedId }] },
+                  { async: true },
+                );
+                await answerOffer(added);
+                return;
+              } catch (err) {
+                if (attempt >= 10 || !String(err).includes("428")) throw err;
+                await sleep(200);
+              }
+            }
+          })
+          .catch((e) => this.#fail(String(e)));
+      }
+    };
+    addLater();
+    this.#janus.onFeed(() => addLater());
   }
 
   #fail(reason: string): void {
