@@ -1,7 +1,7 @@
 /**
  * Which connections a bot gets. It publishes with a replay of this process's recording of the synthetic
- * sources (replay-publisher.ts). A bot that receives nothing answers with libwebrtc, leanly (sdp.ts); one that
- * receives counts packets and frames without decrypting them (counting-receiver.ts), unless asked to decode,
+ * sources (replay-publisher.ts). It receives with werift, counting packets and frames without decrypting them
+ * (counting-receiver.ts; a bot that receives nothing answers every m-line inactive), unless asked to decode,
  * when libwebrtc decodes and hands the frames to JavaScript.
  */
 import { CountingReceiver } from "./counting-receiver.js";
@@ -17,8 +17,8 @@ export function receiveMode(subscribe: boolean, decode: boolean | undefined): Re
 }
 
 export function newReceiver(mode: ReceiveMode, opts: PeerOptions): Receiver {
-  if (mode === "count") return new CountingReceiver(opts);
-  return new BotSubscriber({ ...opts, decode: mode === "decode", lean: mode === "nothing" });
+  if (mode === "decode") return new BotSubscriber({ ...opts, decode: true });
+  return new CountingReceiver(opts, mode === "count");
 }
 
 /** Waits for the process's recording the first time (a few seconds; `sharedRecording()` early avoids it). */

@@ -46,7 +46,11 @@ export class CountingReceiver implements Receiver {
   #transport: Transport | undefined;
   #version = 2;
 
-  constructor(opts: PeerOptions) {
+  /** `receive` false: every m-line is answered inactive (a bot that is only present). */
+  constructor(
+    opts: PeerOptions,
+    readonly receive = true,
+  ) {
     this.#pc = loopbackPeer();
     this.#pc.connectionStateChange.subscribe((state) => {
       if (!this.#closed) this.#state = state;
@@ -79,7 +83,7 @@ export class CountingReceiver implements Receiver {
     const { session, attributes, candidates } = this.#transport;
     let withCandidates = false;
     const media = offer.media.map((section) => {
-      const answer = answerSection(section, attributes, true);
+      const answer = answerSection(section, attributes, this.receive);
       if (rejected(section) || withCandidates) return answer;
       withCandidates = true;
       return [...answer, ...candidates];

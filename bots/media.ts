@@ -6,13 +6,11 @@
  *
  * Cheap by construction: one shared clock feeds every bot's sources (one 10 ms timer for all audio, one
  * 15 fps timer for all video, with the same precomputed buffers); a bot that does not publish video has no
- * video source and no encoder; a bot that does not subscribe answers offers but receives nothing (its
- * signaling layer turns every stream off), so it decodes nothing; a bot that subscribes counts what it
- * receives without decoding it (counting-receiver.ts) unless it is asked to `decode`, when libwebrtc decodes
- * and hands frames to JavaScript (RTCVideoSink).
+ * video source and no encoder. Bots themselves publish a replay of a recording of these sources
+ * (replay-publisher.ts, recording.ts) and receive with counting-receiver.ts; the libwebrtc subscriber here is
+ * for bots asked to `decode` (it decodes and hands frames to JavaScript, RTCVideoSink).
  */
 import wrtc from "@roamhq/wrtc";
-import { LeanAnswerer } from "./sdp.js";
 
 const { RTCPeerConnection, nonstandard } = wrtc;
 
@@ -403,21 +401,17 @@ export interface Receiver {
 export interface SubscriberOptions extends PeerOptions {
   /** Hand decoded video frames to JavaScript and count them (costly: only when asked). */
   decode?: boolean;
-  /** Receives nothing: answer every m-line but the transport's inactive (see sdp.ts). */
-  lean?: boolean;
 }
 
-/** The libwebrtc subscribe connection: decodes what it receives, or receives nothing when lean. */
+/** The libwebrtc subscribe connection: decodes what it receives (bots' `--decode`). */
 export class BotSubscriber implements Receiver {
   readonly pc: RTCPeerConnection;
   readonly #sinks: { stop(): void }[] = [];
-  readonly #lean: LeanAnswerer | undefined;
   #framesSunk = 0;
   #closed = false;
 
   constructor(readonly opts: SubscriberOptions) {
     this.pc = newPeerConnection(opts);
-    if (opts.lean) this.#lean = new LeanAnswerer(this.pc);
     if (opts.decode) {
       this.pc.ontrack = (ev) => {
         if (ev.track.kind !== "video") return;
@@ -438,13 +432,7 @@ export class BotSubscriber implements Receiver {
     return connected(this.pc, timeoutMs);
   }
 
-  /** Offers answered without touching the connection (lean answerer only). */
-  get reusedAnswers(): number {
-    return this.#lean?.reused ?? 0;
-  }
-
   async answer(offerSdp: string): Promise<string> {
-    if (this.#lean) return stripNonLoopbackCandidates(await this.#lean.answer(offerSdp));
     await this.pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
