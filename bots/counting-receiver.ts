@@ -17,7 +17,7 @@ import {
   stripNonLoopbackCandidates,
 } from "./media.js";
 import { answerSection, midOf, type ParsedSdp, parseSdp, rejected, withBundle, writeSdp } from "./sdp.js";
-import { loopbackCandidate, loopbackPeer, whenConnected } from "./werift-peer.js";
+import { loopbackPeer, whenConnected } from "./werift-peer.js";
 
 interface Transport {
   /** Session lines of werift's answer (o=, ice-lite, …). */
@@ -51,14 +51,9 @@ export class CountingReceiver implements Receiver {
     opts: PeerOptions,
     readonly receive = true,
   ) {
-    this.#pc = loopbackPeer();
+    this.#pc = loopbackPeer(opts.onCandidate);
     this.#pc.connectionStateChange.subscribe((state) => {
       if (!this.#closed) this.#state = state;
-    });
-    this.#pc.onIceCandidate.subscribe((c) => {
-      if (!c) return opts.onCandidate(null);
-      const loopback = loopbackCandidate(c);
-      if (loopback) opts.onCandidate(loopback);
     });
   }
 

@@ -4,7 +4,8 @@
  * process, over loopback; what arrives — Opus packets and VP8 frames, starting on a key frame — is kept.
  * Thirty bots then cost thirty replays instead of thirty encoders.
  */
-import { BotPublisher, stripNonLoopbackCandidates, videoFps, type WireCandidate } from "./media.js";
+import { BotPublisher, stripNonLoopbackCandidates, type WireCandidate } from "./media.js";
+import { videoFps } from "./synthetic-clock.js";
 import { loopbackPeer } from "./werift-peer.js";
 
 export interface RecordedFrame {
@@ -42,7 +43,7 @@ export function startsKeyFrame(payload: Buffer): boolean {
  * first key frame to the end of a frame. Rejects if a packet went missing (loopback: it should not).
  */
 export async function record(seconds: number, timeoutMs = 15_000): Promise<Recording> {
-  const receiver = loopbackPeer();
+  const receiver = loopbackPeer(() => {}); // its candidates travel in its answer
   const early: WireCandidate[] = [];
   let remoteSet = false;
   const publisher = new BotPublisher({

@@ -7,10 +7,10 @@
  * with the next picture ID (rewritten: the recording loops), starting on a key frame, looping back to one, and
  * jumping to one whenever a key frame is asked for (PLI).
  */
-import { type RTCRtpSender, RtpHeader, RtpPacket } from "werift";
+import { type RTCPeerConnection, type RTCRtpSender, RtpHeader, RtpPacket } from "werift";
 import { type AudioMode, emptyOut, type OutCounters, type PeerOptions, type Publisher } from "./media.js";
 import type { Recording } from "./recording.js";
-import { loopbackCandidate, loopbackPeer, whenConnected } from "./werift-peer.js";
+import { loopbackPeer, whenConnected } from "./werift-peer.js";
 
 export interface ReplayOptions extends PeerOptions {
   audio: AudioMode;
@@ -38,7 +38,7 @@ export function withPictureId(recorded: Buffer, pictureId: number): Buffer {
 }
 
 export class ReplayPublisher implements Publisher {
-  readonly #pc = loopbackPeer();
+  readonly #pc: RTCPeerConnection;
   readonly #audio: RTCRtpSender | undefined;
   readonly #video: RTCRtpSender | undefined;
   readonly #recording: Recording;
@@ -55,6 +55,7 @@ export class ReplayPublisher implements Publisher {
   #pictureId = random16() & 0x7fff;
 
   constructor(readonly opts: ReplayOptions) {
+    this.#pc = loopbackPeer(opts.onCandidate);
     this.#recording = opts.recording;
     this.#audioOn = opts.audio === "on";
     if (opts.audio !== "off")
@@ -71,11 +72,6 @@ export class ReplayPublisher implements Publisher {
       this.#state = state;
       if (state === "connected") clock.add(this);
       if (state === "failed" || state === "closed") clock.remove(this);
-    });
-    this.#pc.onIceCandidate.subscribe((c) => {
-      if (!c) return opts.onCandidate(null);
-      const loopback = loopbackCandidate(c);
-      if (loopback) opts.onCandidate(loopback);
     });
   }
 

@@ -2,9 +2,11 @@
  * How every werift connection of the bots is set up: on loopback only, and with no request off this host.
  */
 import { RTCPeerConnection } from "werift";
+import type { WireCandidate } from "./media.js";
 
-export function loopbackPeer(): RTCPeerConnection {
-  return new RTCPeerConnection({
+/** A werift connection that hands its loopback candidates (then null, when gathering is over) to `onCandidate`. */
+export function loopbackPeer(onCandidate: (candidate: WireCandidate | null) => void): RTCPeerConnection {
+  const pc = new RTCPeerConnection({
     bundlePolicy: "max-bundle",
     // ICE-lite: the peer (full ICE) runs the checks and werift answers them. It also keeps werift from
     // gathering a server-reflexive candidate, for which it falls back on a public STUN server when none is
@@ -19,14 +21,20 @@ export function loopbackPeer(): RTCPeerConnection {
     // then carry on over another: DTLS would go where the peer no longer listens.
     iceFilterStunResponse: (_message, address) => address[0].startsWith("127."),
   });
+  pc.onIceCandidate.subscribe((c) => {
+    if (!c) return onCandidate(null);
+    const loopback = loopbackCandidate(c);
+    if (loopback) onCandidate(loopback);
+  });
+  return pc;
 }
 
 /** A werift candidate as signalled: loopback UDP only (undefined otherwise). */
-export function loopbackCandidate(c: {
+function loopbackCandidate(c: {
   candidate?: string;
   sdpMid?: string;
   sdpMLineIndex?: number;
-}): { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | undefined {
+}): WireCandidate | undefined {
   const parts = (c.candidate ?? "").split(" ");
   if ((parts[2] ?? "").toLowerCase() !== "udp" || !(parts[4] ?? "").startsWith("127.")) return undefined;
   return { candidate: c.candidate ?? "", sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null };
