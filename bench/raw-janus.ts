@@ -26,21 +26,28 @@ import {
   VIDEOROOM_PLUGIN,
 } from "../src/server/media/videoroom.js";
 
+/** A publisher on the raw Janus; `sends`: a camera or a microphone that is on. */
+export interface RawFeed {
+  feedId: number;
+  name: string;
+  sends: boolean;
+}
+
 export class RawJanus {
   readonly process: JanusProcess;
   client: JanusClient | undefined;
   roomId = 0;
   /** Feeds that are up, in order. */
-  readonly feeds: { feedId: number; name: string }[] = [];
-  readonly #feedListeners = new Set<(feed: { feedId: number; name: string }) => void>();
+  readonly feeds: RawFeed[] = [];
+  readonly #feedListeners = new Set<(feed: RawFeed) => void>();
 
   /** A feed is up: subscribers that came earlier add it, as a Palabre subscription would. */
-  addFeed(feed: { feedId: number; name: string }): void {
+  addFeed(feed: RawFeed): void {
     this.feeds.push(feed);
     for (const listener of this.#feedListeners) listener(feed);
   }
 
-  onFeed(listener: (feed: { feedId: number; name: string }) => void): void {
+  onFeed(listener: (feed: RawFeed) => void): void {
     this.#feedListeners.add(listener);
   }
 
@@ -126,26 +133,28 @@ export class RawBot implements LoadParticipant {
       await pub.applyAnswer(reply.jsep.sdp);
       await pub.connected(20_000);
       this.#publishMs = performance.now() - t0;
-      this.#janus.addFeed({ feedId, name: this.role.name });
+      this.#janus.addFeed({
+        feedId,
+        name: this.role.name,
+        sends: this.role.video || this.role.audio === "on",
+      });
     } else {
       this.#joinMs = performance.now() - t0;
     }
-    if (this.role.subscribe) await this.#subscribe(client, feedId);
+    await this.#subscribe(client, feedId, this.role.subscribe);
   }
 
-  async #subscribe(client: JanusClient, ownFeed: number): Promise<void> {
-    const subscribed = new Set<number>([ownFeed]);
-    const later: number[] = [];
-    this.#janus.onFeed((f) => {
-      if (!subscribed.has(f.feedId)) later.push(f.feedId);
-    });
-    const feeds = this.#janus.feeds.filter((f) => !subscribed.has(f.feedId));
-    for (const f of feeds) subscribed.add(f.feedId);
-    if (feeds.length === 0) return;
+  /**
+   * Every raw bot subscribes, as every Palabre participant does, to the feeds that send something (a camera
+   * or a microphone that is on: Palabre leaves a microphone never turned on out of subscriptions), including
+   * feeds that come up later (Janus renegotiates). One that receives answers every m-line inactive, as a
+   * Palabre bot that receives nothing does, so that Janus holds the same connections in both runs.
+   */
+  async #subscribe(client: JanusClient, ownFeed: number, receive: boolean): Promise<void> {
     const handle = await client.attach(VIDEOROOM_PLUGIN);
     this.#subHandle = handle;
     // The same receiver as a Palabre bot's, so the two runs cost the same on the bots' side.
-    const sub = newReceiver("count", {
+    const sub = newReceiver(receive ? "count" : "nothing", {
       iceServers: [],
       onCandidate: (c) => void handle.trickle(c).catch(() => {}),
     });
@@ -164,47 +173,39 @@ export class RawBot implements LoadParticipant {
     handle.on("event", (msg) => {
       this.#chain = this.#chain.then(() => answerOffer(msg)).catch((e) => this.#fail(String(e)));
     });
-    const reply = await handle.request(
-      {
-        request: "join",
-        ptype: "subscriber",
-        room: this.#janus.roomId,
-        streams: feeds.map((f) => ({ feed: f.feedId })),
-        use_msid: false,
-      },
-      { async: true },
-    );
-    this.#chain = this.#chain.then(() => answerOffer(reply));
-    await this.#chain;
-    await sub.connected(20_000);
-    // Feeds that came up since: added to the subscription (Janus renegotiates), one at a time.
-    const addLater = () => {
-      for (const feedId of later.splice(0)) {
-        if (subscribed.has(feedId)) continue;
-        subscribed.add(feedId);
-        this.#chain = this.#chain
-          .then(async () => {
-            // Janus knows a feed once its media is up on its side, which can come a little after the
-            // publisher's own connection is up: "No such feed" (428) then, for a moment.
-            for (let attempt = 1; ; attempt++) {
-              try {
-                const added = await handle.request(
-                  { request: "subscribe", streams: [{ feed: feedId }] },
-                  { async: true },
-                );
-                await answerOffer(added);
-                return;
-              } catch (err) {
-                if (attempt >= 10 || !String(err).includes("428")) throw err;
-                await sleep(200);
-              }
+    const subscribed = new Set<number>([ownFeed]);
+    let joined: Promise<void> | undefined;
+    const add = (feeds: RawFeed[]) => {
+      const fresh = feeds.filter((f) => f.sends && !subscribed.has(f.feedId)).map((f) => f.feedId);
+      if (fresh.length === 0) return;
+      for (const feedId of fresh) subscribed.add(feedId);
+      const streams = fresh.map((feed) => ({ feed }));
+      const body = joined
+        ? { request: "subscribe", streams }
+        : { request: "join", ptype: "subscriber", room: this.#janus.roomId, streams, use_msid: false };
+      this.#chain = this.#chain
+        .then(async () => {
+          // Janus knows a feed once its media is up on its side, which can come a little after the
+          // publisher's own connection is up: "No such feed" (428) then, for a moment.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await answerOffer(await handle.request(body, { async: true }));
+              return;
+            } catch (err) {
+              if (attempt >= 10 || !String(err).includes("428")) throw err;
+              await sleep(200);
             }
-          })
-          .catch((e) => this.#fail(String(e)));
-      }
+          }
+        })
+        .catch((e) => this.#fail(String(e)));
+      joined ??= this.#chain;
     };
-    addLater();
-    this.#janus.onFeed(() => addLater());
+    this.#janus.onFeed((f) => add([f]));
+    add(this.#janus.feeds);
+    if (joined) {
+      await joined;
+      await sub.connected(20_000);
+    }
   }
 
   #fail(reason: string): void {
