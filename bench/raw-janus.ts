@@ -3,16 +3,14 @@
  * straight through its WebSocket API (the server's JanusClient), so the capacity benchmark can set what Janus
  * costs for the media alone beside what Janus + our server cost. Bench code: it may import server internals.
  *
- * Each publishing bot has a VideoRoom publisher handle (joinandconfigure with its offer); each subscribing bot
- * a multistream subscriber handle on every feed that is up when it starts (subscribers start last). Bots that
- * receive nothing have no subscriber handle at all: nothing is forwarded to them either way.
+ * Each publishing bot has a VideoRoom publisher handle (joinandconfigure with its offer); every bot has a
+ * multistream subscriber handle on the feeds that send something, as under Palabre, and adds the ones that come
+ * up later. Bots that receive nothing answer it inactive: nothing is forwarded to them either way.
  */
 import type { BotReport } from "../bots/bot.js";
-import { newPublisher, newReceiver } from "../bots/connections.js";
+import { newPublisher, newReceiver, preparePublisher } from "../bots/connections.js";
 import { emptyIn, emptyOut, type Publisher, type Receiver } from "../bots/media.js";
-import { sharedRecording } from "../bots/recording.js";
-import type { BotRole, LoadParticipant } from "../bots/swarm.js";
-import { sleep } from "../bots/swarm.js";
+import { type BotRole, type LoadParticipant, sleep } from "../bots/swarm.js";
 import {
   JanusClient as Client,
   type JanusClient,
@@ -104,7 +102,7 @@ export class RawBot implements LoadParticipant {
   }
 
   async prepare(): Promise<void> {
-    if (this.role.audio !== "off" || this.role.video) await sharedRecording();
+    await preparePublisher(this.role);
   }
 
   async start(): Promise<void> {

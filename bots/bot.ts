@@ -9,7 +9,7 @@
  *   await bot.leave();
  */
 import WebSocket from "ws";
-import { newPublisher, newReceiver, receiveMode } from "./connections.js";
+import { newPublisher, newReceiver, preparePublisher, receiveMode } from "./connections.js";
 import {
   type AudioMode,
   emptyIn,
@@ -20,7 +20,6 @@ import {
   type Receiver,
   type WireCandidate,
 } from "./media.js";
-import { sharedRecording } from "./recording.js";
 
 export interface BotOptions {
   /** ws://host:port/ws */
@@ -141,15 +140,12 @@ export class Bot {
     return this.#subscriber?.state ?? "none";
   }
 
-  /** Connects, joins, and publishes; resolves once the publish connection is up (or right after join). */
-  /**
-   * Makes ahead what starting needs and is the same for every bot of the process (its recording of the
-   * synthetic media, a few seconds, once), so that a start measures the join alone.
-   */
+  /** What starting needs and every bot of the process shares (see `preparePublisher`). */
   async prepare(): Promise<void> {
-    if (this.opts.audio !== "off" || this.opts.video) await sharedRecording();
+    await preparePublisher(this.opts);
   }
 
+  /** Connects, joins, and publishes; resolves once the publish connection is up (or right after join). */
   async start(): Promise<void> {
     this.state = "connecting";
     const t0 = performance.now();

@@ -21,7 +21,15 @@ export function newReceiver(mode: ReceiveMode, opts: PeerOptions): Receiver {
   return new CountingReceiver(opts, mode === "count");
 }
 
-/** Waits for the process's recording the first time (a few seconds; `sharedRecording()` early avoids it). */
+/**
+ * Makes ahead what a publisher needs and every bot of the process shares (its recording of the synthetic
+ * media: a few seconds, once), so that starting a bot measures its join alone.
+ */
+export async function preparePublisher(opts: { audio: AudioMode; video: boolean }): Promise<void> {
+  if (opts.audio !== "off" || opts.video) await sharedRecording();
+}
+
+/** Waits for the process's recording the first time, unless `preparePublisher` made it already. */
 export async function newPublisher(
   opts: PeerOptions & { audio: AudioMode; video: boolean },
 ): Promise<Publisher> {

@@ -38,7 +38,6 @@ export class CountingReceiver implements Receiver {
   readonly #byMid = new Map<string, MidCount>();
   /** SSRC → the count of its m-line, from the latest offer. */
   #bySsrc = new Map<number, MidCount>();
-  readonly #tapped = new WeakSet<RTCDtlsTransport>();
   #bytes = 0;
   #state = "new";
   #closed = false;
@@ -159,8 +158,6 @@ export class CountingReceiver implements Receiver {
    * receivers then see no packet, so they send no RTCP either (the media server does not need it).
    */
   #tap(transport: RTCDtlsTransport): void {
-    if (this.#tapped.has(transport)) return;
-    this.#tapped.add(transport);
     transport.startSrtp = () => {
       if (transport.srtpStarted) return;
       transport.srtpStarted = true;

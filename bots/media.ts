@@ -20,27 +20,31 @@ export interface WireCandidate {
   sdpMLineIndex?: number | null;
 }
 
+/** Is this candidate (`candidate:…`, with or without `a=`) loopback UDP? */
+function isLoopbackUdp(candidate: string): boolean {
+  const parts = candidate.split(" ");
+  return (parts[2] ?? "").toLowerCase() === "udp" && (parts[4] ?? "").startsWith("127.");
+}
+
 /**
  * Only loopback UDP candidates leave a bot: this machine's own interface addresses (and IPv6, and TCP) are
- * never signalled, so the media server only ever reaches a bot on 127.0.0.0/8.
+ * never signalled, so the media server only ever reaches a bot on 127.0.0.0/8. Takes libwebrtc's and werift's
+ * candidates alike.
  */
-export function loopbackOnly(candidate: RTCIceCandidate): WireCandidate | undefined {
-  const parts = candidate.candidate.split(" ");
-  const protocol = (parts[2] ?? "").toLowerCase();
-  const address = parts[4] ?? "";
-  if (protocol !== "udp" || !address.startsWith("127.")) return undefined;
-  return { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex };
+export function loopbackOnly(c: {
+  candidate?: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+}): WireCandidate | undefined {
+  if (!c.candidate || !isLoopbackUdp(c.candidate)) return undefined;
+  return { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null };
 }
 
 /** Removes `a=candidate` lines for anything but loopback UDP (an SDP could carry gathered candidates). */
 export function stripNonLoopbackCandidates(sdp: string): string {
   return sdp
     .split("\r\n")
-    .filter((line) => {
-      if (!line.startsWith("a=candidate:")) return true;
-      const parts = line.slice(2).split(" ");
-      return (parts[2] ?? "").toLowerCase() === "udp" && (parts[4] ?? "").startsWith("127.");
-    })
+    .filter((line) => !line.startsWith("a=candidate:") || isLoopbackUdp(line))
     .join("\r\n");
 }
 

@@ -2,7 +2,7 @@
  * How every werift connection of the bots is set up: on loopback only, and with no request off this host.
  */
 import { RTCPeerConnection } from "werift";
-import type { WireCandidate } from "./media.js";
+import { loopbackOnly, type WireCandidate } from "./media.js";
 
 /** A werift connection that hands its loopback candidates (then null, when gathering is over) to `onCandidate`. */
 export function loopbackPeer(onCandidate: (candidate: WireCandidate | null) => void): RTCPeerConnection {
@@ -23,21 +23,10 @@ export function loopbackPeer(onCandidate: (candidate: WireCandidate | null) => v
   });
   pc.onIceCandidate.subscribe((c) => {
     if (!c) return onCandidate(null);
-    const loopback = loopbackCandidate(c);
+    const loopback = loopbackOnly(c);
     if (loopback) onCandidate(loopback);
   });
   return pc;
-}
-
-/** A werift candidate as signalled: loopback UDP only (undefined otherwise). */
-function loopbackCandidate(c: {
-  candidate?: string;
-  sdpMid?: string;
-  sdpMLineIndex?: number;
-}): WireCandidate | undefined {
-  const parts = (c.candidate ?? "").split(" ");
-  if ((parts[2] ?? "").toLowerCase() !== "udp" || !(parts[4] ?? "").startsWith("127.")) return undefined;
-  return { candidate: c.candidate ?? "", sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null };
 }
 
 /** Resolves once `pc` is connected; rejects on failed/closed or after `timeoutMs`. */
