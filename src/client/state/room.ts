@@ -1,7 +1,9 @@
 /**
- * Room: the one object the UI talks to. It drives the signal client and the engine, and is the only writer
- * of RoomState. Each join starts a new "session" number; callbacks from an older session (a socket closing
- * after we left, a late answer) see a stale number and do nothing.
+ * Room: the one object the UI talks to. It owns the meeting's lifecycle: join, password retry, lobby, hang
+ * up, and coming back by itself after a lost connection. Each socket is a RoomConnection (room-connection.ts),
+ * which turns what the server says into RoomState; the Room decides what an ending means. Each join starts a
+ * new "session" number; an await that resumes in an older session (the person hung up or joined again
+ * meanwhile) sees a stale number and does nothing.
  *
  * A join may end in the meeting, in its lobby (entered later by an unsolicited `joined`), at the password
  * prompt, or in an error. A connection lost in the meeting is taken up again by itself with the resume token
@@ -9,8 +11,7 @@
  */
 
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
-import { PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
-import { Engine } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
 import { Emitter } from "../signal/emitter.js";
 import { waitForServerReady } from "../signal/server-ready.js";
@@ -18,50 +19,22 @@ import {
   type FailureCode,
   type OutgoingMessage,
   type ReplyTo,
-  SignalClient,
   SignalError,
   type SignalEvents,
 } from "../signal/signal-client.js";
 import { RESUME_WINDOW_MS, reconnectDelays } from "./reconnect.js";
+import {
+  type Attempt,
+  CONNECT_TIMEOUT_MS,
+  type ConnectionOwner,
+  type JoinTarget,
+  RoomConnection,
+} from "./room-connection.js";
 import { roomErrorOf } from "./room-errors.js";
 import { type RoomError, RoomState, type View } from "./room-state.js";
 import { Roster } from "./roster.js";
 
 const LEAVE_REPLY_TIMEOUT_MS = 3_000;
-/** A socket that neither opens nor fails (a dead network) must not stall the reconnection loop. */
-const CONNECT_TIMEOUT_MS = 10_000;
-/** Server messages handed on to feature modules (chat, hands, reactions) through Room.onServer. */
-const RELAYED = [
-  "chat.message",
-  "hands",
-  "reaction",
-  // lobby, moderation: features/lobby/lobby-events.ts, features/moderation/moderation-events.ts
-  "lobby.list",
-  "lobby.knock",
-  "lobby.resolved",
-  "moderation.muted",
-  "moderation.unmute_request",
-  "floor.given",
-  // features/speaker
-  "speaking",
-  // features/quality (suggests a lower quality on a poor link)
-  "connection.slow",
-] as const;
-
-/** What the person asked to join, kept to join again (rejoin, reconnection, password retry). */
-interface JoinTarget {
-  room: string;
-  name: string;
-  password?: string;
-}
-
-/** What came of one connection and its `join`. */
-type Attempt =
-  | { kind: "entered" }
-  | { kind: "waiting" }
-  | { kind: "failed"; stage: "connect" | "join"; error: unknown }
-  /** A newer session took over meanwhile (hung up, joined again): nothing to do. */
-  | { kind: "stale" };
 
 /** Failures worth another try while reconnecting: the network or the server, not a refusal. */
 const RETRYABLE: ReadonlySet<FailureCode> = new Set<FailureCode>([
@@ -78,25 +51,31 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class Room {
   readonly state = new RoomState();
   private readonly roster = new Roster(this.state);
-  private signal: SignalClient | null = null;
-  private engine: Engine | null = null;
+  /** The current socket (null between connections). */
+  private conn: RoomConnection | null = null;
   private session = 0;
-  /** The current signal's `join` was answered (we are in the meeting or its lobby). */
-  private live = false;
   private lastJoin: JoinTarget | null = null;
   /** From `joined.resume`: presented after a lost connection to come back as the same participant. */
   private resumeToken: string | null = null;
-  /** The close code of the current session's last socket, for a join that failed because it closed. */
-  private lastCloseCode = 0;
-  /** An offer that arrived before the engine existed (it should not happen, but costs nothing to keep). */
-  private earlyOffer: ServerMessageOf<"subscribe.offer"> | null = null;
   /** Feature modules' listeners: they outlive connections, so they subscribe here rather than to one socket. */
   private readonly relay = new Emitter<SignalEvents>();
   private readonly rejoinListeners = new Set<(info: { resumed: boolean }) => void>();
+  /** The current connection's owner: every call comes from the connection the Room holds now. */
+  private readonly owner: ConnectionOwner = {
+    entered: (resume) => {
+      this.resumeToken = resume;
+    },
+    ended: (view) => this.finish(view),
+    lost: (mediaLost) => {
+      this.reconnect(mediaLost);
+    },
+    failed: (error) => this.fail(this.session, error),
+  };
 
   /**
-   * Lets a feature module hear server messages of the current connection (those in RELAYED), and `joined`
-   * each time we enter a room (first join and every join again), to (re)load its state and flush what waits.
+   * Lets a feature module hear server messages of the current connection (RELAYED in room-connection.ts),
+   * and `joined` each time we enter a room (first join and every join again), to (re)load its state and
+   * flush what waits.
    */
   onServer<K extends keyof SignalEvents>(type: K, handler: (msg: SignalEvents[K]) => void): () => void {
     return this.relay.on(type, handler);
@@ -114,15 +93,14 @@ export class Room {
 
   /** The current connection's media engine (null between connections), for features/screen-share. */
   get media(): Engine | null {
-    return this.engine;
+    return this.conn?.engine ?? null;
   }
 
   /** Sends a request on the current connection for a feature module; rejects with a SignalError. */
   request<M extends OutgoingMessage>(msg: M): Promise<ReplyTo<M["type"]>> {
-    // `live`: a socket opened to reconnect has not joined yet, and the server would answer `not_joined`.
-    if (!this.signal?.isOpen || !this.live)
+    if (!this.conn)
       return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not connected`));
-    return this.signal.request(msg);
+    return this.conn.request(msg);
   }
 
   /**
@@ -168,7 +146,7 @@ export class Room {
     const outcome = await this.attempt(session, media, null);
     if (outcome.kind === "failed") {
       // The media server restarted under the join: the call can still happen once it is back.
-      if (codeOf(outcome.error) === "closed" && this.lastCloseCode === CloseCode.MediaLost) {
+      if (codeOf(outcome.error) === "closed" && outcome.closeCode === CloseCode.MediaLost) {
         this.reconnect(true);
         return;
       }
@@ -194,20 +172,15 @@ export class Room {
 
   /** Stops waiting in the lobby (`lobby.cancel`): back to the pre-join screen. */
   async cancelLobby(): Promise<void> {
-    const signal = this.signal;
-    this.signal = null; // keep it open past teardown, long enough to say so
+    // Closing the socket takes us out of the lobby all the same (`lobby.resolved` "left"); saying so is
+    // quicker.
+    const said = this.conn?.closeSaying({ type: "lobby.cancel" }, LEAVE_REPLY_TIMEOUT_MS);
+    this.conn = null;
     this.teardown();
     this.state.local.value?.media.stop();
     this.state.reconnecting.value = false;
     this.state.view.value = "prejoin";
-    if (!signal) return;
-    try {
-      await signal.request({ type: "lobby.cancel" }, LEAVE_REPLY_TIMEOUT_MS);
-    } catch {
-      // Closing the socket takes us out of the lobby all the same (`lobby.resolved` "left").
-    } finally {
-      signal.close();
-    }
+    await said;
   }
 
   /** Joins again with the last room and name, reopening the devices that were on. */
@@ -223,26 +196,21 @@ export class Room {
 
   /** Hangs up: the devices stop at once, the server is told, the socket closes. */
   async leave(): Promise<void> {
-    const signal = this.live ? this.signal : null;
-    this.signal = null; // keep it open past teardown, long enough to say goodbye
+    // The server drops us anyway when the socket closes; `leave` tells the others at once.
+    const said = this.conn?.closeSaying({ type: "leave" }, LEAVE_REPLY_TIMEOUT_MS);
+    this.conn = null;
     this.teardown();
     this.resumeToken = null;
     this.state.local.value?.media.stop();
     this.state.reconnecting.value = false;
     this.state.view.value = "left";
-    if (!signal) return;
-    try {
-      await signal.request({ type: "leave" }, LEAVE_REPLY_TIMEOUT_MS);
-    } catch {
-      // The server drops us anyway when the socket closes.
-    } finally {
-      signal.close();
-    }
+    await said;
   }
 
   /** For page unload: no time to wait for a reply. */
   leaveNow(): void {
-    this.signal?.send({ type: "leave" });
+    this.conn?.closeNow({ type: "leave" });
+    this.conn = null;
     this.teardown();
     this.resumeToken = null;
     this.state.local.value?.media.stop();
@@ -272,8 +240,9 @@ export class Room {
       if (view === "left" || view === "error") media.stop();
       return;
     }
-    if (opened && this.engine) await this.engine.replaceTrack(kind, opened);
-    await this.engine?.setSending(kind, media.isOn(kind));
+    const engine = this.conn?.engine;
+    if (opened && engine) await engine.replaceTrack(kind, opened);
+    await engine?.setSending(kind, media.isOn(kind));
     this.refreshLocal();
   }
 
@@ -288,102 +257,20 @@ export class Room {
       video: media.isOn("video"),
       videoTrack: media.track("video"),
     };
-    this.sendMediaState();
+    this.conn?.sendMediaState();
   }
 
-  private sendMediaState(): void {
-    const local = this.state.local.value;
-    // Only a participant may: in the lobby or mid-reconnection, `joined` will carry (or fix) the state.
-    if (!local?.info || !this.live || this.state.view.value !== "conference" || !this.signal?.isOpen) return;
-    this.signal
-      .request({ type: "media.state", audio: local.audio, video: local.video })
-      .catch((err: unknown) => {
-        console.warn("palabre: media.state was not accepted", err);
-      });
-  }
-
-  /** One socket and one `join` (with the resume token if given), up to entering the meeting or its lobby. */
+  /** One connection and its `join`, for the current session (see RoomConnection.open). */
   private async attempt(session: number, media: LocalMedia, resume: string | null): Promise<Attempt> {
-    const s = this.state;
     const target = this.lastJoin;
-    if (!target) return { kind: "stale" };
-    const signal = new SignalClient();
-    this.signal = signal;
-    this.live = false;
-    this.listen(signal, session);
-    s.connection.value = "connecting";
-    const giveUp = setTimeout(() => signal.close(), CONNECT_TIMEOUT_MS);
-    try {
-      await signal.connect();
-    } catch (error) {
-      this.drop(signal);
-      return session === this.session ? { kind: "failed", stage: "connect", error } : { kind: "stale" };
-    } finally {
-      clearTimeout(giveUp);
-    }
+    if (!target || session !== this.session) return { kind: "stale" };
+    this.conn?.close();
+    const conn = new RoomConnection(this.state, this.roster, this.relay, this.owner);
+    this.conn = conn;
+    const outcome = await conn.open(target, media, resume);
     if (session !== this.session) return { kind: "stale" };
-    s.connection.value = "connected";
-
-    let reply: ReplyTo<"join">;
-    try {
-      const devices = s.local.value;
-      reply = await signal.request({
-        type: "join",
-        v: PROTOCOL_VERSION,
-        room: target.room,
-        name: target.name,
-        audio: devices?.audio ?? true,
-        video: devices?.video ?? true,
-        // Resuming asks for no password (PROTOCOL.md); a fresh join carries the one last accepted or typed.
-        ...(resume ? { resume } : target.password !== undefined ? { password: target.password } : {}),
-      });
-    } catch (error) {
-      this.drop(signal);
-      return session === this.session ? { kind: "failed", stage: "join", error } : { kind: "stale" };
-    }
-    if (session !== this.session) return { kind: "stale" };
-    this.live = true;
-    if (reply.type === "lobby.waiting") {
-      s.passwordPrompt.value = null;
-      s.reconnecting.value = false;
-      s.view.value = "lobby";
-      return { kind: "waiting" };
-    }
-    this.enter(session, signal, reply, media);
-    return { kind: "entered" };
-  }
-
-  /** The part of joining after `joined`, whether it answered our `join` or came from the lobby. */
-  private enter(session: number, signal: SignalClient, joined: ServerMessageOf<"joined">, media: LocalMedia) {
-    const s = this.state;
-    // No await from here until the engine exists: a subscribe.offer may be the very next frame.
-    const engine = new Engine(signal, joined.iceServers, media.stream, {
-      onRemoteTracks: (id, tracks) => {
-        if (session === this.session) this.roster.tracks(id, tracks);
-      },
-      onHealth: (health) => {
-        if (session === this.session) s.mediaHealth.value = health;
-      },
-    });
-    this.engine = engine;
-    this.live = true;
-    this.resumeToken = joined.resume;
-    s.roomName.value = joined.room;
-    s.settings.value = joined.settings;
-    const local = s.local.value;
-    if (local) s.local.value = { ...local, info: joined.you };
-    this.roster.reset(joined.participants, joined.you.id);
-    s.passwordPrompt.value = null;
-    s.view.value = "conference";
-    s.reconnecting.value = false;
-    // A toggle pressed while `join` was in flight (or in the lobby): declare the devices' real state.
-    if (local && (local.audio !== joined.you.audio || local.video !== joined.you.video))
-      this.sendMediaState();
-    this.relay.emit("joined", joined);
-    if (this.earlyOffer) this.applyOffer(this.earlyOffer);
-    this.earlyOffer = null;
-
-    engine.publish().catch((err: unknown) => this.fail(session, roomErrorOf(err)));
+    if (outcome.kind === "failed" && this.conn === conn) this.conn = null;
+    return outcome;
   }
 
   /** A join that did not get in: ask for the password, or say why. */
@@ -468,80 +355,6 @@ export class Room {
     this.fail(session, { key: "error.connectionLost" });
   }
 
-  private listen(signal: SignalClient, session: number): void {
-    // Only the session's current socket speaks: one dropped while reconnecting must not start anything.
-    const current = () => session === this.session && signal === this.signal;
-    signal.on("participant.joined", ({ participant }) => {
-      if (current()) this.roster.joined(participant, this.engine?.remoteTracksOf(participant.id) ?? {});
-    });
-    signal.on("participant.updated", ({ participant }) => {
-      if (current()) this.roster.updated(participant);
-    });
-    signal.on("participant.left", ({ participantId }) => {
-      if (current()) this.roster.left(participantId);
-    });
-    signal.on("subscribe.offer", (msg) => {
-      if (!current()) return;
-      if (this.engine) this.applyOffer(msg);
-      else this.earlyOffer = msg;
-    });
-    // Admitted from the lobby: `joined` without an id, and from here on it is an ordinary join.
-    signal.on("joined", (joined) => {
-      const media = this.state.local.value?.media;
-      if (!current() || this.state.view.value !== "lobby" || !media) return;
-      this.enter(session, signal, joined, media);
-    });
-    signal.on("room.updated", ({ settings }) => {
-      if (current()) this.state.settings.value = settings;
-    });
-    // The close that follows (4003, 4004) says the same; acting on the message does not depend on its code.
-    signal.on("lobby.denied", () => {
-      if (current()) this.finish("denied");
-    });
-    signal.on("moderation.removed", () => {
-      if (current()) this.finish("removed");
-    });
-    for (const type of RELAYED)
-      signal.on(type, (msg) => {
-        if (current()) this.relay.emit(type, msg as never);
-      });
-    signal.on("error", (msg) => {
-      // Errors without a request id answer fire-and-forget messages (trickle): worth a log, not a halt.
-      console.warn(`palabre: server error ${msg.code}: ${msg.message}`);
-    });
-    signal.on("close", ({ code }) => {
-      if (!current()) return;
-      this.lastCloseCode = code;
-      this.state.connection.value = "closed";
-      // A join still in flight fails with "closed", and its caller decides.
-      if (!this.live) return;
-      switch (code) {
-        case CloseCode.Denied:
-          this.finish("denied");
-          return;
-        case CloseCode.Removed:
-          this.finish("removed");
-          return;
-        case CloseCode.MeetingEnded:
-          this.finish("ended");
-          return;
-        case CloseCode.Left:
-          // The server ended our participation: we are out, not broken.
-          this.finish("left");
-          return;
-        default:
-          // A network drop, a server restart, the media server gone (4002): come back by ourselves.
-          this.reconnect(code === CloseCode.MediaLost);
-      }
-    });
-  }
-
-  private applyOffer(msg: ServerMessageOf<"subscribe.offer">): void {
-    this.engine?.handleSubscribeOffer(msg).catch((err: unknown) => {
-      console.warn("palabre: could not apply a subscribe offer", err);
-    });
-  }
-
   /** Forgets what belonged to the last meeting's participant (a new one is about to be created). */
   private resetMeeting(): void {
     const s = this.state;
@@ -576,22 +389,11 @@ export class Room {
     this.state.view.value = "error";
   }
 
-  /** Forgets a socket that did not work out, without letting its closing start anything. */
-  private drop(signal: SignalClient): void {
-    if (this.signal === signal) this.signal = null;
-    signal.close();
-  }
-
   /** Closes the connections and invalidates every callback of the current session. */
   private teardown(): void {
     this.session += 1;
-    this.live = false;
-    this.lastCloseCode = 0;
-    this.engine?.close();
-    this.engine = null;
-    this.signal?.close();
-    this.signal = null;
-    this.earlyOffer = null;
+    this.conn?.close();
+    this.conn = null;
     this.state.connection.value = "closed";
   }
 }

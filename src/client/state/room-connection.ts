@@ -1,0 +1,323 @@
+/**
+ * RoomConnection: one socket's life in a meeting. It opens the socket, sends `join`, builds the media
+ * engine once `joined` arrives (at once, or later from the lobby), and turns what the server says on that
+ * socket into RoomState. The Room makes a new one for every join and every reconnection attempt and closes
+ * the old one: a closed connection stays silent, so a socket that drops after we moved on cannot start
+ * anything.
+ *
+ * What to do about an ending (refused, removed, lost) is not its business: it tells its owner, the Room,
+ * which decides between the end screens and reconnecting.
+ */
+
+import { CloseCode } from "../../protocol/errors.js";
+import { PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
+import { Engine } from "../engine/engine.js";
+import type { LocalMedia } from "../engine/local-media.js";
+import type { Emitter } from "../signal/emitter.js";
+import {
+  type OutgoingMessage,
+  type ReplyTo,
+  SignalClient,
+  SignalError,
+  type SignalEvents,
+} from "../signal/signal-client.js";
+import { roomErrorOf } from "./room-errors.js";
+import type { RoomError, RoomState, View } from "./room-state.js";
+import type { Roster } from "./roster.js";
+
+/** A socket that neither opens nor fails (a dead network) must not stall the reconnection loop. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Server messages handed on to feature modules (chat, hands, reactions) through Room.onServer. */
+const RELAYED = [
+  "chat.message",
+  "hands",
+  "reaction",
+  // lobby, moderation: features/lobby/lobby-events.ts, features/moderation/moderation-events.ts
+  "lobby.list",
+  "lobby.knock",
+  "lobby.resolved",
+  "moderation.muted",
+  "moderation.unmute_request",
+  "floor.given",
+  // features/speaker
+  "speaking",
+  // features/quality (suggests a lower quality on a poor link)
+  "connection.slow",
+] as const;
+
+/** What the person asked to join, kept to join again (rejoin, reconnection, password retry). */
+export interface JoinTarget {
+  room: string;
+  name: string;
+  password?: string;
+}
+
+/** What came of one connection and its `join`. */
+export type Attempt =
+  | { kind: "entered" }
+  | { kind: "waiting" }
+  /** `closeCode`: how the socket closed, when the failure is that it closed (0 otherwise). */
+  | { kind: "failed"; stage: "connect" | "join"; error: unknown; closeCode: number }
+  /** The connection was closed meanwhile (hung up, joined again): nothing to do. */
+  | { kind: "stale" };
+
+/** What the Room does about what happens on its current connection. Never called once it is closed. */
+export interface ConnectionOwner {
+  /** In the meeting: `joined` answered the join or came from the lobby. `resume` comes back after a drop. */
+  entered(resume: string): void;
+  /** The server ended our participation, for the reason the view tells. */
+  ended(view: Extract<View, "denied" | "removed" | "ended" | "left">): void;
+  /** The socket dropped in the meeting or its lobby; `mediaLost`: the media server restarted (4002). */
+  lost(mediaLost: boolean): void;
+  /** The media could not be set up: the call cannot go on. */
+  failed(error: RoomError): void;
+}
+
+export class RoomConnection {
+  readonly #state: RoomState;
+  readonly #roster: Roster;
+  readonly #relay: Emitter<SignalEvents>;
+  readonly #owner: ConnectionOwner;
+  readonly #signal = new SignalClient();
+  #engine: Engine | null = null;
+  /** `join` was answered: we are in the meeting or its lobby. */
+  #live = false;
+  #closed = false;
+  #closeCode = 0;
+  /** An offer that arrived before the engine existed (it should not happen, but costs nothing to keep). */
+  #earlyOffer: ServerMessageOf<"subscribe.offer"> | null = null;
+
+  constructor(state: RoomState, roster: Roster, relay: Emitter<SignalEvents>, owner: ConnectionOwner) {
+    this.#state = state;
+    this.#roster = roster;
+    this.#relay = relay;
+    this.#owner = owner;
+    this.#listen();
+  }
+
+  /** The media engine, once in the meeting. */
+  get engine(): Engine | null {
+    return this.#engine;
+  }
+
+  /** Sends a request for a feature module; rejects with a SignalError unless in the meeting or its lobby. */
+  request<M extends OutgoingMessage>(msg: M): Promise<ReplyTo<M["type"]>> {
+    // `live`: a socket opened to reconnect has not joined yet, and the server would answer `not_joined`.
+    if (this.#closed || !this.#signal.isOpen || !this.#live)
+      return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not connected`));
+    return this.#signal.request(msg);
+  }
+
+  /** One socket and one `join` (with the resume token if given), up to entering the meeting or its lobby. */
+  async open(target: JoinTarget, media: LocalMedia, resume: string | null): Promise<Attempt> {
+    const s = this.#state;
+    s.connection.value = "connecting";
+    const giveUp = setTimeout(() => this.#signal.close(), CONNECT_TIMEOUT_MS);
+    try {
+      await this.#signal.connect();
+    } catch (error) {
+      return this.#failed("connect", error);
+    } finally {
+      clearTimeout(giveUp);
+    }
+    if (this.#closed) return { kind: "stale" };
+    s.connection.value = "connected";
+
+    let reply: ReplyTo<"join">;
+    try {
+      const devices = s.local.value;
+      reply = await this.#signal.request({
+        type: "join",
+        v: PROTOCOL_VERSION,
+        room: target.room,
+        name: target.name,
+        audio: devices?.audio ?? true,
+        video: devices?.video ?? true,
+        // Resuming asks for no password (PROTOCOL.md); a fresh join carries the one last accepted or typed.
+        ...(resume ? { resume } : target.password !== undefined ? { password: target.password } : {}),
+      });
+    } catch (error) {
+      return this.#failed("join", error);
+    }
+    if (this.#closed) return { kind: "stale" };
+    this.#live = true;
+    if (reply.type === "lobby.waiting") {
+      s.passwordPrompt.value = null;
+      s.reconnecting.value = false;
+      s.view.value = "lobby";
+      return { kind: "waiting" };
+    }
+    this.#enter(reply, media);
+    return { kind: "entered" };
+  }
+
+  /** Tells the others our devices' state (only a participant may: `joined` carries it otherwise). */
+  sendMediaState(): void {
+    const local = this.#state.local.value;
+    if (!local?.info || !this.#live || this.#closed || this.#state.view.value !== "conference") return;
+    if (!this.#signal.isOpen) return;
+    this.#signal
+      .request({ type: "media.state", audio: local.audio, video: local.video })
+      .catch((err: unknown) => {
+        console.warn("palabre: media.state was not accepted", err);
+      });
+  }
+
+  /**
+   * Closes the media at once and, if we had joined, sends `message` (leave, lobby.cancel) before closing the
+   * socket, waiting at most `timeoutMs` for the reply. Silent from the first line, like close().
+   */
+  async closeSaying(message: OutgoingMessage, timeoutMs: number): Promise<void> {
+    const live = this.#live && !this.#closed;
+    this.#silence();
+    if (!live) {
+      this.#signal.close();
+      return;
+    }
+    try {
+      await this.#signal.request(message, timeoutMs);
+    } catch {
+      // The server takes us out when the socket closes all the same.
+    } finally {
+      this.#signal.close();
+    }
+  }
+
+  /** For page unload: says `leave` without waiting, and closes. */
+  closeNow(message: OutgoingMessage): void {
+    if (this.#live && !this.#closed) this.#signal.send(message);
+    this.close();
+  }
+
+  /** Closes the engine and the socket; nothing this connection hears afterwards reaches the room. */
+  close(): void {
+    this.#silence();
+    this.#signal.close();
+  }
+
+  #silence(): void {
+    this.#closed = true;
+    this.#live = false;
+    this.#engine?.close();
+    this.#engine = null;
+    this.#earlyOffer = null;
+  }
+
+  #failed(stage: "connect" | "join", error: unknown): Attempt {
+    const closed = this.#closed;
+    const closeCode = this.#closeCode;
+    this.close();
+    return closed ? { kind: "stale" } : { kind: "failed", stage, error, closeCode };
+  }
+
+  /** The part of joining after `joined`, whether it answered our `join` or came from the lobby. */
+  #enter(joined: ServerMessageOf<"joined">, media: LocalMedia): void {
+    const s = this.#state;
+    // No await from here until the engine exists: a subscribe.offer may be the very next frame.
+    const engine = new Engine(this.#signal, joined.iceServers, media.stream, {
+      onRemoteTracks: (id, tracks) => {
+        if (!this.#closed) this.#roster.tracks(id, tracks);
+      },
+      onHealth: (health) => {
+        if (!this.#closed) s.mediaHealth.value = health;
+      },
+    });
+    this.#engine = engine;
+    this.#live = true;
+    this.#owner.entered(joined.resume);
+    s.roomName.value = joined.room;
+    s.settings.value = joined.settings;
+    const local = s.local.value;
+    if (local) s.local.value = { ...local, info: joined.you };
+    this.#roster.reset(joined.participants, joined.you.id);
+    s.passwordPrompt.value = null;
+    s.view.value = "conference";
+    s.reconnecting.value = false;
+    // A toggle pressed while `join` was in flight (or in the lobby): declare the devices' real state.
+    if (local && (local.audio !== joined.you.audio || local.video !== joined.you.video))
+      this.sendMediaState();
+    this.#relay.emit("joined", joined);
+    if (this.#earlyOffer) this.#applyOffer(this.#earlyOffer);
+    this.#earlyOffer = null;
+
+    engine.publish().catch((err: unknown) => {
+      if (!this.#closed) this.#owner.failed(roomErrorOf(err));
+    });
+  }
+
+  #listen(): void {
+    const signal = this.#signal;
+    // Only an open connection speaks: one dropped while reconnecting must not start anything.
+    const current = () => !this.#closed;
+    signal.on("participant.joined", ({ participant }) => {
+      if (current()) this.#roster.joined(participant, this.#engine?.remoteTracksOf(participant.id) ?? {});
+    });
+    signal.on("participant.updated", ({ participant }) => {
+      if (current()) this.#roster.updated(participant);
+    });
+    signal.on("participant.left", ({ participantId }) => {
+      if (current()) this.#roster.left(participantId);
+    });
+    signal.on("subscribe.offer", (msg) => {
+      if (!current()) return;
+      if (this.#engine) this.#applyOffer(msg);
+      else this.#earlyOffer = msg;
+    });
+    // Admitted from the lobby: `joined` without an id, and from here on it is an ordinary join.
+    signal.on("joined", (joined) => {
+      const media = this.#state.local.value?.media;
+      if (!current() || this.#state.view.value !== "lobby" || !media) return;
+      this.#enter(joined, media);
+    });
+    signal.on("room.updated", ({ settings }) => {
+      if (current()) this.#state.settings.value = settings;
+    });
+    // The close that follows (4003, 4004) says the same; acting on the message does not depend on its code.
+    signal.on("lobby.denied", () => {
+      if (current()) this.#owner.ended("denied");
+    });
+    signal.on("moderation.removed", () => {
+      if (current()) this.#owner.ended("removed");
+    });
+    for (const type of RELAYED)
+      signal.on(type, (msg) => {
+        if (current()) this.#relay.emit(type, msg as never);
+      });
+    signal.on("error", (msg) => {
+      // Errors without a request id answer fire-and-forget messages (trickle): worth a log, not a halt.
+      console.warn(`palabre: server error ${msg.code}: ${msg.message}`);
+    });
+    signal.on("close", ({ code }) => {
+      if (!current()) return;
+      this.#closeCode = code;
+      this.#state.connection.value = "closed";
+      // A join still in flight fails with "closed", and its caller decides.
+      if (!this.#live) return;
+      switch (code) {
+        case CloseCode.Denied:
+          this.#owner.ended("denied");
+          return;
+        case CloseCode.Removed:
+          this.#owner.ended("removed");
+          return;
+        case CloseCode.MeetingEnded:
+          this.#owner.ended("ended");
+          return;
+        case CloseCode.Left:
+          // The server ended our participation: we are out, not broken.
+          this.#owner.ended("left");
+          return;
+        default:
+          // A network drop, a server restart, the media server gone (4002): come back by ourselves.
+          this.#owner.lost(code === CloseCode.MediaLost);
+      }
+    });
+  }
+
+  #applyOffer(msg: ServerMessageOf<"subscribe.offer">): void {
+    this.#engine?.handleSubscribeOffer(msg).catch((err: unknown) => {
+      console.warn("palabre: could not apply a subscribe offer", err);
+    });
+  }
+}
