@@ -121,6 +121,9 @@ export interface Received {
     framesReceived: number;
     keyFramesDecoded: number;
     pliCount: number;
+    /** Chrome's freezes: a frame later than max(3 × the mean interval, the mean + 150 ms). */
+    freezeCount: number;
+    totalFreezesDuration: number;
   } | null;
   audio: {
     packetsReceived: number;
@@ -155,7 +158,8 @@ const READ_RECEIVED = `async () => {
       quality: mark ? mark.getAttribute("data-quality") : null,
       video: v ? { framesDecoded: v.framesDecoded || 0, frameWidth: v.frameWidth || 0, nackCount: v.nackCount || 0,
         packetsReceived: v.packetsReceived || 0, bytesReceived: v.bytesReceived || 0, packetsLost: v.packetsLost || 0,
-        framesReceived: v.framesReceived || 0, keyFramesDecoded: v.keyFramesDecoded || 0, pliCount: v.pliCount || 0 } : null,
+        framesReceived: v.framesReceived || 0, keyFramesDecoded: v.keyFramesDecoded || 0, pliCount: v.pliCount || 0,
+        freezeCount: v.freezeCount || 0, totalFreezesDuration: v.totalFreezesDuration || 0 } : null,
       audio: a ? { packetsReceived: a.packetsReceived || 0, packetsLost: a.packetsLost || 0,
         concealedSamples: a.concealedSamples || 0, totalSamplesReceived: a.totalSamplesReceived || 0 } : null,
     };
@@ -318,6 +322,12 @@ export interface LossResult {
   /** Frames decoded in each second of the window. */
   framesPerSecond: number[];
   nacks: number;
+  /** Freezes of the picture (as the browser counts them) over the window, and their total length. */
+  freezes: number;
+  frozenMs: number;
+  /** Key frames the subscriber decoded, and key frame requests (PLI) it sent itself, over the window. */
+  keyFrames: number;
+  plis: number;
   concealment: number;
   audioLoss: number;
   droppedPackets: number;
@@ -390,6 +400,12 @@ export async function lossScenario(
     return {
       framesPerSecond,
       nacks: (prev.video?.nackCount ?? 0) - (first.video?.nackCount ?? 0),
+      freezes: (prev.video?.freezeCount ?? 0) - (first.video?.freezeCount ?? 0),
+      keyFrames: (prev.video?.keyFramesDecoded ?? 0) - (first.video?.keyFramesDecoded ?? 0),
+      plis: (prev.video?.pliCount ?? 0) - (first.video?.pliCount ?? 0),
+      frozenMs: Math.round(
+        1000 * ((prev.video?.totalFreezesDuration ?? 0) - (first.video?.totalFreezesDuration ?? 0)),
+      ),
       concealment: concealment(first, prev),
       audioLoss: audioLoss(first, prev),
       droppedPackets: dropped() - droppedBefore,
