@@ -56,6 +56,7 @@ describe("tileMarks", () => {
     frameHeight: frameWidth ? (frameWidth * 9) / 16 : 0,
     frames: 15,
     freezes: 0,
+    intervalMs: 1000,
   });
 
   it("marks each remote video with its own loss and its sound's, and says why a video is missing", () => {

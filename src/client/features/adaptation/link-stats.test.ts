@@ -59,7 +59,7 @@ describe("readSubscribe / compare", () => {
       freezes: 1,
       slow: true,
     });
-    expect(streams.get("1")).toMatchObject({ bitrate: 816_000, frames: 30, freezes: 1 });
+    expect(streams.get("1")).toMatchObject({ bitrate: 816_000, frames: 30, freezes: 1, intervalMs: 1000 });
     expect(streams.get("1")?.loss).toBeCloseTo(5 / 105);
     expect(streams.get("0")).toMatchObject({ kind: "audio", bitrate: 44_800, loss: 0 });
   });

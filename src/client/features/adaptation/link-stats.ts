@@ -81,6 +81,8 @@ export interface StreamRates {
   /** Frames decoded over the interval. */
   frames: number;
   freezes: number;
+  /** The interval's length, ms. */
+  intervalMs: number;
 }
 
 /** What happened between two readings: the link as a whole (for the estimator) and each stream. */
@@ -116,6 +118,7 @@ export function compare(
       frameHeight: c.frameHeight,
       frames: d("framesDecoded"),
       freezes: d("freezeCount"),
+      intervalMs: ms,
     });
   }
   const transport =
