@@ -62,12 +62,22 @@ export type Attempt =
   /** The connection was closed meanwhile (hung up, joined again): nothing to do. */
   | { kind: "stale" };
 
+type Ending = Extract<View, "denied" | "removed" | "ended" | "left">;
+
+/** Close codes that end our participation (Left: the server ended it; we are out, not broken). */
+const ENDINGS = new Map<number, Ending>([
+  [CloseCode.Denied, "denied"],
+  [CloseCode.Removed, "removed"],
+  [CloseCode.MeetingEnded, "ended"],
+  [CloseCode.Left, "left"],
+]);
+
 /** What the Room does about what happens on its current connection. Never called once it is closed. */
 export interface ConnectionOwner {
   /** In the meeting: `joined` answered the join or came from the lobby. `resume` comes back after a drop. */
   entered(resume: string): void;
   /** The server ended our participation, for the reason the view tells. */
-  ended(view: Extract<View, "denied" | "removed" | "ended" | "left">): void;
+  ended(view: Ending): void;
   /** The socket dropped in the meeting or its lobby; `mediaLost`: the media server restarted (4002). */
   lost(mediaLost: boolean): void;
   /** The media could not be set up: the call cannot go on. */
@@ -294,24 +304,10 @@ export class RoomConnection {
       this.#state.connection.value = "closed";
       // A join still in flight fails with "closed", and its caller decides.
       if (!this.#live) return;
-      switch (code) {
-        case CloseCode.Denied:
-          this.#owner.ended("denied");
-          return;
-        case CloseCode.Removed:
-          this.#owner.ended("removed");
-          return;
-        case CloseCode.MeetingEnded:
-          this.#owner.ended("ended");
-          return;
-        case CloseCode.Left:
-          // The server ended our participation: we are out, not broken.
-          this.#owner.ended("left");
-          return;
-        default:
-          // A network drop, a server restart, the media server gone (4002): come back by ourselves.
-          this.#owner.lost(code === CloseCode.MediaLost);
-      }
+      const ending = ENDINGS.get(code);
+      if (ending) this.#owner.ended(ending);
+      // A network drop, a server restart, the media server gone (4002): come back by ourselves.
+      else this.#owner.lost(code === CloseCode.MediaLost);
     });
   }
 

@@ -2,9 +2,9 @@
  * How much this client can receive: an AIMD estimate of its downlink, from what the subscribe connection's
  * statistics say each second (received bitrate, packet loss, freezes) and the media server's `connection.slow`.
  *
- * - Congestion (heavy loss, a slow link, or loss above the tolerated level): the estimate drops to 70 % of
- *   what was received. Samples that began before the last drop took effect are not judged again, so one
- *   congestion does not cut twice. After heavy congestion the videos that go down are stopped for a moment
+ * - Congestion (heavy loss, a slow link, or loss clearly above the tolerated level for the packets seen;
+ *   during a probe, any loss above it): the estimate drops to 70 % of what was received. Samples that began
+ *   before the last drop took effect are not judged again, so one congestion does not cut twice. After heavy congestion the videos that go down are stopped for a moment
  *   (`drainUntil`), which empties the link's queue at once.
  * - Clean: it grows 10 % every 2 s (up to where the link last failed), and every few seconds it may jump to
  *   what the next improvement needs (a probe: one layer up, or a paused video back). A probe that meets
