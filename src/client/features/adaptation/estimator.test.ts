@@ -86,6 +86,27 @@ describe("DownlinkEstimator", () => {
     expect(step(250_000, 0.4)).toBeCloseTo(175_000);
   });
 
+  it("after a drop that drained the link, what overflows once the drain ends is judged at once", () => {
+    const { e, step } = link();
+    step(1_500_000, 0, { ms: 500 });
+    expect(step(800_000, 0.4, { ms: 500 })).toBeCloseTo(560_000);
+    expect(e.drainUntil).toBeGreaterThan(0);
+    // The drain's half second: the stopped video sent nothing, nothing to judge.
+    expect(step(200_000, 0.25, { ms: 500 })).toBeCloseTo(560_000);
+    // Resumed a layer too high for the link: overflowing again, cut again without waiting SETTLE_MS.
+    expect(step(300_000, 0.45, { ms: 500 })).toBeCloseTo(210_000);
+  });
+
+  it("after a drop for moderate loss (a layer switch, no drain), the old rate's samples are not judged", () => {
+    const { e, step } = link();
+    step(1_000_000, 0, { ms: 500 });
+    step(1_000_000, 0.18, { ms: 500 });
+    expect(e.estimate).toBeCloseTo(700_000);
+    expect(e.drainUntil).toBe(Number.NEGATIVE_INFINITY);
+    // Half a second later the lower layer may still be waiting for its key frame: not judged.
+    expect(step(1_000_000, 0.19, { ms: 500 })).toBeCloseTo(700_000);
+  });
+
   it("after a failed probe, growth stays under the level that failed", () => {
     const { e, step } = link();
     step(1_000_000);
@@ -228,6 +249,43 @@ describe("DownlinkEstimator", () => {
     expect(e.tolerance).toBeGreaterThan(LOSS_CONGESTED);
     for (let i = 0; i <= TOLERANCE_RESET_MS / 1000; i++) step(1_000_000, 0);
     expect(e.tolerance).toBe(LOSS_CONGESTED);
+  });
+
+  it("a new cap is heavy congestion at its first sample: what arrives collapses while packets are lost", () => {
+    const e = new DownlinkEstimator();
+    const sample = (at: number, bps: number, received: number, lost: number): LinkSample => ({
+      at,
+      intervalMs: 500,
+      receivedBps: bps,
+      packetsReceived: received,
+      packetsLost: lost,
+      freezes: 0,
+      slow: false,
+    });
+    for (let at = 500; at <= 5000; at += 500) e.update(sample(at, 1_700_000, 110, 0), null, 300_000);
+    // Half of this sample was capped: 19 % lost, and the window still holds the clean sample before it.
+    e.update(sample(5500, 470_000, 42, 10), null, 300_000);
+    expect(e.verdict).toBe("congested");
+    expect(e.estimate).toBeCloseTo(0.7 * 470_000);
+    expect(e.drainUntil).toBeGreaterThan(5500);
+  });
+
+  it("what arrives halving without loss (a video we stopped), or with a few per cent of it, is not congestion", () => {
+    const e = new DownlinkEstimator();
+    const sample = (at: number, bps: number, lost: number): LinkSample => ({
+      at,
+      intervalMs: 500,
+      receivedBps: bps,
+      packetsReceived: 100 - lost,
+      packetsLost: lost,
+      freezes: 0,
+      slow: false,
+    });
+    for (let at = 500; at <= 5000; at += 500) e.update(sample(at, 1_700_000, 0), null, 300_000);
+    e.update(sample(5500, 600_000, 0), null, 300_000);
+    e.update(sample(6000, 250_000, 6), null, 300_000);
+    expect(e.verdict).not.toBe("congested");
+    expect(e.estimate).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("5 % random loss is never congestion: not even its unlucky windows (30 minutes of half-second samples)", () => {

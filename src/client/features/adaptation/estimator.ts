@@ -94,6 +94,16 @@ export const MAX_BPS = 50_000_000;
 /** Fewer packets than this say nothing about loss; a single sample's severe loss needs a few more. */
 const MIN_PACKETS = 8;
 const SEVERE_MIN_PACKETS = 40;
+/**
+ * A sample that received less than this share of the one before while losing more than LOSS_COLLAPSE of its
+ * packets: the link's capacity fell under what it carried (a cap, a busier network) — heavy congestion at
+ * once. Judged on that sample alone, the window still held the clean samples of just before, so the first
+ * half second of a new cap (19 % lost while the received rate fell from 1.7 Mbit/s to 470 kbit/s) was only
+ * "lossy", and the sound went on overflowing with the video for another half second. Random loss does not
+ * halve what arrives; a video we stop ourselves halves it without loss.
+ */
+const COLLAPSE_RATE = 0.5;
+const LOSS_COLLAPSE = 0.15;
 const HEAVY_MIN_PACKETS = 60;
 /**
  * Loss is judged over the newest samples holding at least this many packets (within WINDOW_SPAN_MS, since the
@@ -133,6 +143,8 @@ export class DownlinkEstimator {
   drainUntil = Number.NEGATIVE_INFINITY;
   /** The newest samples since the last drop, for judging loss over enough packets. */
   private recent: LinkSample[] = [];
+  /** The sample before this one, whatever happened since. */
+  private previous: LinkSample | null = null;
   private lastDecrease = Number.NEGATIVE_INFINITY;
   private lastGrowth = Number.NEGATIVE_INFINITY;
   private lastProbe = Number.NEGATIVE_INFINITY;
@@ -163,7 +175,12 @@ export class DownlinkEstimator {
     const packets1 = s.packetsLost + s.packetsReceived;
     const loss1 = lossOf(s.packetsLost, s.packetsReceived);
     const began = s.at - s.intervalMs;
-    const settling = began < this.lastDecrease + SETTLE_MS;
+    // After a drop that stopped what went down (a drain), the link shows the new rate at once, and what
+    // overflows once the drain ends is ours to see: judged DRAIN_MS after the drop, not SETTLE_MS. (Under a
+    // new cap the first drop, from a sample half before the cap, often resumed a layer too high; seen 800 ms
+    // later, that took another second of overflow, the sound's too.)
+    const settleMs = this.drainUntil > this.lastDecrease ? DRAIN_MS : SETTLE_MS;
+    const settling = began < this.lastDecrease + settleMs;
     // Samples from before our last drop show the old rate: they are not judged again.
     this.recent = this.recent.filter((r) => s.at - r.at < WINDOW_SPAN_MS && r.at > this.lastDecrease);
     this.recent.push(s);
@@ -176,6 +193,13 @@ export class DownlinkEstimator {
     // Congestion is judged on the current sample's own loss; the window only confirms it (a drop's
     // aftermath in an earlier sample must not cut again once the loss is gone).
     const severe = loss1 > LOSS_SEVERE && packets1 >= SEVERE_MIN_PACKETS;
+    const before = this.previous;
+    this.previous = s;
+    const collapse =
+      before !== null &&
+      loss1 > LOSS_COLLAPSE &&
+      packets1 >= SEVERE_MIN_PACKETS &&
+      s.receivedBps < COLLAPSE_RATE * before.receivedBps;
     // A probe that overflows the link loses a third of its packets within a few 100-ms samples; random loss
     // of a poor radio link almost never does, over that many packets.
     // (Nearly half of one sample's packets lost, even a 100-ms one, is an overflow too: 10 % random loss gives
@@ -188,6 +212,7 @@ export class DownlinkEstimator {
     const heavy =
       s.slow ||
       severe ||
+      collapse ||
       overflow ||
       (loss1 > LOSS_CONGESTED && window.loss > LOSS_HEAVY && window.packets >= HEAVY_MIN_PACKETS);
     const moderate =
