@@ -107,6 +107,29 @@ describe("DownlinkEstimator", () => {
     expect(step(1_000_000, 0.19, { ms: 500 })).toBeCloseTo(700_000);
   });
 
+  it("heavy loss goes under the floor only on a link that no longer carries it", () => {
+    const sample = (at: number, bps: number, loss: number): LinkSample => ({
+      at,
+      intervalMs: 1000,
+      receivedBps: bps,
+      packetsReceived: Math.round(100 * (1 - loss)),
+      packetsLost: Math.round(100 * loss),
+      freezes: 0,
+      slow: false,
+    });
+    // The sound and one lowest layer: 200 kbit/s. Overflowing at 260 kbit/s received: the floor holds.
+    const carried = new DownlinkEstimator();
+    carried.update(sample(1000, 1_500_000, 0), null, 200_000);
+    carried.update(sample(2000, 260_000, 0.5), null, 200_000);
+    expect(carried.verdict).toBe("congested");
+    expect(carried.estimate).toBe(200_000);
+    // Only 120 kbit/s get through: the videos must stop, the sound goes on.
+    const starved = new DownlinkEstimator();
+    starved.update(sample(1000, 1_500_000, 0), null, 200_000);
+    starved.update(sample(2000, 120_000, 0.5), null, 200_000);
+    expect(starved.estimate).toBeCloseTo(84_000);
+  });
+
   it("after a failed probe, growth stays under the level that failed", () => {
     const { e, step } = link();
     step(1_000_000);

@@ -304,7 +304,11 @@ export class DownlinkEstimator {
     }
     if (heavy) this.ceiling = Math.min(this.ceiling, Math.max(s.receivedBps, MIN_BPS));
     this.probeGap = Math.max(this.probeGap, PROBE_GAP_MS);
-    const lowest = heavy ? MIN_BPS : Math.max(MIN_BPS, Math.min(this.floor, before));
+    // Heavy congestion may go below the floor (every video paused, the sound alone), but not on a link that
+    // carried the floor even while overflowing: under a 300 kbit/s cap a second cut to 70 % of it paused the
+    // lowest layer too, for half a second, when the link could hold it and the sound.
+    const carried = s.receivedBps >= this.floor;
+    const lowest = heavy && !carried ? MIN_BPS : Math.max(MIN_BPS, Math.min(this.floor, before));
     this.estimate = Math.max(lowest, Math.min(this.estimate, DECREASE * s.receivedBps));
     // Moderate loss may not be ours to fix: look again once the lower rate is in force.
     this.check = heavy ? null : { at: s.at, lossBefore: loss, estimateBefore: before, lost: 0, expected: 0 };
