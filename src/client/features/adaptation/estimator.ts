@@ -4,8 +4,9 @@
  *
  * - Congestion (heavy loss, a slow link, or loss clearly above the tolerated level for the packets seen;
  *   during a probe, any loss above it): the estimate drops to 70 % of what was received. Samples that began
- *   before the last drop took effect are not judged again, so one congestion does not cut twice. After heavy congestion the videos that go down are stopped for a moment
- *   (`drainUntil`), which empties the link's queue at once.
+ *   before the last drop took effect are not judged again, so one congestion does not cut twice. After heavy
+ *   congestion the videos that go down are stopped for a moment (`drainUntil`), which empties the link's
+ *   queue at once.
  * - Clean: it grows 10 % every 2 s (up to where the link last failed), and every few seconds it may jump to
  *   what the next improvement needs (a probe: one layer up, or a paused video back). A probe that meets
  *   congestion goes back to where the link was clean, and the next one waits longer (3 s, 6 s, 10 s); one
@@ -305,8 +306,8 @@ export class DownlinkEstimator {
     if (heavy) this.ceiling = Math.min(this.ceiling, Math.max(s.receivedBps, MIN_BPS));
     this.probeGap = Math.max(this.probeGap, PROBE_GAP_MS);
     // Heavy congestion may go below the floor (every video paused, the sound alone), but not on a link that
-    // carried the floor even while overflowing: under a 300 kbit/s cap a second cut to 70 % of it paused the
-    // lowest layer too, for half a second, when the link could hold it and the sound.
+    // delivered the floor even while overflowing: it can hold the sound and one lowest layer, and going under
+    // would pause every video for nothing.
     const carried = s.receivedBps >= this.floor;
     const lowest = heavy && !carried ? MIN_BPS : Math.max(MIN_BPS, Math.min(this.floor, before));
     this.estimate = Math.max(lowest, Math.min(this.estimate, DECREASE * s.receivedBps));
