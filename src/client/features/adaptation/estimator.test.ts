@@ -108,15 +108,8 @@ describe("DownlinkEstimator", () => {
   });
 
   it("heavy loss goes under the floor only on a link that no longer carries it", () => {
-    const sample = (at: number, bps: number, loss: number): LinkSample => ({
-      at,
-      intervalMs: 1000,
-      receivedBps: bps,
-      packetsReceived: Math.round(100 * (1 - loss)),
-      packetsLost: Math.round(100 * loss),
-      freezes: 0,
-      slow: false,
-    });
+    const sample = (at: number, bps: number, loss: number) =>
+      sampleAt(at, bps, Math.round(100 * (1 - loss)), Math.round(100 * loss), 1000);
     // The sound and one lowest layer: 200 kbit/s. Overflowing at 260 kbit/s received: the floor holds.
     const carried = new DownlinkEstimator();
     carried.update(sample(1000, 1_500_000, 0), null, 200_000);
@@ -276,18 +269,9 @@ describe("DownlinkEstimator", () => {
 
   it("a new cap is heavy congestion at its first sample: what arrives collapses while packets are lost", () => {
     const e = new DownlinkEstimator();
-    const sample = (at: number, bps: number, received: number, lost: number): LinkSample => ({
-      at,
-      intervalMs: 500,
-      receivedBps: bps,
-      packetsReceived: received,
-      packetsLost: lost,
-      freezes: 0,
-      slow: false,
-    });
-    for (let at = 500; at <= 5000; at += 500) e.update(sample(at, 1_700_000, 110, 0), null, 300_000);
+    for (let at = 500; at <= 5000; at += 500) e.update(sampleAt(at, 1_700_000, 110, 0), null, 300_000);
     // Half of this sample was capped: 19 % lost, and the window still holds the clean sample before it.
-    e.update(sample(5500, 470_000, 42, 10), null, 300_000);
+    e.update(sampleAt(5500, 470_000, 42, 10), null, 300_000);
     expect(e.verdict).toBe("congested");
     expect(e.estimate).toBeCloseTo(0.7 * 470_000);
     expect(e.drainUntil).toBeGreaterThan(5500);
@@ -295,15 +279,7 @@ describe("DownlinkEstimator", () => {
 
   it("what arrives halving without loss (a video we stopped), or with a few per cent of it, is not congestion", () => {
     const e = new DownlinkEstimator();
-    const sample = (at: number, bps: number, lost: number): LinkSample => ({
-      at,
-      intervalMs: 500,
-      receivedBps: bps,
-      packetsReceived: 100 - lost,
-      packetsLost: lost,
-      freezes: 0,
-      slow: false,
-    });
+    const sample = (at: number, bps: number, lost: number) => sampleAt(at, bps, 100 - lost, lost);
     for (let at = 500; at <= 5000; at += 500) e.update(sample(at, 1_700_000, 0), null, 300_000);
     e.update(sample(5500, 600_000, 0), null, 300_000);
     e.update(sample(6000, 250_000, 6), null, 300_000);
@@ -319,19 +295,7 @@ describe("DownlinkEstimator", () => {
       // ~110 packets a half second: Alice's top layer and her sound, as in the degradation tests.
       let lost = 0;
       for (let i = 0; i < 110; i++) if (random() < 0.05) lost++;
-      e.update(
-        {
-          at,
-          intervalMs: 500,
-          receivedBps: 2e6,
-          packetsReceived: 110 - lost,
-          packetsLost: lost,
-          freezes: 0,
-          slow: false,
-        },
-        2.2e6,
-        300_000,
-      );
+      e.update(sampleAt(at, 2e6, 110 - lost, lost), 2.2e6, 300_000);
       if (e.verdict === "congested") congested++;
     }
     expect(congested).toBe(0);
@@ -416,5 +380,18 @@ function seeded(seed: number): () => number {
     let t = Math.imul(a ^ (a >>> 15), 1 | a);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One reading of `ms` (500 by default): `bps` received, `received` packets arrived and `lost` lost. */
+function sampleAt(at: number, bps: number, received: number, lost: number, ms = 500): LinkSample {
+  return {
+    at,
+    intervalMs: ms,
+    receivedBps: bps,
+    packetsReceived: received,
+    packetsLost: lost,
+    freezes: 0,
+    slow: false,
   };
 }
