@@ -14,7 +14,8 @@
  *   picture's freezes (count and total time, as Chromium counts them), NACKs sent, audio concealment and loss.
  * - loss on every link: the same on every flow (Alice's uplink too: ~10 % end to end). Same figures.
  *
- * BENCH_SCENARIOS picks some of baseline,cap,loss-own,loss-all (all by default).
+ * BENCH_SCENARIOS picks some of baseline,cap,loss-own,loss-all (all by default). BENCH_TRACE_MS=4000 prints,
+ * under each cap run, what Bob's client said of its downlink from 1 s before the cap to 4 s after it.
  *
  *   npm run bench:degradation
  *   BENCH_SCENARIOS=loss-own BENCH_LOSS_SECONDS=120 BENCH_RUNS=1 npm run bench:degradation
@@ -50,6 +51,8 @@ const LOSS = Number(process.env.BENCH_LOSS ?? 0.05);
 const LOSS_SECONDS = Number(process.env.BENCH_LOSS_SECONDS ?? 15);
 /** Which scenarios each run holds (BENCH_SCENARIOS, comma-separated); all four by default. */
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "baseline,cap,loss-own,loss-all").split(","));
+/** BENCH_TRACE_MS: print Bob's client's own lines (the downlink estimate, …) from 1 s before a cap to this long after it. */
+const TRACE_MS = Number(process.env.BENCH_TRACE_MS ?? 0);
 const RUN_TIMEOUT_MS = 120_000 + RUNS * (HOLD_MS * 1.5 + 2 * LOSS_SECONDS * 1000 + 120_000);
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -111,6 +114,12 @@ async function run(call: ImpairedCall): Promise<boolean> {
         `  run ${i} cap:      adapted in ${ms(cap.adaptMs)} (lowest layer decoded after ${ms(cap.decodedLowestMs)}); audio concealment ${pct(cap.concealment)}, audio loss ${pct(cap.audioLoss)} over the cap; top layer again ${ms(cap.recoverMs)} after it was lifted`,
       );
       console.log(`               layers (asked/frameWidth@ms): ${cap.layers.join(" ")}`);
+      if (TRACE_MS > 0)
+        for (const line of bob.console) {
+          const t = Number(line.slice(0, line.indexOf(" "))) - cap.cappedAt;
+          if (t >= -1000 && t <= TRACE_MS)
+            console.log(`               ${Math.round(t)} ms: ${line.slice(line.indexOf(" ") + 1)}`);
+        }
       if (cap.adaptMs === null || cap.recoverMs === null) ok = false;
     }
 

@@ -271,6 +271,8 @@ export interface CapResult {
   marks: string[];
   /** The tile's data-layer values seen while capped, in order, without repeats, with ms since the cap. */
   layers: string[];
+  /** When the cap began (performance.now() of this process, the clock of the pages' console lines). */
+  cappedAt: number;
 }
 
 /**
@@ -315,6 +317,7 @@ export async function capScenario(
     recoverMs,
     marks: [...marks],
     layers,
+    cappedAt: capped,
   };
 }
 

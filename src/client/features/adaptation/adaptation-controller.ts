@@ -22,6 +22,7 @@ import { layerOf } from "../quality/quality.js";
 import { qualityOf } from "../quality/quality-controller.js";
 import { speakerOf } from "../speaker/speaker-controller.js";
 import { AUDIO_BPS, LAYER_BPS, plan, type VideoCandidate, type VideoDecision } from "./allocation.js";
+import { DrainWatch } from "./drain-watch.js";
 import { DownlinkEstimator } from "./estimator.js";
 import { FreezeWatch } from "./freeze-watch.js";
 import { type TileMark, tileMarks } from "./indicator.js";
@@ -42,12 +43,15 @@ export const DEFAULT_LAST_N = 20;
 export const MAX_LAST_N = 100;
 /** Half a second: a sudden cap costs the sound until it is seen. */
 const TICK_MS = 500;
+/**
+ * Halfway between two ticks, a glance at the subscribe side alone: a link that just collapsed (a new cap)
+ * is acted on then, not up to half a second later. It reads one connection's statistics, not both.
+ */
+const GLANCE_MS = 250;
 /** While a probe runs: its failure costs the sound until it is seen, so look often. */
 const PROBE_TICK_MS = 100;
 /** A `connection.slow` counts on the quality mark this long. */
 const SLOW_SHOWS_MS = 5_000;
-/** A video lowered this recently is stopped rather than left switching when heavy congestion follows. */
-const LOWERED_MS = 2_000;
 /** A key frame is asked for a stuck picture only this long after the link was last congested. */
 const CALM_BEFORE_KEYFRAME_MS = 3_000;
 /** A new m-line whose tile is not rendered yet is left alone this long (the tile is usually on its way). */
@@ -74,14 +78,13 @@ export class AdaptationController {
   private nextNeed: number | null = null;
   /** The sound and one video at its lowest layer: moderate loss alone never goes below (estimator.ts). */
   private floor = 0;
-  /** Videos stopped for a moment after heavy congestion: mid → until when (ms). */
-  private readonly draining = new Map<string, number>();
+  private drains = new DrainWatch();
   private switches = new SwitchWatch();
   private freezes = new FreezeWatch();
-  /** Videos whose layer went down lately: mid → when (ms). */
-  private readonly lowered = new Map<string, number>();
   private drainTimer: ReturnType<typeof setTimeout> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private glanceTimer: ReturnType<typeof setTimeout> | null = null;
+  private ticking = false;
   private planQueued = false;
 
   constructor(
@@ -145,8 +148,7 @@ export class AdaptationController {
     this.lastSpoke.clear();
     this.switches = new SwitchWatch();
     this.freezes = new FreezeWatch();
-    this.draining.clear();
-    this.lowered.clear();
+    this.drains = new DrainWatch();
     this.nextNeed = null;
     this.marksSignal.value = new Map();
     this.decisionsSignal.value = new Map();
@@ -154,15 +156,36 @@ export class AdaptationController {
   }
 
   private schedule(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.tick()
-        .catch((err: unknown) => console.warn("palabre: adaptation tick failed", err))
-        .finally(() => {
-          if (this.timer === null && this.room.media)
-            this.schedule(this.estimator.isProbing ? PROBE_TICK_MS : TICK_MS);
-        });
-    }, ms);
+    this.timer = setTimeout(() => this.run(), ms);
+    if (ms > GLANCE_MS && this.glanceTimer === null)
+      this.glanceTimer = setTimeout(() => {
+        this.glanceTimer = null;
+        void this.glance().catch((err: unknown) => console.warn("palabre: adaptation glance failed", err));
+      }, ms - GLANCE_MS);
+  }
+
+  private run(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.ticking = true;
+    void this.tick()
+      .catch((err: unknown) => console.warn("palabre: adaptation tick failed", err))
+      .finally(() => {
+        this.ticking = false;
+        if (this.timer === null && this.room.media)
+          this.schedule(this.estimator.isProbing ? PROBE_TICK_MS : TICK_MS);
+      });
+  }
+
+  /** Between two ticks: if the downlink just collapsed, the next tick comes now (see GLANCE_MS). */
+  private async glance(): Promise<void> {
+    const engine = this.room.media;
+    const last = this.subscribeReading;
+    if (!engine || !last || this.ticking || this.room.state.view.peek() !== "conference") return;
+    const report = await engine.subscribeStats().catch(() => null);
+    if (!report || engine !== this.room.media || this.ticking || last !== this.subscribeReading) return;
+    const { sample } = compare(last, readSubscribe(report.values(), this.now()), false);
+    if (this.estimator.alarming(sample)) this.run();
   }
 
   private queuePlan(): void {
@@ -305,30 +328,12 @@ export class AdaptationController {
     quality.advise(advice);
   }
 
-  /**
-   * Right after heavy congestion, a video whose layer goes down is stopped for a moment instead (see
-   * DownlinkEstimator.drainUntil), then the plan takes it up again at its new layer.
-   */
+  /** Stops for a moment what goes down while the link drains (drain-watch.ts); plans again when it ends. */
   private drain(decisions: Map<string, VideoDecision>, at: number): void {
     const until = this.estimator.drainUntil;
     const before = this.decisionsSignal.peek();
-    for (const [mid, d] of decisions) {
-      const prev = before.get(mid);
-      const now = d.send && prev?.send === true && d.layer < prev.layer;
-      if (now) this.lowered.set(mid, at);
-      // Lowered now, or a moment ago and the pictures do not show it yet: the media server may still wait
-      // for the lower layer's key frame, sending the bigger one meanwhile.
-      const lowered = this.lowered.get(mid);
-      if (lowered !== undefined && at - lowered > LOWERED_MS) this.lowered.delete(mid);
-      else if (until > at && !this.draining.has(mid) && (now || this.switches.pending(mid)))
-        this.draining.set(mid, until);
-      const stop = this.draining.get(mid);
-      if (stop === undefined) continue;
-      if (stop > at) decisions.set(mid, { send: false, why: "bandwidth" });
-      else this.draining.delete(mid);
-    }
-    for (const mid of this.draining.keys()) if (!decisions.has(mid)) this.draining.delete(mid);
-    if (this.draining.size > 0 && this.drainTimer === null) {
+    const stopped = this.drains.apply(decisions, before, until, at, (mid) => this.switches.pending(mid));
+    if (stopped && this.drainTimer === null)
       this.drainTimer = setTimeout(
         () => {
           this.drainTimer = null;
@@ -336,7 +341,6 @@ export class AdaptationController {
         },
         Math.max(0, until - at) + 20,
       );
-    }
   }
 
   /** The quality marks: ours from the publish side, the others' from what we receive of them. */

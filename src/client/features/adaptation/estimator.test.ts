@@ -277,6 +277,23 @@ describe("DownlinkEstimator", () => {
     expect(e.drainUntil).toBeGreaterThan(5500);
   });
 
+  it("a glance between two samples raises the alarm for a collapse, not for random loss nor while a drop settles", () => {
+    const e = new DownlinkEstimator();
+    for (let at = 500; at <= 5000; at += 500) e.update(sampleAt(at, 1_700_000, 110, 0), null, 300_000);
+    // A quarter second, two thirds of it capped: a third of the packets lost, a third of the rate arrives.
+    expect(e.alarming(sampleAt(5250, 560_000, 40, 20, 250))).toBe(true);
+    // The same quarter second under 10 % random loss: nothing to hurry for.
+    expect(e.alarming(sampleAt(5250, 1_550_000, 50, 6, 250))).toBe(false);
+    // Too few packets to say.
+    expect(e.alarming(sampleAt(5250, 100_000, 10, 10, 250))).toBe(false);
+    // The collapse seen (by the tick the glance brings forward): the next glance says nothing until the
+    // drop has settled, whatever it reads.
+    e.update(sampleAt(5260, 560_000, 40, 20, 260), null, 300_000);
+    expect(e.verdict).toBe("congested");
+    expect(e.alarming(sampleAt(5510, 300_000, 20, 30, 250))).toBe(false);
+    expect(e.alarming(sampleAt(6010, 300_000, 20, 30, 250))).toBe(true);
+  });
+
   it("what arrives halving without loss (a video we stopped), or with a few per cent of it, is not congestion", () => {
     const e = new DownlinkEstimator();
     const sample = (at: number, bps: number, lost: number) => sampleAt(at, bps, 100 - lost, lost);

@@ -176,12 +176,7 @@ export class DownlinkEstimator {
     const packets1 = s.packetsLost + s.packetsReceived;
     const loss1 = lossOf(s.packetsLost, s.packetsReceived);
     const began = s.at - s.intervalMs;
-    // After a drop that stopped what went down (a drain), the link shows the new rate at once, and what
-    // overflows once the drain ends is ours to see: judged DRAIN_MS after the drop, not SETTLE_MS. (Under a
-    // new cap the first drop, from a sample half before the cap, often resumed a layer too high; seen 800 ms
-    // later, that took another second of overflow, the sound's too.)
-    const settleMs = this.drainUntil > this.lastDecrease ? DRAIN_MS : SETTLE_MS;
-    const settling = began < this.lastDecrease + settleMs;
+    const settling = this.settling(began);
     // Samples from before our last drop show the old rate: they are not judged again.
     this.recent = this.recent.filter((r) => s.at - r.at < WINDOW_SPAN_MS && r.at > this.lastDecrease);
     this.recent.push(s);
@@ -193,14 +188,8 @@ export class DownlinkEstimator {
     this.review(s, began, window.loss);
     // Congestion is judged on the current sample's own loss; the window only confirms it (a drop's
     // aftermath in an earlier sample must not cut again once the loss is gone).
-    const severe = loss1 > LOSS_SEVERE && packets1 >= SEVERE_MIN_PACKETS;
     const before = this.previous;
     this.previous = s;
-    const collapse =
-      before !== null &&
-      loss1 > LOSS_COLLAPSE &&
-      packets1 >= SEVERE_MIN_PACKETS &&
-      s.receivedBps < COLLAPSE_RATE * before.receivedBps;
     // A probe that overflows the link loses a third of its packets within a few 100-ms samples; random loss
     // of a poor radio link almost never does, over that many packets.
     // (Nearly half of one sample's packets lost, even a 100-ms one, is an overflow too: 10 % random loss gives
@@ -212,8 +201,7 @@ export class DownlinkEstimator {
         (packets1 >= MIN_PACKETS && loss1 >= PROBE_OVERFLOW));
     const heavy =
       s.slow ||
-      severe ||
-      collapse ||
+      overflowsAtOnce(s, before) ||
       overflow ||
       (loss1 > LOSS_CONGESTED && window.loss > LOSS_HEAVY && window.packets >= HEAVY_MIN_PACKETS);
     const moderate =
@@ -283,6 +271,25 @@ export class DownlinkEstimator {
     return this.estimate;
   }
 
+  /**
+   * A sample taken between two regular ones (the controller's glance) shows an overflow that should be
+   * acted on now rather than at the next one: the link's capacity just fell under what it carries.
+   */
+  alarming(s: LinkSample): boolean {
+    return !this.settling(s.at - s.intervalMs) && !this.probing && overflowsAtOnce(s, this.previous);
+  }
+
+  /**
+   * A sample that began this soon after the last drop still shows the rate from before it. After a drop that
+   * stopped what went down (a drain), the link shows the new rate at once, and what overflows once the drain
+   * ends is ours to see: judged DRAIN_MS after the drop, not SETTLE_MS. (Under a new cap the first drop, from
+   * a sample half before the cap, often resumed a layer too high; seen 800 ms later, that took another second
+   * of overflow, the sound's too.)
+   */
+  private settling(began: number): boolean {
+    return began < this.lastDecrease + (this.drainUntil > this.lastDecrease ? DRAIN_MS : SETTLE_MS);
+  }
+
   private decrease(s: LinkSample, heavy: boolean, loss: number): void {
     const before = this.estimate;
     this.lastDecrease = s.at;
@@ -337,6 +344,18 @@ export class DownlinkEstimator {
       this.estimate = Math.max(this.estimate, check.estimateBefore);
     }
   }
+}
+
+/**
+ * Heavy congestion one sample shows on its own: most of its packets lost, or the received rate halved
+ * against the sample before while losing more than LOSS_COLLAPSE (see COLLAPSE_RATE).
+ */
+function overflowsAtOnce(s: LinkSample, before: LinkSample | null): boolean {
+  const packets = s.packetsLost + s.packetsReceived;
+  if (packets < SEVERE_MIN_PACKETS) return false;
+  const loss = lossOf(s.packetsLost, s.packetsReceived);
+  if (loss > LOSS_SEVERE) return true;
+  return before !== null && loss > LOSS_COLLAPSE && s.receivedBps < COLLAPSE_RATE * before.receivedBps;
 }
 
 /** Loss over the newest samples that `take` accepts, back until WINDOW_PACKETS packets are covered. */
