@@ -114,6 +114,7 @@ async function run(call: ImpairedCall): Promise<boolean> {
         `  run ${i} cap:      adapted in ${ms(cap.adaptMs)} (lowest layer decoded after ${ms(cap.decodedLowestMs)}); audio concealment ${pct(cap.concealment)}, audio loss ${pct(cap.audioLoss)} over the cap; top layer again ${ms(cap.recoverMs)} after it was lifted`,
       );
       console.log(`               layers (asked/frameWidth@ms): ${cap.layers.join(" ")}`);
+      console.log(`               sound concealed (ms@ms): ${cap.concealed.join(" ")}`);
       if (TRACE_MS > 0)
         for (const line of bob.console) {
           const t = Number(line.slice(0, line.indexOf(" "))) - cap.cappedAt;

@@ -271,6 +271,8 @@ export interface CapResult {
   marks: string[];
   /** The tile's data-layer values seen while capped, in order, without repeats, with ms since the cap. */
   layers: string[];
+  /** Sound concealed between two readings while capped (20 ms or more), as "ms@ms since the cap". */
+  concealed: string[];
   /** When the cap began (performance.now() of this process, the clock of the pages' console lines). */
   cappedAt: number;
 }
@@ -293,7 +295,14 @@ export async function capScenario(
   const marks = new Set<string>();
   const layers: string[] = [];
   let decodedLowestMs: number | null = null;
+  const concealed: string[] = [];
+  let lastAudio = before.audio;
   const note = (r: Received) => {
+    const samples = (r.audio?.concealedSamples ?? 0) - (lastAudio?.concealedSamples ?? 0);
+    // 48 kHz: ms of sound concealed since the previous reading, where it was at least 20 ms.
+    if (samples >= 960)
+      concealed.push(`${Math.round(samples / 48)}@${Math.round(performance.now() - capped)}`);
+    lastAudio = r.audio;
     const width = r.video?.frameWidth ?? 0;
     if (decodedLowestMs === null && width > 0 && width <= 320) decodedLowestMs = performance.now() - capped;
     if (r.quality) marks.add(r.quality);
@@ -317,6 +326,7 @@ export async function capScenario(
     recoverMs,
     marks: [...marks],
     layers,
+    concealed,
     cappedAt: capped,
   };
 }

@@ -178,6 +178,18 @@ describe("DownlinkEstimator", () => {
     expect(time() - held).toBeGreaterThanOrEqual(PROBE_GAP_MAX_MS);
   });
 
+  it("a probe failed by a link that now carries clearly less than before it (a new cap) cuts below its base", () => {
+    const { e, step } = link();
+    step(1_000_000, 0.5);
+    // Clean at 600k for a while, then a probe to 1.55M; a cap to 300k comes with it.
+    let i = 0;
+    while (!e.isProbing && i++ < 20) step(600_000, 0, { nextNeed: 1_550_000 });
+    expect(e.isProbing).toBe(true);
+    step(300_000, 0.5, { nextNeed: 1_550_000, ms: 100 });
+    expect(e.isProbing).toBe(false);
+    expect(e.estimate).toBeLessThanOrEqual(0.7 * 300_000);
+  });
+
   it("a long shot, far beyond where the link failed, waits the longest gap from the start", () => {
     const { probes } = underCap(550_000, 31);
     // 30 s under the cap: two failed probes (each overflows the link), not the three or four of 3-6-10 s.

@@ -300,6 +300,13 @@ export class DownlinkEstimator {
     // video stops for longer (PROBE_DRAIN_MS).
     if (heavy || this.probing)
       this.drainUntil = Math.max(s.at + DRAIN_MS, this.probing ? this.lastProbe + PROBE_DRAIN_MS : 0);
+    // A probe's failure is the probe's doing, unless the link now carries clearly less than where it was
+    // clean before the probe (a cap that came during it): then it is an ordinary heavy congestion.
+    // (Over the probe's samples, not the last 100 ms alone: an overflowing link delivers in bursts.)
+    const duringProbe = this.probing ? this.receivedSince(this.lastProbe) : Number.POSITIVE_INFINITY;
+    const shrunk = heavy && duringProbe < DECREASE * this.probeBase;
+    if (shrunk) this.probing = false;
+    const received = shrunk ? duringProbe : s.receivedBps;
     if (this.probing) {
       // The probe was the only change: back to where the link was clean, and wait longer next time.
       this.probing = false;
@@ -310,16 +317,28 @@ export class DownlinkEstimator {
       this.check = null;
       return;
     }
-    if (heavy) this.ceiling = Math.min(this.ceiling, Math.max(s.receivedBps, MIN_BPS));
+    if (heavy) this.ceiling = Math.min(this.ceiling, Math.max(received, MIN_BPS));
     this.probeGap = Math.max(this.probeGap, PROBE_GAP_MS);
     // Heavy congestion may go below the floor (every video paused, the sound alone), but not on a link that
     // delivered the floor even while overflowing: it can hold the sound and one lowest layer, and going under
     // would pause every video for nothing.
-    const carried = s.receivedBps >= this.floor;
+    const carried = received >= this.floor;
     const lowest = heavy && !carried ? MIN_BPS : Math.max(MIN_BPS, Math.min(this.floor, before));
-    this.estimate = Math.max(lowest, Math.min(this.estimate, DECREASE * s.receivedBps));
+    this.estimate = Math.max(lowest, Math.min(this.estimate, DECREASE * received));
     // Moderate loss may not be ours to fix: look again once the lower rate is in force.
     this.check = heavy ? null : { at: s.at, lossBefore: loss, estimateBefore: before, lost: 0, expected: 0 };
+  }
+
+  /** Bit/s received over the recent samples that began at or after `t` (Infinity: none). */
+  private receivedSince(t: number): number {
+    let bits = 0;
+    let ms = 0;
+    for (const r of this.recent)
+      if (r.at - r.intervalMs >= t) {
+        bits += r.receivedBps * r.intervalMs;
+        ms += r.intervalMs;
+      }
+    return ms > 0 ? bits / ms : Number.POSITIVE_INFINITY;
   }
 
   /** After a drop for moderate loss: if the loss stayed, it is the link's, not our rate's: tolerate it. */
