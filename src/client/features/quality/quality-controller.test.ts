@@ -114,7 +114,7 @@ describe("QualityController", () => {
     });
     await controller.set("standard");
     expect(room.setCamera).toHaveBeenLastCalledWith(true);
-    // A video that resumes asks for a key frame (the media server asks for none on resume).
+    // A video that resumes asks for a key frame (see changedChoices).
     expect(room.request).toHaveBeenLastCalledWith({
       type: "subscribe.configure",
       streams: [{ mid: "1", send: true, layer: 1, keyframe: true }],

@@ -87,9 +87,11 @@ export const MEDIA_SERVER_DEFAULT: Forwarded = { send: true, layer: 2 };
 
 /**
  * Only the choices that change what the media server forwards (`known` lacks a mid: its default). A video
- * that resumes asks for a key frame too: the media server asks for none on resume, and switches layers only on
- * key frames that arrive while it forwards — a video stopped for a moment after a probe would otherwise come
- * back at the probe's layer, overflowing the link again, until the next one.
+ * that resumes asks for a key frame too. The media server switches layers only on key frames that arrive while
+ * it forwards, so a video stopped for a moment after a probe comes back at the probe's layer until one comes.
+ * Janus 1.1.2's source shows it asking the publisher for one on every resume as well ("Restoring video for
+ * subscriber"); ours is a second ask, after the resume is applied, which the server passes on at most once a
+ * second per m-line. It was measured only together with the stop it follows (estimator.ts, PROBE_DRAIN_MS).
  */
 export function changedChoices(
   known: ReadonlyMap<string, Forwarded | "unknown">,
