@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   DownlinkEstimator,
-  type LinkSample,
   LOSS_CONGESTED,
   PROBE_DRAIN_MS,
   PROBE_GAP_MAX_MS,
   PROBE_GAP_MS,
   TOLERANCE_RESET_MS,
 } from "./estimator.js";
+import type { LinkSample } from "./link-sample.js";
 
 /** Drives an estimator with one-second samples: `bps` received, `loss` of 200 packets lost. */
 function link() {

@@ -2,7 +2,7 @@
  * Reading getStats() of the two connections into plain numbers, and turning two readings into rates. Pure:
  * the readers take any iterable of stats records (an RTCStatsReport's values, or test fixtures).
  */
-import type { LinkSample } from "./estimator.js";
+import type { LinkSample } from "./link-sample.js";
 import type { UplinkSample } from "./uplink.js";
 
 type Stat = Record<string, unknown>;
