@@ -2,7 +2,8 @@
  * Poor connections, one controller per Room: the sound never starves, the video adapts.
  *
  * Twice a second (ten times while a probe runs, to back off quickly) it reads both connections'
- * statistics. The subscribe side feeds the downlink estimate (estimator.ts); the estimate, the tiles' sizes
+ * statistics; in between, a glance at the subscribe side brings the next reading forward if the link just
+ * collapsed. The subscribe side feeds the downlink estimate (estimator.ts); the estimate, the tiles' sizes
  * and visibility (tile-watch.ts), the layout (pinned, stage), who talks, last-N and the person's quality
  * choice make the plan (allocation.ts): per remote video, a layer or a reason not to receive it. The plan is
  * advice to features/quality, which alone says it to the media server (changes only). The publish side feeds
