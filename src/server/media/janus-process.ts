@@ -101,13 +101,14 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     const janusArgs = ["-F", this.#dir, "-C", join(this.#dir, "janus.jcfg")];
     const coreDumps = this.#config.coreDumps;
     // A core of Janus holds media keys and whatever was in memory: none is written unless the operator asks.
-    // Node cannot set a child's resource limits, so a shell sets the core size to 0 and becomes Janus (exec:
-    // same pid, signals reach Janus); Janus runs in its private folder, removed when it stops.
+    // Node cannot set a child's resource limits, so a shell sets the core size and becomes Janus (exec: same
+    // pid, signals reach Janus): 0, or when asked the hard limit (the soft one is often 0, which would
+    // silently write nothing). Janus runs in its private folder, removed when it stops, unless asked.
     const child = spawn(
       "/bin/sh",
       [
         "-c",
-        `${coreDumps ? "" : "ulimit -c 0 && "}exec "$0" "$@"`,
+        `${coreDumps ? 'ulimit -c "$(ulimit -H -c)"' : "ulimit -c 0"} && exec "$0" "$@"`,
         this.#config.bin.includes("/") ? resolve(this.#config.bin) : this.#config.bin,
         ...janusArgs,
       ],
