@@ -51,4 +51,28 @@ describe("SwitchWatch", () => {
     expect(w.due(widths(640), NUDGE_AFTER_MS)).toEqual(["1"]);
     expect(w.due(widths(320), 2 * NUDGE_AFTER_MS)).toEqual([]);
   });
+
+  it("asks again for a higher layer whose pictures do not grow, even if they never were wider", () => {
+    const w = new SwitchWatch();
+    // The subscription started on layer 1 (its key frame came first): 640 is the widest seen.
+    w.ask("1", 1, 0);
+    w.due(widths(640), 0);
+    w.ask("1", 2, 500);
+    expect(w.due(widths(640), 500 + NUDGE_AFTER_MS)).toEqual(["1"]);
+    // The top layer comes: 1280, seen; nothing more to ask.
+    expect(w.due(widths(1280), 500 + 2 * NUDGE_AFTER_MS)).toEqual([]);
+    expect(w.pending("1")).toBe(false);
+  });
+
+  it("a change that undoes one the pictures never showed is seen at once", () => {
+    const w = new SwitchWatch();
+    w.ask("1", 2, 0);
+    w.due(widths(1280), 0);
+    w.ask("1", 0, 1000);
+    w.due(widths(1280), 1200);
+    // Back to the top before the pictures went down: they already show it.
+    w.ask("1", 2, 1300);
+    expect(w.due(widths(1280), 1300 + NUDGE_AFTER_MS)).toEqual([]);
+    expect(w.pending("1")).toBe(false);
+  });
 });

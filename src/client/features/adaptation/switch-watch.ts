@@ -6,8 +6,11 @@
  * asks for a key frame again each time), a few times at most per change. Pure and clock-free.
  *
  * The layer a picture shows is read from its width against the widest picture seen on that m-line, taken for
- * the top layer (each layer below is half as wide): the publisher's camera may not be 1280 pixels wide, and
- * the media server starts every new subscription at the top layer, so the first pictures are the widest.
+ * the top layer (each layer below is half as wide): the publisher's camera may not be 1280 pixels wide. That
+ * widest picture is not always the top layer: Janus starts a subscription on whichever layer's key frame comes
+ * first, and a CI run stayed a minute on layer 1 after layer 2 was asked (its key frame request went unanswered),
+ * every picture 640 wide, which read as the top. So a change is also seen only once the pictures' width moved
+ * its way since it was asked, unless it undoes a change the pictures never showed.
  */
 
 /** A change not seen in the pictures after this long is asked again. */
@@ -18,13 +21,19 @@ interface Change {
   layer: number;
   at: number;
   nudges: number;
+  /** The pictures' width when it was asked (undefined: none yet), and which way it should move. */
+  width: number | undefined;
+  up: boolean;
+  /** It undoes a change the pictures did not show yet: they may already show this one. */
+  undoes: boolean;
 }
 
 export class SwitchWatch {
   private readonly layers = new Map<string, number>();
   private readonly changes = new Map<string, Change>();
-  /** The widest picture seen per m-line. */
+  /** The widest picture seen per m-line, and the width at the last `due`. */
   private readonly widest = new Map<string, number>();
+  private readonly width = new Map<string, number>();
 
   /** What is asked now for camera `mid`: a layer, or null (not received for now). */
   ask(mid: string, layer: number | null, at: number): void {
@@ -36,7 +45,15 @@ export class SwitchWatch {
     }
     const before = this.layers.get(mid);
     this.layers.set(mid, layer);
-    if (before !== undefined && before !== layer) this.changes.set(mid, { layer, at, nudges: 0 });
+    if (before !== undefined && before !== layer)
+      this.changes.set(mid, {
+        layer,
+        at,
+        nudges: 0,
+        width: this.width.get(mid),
+        up: layer > before,
+        undoes: this.changes.has(mid),
+      });
   }
 
   /** A change asked for `mid` that its pictures do not show yet (as of the last `due`). */
@@ -46,20 +63,24 @@ export class SwitchWatch {
 
   /** Forgets the videos no longer there. */
   keep(mids: ReadonlySet<string>): void {
-    for (const map of [this.layers, this.changes, this.widest])
+    for (const map of [this.layers, this.changes, this.widest, this.width])
       for (const mid of map.keys()) if (!mids.has(mid)) map.delete(mid);
   }
 
   /** The videos whose change the pictures (their widths now) still do not show, to ask for again now. */
   due(widths: ReadonlyMap<string, number>, at: number): string[] {
-    for (const [mid, width] of widths) if (width > (this.widest.get(mid) ?? 0)) this.widest.set(mid, width);
+    for (const [mid, width] of widths) {
+      if (width > (this.widest.get(mid) ?? 0)) this.widest.set(mid, width);
+      if (width > 0) this.width.set(mid, width);
+    }
     const out: string[] = [];
     for (const [mid, c] of this.changes) {
       const width = widths.get(mid) ?? 0;
       const widest = this.widest.get(mid) ?? 0;
       if (width === 0 || widest === 0) continue;
       const shown = 2 - Math.round(Math.log2(widest / width));
-      if (shown === c.layer || c.nudges >= MAX_NUDGES) {
+      const moved = c.undoes || c.width === undefined || (c.up ? width > c.width : width < c.width);
+      if ((shown === c.layer && moved) || c.nudges >= MAX_NUDGES) {
         this.changes.delete(mid);
         continue;
       }
