@@ -156,7 +156,24 @@ async function healthz(origin: string): Promise<boolean> {
   }
 }
 
+/** How many ports startServer tries when the one it picked is taken before the server listens on it. */
+const PORT_ATTEMPTS = 3;
+
 export async function startServer(options: StartServerOptions = {}): Promise<ServerHandle> {
+  // The free port is found by binding 0 and closing; the server listens on it only after Janus is up, half a
+  // second later, and meanwhile another process may take it (a CI run lost a suite to EADDRINUSE).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(options);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startServerOnce(options: StartServerOptions): Promise<ServerHandle> {
   installExitHook();
   const port = await getFreePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -340,9 +357,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   while (Date.now() < deadline) {
     if (exit !== null) {
       await stop();
-      throw new Error(
-        `server exited during start-up (${JSON.stringify(exit)}); log ${logFile}:\n${tail(lines, 60)}`,
-      );
+      const message = `server exited during start-up (${JSON.stringify(exit)}); log ${logFile}:\n${tail(lines, 60)}`;
+      throw lines.some((l) => l.includes("EADDRINUSE")) ? new PortTaken(message) : new Error(message);
     }
     if (sawLine && (await healthz(origin))) return handle;
     if (!sawLine && (await healthz(origin))) {
