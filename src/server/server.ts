@@ -47,10 +47,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }),
     upgrade: (req, socket, head) => signaling.upgrade(req, socket, head),
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    // The port is taken (or the address wrong): Janus is already running, and would outlive us.
+    signaling.close();
+    await conference.close();
+    await media.close();
+    throw err;
+  }
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;

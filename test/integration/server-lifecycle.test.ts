@@ -3,7 +3,9 @@
  * Janus dies, dead sockets removed within 5 s, and logs without personal data.
  */
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync, readlinkSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/paths.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
@@ -31,6 +33,29 @@ describe("without Janus", () => {
     expect(output).toContain("apt-get install -y janus");
     expect(output).not.toContain("listening on");
   });
+});
+
+describe("on a port already taken", () => {
+  it("exits and leaves no Janus behind", async () => {
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await once(blocker, "listening");
+    const { port } = blocker.address() as AddressInfo;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", JANUS_ICE_INTERFACE: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    blocker.close();
+    expect(code).toBe(1);
+    expect(output).toContain("EADDRINUSE");
+    const janus = Number(/"janus up","pid":(\d+)/.exec(output)?.[1]);
+    expect(janus, "Janus had started before the port was tried").toBeGreaterThan(0);
+    expect(() => process.kill(janus, 0), "Janus still running after the server exited").toThrow();
+  }, 60_000);
 });
 
 describe("with a running server", () => {
