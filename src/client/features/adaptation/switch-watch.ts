@@ -10,7 +10,7 @@
  * widest picture is not always the top layer: Janus starts a subscription on whichever layer's key frame comes
  * first, and a CI run stayed a minute on layer 1 after layer 2 was asked (its key frame request went unanswered),
  * every picture 640 wide, which read as the top. So a change is also seen only once the pictures' width moved
- * its way since it was asked, unless it undoes a change the pictures never showed.
+ * its way since it was asked, unless it goes down and undoes a change the pictures never showed.
  */
 
 /** A change not seen in the pictures after this long is asked again. */
@@ -79,7 +79,10 @@ export class SwitchWatch {
       const widest = this.widest.get(mid) ?? 0;
       if (width === 0 || widest === 0) continue;
       const shown = 2 - Math.round(Math.log2(widest / width));
-      const moved = c.undoes || c.width === undefined || (c.up ? width > c.width : width < c.width);
+      // The widest-picture reading can only be too small, which reads a picture too high: an upward change
+      // must be seen growing, even when it undoes one (a CI run asked 1, then 2, while 640 read as the top).
+      const moved =
+        (c.undoes && !c.up) || c.width === undefined || (c.up ? width > c.width : width < c.width);
       if ((shown === c.layer && moved) || c.nudges >= MAX_NUDGES) {
         this.changes.delete(mid);
         continue;
