@@ -27,7 +27,7 @@ export const ErrorCode = {
   PasswordRequired: "password_required",
   /** The room is locked and `join` carried the wrong password. */
   PasswordWrong: "password_wrong",
-  /** Too many wrong passwords, or too many reactions: wait and try again. */
+  /** Too many wrong passwords, or too many requests of one kind (hands, reactions…): wait and try again. */
   TooManyAttempts: "too_many_attempts",
   /** The participant named in the request is not in the room (or not in its lobby). */
   NotFound: "not_found",
@@ -37,6 +37,8 @@ export const ErrorCode = {
   ShareLimit: "share_limit",
   /** The room has reached its participant limit. */
   RoomFull: "room_full",
+  /** The lobby holds as many waiters as it may (in all, or from the sender's network). */
+  LobbyFull: "lobby_full",
   /** Something broke on the server; the room is unchanged. */
   Internal: "internal",
 } as const;

@@ -91,6 +91,10 @@ export type ServerMessage =
   | { type: "participant.updated"; participant: ParticipantInfo }
   | { type: "participant.left"; participantId: string; reason: LeaveReason }
   | (Reply & { type: "publish.answer"; jsep: Jsep })
+  /** The media server was lost: close both peer connections and wait; the meeting itself goes on. */
+  | { type: "media.lost" }
+  /** The media server is back: publish again (a new offer); a new `subscribe.offer` follows. */
+  | { type: "media.restored" }
   | { type: "subscribe.offer"; jsep: Jsep; streams: StreamInfo[] }
   // lobby and settings
   | (Reply & { type: "lobby.waiting"; room: string })

@@ -46,6 +46,23 @@ export interface Config {
   maxScreenShares: number;
   /** Serve /metrics to any client, not only loopback ones. */
   metricsPublic: boolean;
+  /** How long a dropped moderator's role waits for them before passing to someone else; 0: at once. */
+  moderatorReturnSeconds: number;
+  /** Limits that keep one client (or one address) from crowding out the others; README "Security". */
+  limits: {
+    /** Open WebSocket connections from one client address. */
+    connectionsPerAddress: number;
+    /** People waiting in one meeting's lobby, and of those, from one client address. */
+    waitingPerRoom: number;
+    waitingPerAddress: number;
+    /** Wrong passwords from one client address per minute, every meeting together. */
+    passwordFailuresPerAddress: number;
+  };
+  /**
+   * Addresses of reverse proxies whose `X-Forwarded-For` is believed: a connection from one of them is
+   * counted against the address the proxy names, not against the proxy. Empty: every peer is a client.
+   */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {
@@ -75,6 +92,16 @@ function portRange(env: NodeJS.ProcessEnv, name: string, fallback: [number, numb
     throw new ConfigError(name, `expected a range like 20000-40000, got '${raw}'`);
   }
   return [lo, hi];
+}
+
+function addressList(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (!raw) return [];
+  const list = raw.split(",").map((s) => s.trim());
+  for (const address of list) {
+    if (!isIP(address)) throw new ConfigError(name, `not an IP address: '${address}'`);
+  }
+  return list;
 }
 
 function iceServers(env: NodeJS.ProcessEnv): IceServer[] {
@@ -131,5 +158,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handAutoLowerSeconds: int(env, "HAND_AUTO_LOWER_SECONDS", 0, 0, 3600),
     maxScreenShares: int(env, "MAX_SCREEN_SHARES", 3, 0, 100),
     metricsPublic: int(env, "METRICS_PUBLIC", 0, 0, 1) === 1,
+    moderatorReturnSeconds: int(env, "MODERATOR_RETURN_SECONDS", 10, 0, 60),
+    limits: {
+      connectionsPerAddress: int(env, "MAX_CONNECTIONS_PER_ADDRESS", 100, 1, 1_000_000),
+      waitingPerRoom: int(env, "MAX_WAITING", 100, 1, 10_000),
+      waitingPerAddress: int(env, "MAX_WAITING_PER_ADDRESS", 20, 1, 10_000),
+      passwordFailuresPerAddress: int(env, "PASSWORD_TRIES_PER_ADDRESS", 30, 1, 10_000),
+    },
+    trustedProxies: addressList(env, "TRUSTED_PROXIES"),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { Conference } from "./conference/conference.js";
 import type { Config } from "./config.js";
+import { AddressBook } from "./gateway/address-book.js";
 import { createHttpServer } from "./gateway/http.js";
 import { renderMetrics } from "./gateway/metrics.js";
 import { SignalingEndpoint } from "./gateway/ws.js";
@@ -21,6 +22,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const router = new LocalRouter();
   const conference = new Conference(media, router, {
     maxParticipants: config.maxParticipantsPerRoom,
+    maxWaiting: config.limits.waitingPerRoom,
+    maxWaitingPerAddress: config.limits.waitingPerAddress,
+    moderatorReturnMs: config.moderatorReturnSeconds * 1000,
     iceServers: config.iceServers,
     chatHistory: config.chatHistory,
     lobbyByDefault: config.lobbyByDefault,
@@ -28,7 +32,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     maxScreenShares: config.maxScreenShares,
   });
   media.on("lost", () => conference.mediaLost());
-  const signaling = new SignalingEndpoint({ conference, router });
+  media.on("restored", () => conference.mediaRestored());
+  const signaling = new SignalingEndpoint(
+    { conference, router },
+    { addresses: new AddressBook(config.limits), trustedProxies: new Set(config.trustedProxies) },
+  );
   const http = createHttpServer({
     clientDir: config.clientDir,
     health: () => ({ ok: media.ready, media: media.ready ? "up" : "down", rooms: conference.roomCount }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
 import { RESUME_WINDOW_MS } from "./door.js";
-import { enter, knock, makeRoom } from "./test-fakes.js";
+import { client, enter, knock, makeRoom } from "./test-fakes.js";
 import { WindowLimiter } from "./window-limiter.js";
 
 describe("Door: lobby", () => {
@@ -67,30 +67,76 @@ describe("Door: password", () => {
     expect(knock(room, "Bob", { password: "open sesame" }).state).toBe("joined");
   });
 
-  it("stops checking after 5 wrong passwords in a minute, per room, then allows again", () => {
+  it("counts wrong passwords per connection and per address, never per room: a guesser slows only itself", () => {
     const { room } = makeRoom();
     enter(room, "Ada", {}, 0);
     room.configure({ password: "right" });
+    const eve = client("198.51.100.7");
     for (let i = 0; i < 5; i++) {
-      // Each try from a fresh connection: the room's own count is what stops them.
-      expect(() =>
-        knock(room, "Eve", { password: "wrong", passwordFailures: new WindowLimiter(5, 60_000) }, 1000 + i),
-      ).toThrowError(expect.objectContaining({ code: ErrorCode.PasswordWrong }));
+      expect(() => knock(room, "Eve", { password: "wrong", client: eve }, 1000 + i)).toThrowError(
+        expect.objectContaining({ code: ErrorCode.PasswordWrong }),
+      );
     }
-    expect(() => knock(room, "Bob", { password: "right" }, 2000)).toThrowError(
+    // The same connection is stopped, even with the right password, for a minute.
+    expect(() => knock(room, "Eve", { password: "right", client: eve }, 2000)).toThrowError(
       expect.objectContaining({ code: ErrorCode.TooManyAttempts }),
     );
-    expect(knock(room, "Bob", { password: "right" }, 62_000).state).toBe("joined");
+    // An invited guest, elsewhere, gets in at the first try.
+    expect(knock(room, "Bob", { password: "right", client: client("203.0.113.9") }, 2000).state).toBe("joined");
+    expect(knock(room, "Eve", { password: "right", client: eve }, 61_005).state).toBe("joined");
   });
 
-  it("counts a connection's wrong passwords across rooms of the same connection", () => {
+  it("stops an address whose connections together sent too many wrong passwords", () => {
     const { room } = makeRoom();
     enter(room, "Ada", {}, 0);
     room.configure({ password: "right" });
-    const mine = new WindowLimiter(5, 60_000);
-    for (let i = 0; i < 5; i++) mine.record(1000);
-    expect(() => knock(room, "Eve", { password: "right", passwordFailures: mine }, 1500)).toThrowError(
+    const shared = new WindowLimiter(30, 60_000);
+    const fromEve = () => ({ ...client("198.51.100.7"), addressPasswordFailures: shared });
+    for (let i = 0; i < 30; i++) {
+      expect(() => knock(room, "Eve", { password: `no${i}`, client: fromEve() }, 1000)).toThrowError(
+        expect.objectContaining({ code: ErrorCode.PasswordWrong }),
+      );
+    }
+    expect(() => knock(room, "Eve", { password: "right", client: fromEve() }, 1001)).toThrowError(
       expect.objectContaining({ code: ErrorCode.TooManyAttempts }),
+    );
+  });
+});
+
+describe("Door: waiters", () => {
+  it("counts waiters apart from participants, and caps them in all and per address", () => {
+    const { room } = makeRoom({ maxParticipants: 3, maxWaiting: 5, maxWaitingPerAddress: 2 });
+    const ada = enter(room, "Ada", {}, 0);
+    room.configure({ lobby: true });
+    const stranger = "198.51.100.66";
+    expect(knock(room, "S1", { client: client(stranger) }).state).toBe("waiting");
+    expect(knock(room, "S2", { client: client(stranger) }).state).toBe("waiting");
+    expect(() => knock(room, "S3", { client: client(stranger) })).toThrowError(
+      expect.objectContaining({ code: ErrorCode.LobbyFull }),
+    );
+    // The invited guest still knocks, and is let in: the strangers took no participant's place.
+    const guest = knock(room, "Guest", { client: client("203.0.113.1") });
+    expect(guest.state).toBe("waiting");
+    room.door.admit(guest.id);
+    expect(room.participant(guest.id)).toBeDefined();
+    for (const a of ["203.0.113.2", "203.0.113.3", "203.0.113.4"]) knock(room, "G", { client: client(a) });
+    expect(() => knock(room, "G", { client: client("203.0.113.5") })).toThrowError(
+      expect.objectContaining({ code: ErrorCode.LobbyFull }),
+    );
+    expect(room.size).toBe(2);
+    expect(ada.role).toBe("moderator");
+  });
+
+  it("refuses to admit past the participant limit, and admit-all stops there", () => {
+    const { room } = makeRoom({ maxParticipants: 2 });
+    enter(room, "Ada", {}, 0);
+    room.configure({ lobby: true });
+    const w = [1, 2, 3].map((i) => knock(room, `W${i}`, { client: client(`203.0.113.${i}`) }));
+    room.door.admitAll();
+    expect(room.size).toBe(2);
+    expect(room.lobby.size).toBe(2);
+    expect(() => room.door.admit((w[2] as { id: string }).id)).toThrowError(
+      expect.objectContaining({ code: ErrorCode.RoomFull }),
     );
   });
 });

@@ -12,7 +12,12 @@ import { WindowLimiter } from "./window-limiter.js";
 /** What the door needs of its room (room.ts's Room is one): the door does not depend on the room's file. */
 export interface DoorRoom {
   readonly name: string;
-  readonly options: { readonly maxParticipants: number };
+  readonly options: {
+    readonly maxParticipants: number;
+    /** People waiting in the lobby, and of those, from one client address. */
+    readonly maxWaiting: number;
+    readonly maxWaitingPerAddress: number;
+  };
   readonly lobby: Lobby;
   readonly hands: HandQueue;
   readonly size: number;
@@ -30,8 +35,20 @@ export interface DoorRoom {
 
 /** How long a participant who lost its connection can come back as itself. PROTOCOL.md says 60 s. */
 export const RESUME_WINDOW_MS = 60_000;
-/** Wrong passwords allowed per minute, per room and per connection. */
+/**
+ * Wrong passwords allowed per minute and per connection. The count per client address (README, "Security")
+ * is kept by the gateway. Neither is per room: a room-wide count let anyone lock invited guests out.
+ */
 export const PASSWORD_TRIES = { max: 5, windowMs: 60_000 };
+
+/** Who is at the door: the client address (never sent or logged) and its two counts of wrong passwords. */
+export interface EntryClient {
+  readonly address: string;
+  /** This connection's wrong passwords. */
+  readonly passwordFailures: WindowLimiter;
+  /** Every connection's from the same address, all rooms together. */
+  readonly addressPasswordFailures: WindowLimiter;
+}
 
 export interface EntryRequest {
   name: string;
@@ -41,8 +58,7 @@ export interface EntryRequest {
   resume?: string | undefined;
   /** The `join` request id, echoed in the reply. */
   requestId?: number | undefined;
-  /** The connection's own count of wrong passwords. */
-  passwordFailures: WindowLimiter;
+  client: EntryClient;
   /** Called with the participant's id before anything is sent to it, so replies can reach it. */
   attach: (id: string) => void;
 }
@@ -53,48 +69,42 @@ interface Departed {
   id: string;
   role: Participant["role"];
   hand: ReturnType<HandQueue["record"]>;
+  budgets: Participant["budgets"];
   expires: number;
 }
 
 export class Door {
   readonly #room: DoorRoom;
-  readonly #passwordFailures = new WindowLimiter(PASSWORD_TRIES.max, PASSWORD_TRIES.windowMs);
   readonly #departed = new Map<string, Departed>();
 
   constructor(room: DoorRoom) {
     this.#room = room;
   }
 
-  /** Lets someone in, puts them in the lobby, or refuses with a typed error (changing nothing). */
+  /**
+   * Lets someone in, puts them in the lobby, or refuses with a typed error (changing nothing). Waiters are
+   * counted apart from participants, so strangers knocking cannot fill a meeting its guests are invited to.
+   */
   request(req: EntryRequest, now = Date.now()): EntryOutcome {
     const room = this.#room;
     if (room.closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
-    if (room.size + room.lobby.size >= room.options.maxParticipants) {
-      throw new ProtocolError(ErrorCode.RoomFull, "this meeting is full");
-    }
     if (req.resume !== undefined) return this.#resume(req, now);
     this.#checkPassword(req, now);
+    // Nobody inside, but a participant who dropped may come back: the lobby holds newcomers until then.
+    if (room.lobbyOn && (room.size > 0 || this.mayReturn(now))) return this.#wait(req, now);
+    this.#checkRoomForOneMore();
     const id = newParticipantId();
-    if (room.size > 0 && room.lobbyOn) {
-      req.attach(id);
-      room.lobby.add({ id, name: req.name, since: now, audio: req.audio, video: req.video });
-      room.send(id, {
-        type: "lobby.waiting",
-        ...(req.requestId !== undefined ? { id: req.requestId } : {}),
-        room: room.name,
-      });
-      room.toModerators({ type: "lobby.knock", entry: { id, name: req.name, since: now } });
-      return { id, state: "waiting" };
-    }
-    const role = room.hasModerator() ? "participant" : "moderator";
+    const role = room.hasModerator() || this.#moderatorMayReturn(now) ? "participant" : "moderator";
     this.#enter(new Participant(req.name, role, now, id), req);
     return { id, state: "joined" };
   }
 
   admit(id: string, now = Date.now()): void {
     const room = this.#room;
-    const waiting = room.lobby.take(id);
+    const waiting = room.lobby.get(id);
     if (!waiting) throw new ProtocolError(ErrorCode.NotFound, "nobody with this id is waiting");
+    this.#checkRoomForOneMore();
+    room.lobby.take(id);
     const p = new Participant(waiting.name, room.hasModerator() ? "participant" : "moderator", now, id);
     p.audio = waiting.audio;
     p.video = waiting.video;
@@ -102,8 +112,12 @@ export class Door {
     room.enter(p);
   }
 
+  /** Admits the waiters, oldest first, as long as the meeting has room for them. */
   admitAll(now = Date.now()): void {
-    for (const id of this.#room.lobby.ids()) this.admit(id, now);
+    for (const id of this.#room.lobby.ids()) {
+      if (this.#room.size >= this.#room.options.maxParticipants) break;
+      this.admit(id, now);
+    }
   }
 
   deny(id: string): void {
@@ -117,7 +131,67 @@ export class Door {
   /** Keeps what a participant who lost its connection needs to come back as itself. */
   remember(p: Participant, hand: Departed["hand"], now = Date.now()): void {
     this.#prune(now);
-    this.#departed.set(p.resumeToken, { id: p.id, role: p.role, hand, expires: now + RESUME_WINDOW_MS });
+    this.#departed.set(p.resumeToken, {
+      id: p.id,
+      role: p.role,
+      hand,
+      budgets: p.budgets,
+      expires: now + RESUME_WINDOW_MS,
+    });
+  }
+
+  /** Whether someone who dropped may still come back (their resume window is open). */
+  mayReturn(now = Date.now()): boolean {
+    this.#prune(now);
+    return this.#departed.size > 0;
+  }
+
+  /** When the last open resume window closes (ms since the epoch), or null if none is open. */
+  lastReturnBy(now = Date.now()): number | null {
+    this.#prune(now);
+    let last: number | null = null;
+    for (const d of this.#departed.values()) if (last === null || d.expires > last) last = d.expires;
+    return last;
+  }
+
+  #moderatorMayReturn(now: number): boolean {
+    this.#prune(now);
+    for (const d of this.#departed.values()) if (d.role === "moderator") return true;
+    return false;
+  }
+
+  #wait(req: EntryRequest, now: number): EntryOutcome {
+    const room = this.#room;
+    if (room.lobby.size >= room.options.maxWaiting)
+      throw new ProtocolError(ErrorCode.LobbyFull, "too many people are waiting to enter this meeting");
+    if (room.lobby.countFrom(req.client.address) >= room.options.maxWaitingPerAddress) {
+      throw new ProtocolError(
+        ErrorCode.LobbyFull,
+        "too many people from your network are waiting to enter this meeting",
+      );
+    }
+    const id = newParticipantId();
+    req.attach(id);
+    room.lobby.add({
+      id,
+      name: req.name,
+      since: now,
+      audio: req.audio,
+      video: req.video,
+      address: req.client.address,
+    });
+    room.send(id, {
+      type: "lobby.waiting",
+      ...(req.requestId !== undefined ? { id: req.requestId } : {}),
+      room: room.name,
+    });
+    room.toModerators({ type: "lobby.knock", entry: { id, name: req.name, since: now } });
+    return { id, state: "waiting" };
+  }
+
+  #checkRoomForOneMore(): void {
+    if (this.#room.size >= this.#room.options.maxParticipants)
+      throw new ProtocolError(ErrorCode.RoomFull, "this meeting is full");
   }
 
   #enter(p: Participant, req: EntryRequest): void {
@@ -134,8 +208,10 @@ export class Door {
     if (!departed || this.#room.participant(departed.id)) {
       throw new ProtocolError(ErrorCode.ResumeExpired, "cannot resume: join as a new participant");
     }
+    // Coming back takes a place like any entry, but no lobby and no password: it was let in before.
+    this.#checkRoomForOneMore();
     this.#departed.delete(token);
-    const p = new Participant(req.name, departed.role, now, departed.id);
+    const p = new Participant(req.name, departed.role, now, departed.id, departed.budgets);
     // The hand goes back first, so that `joined.hands` already shows it in its place.
     if (departed.hand) this.#room.hands.restore(p.id, departed.hand);
     this.#enter(p, req);
@@ -146,15 +222,16 @@ export class Door {
   #checkPassword(req: EntryRequest, now: number): void {
     const expected = this.#room.password;
     if (expected === null) return;
-    if (this.#passwordFailures.exhausted(now) || req.passwordFailures.exhausted(now)) {
-      const wait = Math.max(this.#passwordFailures.retryAfter(now), req.passwordFailures.retryAfter(now));
+    const { passwordFailures: mine, addressPasswordFailures: ours } = req.client;
+    if (mine.exhausted(now) || ours.exhausted(now)) {
+      const wait = Math.max(mine.retryAfter(now), ours.retryAfter(now));
       throw new ProtocolError(ErrorCode.TooManyAttempts, "too many wrong passwords; wait a minute", wait);
     }
     if (req.password === undefined)
       throw new ProtocolError(ErrorCode.PasswordRequired, "this meeting needs a password");
     if (!timingSafeEqualString(req.password, expected)) {
-      this.#passwordFailures.record(now);
-      req.passwordFailures.record(now);
+      mine.record(now);
+      ours.record(now);
       throw new ProtocolError(ErrorCode.PasswordWrong, "wrong password");
     }
   }

@@ -4,6 +4,8 @@ import type { LobbyEntry } from "../../protocol/messages.js";
 export interface WaitingParticipant extends LobbyEntry {
   audio: boolean;
   video: boolean;
+  /** The client address it knocked from: counted against a per-address cap, never shown or logged. */
+  address: string;
 }
 
 export class Lobby {
@@ -11,6 +13,17 @@ export class Lobby {
 
   add(entry: WaitingParticipant): void {
     this.#waiting.set(entry.id, entry);
+  }
+
+  get(id: string): WaitingParticipant | undefined {
+    return this.#waiting.get(id);
+  }
+
+  /** How many of the waiters knocked from `address`. */
+  countFrom(address: string): number {
+    let n = 0;
+    for (const w of this.#waiting.values()) if (w.address === address) n++;
+    return n;
   }
 
   has(id: string): boolean {

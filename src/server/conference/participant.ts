@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Device, ParticipantInfo, Role } from "../../protocol/messages.js";
+import { Budgets } from "./budgets.js";
 
 export function newParticipantId(): string {
   return `p_${randomBytes(9).toString("base64url")}`;
@@ -19,8 +20,18 @@ export class Participant {
   /** Devices a moderator turned off: the media server drops them until the participant turns them on again. */
   readonly blocked = new Set<Device>();
 
-  constructor(name: string, role: Role, joinedAt: number, id: string = newParticipantId()) {
+  /** How often it may ask for what everyone hears about (budgets.ts). */
+  readonly budgets: Budgets;
+
+  constructor(
+    name: string,
+    role: Role,
+    joinedAt: number,
+    id: string = newParticipantId(),
+    budgets = new Budgets(),
+  ) {
     this.id = id;
+    this.budgets = budgets;
     this.name = name;
     this.role = role;
     this.joinedAt = joinedAt;

@@ -19,6 +19,7 @@ import type {
   StreamChoice,
   StreamInfo,
 } from "../../protocol/messages.js";
+import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import type { MediaRoom, MediaRoomSink } from "../media/media-room.js";
 import type { Router } from "../routing/router.js";
@@ -28,13 +29,19 @@ import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
 import type { Standing } from "./permissions.js";
-import { WindowLimiter } from "./window-limiter.js";
 
 const log = logger("room");
-const REACTIONS = { max: 5, windowMs: 10_000 };
 
 export interface RoomOptions {
   maxParticipants: number;
+  /** People waiting in the lobby, and of those, from one client address (counted apart from participants). */
+  maxWaiting: number;
+  maxWaitingPerAddress: number;
+  /**
+   * How long the role of a moderator whose connection dropped waits for them (a reload, a network change)
+   * before passing to the longest-present participant; 0: at once.
+   */
+  moderatorReturnMs: number;
   /** Given to every participant for its peer connections. */
   iceServers: IceServer[];
   /** Keep public chat for latecomers. */
@@ -70,8 +77,10 @@ export class Room implements MediaRoomSink {
   readonly #talkTimers = new Map<string, NodeJS.Timeout>();
   /** Who is talking now, so a newcomer is told at once rather than at the next change. */
   readonly #speaking = new Set<string>();
-  /** Per participant id, so that a reconnect does not reset it. */
-  readonly #reactionLimiters = new Map<string, WindowLimiter>();
+  /** Closes a room left empty by dropped connections once nobody can come back any more. */
+  #emptyTimer: NodeJS.Timeout | undefined;
+  /** Gives the role to someone else if no moderator is back in time. */
+  #promotionTimer: NodeJS.Timeout | undefined;
   #lobbyOn: boolean;
   #password: string | null = null;
   #media: MediaRoom | undefined;
@@ -150,22 +159,6 @@ export class Room implements MediaRoomSink {
     this.#router.disconnect(id, code, reason);
   }
 
-  /** Counts a reaction against the participant's budget (5 per 10 s); `too_many_attempts` when over it. */
-  takeReaction(id: string, now = Date.now()): void {
-    let limiter = this.#reactionLimiters.get(id);
-    if (!limiter) {
-      limiter = new WindowLimiter(REACTIONS.max, REACTIONS.windowMs);
-      this.#reactionLimiters.set(id, limiter);
-    }
-    if (!limiter.tryTake(now)) {
-      throw new ProtocolError(
-        ErrorCode.TooManyAttempts,
-        "too many reactions; slow down",
-        limiter.retryAfter(now),
-      );
-    }
-  }
-
   broadcastHands(): void {
     this.broadcast({ type: "hands", queue: this.hands.list() });
   }
@@ -197,7 +190,10 @@ export class Room implements MediaRoomSink {
       this.send(participant.id, { type: "lobby.list", entries: this.lobby.list() });
     for (const id of this.#speaking)
       this.send(participant.id, { type: "speaking", participantId: id, speaking: true });
-    this.#media?.addParticipant(participant.id, { audio: participant.audio, video: participant.video });
+    if (this.#media)
+      this.#media.addParticipant(participant.id, { audio: participant.audio, video: participant.video });
+    else this.send(participant.id, { type: "media.lost" });
+    if (!this.hasModerator()) this.#promoteSoon();
   }
 
   /** Removes a participant (or someone waiting) and tells whoever needs to know. */
@@ -216,7 +212,7 @@ export class Room implements MediaRoomSink {
     this.#stopTalkTimer(id);
     this.#speaking.delete(id);
     if (reason === "disconnected") this.door.remember(p, this.hands.record(id), now);
-    this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", { err: String(err) }));
+    this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", errorFields(err)));
     this.broadcast({
       type: "participant.left",
       participantId: id,
@@ -224,10 +220,23 @@ export class Room implements MediaRoomSink {
     });
     if (this.hands.lower(id)) this.broadcastHands();
     if (this.#participants.size === 0) {
-      void this.close(CloseCode.MeetingEnded, "the meeting ended");
+      // Someone who dropped may be back within the resume window: the meeting (password, lobby, chat,
+      // hands, roles) waits for them; otherwise it ends now.
+      const returnBy = this.door.lastReturnBy(now);
+      if (returnBy === null) void this.close(CloseCode.MeetingEnded, "the meeting ended");
+      else this.#closeWhenStillEmptyAt(returnBy, now);
       return;
     }
-    if (p.role === "moderator" && !this.hasModerator()) this.#promoteLongestPresent();
+    if (p.role === "moderator" && !this.hasModerator()) {
+      if (reason === "disconnected") this.#promoteSoon();
+      else this.#promoteLongestPresent();
+    }
+  }
+
+  /** Ends a room nobody is in, waits for, or may come back to (a join that was refused left it so). */
+  closeIfIdle(): void {
+    if (this.#closed || this.#participants.size > 0 || this.lobby.size > 0 || this.door.mayReturn()) return;
+    void this.close(CloseCode.MeetingEnded, "the meeting ended");
   }
 
   hasModerator(): boolean {
@@ -303,13 +312,46 @@ export class Room implements MediaRoomSink {
   setBlocked(p: Participant, device: Device, blocked: boolean): void {
     this.#media
       ?.setBlocked(p.id, device, blocked)
-      .catch((err) => log.warn("media block failed", { device, blocked, err: String(err) }));
+      .catch((err) => log.warn("media block failed", { device, blocked, ...errorFields(err) }));
   }
 
   #sharing(): number {
     let n = 0;
     for (const p of this.#participants.values()) if (p.screen) n++;
     return n;
+  }
+
+  /**
+   * The media server was lost. Everyone's media is gone, but not the meeting: its people, roles, settings,
+   * chat and hands stay, and everyone is told to wait (`media.lost`) until `restoreMedia`.
+   */
+  mediaLost(): void {
+    const media = this.#media;
+    if (!media || this.#closed) return;
+    this.#media = undefined;
+    // Janus is gone: this frees only our side of its handles.
+    media.close().catch(() => undefined);
+    for (const id of this.#speaking) this.broadcast({ type: "speaking", participantId: id, speaking: false });
+    this.#speaking.clear();
+    this.broadcast({ type: "media.lost" });
+  }
+
+  /**
+   * Gives the room the media of a new media server: everyone in it is added back, a moderator's blocks are
+   * applied again, and everyone is told to publish and subscribe afresh (`media.restored`).
+   */
+  restoreMedia(media: MediaRoom): void {
+    this.#media = media;
+    for (const p of this.#participants.values()) {
+      media.addParticipant(p.id, { audio: p.audio, video: p.video });
+      for (const device of p.blocked) this.setBlocked(p, device, true);
+    }
+    this.broadcast({ type: "media.restored" });
+  }
+
+  /** Whether the room has its media (false between a media server's loss and its return). */
+  get hasMedia(): boolean {
+    return this.#media !== undefined;
   }
 
   media(): MediaRoom {
@@ -364,6 +406,8 @@ export class Room implements MediaRoomSink {
     for (const id of this.lobby.ids()) this.lobby.take(id);
     for (const timer of this.#talkTimers.values()) clearTimeout(timer);
     this.#talkTimers.clear();
+    clearTimeout(this.#emptyTimer);
+    clearTimeout(this.#promotionTimer);
     for (const id of ids) this.#router.disconnect(id, code, reason);
     this.options.onClosed(this);
     await this.#media?.close();
@@ -386,7 +430,36 @@ export class Room implements MediaRoomSink {
     this.#talkTimers.delete(id);
   }
 
-  /** The room is never left without a moderator while someone is in it. */
+  #closeWhenStillEmptyAt(when: number, now: number): void {
+    clearTimeout(this.#emptyTimer);
+    this.#emptyTimer = setTimeout(
+      () => {
+        this.#emptyTimer = undefined;
+        if (this.#participants.size > 0) return;
+        const later = this.door.lastReturnBy();
+        if (later === null) void this.close(CloseCode.MeetingEnded, "the meeting ended");
+        else this.#closeWhenStillEmptyAt(later, Date.now());
+      },
+      Math.max(0, when - now) + 10,
+    );
+    this.#emptyTimer.unref();
+  }
+
+  /** No moderator inside: give one who dropped `moderatorReturnMs` to come back, then promote someone. */
+  #promoteSoon(): void {
+    if (this.options.moderatorReturnMs <= 0) {
+      this.#promoteLongestPresent();
+      return;
+    }
+    if (this.#promotionTimer) return;
+    this.#promotionTimer = setTimeout(() => {
+      this.#promotionTimer = undefined;
+      if (!this.#closed && !this.hasModerator()) this.#promoteLongestPresent();
+    }, this.options.moderatorReturnMs);
+    this.#promotionTimer.unref();
+  }
+
+  /** The room is never left without a moderator for long while someone is in it. */
   #promoteLongestPresent(): void {
     let oldest: Participant | undefined;
     for (const p of this.#participants.values()) if (!oldest || p.joinedAt < oldest.joinedAt) oldest = p;

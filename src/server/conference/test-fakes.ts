@@ -2,7 +2,7 @@
 import type { ServerMessage } from "../../protocol/messages.js";
 import type { DeviceState, MediaRoom, MediaRoomDump } from "../media/media-room.js";
 import type { ParticipantSink, Router } from "../routing/router.js";
-import type { EntryRequest } from "./door.js";
+import type { EntryClient, EntryRequest } from "./door.js";
 import { Room, type RoomOptions } from "./room.js";
 import { WindowLimiter } from "./window-limiter.js";
 
@@ -74,6 +74,9 @@ export function makeRoom(options: Partial<RoomOptions> = {}) {
   let closed = 0;
   const room = new Room("r", router, {
     maxParticipants: 10,
+    maxWaiting: 10,
+    maxWaitingPerAddress: 3,
+    moderatorReturnMs: 0,
     iceServers: [],
     chatHistory: true,
     lobbyByDefault: false,
@@ -86,6 +89,15 @@ export function makeRoom(options: Partial<RoomOptions> = {}) {
   return { room, router, media, closedCount: () => closed };
 }
 
+/** A client at the door, by default a fresh connection from its own address. */
+export function client(address = `192.0.2.${Math.floor(Math.random() * 250)}`): EntryClient {
+  return {
+    address,
+    passwordFailures: new WindowLimiter(5, 60_000),
+    addressPasswordFailures: new WindowLimiter(30, 60_000),
+  };
+}
+
 /** Asks the room's door for entry, as a `join` would. */
 export function knock(room: Room, name: string, extra: Partial<EntryRequest> = {}, now = Date.now()) {
   return room.door.request(
@@ -93,7 +105,7 @@ export function knock(room: Room, name: string, extra: Partial<EntryRequest> = {
       name,
       audio: true,
       video: true,
-      passwordFailures: new WindowLimiter(5, 60_000),
+      client: client(),
       attach: () => {},
       ...extra,
     },

@@ -28,6 +28,12 @@ export class WindowLimiter {
     return true;
   }
 
+  /** Whether nothing is counted in the window any more. */
+  isEmpty(now = Date.now()): boolean {
+    this.#prune(now);
+    return this.#times.length === 0;
+  }
+
   /** Milliseconds until one more event would be allowed (0 if it is allowed now). */
   retryAfter(now = Date.now()): number {
     this.#prune(now);

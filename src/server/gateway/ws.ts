@@ -1,6 +1,6 @@
 /**
- * The WebSocket endpoint `/ws`: size limit, rate limit, liveness pings, then one parse through protocol/
- * and one Session per socket. Nothing here knows what a room is.
+ * The WebSocket endpoint `/ws`: a cap on connections per client address, size limit, rate limit, liveness
+ * pings, then one parse through protocol/ and one Session per socket. Nothing here knows what a room is.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -10,6 +10,8 @@ import { Limits, ParseError, parseClientMessage, type ServerMessage } from "../.
 import { logger } from "../logger.js";
 import type { ParticipantSink } from "../routing/router.js";
 import { Session, type SessionDeps } from "../session/session.js";
+import { type AddressBook, type AddressSlot } from "./address-book.js";
+import { clientAddress } from "./client-address.js";
 import { RateLimiter } from "./rate-limiter.js";
 
 const log = logger("ws");
@@ -21,20 +23,28 @@ const RATE_PER_SECOND = 30;
 const PING_INTERVAL_MS = 2000;
 const JOIN_TIMEOUT_MS = 30_000;
 
+export interface EndpointOptions {
+  addresses: AddressBook;
+  /** Proxies whose X-Forwarded-For names the client (see client-address.ts). */
+  trustedProxies: ReadonlySet<string>;
+}
+
 export class SignalingEndpoint {
   readonly #wss: WebSocketServer;
   readonly #deps: SessionDeps;
+  readonly #options: EndpointOptions;
   readonly #alive = new WeakMap<WebSocket, boolean>();
   readonly #pinger: NodeJS.Timeout;
 
-  constructor(deps: SessionDeps) {
+  constructor(deps: SessionDeps, options: EndpointOptions) {
     this.#deps = deps;
+    this.#options = options;
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: Limits.frameMaxBytes,
       perMessageDeflate: false,
     });
-    this.#wss.on("connection", (ws) => this.#onConnection(ws));
+    this.#wss.on("connection", (ws: WebSocket, slot: AddressSlot) => this.#onConnection(ws, slot));
     this.#pinger = setInterval(() => this.#pingAll(), PING_INTERVAL_MS);
   }
 
@@ -45,9 +55,20 @@ export class SignalingEndpoint {
     return this.#wss.clients.size;
   }
 
-  /** Hands an HTTP upgrade for `/ws` to the WebSocket server. */
+  /**
+   * Hands an HTTP upgrade for `/ws` to the WebSocket server, unless its client address has as many
+   * connections open as allowed (429, before any WebSocket work).
+   */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit("connection", ws, req));
+    const slot = this.#options.addresses.open(clientAddress(req, this.#options.trustedProxies));
+    if (!slot) {
+      socket.end("HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    // Whatever ends the socket (a refused handshake included) gives the slot back.
+    socket.once("close", () => slot.release());
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit("connection", ws, slot));
   }
 
   close(): void {
@@ -56,7 +77,7 @@ export class SignalingEndpoint {
     this.#wss.close();
   }
 
-  #onConnection(ws: WebSocket): void {
+  #onConnection(ws: WebSocket, slot: AddressSlot): void {
     const sink: ParticipantSink = {
       send: (message: ServerMessage) => {
         if (ws.readyState !== ws.OPEN) return;
@@ -65,7 +86,7 @@ export class SignalingEndpoint {
       },
       close: (code, reason) => ws.close(code, reason),
     };
-    const session = new Session(this.#deps, sink);
+    const session = new Session(this.#deps, sink, slot);
     const limiter = new RateLimiter(RATE_BURST, RATE_PER_SECOND);
     let lastLimitedNotice = 0;
     this.#alive.set(ws, true);

@@ -1,10 +1,12 @@
 /**
  * The media plane as the rest of the server sees it: a supervised Janus child process and one API session to
- * it. If Janus dies, every media room is gone with it; the engine reports the loss (so the conference can end
- * or re-establish those calls) and starts a fresh Janus.
+ * it. If Janus dies, every media room is gone with it; the engine reports the loss (`lost`), starts a fresh
+ * Janus (trying again until it answers), and reports it back (`restored`) so the conference re-creates the
+ * media of its meetings.
  */
 import { EventEmitter } from "node:events";
 import type { Config } from "../config.js";
+import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import { countJanusHandles } from "./janus-admin.js";
 import { JanusClient } from "./janus-client.js";
@@ -14,10 +16,15 @@ import { type MediaEngine, MediaError, type MediaRoom, type MediaRoomSink } from
 
 const log = logger("media-engine");
 const RESTART_DELAY_MS = 500;
+/** A restart that failed is tried again after this long, doubling up to the maximum. */
+const RESTART_RETRY_MS = 1000;
+const RESTART_RETRY_MAX_MS = 10_000;
 
 export interface MediaEngineEvents {
   /** Janus was lost: every room created before now has no media any more. */
   lost: [];
+  /** A new Janus answers: media rooms can be created again. */
+  restored: [];
 }
 
 export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements MediaEngine {
@@ -77,11 +84,25 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
     this.#client.close();
     this.#client = undefined;
     this.emit("lost");
-    void this.#process.stop().then(() =>
-      setTimeout(() => {
-        if (this.#closed) return;
-        this.start().catch((err) => log.error("media server restart failed", { err: String(err) }));
-      }, RESTART_DELAY_MS),
-    );
+    void this.#process.stop().then(() => this.#restartAfter(RESTART_DELAY_MS));
+  }
+
+  #restartAfter(delayMs: number): void {
+    setTimeout(() => {
+      if (this.#closed) return;
+      this.start().then(
+        () => {
+          if (this.#closed) return;
+          log.info("media server restarted");
+          this.emit("restored");
+        },
+        (err: unknown) => {
+          log.error("media server restart failed", errorFields(err));
+          void this.#process
+            .stop()
+            .then(() => this.#restartAfter(Math.min(RESTART_RETRY_MAX_MS, Math.max(RESTART_RETRY_MS, delayMs * 2))));
+        },
+      );
+    }, delayMs);
   }
 }

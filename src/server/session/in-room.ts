@@ -144,7 +144,6 @@ export const inRoomHandlers: Handlers = {
     ok(ctx, m);
   },
   "reaction.send": (ctx, m) => {
-    ctx.room.takeReaction(ctx.id);
     ctx.room.broadcast({ type: "reaction", participantId: ctx.id, emoji: m.emoji });
     ok(ctx, m);
   },

@@ -7,10 +7,11 @@
 import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage } from "../../protocol/messages.js";
 import type { Conference } from "../conference/conference.js";
-import { PASSWORD_TRIES } from "../conference/door.js";
+import { type EntryClient, PASSWORD_TRIES } from "../conference/door.js";
 import { authorize } from "../conference/permissions.js";
 import type { Room } from "../conference/room.js";
 import { WindowLimiter } from "../conference/window-limiter.js";
+import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import { JanusError } from "../media/janus-client.js";
 import { MediaError } from "../media/media-room.js";
@@ -24,18 +25,30 @@ export interface SessionDeps {
   router: Router;
 }
 
+/** What the gateway knows of the client behind a connection (its address, kept in memory only). */
+export interface SessionClient {
+  readonly address: string;
+  /** Wrong passwords from this address, every connection and meeting together. */
+  readonly passwordFailures: WindowLimiter;
+}
+
 export class Session {
   readonly #deps: SessionDeps;
   readonly #sink: ParticipantSink;
-  readonly #passwordFailures = new WindowLimiter(PASSWORD_TRIES.max, PASSWORD_TRIES.windowMs);
+  readonly #client: EntryClient;
   #ctx: InRoomContext | undefined;
   #joining = false;
   #ended = false;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(deps: SessionDeps, sink: ParticipantSink) {
+  constructor(deps: SessionDeps, sink: ParticipantSink, client: SessionClient) {
     this.#deps = deps;
     this.#sink = sink;
+    this.#client = {
+      address: client.address,
+      passwordFailures: new WindowLimiter(PASSWORD_TRIES.max, PASSWORD_TRIES.windowMs),
+      addressPasswordFailures: client.passwordFailures,
+    };
   }
 
   /** Whether the connection stands in a room (joined or waiting). */
@@ -82,6 +95,7 @@ export class Session {
     const standing = ctx.room.standingOf(ctx.id);
     if (!standing) throw new ProtocolError(ErrorCode.NotJoined, "you are no longer in this meeting");
     authorize(standing, message.type);
+    ctx.room.participant(ctx.id)?.budgets.take(message.type);
     const handler = inRoomHandlers[message.type] as (
       c: InRoomContext,
       m: typeof message,
@@ -95,8 +109,9 @@ export class Session {
       throw new ProtocolError(ErrorCode.UnsupportedVersion, `this server speaks version ${PROTOCOL_VERSION}`);
     }
     this.#joining = true;
+    let room: Room | undefined;
     try {
-      const room = await this.#deps.conference.room(m.room);
+      room = await this.#deps.conference.room(m.room);
       if (this.#ended) return; // the socket closed while the room was being set up
       const outcome = room.door.request({
         name: m.name,
@@ -105,10 +120,10 @@ export class Session {
         password: m.password,
         resume: m.resume,
         requestId: m.id,
-        passwordFailures: this.#passwordFailures,
+        client: this.#client,
         attach: (id) => {
           this.#deps.router.attach(id, this.#sink);
-          this.#ctx = this.#context(room, id);
+          this.#ctx = this.#context(room as Room, id);
         },
       });
       log.info(outcome.state === "joined" ? "participant joined" : "participant waiting", {
@@ -116,6 +131,8 @@ export class Session {
       });
     } finally {
       this.#joining = false;
+      // A refused join (wrong password, bad resume token, full) may have created the room: it must not stay.
+      if (!this.#ctx) room?.closeIfIdle();
     }
   }
 
@@ -141,10 +158,11 @@ export class Session {
     } else if (err instanceof MediaError || err instanceof JanusError) {
       // A subscriber answer with no offer pending is the client's mistake, not the media server's.
       const code = message.type === "subscribe.answer" ? ErrorCode.BadState : ErrorCode.MediaFailed;
-      log.warn("media request refused", { type: message.type, err: err.message });
+      // Janus's reasons can quote what the client sent (a mid, an SDP line): the log gets codes only.
+      log.warn("media request refused", { type: message.type, ...errorFields(err) });
       this.#send({ type: "error", ...id, code, message: err.message });
     } else {
-      log.error("request failed", { type: message.type, err: String(err) });
+      log.error("request failed", { type: message.type, ...errorFields(err) });
       this.#send({ type: "error", ...id, code: ErrorCode.Internal, message: "internal error" });
     }
   }
