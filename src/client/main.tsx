@@ -28,8 +28,9 @@ layoutOf(room);
 qualityOf(room);
 // Poor connections: the video received and sent adapts to the link; the sound never starves.
 adaptationOf(room);
-// Closing the tab is a hang-up too: tell the server now rather than let it wait for the ping timeout.
-addEventListener("pagehide", () => room.leaveNow());
+// A reload or a closed tab drops the connection without `leave`: the server keeps our place for a minute, and a
+// reload comes back as the same participant (moderator role, raised hand) with the token kept for this tab.
+addEventListener("pagehide", () => room.suspendNow());
 
 const root = document.getElementById("app");
 if (root) render(<App room={room} />, root);

@@ -132,6 +132,7 @@ export const en = {
     "The organiser knows you are here. Stay on this page: the meeting opens as soon as you are let in.",
   "lobby.cancel": "Cancel",
   "lobby.reconnecting": "Connection lost. Reconnecting…",
+  "media.reconnecting": "Reconnecting sound and video…",
   "lobby.deniedTitle": "The organiser did not let you in",
   "lobby.deniedBody":
     "You cannot join this meeting for now. Contact the organiser if you think this is a mistake.",
@@ -324,6 +325,7 @@ export const en = {
   "error.retry": "Try again",
   "error.details": "Technical details",
   "error.roomFull": "This meeting is full.",
+  "error.lobbyFull": "Too many people are waiting to enter this meeting. Try again in a moment.",
   "error.mediaFailed": "The media server could not connect you. Please try again.",
   "error.connectionLost": "The connection to the server was lost.",
   "error.connectFailed": "Could not reach the server. Check your connection and try again.",

@@ -134,6 +134,7 @@ export const fr: Dictionary = {
     "L'organisateur sait que vous êtes là. Restez sur cette page : la réunion s'ouvrira dès qu'il autorisera votre entrée.",
   "lobby.cancel": "Annuler",
   "lobby.reconnecting": "Connexion perdue. Reconnexion…",
+  "media.reconnecting": "Reconnexion du son et de la vidéo…",
   "lobby.deniedTitle": "L'organisateur n'a pas autorisé votre entrée",
   "lobby.deniedBody":
     "Vous ne pouvez pas rejoindre cette réunion pour le moment. Contactez l'organisateur s'il s'agit d'une erreur.",
@@ -326,6 +327,7 @@ export const fr: Dictionary = {
   "error.retry": "Réessayer",
   "error.details": "Détails techniques",
   "error.roomFull": "Cette réunion est complète.",
+  "error.lobbyFull": "Trop de personnes attendent d'entrer dans cette réunion. Réessayez dans un instant.",
   "error.mediaFailed": "Le serveur audio et vidéo n'a pas pu vous connecter. Veuillez réessayer.",
   "error.connectionLost": "La connexion au serveur a été perdue.",
   "error.connectFailed": "Impossible de joindre le serveur. Vérifiez votre connexion, puis réessayez.",

@@ -10,7 +10,7 @@
  */
 
 import { CloseCode } from "../../protocol/errors.js";
-import { PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
+import { type IceServer, PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
 import { Engine } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
 import type { Emitter } from "../signal/emitter.js";
@@ -91,6 +91,8 @@ export class RoomConnection {
   readonly #owner: ConnectionOwner;
   readonly #signal = new SignalClient();
   #engine: Engine | null = null;
+  /** From `joined`: kept to build the engine again after the media server restarted. */
+  #iceServers: readonly IceServer[] = [];
   /** `join` was answered: we are in the meeting or its lobby. */
   #live = false;
   #closed = false;
@@ -225,16 +227,9 @@ export class RoomConnection {
   #enter(joined: ServerMessageOf<"joined">, media: LocalMedia): void {
     const s = this.#state;
     // No await from here until the engine exists: a subscribe.offer may be the very next frame.
-    const engine = new Engine(this.#signal, joined.iceServers, media.stream, {
-      onRemoteTracks: (id, tracks) => {
-        if (!this.#closed) this.#roster.tracks(id, tracks);
-      },
-      onHealth: (health) => {
-        if (!this.#closed) s.mediaHealth.value = health;
-      },
-    });
-    this.#engine = engine;
+    this.#iceServers = joined.iceServers;
     this.#live = true;
+    this.#startEngine(media);
     this.#owner.entered(joined.resume);
     s.roomName.value = joined.room;
     s.settings.value = joined.settings;
@@ -244,16 +239,59 @@ export class RoomConnection {
     s.passwordPrompt.value = null;
     s.view.value = "conference";
     s.reconnecting.value = false;
+    s.mediaReconnecting.value = false;
     // A toggle pressed while `join` was in flight (or in the lobby): declare the devices' real state.
     if (local && (local.audio !== joined.you.audio || local.video !== joined.you.video))
       this.sendMediaState();
     this.#relay.emit("joined", joined);
     if (this.#earlyOffer) this.#applyOffer(this.#earlyOffer);
     this.#earlyOffer = null;
+    this.#publish();
+  }
 
-    engine.publish().catch((err: unknown) => {
-      if (!this.#closed) this.#owner.failed(roomErrorOf(err));
+  /** A new engine (both peer connections) for this socket: on entering, and after the media server restarted. */
+  #startEngine(media: LocalMedia): void {
+    const s = this.#state;
+    const engine = new Engine(this.#signal, this.#iceServers, media.stream, {
+      onRemoteTracks: (id, tracks) => {
+        if (!this.#closed && this.#engine === engine) this.#roster.tracks(id, tracks);
+      },
+      onHealth: (health) => {
+        if (!this.#closed && this.#engine === engine) s.mediaHealth.value = health;
+      },
     });
+    this.#engine = engine;
+  }
+
+  #publish(): void {
+    const engine = this.#engine;
+    engine?.publish().catch((err: unknown) => {
+      // An engine replaced meanwhile (the media server was lost) failed for that reason alone.
+      if (!this.#closed && this.#engine === engine) this.#owner.failed(roomErrorOf(err));
+    });
+  }
+
+  /** The media server was lost: our media with it. The meeting goes on; we wait for `media.restored`. */
+  #mediaLost(): void {
+    this.#engine?.close();
+    this.#engine = null;
+    this.#earlyOffer = null;
+    this.#roster.clearTracks();
+    this.#state.mediaHealth.value = "connecting";
+    this.#state.mediaReconnecting.value = true;
+  }
+
+  /** The media server is back: publish again on new connections; features put what they send back on them. */
+  #mediaRestored(msg: ServerMessageOf<"media.restored">): void {
+    const media = this.#state.local.value?.media;
+    if (!media || this.#state.view.value !== "conference") return;
+    this.#engine?.close();
+    this.#startEngine(media);
+    this.#state.mediaReconnecting.value = false;
+    this.#relay.emit("media.restored", msg);
+    if (this.#earlyOffer) this.#applyOffer(this.#earlyOffer);
+    this.#earlyOffer = null;
+    this.#publish();
   }
 
   #listen(): void {
@@ -279,6 +317,12 @@ export class RoomConnection {
       const media = this.#state.local.value?.media;
       if (!current() || this.#state.view.value !== "lobby" || !media) return;
       this.#enter(joined, media);
+    });
+    signal.on("media.lost", () => {
+      if (current() && this.#live) this.#mediaLost();
+    });
+    signal.on("media.restored", (msg) => {
+      if (current() && this.#live) this.#mediaRestored(msg);
     });
     signal.on("room.updated", ({ settings }) => {
       if (current()) this.#state.settings.value = settings;

@@ -11,6 +11,8 @@ export function roomErrorOf(err: unknown): RoomError {
   switch (err.code) {
     case ErrorCode.RoomFull:
       return { key: "error.roomFull", detail };
+    case ErrorCode.LobbyFull:
+      return { key: "error.lobbyFull", detail };
     case ErrorCode.MediaFailed:
       return { key: "error.mediaFailed", detail };
     case ErrorCode.UnsupportedVersion:

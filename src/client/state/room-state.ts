@@ -92,8 +92,10 @@ export class RoomState {
   readonly local = signal<LocalParticipant | null>(null);
   readonly remotes = signal<ReadonlyMap<string, RemoteParticipant>>(new Map());
   readonly error = signal<RoomError | null>(null);
-  /** True while joining again by ourselves after the server lost its media (close code 4002). */
+  /** True while joining again by ourselves after the connection dropped. */
   readonly reconnecting = signal(false);
+  /** The media server was lost: the meeting goes on while the media is set up again. */
+  readonly mediaReconnecting = signal(false);
   readonly announcement = signal<Announcement | null>(null);
 
   // Shared by several features (lobby, moderation, participants, chat, hands): each feature writes its own.

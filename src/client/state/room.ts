@@ -23,6 +23,7 @@ import {
   type SignalEvents,
 } from "../signal/signal-client.js";
 import { RESUME_WINDOW_MS, reconnectDelays } from "./reconnect.js";
+import { resumeStore } from "./resume-store.js";
 import {
   type Attempt,
   CONNECT_TIMEOUT_MS,
@@ -64,6 +65,7 @@ export class Room {
   private readonly owner: ConnectionOwner = {
     entered: (resume) => {
       this.resumeToken = resume;
+      if (this.lastJoin) resumeStore.set(this.lastJoin.room, resume);
     },
     ended: (view) => this.finish(view),
     lost: (mediaLost) => {
@@ -143,7 +145,13 @@ export class Room {
       this.fail(session, { key: "error.noWebrtc" });
       return;
     }
-    const outcome = await this.attempt(session, media, null);
+    // A token kept from before a reload of this page: come back as the same participant (role, hand).
+    const kept = resumeStore.get(roomName);
+    let outcome = await this.attempt(session, media, kept);
+    if (kept && outcome.kind === "failed" && codeOf(outcome.error) === ErrorCode.ResumeExpired) {
+      resumeStore.clear(roomName);
+      outcome = await this.attempt(session, media, null);
+    }
     if (outcome.kind === "failed") {
       // The media server restarted under the join: the call can still happen once it is back.
       if (codeOf(outcome.error) === "closed" && outcome.closeCode === CloseCode.MediaLost) {
@@ -200,24 +208,36 @@ export class Room {
     const said = this.conn?.closeSaying({ type: "leave" }, LEAVE_REPLY_TIMEOUT_MS);
     this.conn = null;
     this.teardown();
-    this.resumeToken = null;
+    this.forgetResume();
     this.state.local.value?.media.stop();
     this.state.reconnecting.value = false;
     this.state.view.value = "left";
     await said;
   }
 
-  /** For page unload: no time to wait for a reply. */
+  /** Leaving the meeting for another page of the app: no time to wait for a reply. */
   leaveNow(): void {
     this.conn?.closeNow({ type: "leave" });
     this.conn = null;
     this.teardown();
-    this.resumeToken = null;
+    this.forgetResume();
     this.state.local.value?.media.stop();
     this.state.reconnecting.value = false;
     const view = this.state.view.value;
     if (view === "joining" || view === "conference" || view === "lobby" || view === "password")
       this.state.view.value = "left";
+  }
+
+  /**
+   * The page goes away (a reload, a closed tab): the socket closes without `leave`, so the server keeps our
+   * place for its resume window, and the token kept for this tab brings us back as ourselves after a reload.
+   * To the others it is a dropped connection; for a closed tab, the place simply expires.
+   */
+  suspendNow(): void {
+    this.conn?.close();
+    this.conn = null;
+    this.teardown();
+    this.state.local.value?.media.stop();
   }
 
   setMic(on: boolean): Promise<void> {
@@ -328,7 +348,7 @@ export class Room {
       let outcome = await this.attempt(session, media, resume);
       if (outcome.kind === "failed" && resume && codeOf(outcome.error) === ErrorCode.ResumeExpired) {
         // Too late to be the same participant: come in as a new one (the lobby and password apply again).
-        this.resumeToken = null;
+        this.forgetResume();
         resumed = false;
         this.resetMeeting();
         outcome = await this.attempt(session, media, null);
@@ -355,6 +375,12 @@ export class Room {
     this.fail(session, { key: "error.connectionLost" });
   }
 
+  /** This participant will not come back as itself: neither after a drop nor after a reload. */
+  private forgetResume(): void {
+    this.resumeToken = null;
+    if (this.lastJoin) resumeStore.clear(this.lastJoin.room);
+  }
+
   /** Forgets what belonged to the last meeting's participant (a new one is about to be created). */
   private resetMeeting(): void {
     const s = this.state;
@@ -371,7 +397,7 @@ export class Room {
   /** The meeting is over for us, for a reason the view tells (refused, removed, ended, left). */
   private finish(view: Extract<View, "denied" | "removed" | "ended" | "left">): void {
     this.teardown();
-    this.resumeToken = null;
+    this.forgetResume();
     this.state.local.value?.media.stop();
     this.state.reconnecting.value = false;
     this.state.passwordPrompt.value = null;
@@ -395,5 +421,6 @@ export class Room {
     this.conn?.close();
     this.conn = null;
     this.state.connection.value = "closed";
+    this.state.mediaReconnecting.value = false;
   }
 }

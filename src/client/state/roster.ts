@@ -55,6 +55,12 @@ export class Roster {
     if (existing) this.#upsert(existing.info, tracks);
   }
 
+  /** Every remote's tracks are gone (the media server was lost); the people stay. */
+  clearTracks(): void {
+    const remotes = this.#state.remotes.value;
+    this.#state.remotes.value = new Map([...remotes].map(([id, r]) => [id, remoteOf(r.info, {})]));
+  }
+
   #upsert(info: ParticipantInfo, tracks: RemoteTracks): void {
     const next = new Map(this.#state.remotes.value);
     next.set(info.id, remoteOf(info, tracks));

@@ -82,7 +82,9 @@ describe("Door: password", () => {
       expect.objectContaining({ code: ErrorCode.TooManyAttempts }),
     );
     // An invited guest, elsewhere, gets in at the first try.
-    expect(knock(room, "Bob", { password: "right", client: client("203.0.113.9") }, 2000).state).toBe("joined");
+    expect(knock(room, "Bob", { password: "right", client: client("203.0.113.9") }, 2000).state).toBe(
+      "joined",
+    );
     expect(knock(room, "Eve", { password: "right", client: eve }, 61_005).state).toBe("joined");
   });
 

@@ -7,7 +7,7 @@ import type { ServerMessage } from "../../protocol/messages.js";
 import type { HandQueue } from "./hands.js";
 import type { Lobby } from "./lobby.js";
 import { newParticipantId, Participant } from "./participant.js";
-import { WindowLimiter } from "./window-limiter.js";
+import type { WindowLimiter } from "./window-limiter.js";
 
 /** What the door needs of its room (room.ts's Room is one): the door does not depend on the room's file. */
 export interface DoorRoom {

@@ -10,7 +10,7 @@ import { Limits, ParseError, parseClientMessage, type ServerMessage } from "../.
 import { logger } from "../logger.js";
 import type { ParticipantSink } from "../routing/router.js";
 import { Session, type SessionDeps } from "../session/session.js";
-import { type AddressBook, type AddressSlot } from "./address-book.js";
+import type { AddressBook, AddressSlot } from "./address-book.js";
 import { clientAddress } from "./client-address.js";
 import { RateLimiter } from "./rate-limiter.js";
 

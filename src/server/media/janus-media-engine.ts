@@ -100,7 +100,9 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
           log.error("media server restart failed", errorFields(err));
           void this.#process
             .stop()
-            .then(() => this.#restartAfter(Math.min(RESTART_RETRY_MAX_MS, Math.max(RESTART_RETRY_MS, delayMs * 2))));
+            .then(() =>
+              this.#restartAfter(Math.min(RESTART_RETRY_MAX_MS, Math.max(RESTART_RETRY_MS, delayMs * 2))),
+            );
         },
       );
     }, delayMs);

@@ -5,7 +5,7 @@ import type { Candidate, Device, Jsep, MediaKind, Source } from "../../protocol/
 import { logger } from "../logger.js";
 import type { JanusClient, JanusHandle, PluginMessage } from "./janus-client.js";
 import { MediaError } from "./media-room.js";
-import { sourcesOf } from "./sdp.js";
+import { checkPublishShape, mediaSections, sourcesOf } from "./sdp.js";
 import { VIDEOROOM_PLUGIN } from "./videoroom.js";
 
 const log = logger("media-publisher");
@@ -19,12 +19,24 @@ export interface PublisherCallbacks {
   added(mids: string[]): void;
 }
 
-/** The published sources a moderator's block on a device covers. */
+/** The published sources a device stands for, to leave out of subscriptions a device never turned on. */
 const DEVICE_SOURCES: Record<Device, Source[]> = {
   audio: ["microphone"],
   video: ["camera"],
   screen: ["screen", "screen_audio"],
 };
+
+/**
+ * Whether a moderator's block on `device` covers an m-line. Audio goes by the m-line's kind: a mute cuts every
+ * sound the participant publishes, whatever label the client gave it (a microphone declared as a screen's
+ * sound is still heard otherwise). A camera declared as a screen shows as a screen share, which the screen
+ * block stops.
+ */
+function blockCovers(device: Device, kind: "audio" | "video", source: Source | undefined): boolean {
+  if (device === "audio") return kind === "audio";
+  if (device === "video") return kind === "video" && source !== "screen";
+  return source === "screen" || source === "screen_audio";
+}
 
 export class MediaPublisher {
   readonly feedId: number;
@@ -38,6 +50,10 @@ export class MediaPublisher {
   #closed = false;
   /** What each published m-line carries, from the latest offer. */
   #sources = new Map<string, Source>();
+  /** Each published m-line's kind, from the latest offer. */
+  #kinds = new Map<string, "audio" | "video">();
+  /** The m-lines a moderator's block has muted in Janus. */
+  readonly #muted = new Set<string>();
   /** Devices a moderator blocked; re-applied to every new publish offer. */
   readonly #blocked = new Set<Device>();
   /** When Janus last said this feed started talking (ms, monotonic); -Infinity: never. */
@@ -78,6 +94,8 @@ export class MediaPublisher {
   }
 
   async publish(offer: Jsep, declared?: { mid: string; source: Source }[]): Promise<Jsep> {
+    const sources = sourcesOf(offer.sdp, declared);
+    checkPublishShape(offer.sdp, sources);
     const handle = await this.#ensureHandle();
     const body = this.#joined
       ? { request: "configure", audio: true, video: true }
@@ -88,8 +106,11 @@ export class MediaPublisher {
     const wasJoined = this.#joined;
     const before = this.#sources;
     this.#joined = true;
-    this.#sources = sourcesOf(offer.sdp, declared);
-    for (const device of this.#blocked) await this.#moderate(device, true);
+    this.#sources = sources;
+    this.#kinds = new Map(mediaSections(offer.sdp).map((s) => [s.mid, s.kind]));
+    // A new offer may carry new m-lines, and Janus applies a mute to the m-lines it names: say it again.
+    this.#muted.clear();
+    await this.#applyBlocks();
     const added = [...this.#sources.keys()].filter((mid) => !before.has(mid));
     if (wasJoined && added.length > 0) this.#callbacks.added(added);
     return { type: "answer", sdp: reply.jsep.sdp };
@@ -106,7 +127,7 @@ export class MediaPublisher {
     if (blocked === this.#blocked.has(device)) return;
     if (blocked) this.#blocked.add(device);
     else this.#blocked.delete(device);
-    if (this.#joined) await this.#moderate(device, blocked);
+    if (this.#joined) await this.#applyBlocks();
   }
 
   trickle(candidate: Candidate | null): void {
@@ -124,12 +145,16 @@ export class MediaPublisher {
     await handle?.detach();
   }
 
-  async #moderate(device: Device, mute: boolean): Promise<void> {
+  /** Mutes in Janus every m-line some block covers, and unmutes those none covers any more. */
+  async #applyBlocks(): Promise<void> {
     const handle = this.#handle;
     if (!handle) return;
-    const wanted = DEVICE_SOURCES[device];
-    for (const [mid, source] of this.#sources) {
-      if (!wanted.includes(source)) continue;
+    for (const [mid, kind] of this.#kinds) {
+      const source = this.#sources.get(mid);
+      const mute = [...this.#blocked].some((device) => blockCovers(device, kind, source));
+      if (mute === this.#muted.has(mid)) continue;
+      if (mute) this.#muted.add(mid);
+      else this.#muted.delete(mid);
       await handle.request({ request: "moderate", room: this.#roomId, id: this.feedId, mid, mute });
     }
   }

@@ -1,4 +1,5 @@
 /** The little SDP reading the media adapter needs. */
+import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type { Source } from "../../protocol/messages.js";
 
 /** The audio/video m-lines of an SDP, in order: their kind and `a=mid`. */
@@ -30,4 +31,22 @@ export function sourcesOf(
     else out.set(mid, nth === 0 ? "camera" : "screen");
   }
   return out;
+}
+
+/**
+ * Refuses a publish offer whose m-lines could hide a microphone from a moderator's mute: at most one camera
+ * and one screen (two videos), and a second audio only beside a screen video (its sound). What a mute cuts
+ * is then decided by the m-lines' kinds, not by the labels the client chose (media-publisher.ts).
+ */
+export function checkPublishShape(sdp: string, sources: ReadonlyMap<string, Source>): void {
+  const sections = mediaSections(sdp);
+  const audio = sections.filter((s) => s.kind === "audio").length;
+  const video = sections.filter((s) => s.kind === "video").length;
+  const screen = sections.some((s) => s.kind === "video" && sources.get(s.mid) === "screen");
+  if (audio > 2 || video > 2 || (audio === 2 && !screen)) {
+    throw new ProtocolError(
+      ErrorCode.BadMessage,
+      "publish: at most one microphone and one camera, and a screen share with its sound",
+    );
+  }
 }

@@ -93,6 +93,7 @@ export class AdaptationController {
     private readonly now: () => number = () => performance.now(),
   ) {
     room.onServer("joined", () => this.reset());
+    room.onServer("media.restored", () => this.reset());
     room.onServer("connection.slow", ({ direction, kind, lost }) => {
       console.debug(`palabre: slow link ${direction}, ${kind}, ${lost} lost`);
       this.slowPending[direction] = true;

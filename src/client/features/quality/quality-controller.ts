@@ -58,6 +58,7 @@ export class QualityController {
   constructor(private readonly room: Room) {
     // Every `joined` comes with a new engine: follow its subscribe offers, cap its camera.
     room.onServer("joined", () => this.attach());
+    room.onServer("media.restored", () => this.attach());
     room.onServer("connection.slow", () => this.onSlow());
     effect(() => {
       const local = room.state.local.value;
