@@ -24,9 +24,9 @@ export const QUIET_MS = 600;
 
 export const types = (ms: AnyMessage[]) => ms.map((m) => m.type);
 
-export function roomHarness(name: string) {
+export function roomHarness(name: string, env: Record<string, string> = {}) {
   const opened: Peer[] = [];
-  const server = suiteServer({ name }, () => dropAll(opened));
+  const server = suiteServer({ name, env }, () => dropAll(opened));
 
   /** Remembers the socket for clean-up. */
   const track = (p: Peer): Peer => {

@@ -191,7 +191,7 @@ describe.sequential("a password", () => {
 });
 
 describe("password attempts are limited", () => {
-  it("per room: 5 wrong passwords from 5 connections, then the 6th try (even right) → too_many_attempts", async () => {
+  it("not per room: 5 wrong passwords from 5 connections do not keep the next one with the right password out", async () => {
     const room = uniqueRoom("pw-room-limit");
     const mod = await join(room, "Mod");
     await configure(mod, [], { password: "right-one" });
@@ -199,19 +199,11 @@ describe("password attempts are limited", () => {
       const p = await attempt(room, `Guesser ${i}`, { password: `wrong-${i}` });
       expect(p.reply, `wrong try ${i + 1}`).toMatchObject({ type: "error", code: "password_wrong" });
     }
+    // Before, the room itself locked for a minute here: anyone could keep invited guests out.
     const sixth = await attempt(room, "Honest", { password: "right-one" });
-    expect(sixth.reply).toMatchObject({ type: "error", code: "too_many_attempts", id: sixth.reply.id });
-    const without = await attempt(room, "Honest", {});
-    expect(without.reply).toMatchObject({ type: "error", code: "too_many_attempts" });
-    // Another room is not affected.
-    const other = uniqueRoom("pw-room-other");
-    const otherMod = await join(other, "Mod2");
-    await configure(otherMod, [], { password: "other-pw" });
-    expect((await attempt(other, "Visitor", { password: "other-pw" })).reply.type).toBe("joined");
-    // Nobody got in.
-    const seen = await receivedWithin(mark([mod]), [mod], QUIET_MS);
-    expect(types(seen[mod.label] ?? [])).not.toContain("participant.joined");
-    expect(types(mod.client.received)).not.toContain("participant.joined");
+    expect(sixth.reply).toMatchObject({ type: "joined", id: sixth.reply.id });
+    const pj = await mod.client.next(isType("participant.joined"), 5000, "Honest joined");
+    expect(pj.participant.name).toBe("Honest");
   });
 
   it("per connection: 5 wrong passwords on 5 rooms, then the right one on a 6th room → too_many_attempts", async () => {

@@ -303,13 +303,27 @@ describe("the meeting empties while someone waits", () => {
     expect(fresh.reply.participants).toEqual([]);
   });
 
-  it("also when the last participant drops without leave", async () => {
+  it("but not when the last participant only dropped: the waiter stays until the moderator is back and admits them", async () => {
     const room = uniqueRoom("lobby-ended-drop");
     const mod = await join(room, "Only Mod");
     await configure(mod, [], { lobby: true });
     const w = await wait(room, "Waiter");
     mod.client.terminate();
-    expect((await closeOf(w, 8000)).code).toBe(4005);
+    // A newcomer meanwhile is held at the door too: the one who can let people in may be back.
+    const late = await wait(room, "Late");
+    expect(await w.client.arrivesWithin(() => true, 1500), "the waiter heard nothing").toBe(false);
+    expect(w.client.isOpen).toBe(true);
+    const back = await join(room, "Only Mod", { resume: mod.resume as string });
+    expect(back.reply.you).toMatchObject({ id: mod.id, role: "moderator" });
+    const list = await back.client.next(isType("lobby.list"), 5000, "lobby.list");
+    expect(list.entries.map((e: { name: string }) => e.name)).toEqual(["Waiter", "Late"]);
+    expect(
+      await back.client.request({ type: "lobby.admit", participantId: list.entries[0].id }),
+    ).toMatchObject({
+      type: "ok",
+    });
+    expect((await w.client.next(isType("joined"), 5000, "admitted")).you.name).toBe("Waiter");
+    expect(late.client.isOpen).toBe(true);
   });
 });
 

@@ -18,7 +18,11 @@ import { QUIET_MS, roomHarness, types } from "../helpers/room-harness.js";
 import { sleep } from "../helpers/wait.js";
 import type { AnyMessage } from "../helpers/ws-client.js";
 
-const { server, opened, join, describeServerHealth } = roomHarness("promotion-resume");
+// A dropped moderator's role waits this long for them before passing on (10 s by default).
+const RETURN_S = 2;
+const { server, opened, join, describeServerHealth } = roomHarness("promotion-resume", {
+  MODERATOR_RETURN_SECONDS: String(RETURN_S),
+});
 
 // ── Promotion ─────────────────────────────────────────────────────────────────────────────
 
@@ -58,7 +62,7 @@ describe("the room always has a moderator", () => {
     );
   });
 
-  it("moderators dropping one after the other: each time the longest-present is promoted; a room never lacks one", async () => {
+  it("moderators dropping one after the other: each time, once the role waited for them, the longest-present is promoted", async () => {
     const room = uniqueRoom("promote-drop");
     const people: Peer[] = [];
     for (const name of ["P0", "P1", "P2", "P3", "P4", "P5"]) {
@@ -199,6 +203,43 @@ describe("coming back with the resume token", () => {
     expect(
       await back.client.request({ type: "moderate.ask_unmute", participantId: idOf(part), kind: "audio" }),
     ).toMatchObject({ type: "ok" });
+  });
+
+  it("a moderator back within MODERATOR_RETURN_SECONDS (a reload) keeps the role, and nobody else gets it", async () => {
+    const room = uniqueRoom("resume-mod-quick");
+    const mod = await join(room, "Mod");
+    const part = await join(room, "Pat");
+    const m = mark([part]);
+    mod.client.terminate();
+    await part.client.next(isType("participant.left"), 8000, "Mod dropped");
+    const back = await join(room, "Mod", { resume: mod.resume as string });
+    expect(back.reply.you).toMatchObject({ id: idOf(mod), role: "moderator" });
+    await sleep(RETURN_S * 1000 + 500);
+    const seen = await receivedWithin(m, [part], QUIET_MS);
+    const promotions = (seen[part.label] ?? []).filter(
+      (x) => x.type === "participant.updated" && x.participant.id === idOf(part),
+    );
+    expect(promotions, "Pat was not made moderator").toEqual([]);
+  });
+
+  it("a moderator alone in the meeting who drops finds it as they left it: password, lobby, chat", async () => {
+    const room = uniqueRoom("resume-alone");
+    const mod = await join(room, "Solo");
+    expect(await mod.client.request({ type: "room.configure", lobby: true, password: "door" })).toMatchObject(
+      {
+        type: "ok",
+      },
+    );
+    await mod.client.request({ type: "chat.send", text: "note to self", clientId: "n1" });
+    mod.client.terminate();
+    await sleep(500);
+    const stranger = await knock(server.wsUrl, room, "Eve");
+    opened.push(stranger);
+    expect(stranger.reply).toMatchObject({ type: "error", code: "password_required" });
+    const back = await join(room, "Solo", { resume: mod.resume as string });
+    expect(back.reply.you).toMatchObject({ id: idOf(mod), role: "moderator" });
+    expect(back.reply.settings).toEqual({ lobby: true, locked: true });
+    expect(back.reply.chat.map((c: AnyMessage) => c.text)).toEqual(["note to self"]);
   });
 
   it("a resuming participant skips the password and the lobby", async () => {
