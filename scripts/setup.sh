@@ -2,6 +2,31 @@
 # Installs what Palabre needs on a Debian/Ubuntu machine (run as root): Janus from apt, npm dependencies,
 # the client build. With --test, also the browsers and tools the test suite uses.
 set -euo pipefail
+
+systemd_running() { [ -d /run/systemd/system ]; }
+
+# The janus package enables a system service running the stock configuration (well-known admin secret, HTTP
+# API on every interface). Palabre runs its own Janus as a child process: the stock one must never start.
+# Disabling and masking only write links under /etc, so they work without a running systemd (a container, a
+# chroot, an image being built): the service would otherwise start at that machine's next boot. Only stopping
+# it needs systemd up.
+mask_stock_janus() {
+  if command -v systemctl >/dev/null 2>&1; then
+    if systemd_running; then systemctl stop janus.service >/dev/null 2>&1 || true; fi
+    systemctl disable janus.service >/dev/null 2>&1 || true
+    if ! systemctl mask janus.service >/dev/null; then
+      echo "warning: could not mask janus.service: the stock Janus may start at boot with its stock secrets" >&2
+    fi
+  elif command -v update-rc.d >/dev/null 2>&1; then
+    # No systemd at all: the package's SysV script is what a boot would start.
+    update-rc.d janus disable >/dev/null 2>&1 || true
+  fi
+}
+
+# Sourced (by the tests, to run mask_stock_janus against a fake systemctl): define the functions, do nothing
+# more. `return` succeeds only in a sourced file.
+if (return 0 2>/dev/null); then return 0; fi
+
 cd "$(dirname "$0")/.."
 
 want_tests=0
@@ -12,7 +37,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-packages=(janus iproute2 ca-certificates)
+# util-linux (essential on Debian, listed for other bases) has setpriv, with which Janus dies with the server.
+packages=(janus iproute2 ca-certificates util-linux)
 [ "$want_tests" = 1 ] && packages+=(chromium)
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
@@ -20,12 +46,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 
-# The janus package enables a system service running the stock configuration (well-known admin secret, HTTP
-# API on every interface). Palabre runs its own Janus as a child process: the stock one must not run.
-if [ -d /run/systemd/system ]; then
-  systemctl disable --now janus.service >/dev/null 2>&1 || true
-  systemctl mask janus.service >/dev/null 2>&1 || true
-fi
+mask_stock_janus
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then

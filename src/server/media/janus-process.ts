@@ -1,12 +1,14 @@
 /**
  * Runs Janus as our child: writes its configuration into a private temporary folder (API on 127.0.0.1 only,
  * a random port and secrets per start, only the VideoRoom plugin and the WebSocket transport), starts it,
- * waits until its API answers, and stops it (and removes the folder) on close.
+ * waits until its API answers, and stops it (and removes the folder) on close. Janus is started so that the
+ * kernel kills it when this server dies, however it dies (SIGKILL included), and a folder left by a server
+ * that was killed is removed at the next start.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -19,8 +21,13 @@ const log = logger("janus");
 const LIB_DIR = "/usr/lib/x86_64-linux-gnu/janus";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour codes
 const ANSI = /\u001b\[[0-9;]*m/g;
+/** Where a Janus log line comes from: its `[file.c:function:line]` prefix, which no client chooses. */
+const JANUS_LOCATION = /\[(?:ERR|WARN)\]\s*\[([\w.-]{1,60}:[\w]{1,80}:\d{1,6})\]/;
 const KEEP_PLUGINS = new Set(["libjanus_videoroom.so"]);
 const KEEP_TRANSPORTS = new Set(["libjanus_websockets.so"]);
+const DIR_PREFIX = "palabre-janus-";
+/** In each folder: the pid and start time of the server that owns it, so the next start can tell a stale one. */
+const OWNER_FILE = "owner.json";
 
 export class JanusNotInstalledError extends Error {
   constructor(bin: string) {
@@ -70,6 +77,79 @@ function q(s: string): string {
   return JSON.stringify(s);
 }
 
+/** A process's state and start time (clock ticks since boot) from /proc/<pid>/stat; null when it is gone. */
+function procStat(pid: number): { state: string; start: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): state is field 3, starttime field 22.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", start: fields[19] ?? "" };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the server that wrote `dir`'s owner file is dead. Unknown (no or unreadable file) counts as alive. */
+function ownerGone(dir: string): boolean {
+  let owner: { pid?: unknown; start?: unknown };
+  try {
+    owner = JSON.parse(readFileSync(join(dir, OWNER_FILE), "utf8"));
+  } catch {
+    // A server that is creating its folder has not written the file yet: never take a live server's folder.
+    return false;
+  }
+  if (typeof owner.pid !== "number") return false;
+  const now = procStat(owner.pid);
+  // A zombie is dead; another start time means the pid was reused by another process since.
+  if (now === null || now.state === "Z" || now.state === "X") return true;
+  return typeof owner.start === "string" && now.start !== owner.start;
+}
+
+/**
+ * Removes the folders (with the API secrets in them) that servers killed before they could clean up left in
+ * the temporary folder. Several servers may run on one machine: only folders whose owner is dead go, and only
+ * our user's (another user's owner may be invisible to us in /proc, and its folder is not ours to remove).
+ */
+function removeStaleFolders(): void {
+  const tmp = tmpdir();
+  let entries: string[];
+  try {
+    entries = readdirSync(tmp).filter((name) => name.startsWith(DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const dir = join(tmp, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || st.uid !== process.getuid?.() || !ownerGone(dir)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      log.info("removed a folder left by a killed server", { dir });
+    } catch (err) {
+      log.warn("could not remove a stale Janus folder", { dir, code: (err as NodeJS.ErrnoException).code });
+    }
+  }
+}
+
+/**
+ * Whether `setpriv --pdeathsig` (util-linux) works here; probed once. With it, the kernel sends Janus SIGKILL
+ * when its parent dies: our signal handlers cannot cover SIGKILL or a crash, a kernel setting can.
+ */
+let pdeathsig: boolean | undefined;
+function hasPdeathsig(): boolean {
+  if (pdeathsig === undefined) {
+    const probe = spawnSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" });
+    pdeathsig = probe.error === undefined && probe.status === 0;
+    if (!pdeathsig) {
+      log.warn(
+        "setpriv (util-linux) is missing or too old: Janus would outlive this server if it were killed" +
+          " (SIGKILL, crash); install util-linux",
+      );
+    }
+  }
+  return pdeathsig;
+}
+
 export class JanusProcess extends EventEmitter<JanusProcessEvents> {
   readonly #config: Config["janus"];
   #child: ChildProcess | undefined;
@@ -95,7 +175,10 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
       adminUrl: `ws://127.0.0.1:${adminPort}`,
       adminSecret: randomBytes(24).toString("base64url"),
     };
-    this.#dir = mkdtempSync(join(tmpdir(), "palabre-janus-"));
+    removeStaleFolders();
+    this.#dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+    const self = procStat(process.pid);
+    writeFileSync(join(this.#dir, OWNER_FILE), JSON.stringify({ pid: process.pid, start: self?.start }));
     this.#writeConfig(this.#dir, endpoint, wsPort, adminPort);
     this.#stopping = false;
     const janusArgs = ["-F", this.#dir, "-C", join(this.#dir, "janus.jcfg")];
@@ -104,24 +187,41 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     // Node cannot set a child's resource limits, so a shell sets the core size and becomes Janus (exec: same
     // pid, signals reach Janus): 0, or when asked the hard limit (the soft one is often 0, which would
     // silently write nothing). Janus runs in its private folder, removed when it stops, unless asked.
-    const child = spawn(
-      "/bin/sh",
-      [
-        "-c",
+    const shellArgs = [
+      "-c",
+      // If we died before setpriv armed the death signal, the shell's parent is no longer us: do not start.
+      `[ "$PPID" = ${process.pid} ] || exit 70; ` +
         `${coreDumps ? 'ulimit -c "$(ulimit -H -c)"' : "ulimit -c 0"} && exec "$0" "$@"`,
-        this.#config.bin.includes("/") ? resolve(this.#config.bin) : this.#config.bin,
-        ...janusArgs,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"], cwd: coreDumps ? process.cwd() : this.#dir },
-    );
+      this.#config.bin.includes("/") ? resolve(this.#config.bin) : this.#config.bin,
+      ...janusArgs,
+    ];
+    // setpriv sets PR_SET_PDEATHSIG and execs the shell, which execs Janus: one pid throughout, and the death
+    // signal survives both execs (none is set-uid). The kernel sends it when the *thread* that forked Janus
+    // ends: libuv forks in the thread that calls spawn, here the main thread, which lives as long as the
+    // server (a Janus started from a worker thread would die with that worker).
+    const [file, args]: [string, string[]] = hasPdeathsig()
+      ? ["setpriv", ["--pdeathsig", "KILL", "--", "/bin/sh", ...shellArgs]]
+      : ["/bin/sh", shellArgs];
+    const child = spawn(file, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      cwd: coreDumps ? process.cwd() : this.#dir,
+    });
     this.#child = child;
     const forward = (chunk: Buffer) => {
       for (const raw of chunk.toString().split("\n")) {
-        // Janus logs peer addresses at verbose levels: we relay only its errors (warnings at debug level).
+        // Janus's lines quote what clients sent (mids, SDP lines with addresses): by default only where in
+        // Janus an error or warning came from, and its length; the whole line when the operator asks for it.
         const line = raw.replace(ANSI, "").trim().slice(0, 300);
-        if (line.includes("[ERR]") && !line.includes("rtx/90000")) log.warn("janus says", { line });
-        else if (line.includes("[WARN]") || process.env.JANUS_VERBOSE_LOG === "1")
-          log.debug("janus says", { line });
+        if (process.env.JANUS_VERBOSE_LOG === "1") {
+          if (line) log.debug("janus says", { line });
+          continue;
+        }
+        const level = line.includes("[ERR]") ? "ERR" : line.includes("[WARN]") ? "WARN" : null;
+        if (!level || line.includes("rtx/90000")) continue;
+        const where = JANUS_LOCATION.exec(line)?.[1];
+        const fields = { where: where ?? "unknown", length: line.length };
+        if (level === "ERR") log.warn("janus reported an error", fields);
+        else log.debug("janus reported a warning", fields);
       }
     };
     child.stdout?.on("data", forward);
@@ -171,7 +271,10 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
   async #waitUntilAnswering(endpoint: JanusEndpoint): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      if (!this.#child) throw new Error("janus exited during start-up (see the log lines above)");
+      if (!this.#child) {
+        await this.stop(); // removes the folder with the secrets: the server gives up and exits next
+        throw new Error("janus exited during start-up (see the log lines above)");
+      }
       if (await this.#answers(endpoint)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
