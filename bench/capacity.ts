@@ -164,7 +164,11 @@ async function palabreScenario(
   const server: ServerHandle = await startServer({
     name: `capacity-${sc.n}`,
     logLevel: "info",
-    env: { MAX_PARTICIPANTS: String(Math.max(100, sc.n + 5)) },
+    // Every bot connects from 127.0.0.1: one address, more sockets than the default per-address cap.
+    env: {
+      MAX_PARTICIPANTS: String(Math.max(100, sc.n + 5)),
+      MAX_CONNECTIONS_PER_ADDRESS: String(Math.max(100, 2 * sc.n + 20)),
+    },
   });
   const room = `cap-${sc.n}-${Date.now().toString(36)}`;
   const roles = planRoles({

@@ -141,7 +141,8 @@ export async function runChurn(server: ServerHandle, opts: ChurnOptions): Promis
   await Promise.all(Array.from({ length: opts.bots }, (_, slot) => slotLoop(slot)));
   clearInterval(progress);
 
-  // Dropped sockets take up to ~5 s to be noticed (two missed pings); give the server time to settle.
+  // Dropped sockets take up to ~5 s to be noticed (two missed pings), and a room whose last participant
+  // dropped waits out the 60 s resume window before it goes: give the server time to settle.
   let end = { rooms: -1, participants: -1, connections: -1, handles: -1, rssMb: 0 };
   const read = async () => {
     const m = await scrapeMetrics(server.origin);
@@ -159,7 +160,7 @@ export async function runChurn(server: ServerHandle, opts: ChurnOptions): Promis
       const e = await read();
       return e.rooms === 0 && e.participants === 0 && e.connections === 0 && e.handles <= baseline.handles;
     },
-    { timeoutMs: 20_000, intervalMs: 500, what: "everything to be released" },
+    { timeoutMs: 90_000, intervalMs: 500, what: "everything to be released" },
   ).catch(() => {});
   // A quiet server gives memory back in its own time (V8 shrinks its heap when idle): watch for up to
   // RSS_SETTLE_MS and keep the lowest reading, with how long it took.

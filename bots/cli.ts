@@ -176,7 +176,8 @@ export async function runCli(argv: string[]): Promise<number> {
   let stopServer: (() => Promise<unknown>) | undefined;
   if (args.local) {
     ensureVeth();
-    const server = await startServer({ name: "bots-local" });
+    // Every bot connects from 127.0.0.1: one address, more sockets than the default per-address cap.
+    const server = await startServer({ name: "bots-local", env: { MAX_CONNECTIONS_PER_ADDRESS: "100000" } });
     args.url = server.wsUrl;
     stopServer = () => server.stop();
     console.log(`[bots] local server ${server.origin} (log ${server.logFile})`);

@@ -30,7 +30,8 @@ let frames: FrameLog;
 const room = uniqueRoom("big");
 
 beforeAll(async () => {
-  server = await startServer({ name: "big-room" });
+  // Every bot connects from 127.0.0.1: one address, more sockets than the default per-address cap.
+  server = await startServer({ name: "big-room", env: { MAX_CONNECTIONS_PER_ADDRESS: "1000" } });
   const roles: BotRole[] = [
     ...Array.from({ length: SILENT }, (_, i) => ({
       name: `silent-${i + 1}`,

@@ -19,7 +19,7 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
   const ws = source.wsMessages();
   const janus = await source.janus().catch(() => null);
   const lines: [string, string, number][] = [
-    ["palabre_rooms", "Rooms with someone in them.", source.rooms()],
+    ["palabre_rooms", "Rooms with someone in them (or who may come back to them).", source.rooms()],
     ["palabre_participants", "Participants in rooms (not counting the lobby).", source.participants()],
     ["palabre_waiting", "People waiting in lobbies.", source.waiting()],
     ["palabre_connections", "Open signaling WebSockets.", source.connections()],
