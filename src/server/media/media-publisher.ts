@@ -32,7 +32,7 @@ const DEVICE_SOURCES: Record<Device, Source[]> = {
  * sound is still heard otherwise). A camera declared as a screen shows as a screen share, which the screen
  * block stops.
  */
-function blockCovers(device: Device, kind: "audio" | "video", source: Source | undefined): boolean {
+export function blockCovers(device: Device, kind: "audio" | "video", source: Source | undefined): boolean {
   if (device === "audio") return kind === "audio";
   if (device === "video") return kind === "video" && source !== "screen";
   return source === "screen" || source === "screen_audio";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mediaSections, sourcesOf } from "./sdp.js";
+import { blockCovers } from "./media-publisher.js";
+import { checkPublishShape, mediaSections, sourcesOf } from "./sdp.js";
 
 const sdp = (...sections: [string, string][]) =>
   [
@@ -31,5 +32,37 @@ describe("SDP reading", () => {
       "1": "screen",
       "2": "screen",
     });
+  });
+});
+
+describe("what a publish offer may carry, and what a mute cuts", () => {
+  it("one microphone, one camera, a screen with its sound: nothing more", () => {
+    const ok = sdp(["audio", "0"], ["video", "1"], ["video", "2"], ["audio", "3"]);
+    expect(() => checkPublishShape(ok, sourcesOf(ok))).not.toThrow();
+    const twoMics = sdp(["audio", "0"], ["audio", "1"], ["video", "2"]);
+    expect(() => checkPublishShape(twoMics, sourcesOf(twoMics))).toThrowError(
+      expect.objectContaining({ code: "bad_message" }),
+    );
+    // A second audio beside a second video that the client calls its camera is no screen's sound.
+    const relabelled = sdp(["audio", "0"], ["video", "1"], ["video", "2"], ["audio", "3"]);
+    const sources = sourcesOf(relabelled, [{ mid: "2", source: "camera" }]);
+    expect(() => checkPublishShape(relabelled, sources)).toThrowError(
+      expect.objectContaining({ code: "bad_message" }),
+    );
+    const three = sdp(["audio", "0"], ["video", "1"], ["video", "2"], ["video", "3"]);
+    expect(() => checkPublishShape(three, sourcesOf(three))).toThrowError(
+      expect.objectContaining({ code: "bad_message" }),
+    );
+  });
+
+  it("an audio mute covers every audio m-line, whatever its label", () => {
+    expect(blockCovers("audio", "audio", "screen_audio")).toBe(true);
+    expect(blockCovers("audio", "audio", "microphone")).toBe(true);
+    expect(blockCovers("audio", "video", "camera")).toBe(false);
+    expect(blockCovers("video", "video", "camera")).toBe(true);
+    expect(blockCovers("video", "video", "screen")).toBe(false);
+    expect(blockCovers("screen", "video", "screen")).toBe(true);
+    expect(blockCovers("screen", "audio", "screen_audio")).toBe(true);
+    expect(blockCovers("screen", "audio", "microphone")).toBe(false);
   });
 });
