@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import {
   AnswerSchema,
+  boundedArray,
   CandidateSchema,
   ChatTextSchema,
   DeviceSchema,
@@ -16,6 +17,7 @@ import {
   RequestId,
   RoomNameSchema,
   StreamChoiceSchema,
+  WellFormed,
 } from "./common.js";
 
 const msg = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
@@ -30,18 +32,18 @@ const call = {
     v: v.number(),
     room: RoomNameSchema,
     name: DisplayNameSchema,
-    password: v.optional(v.pipe(v.string(), v.maxLength(Limits.passwordMaxChars))),
+    password: v.optional(v.pipe(v.string(), v.maxLength(Limits.passwordMaxChars), WellFormed)),
     /** Whether the microphone / camera are on as the participant enters (default: on). */
     audio: v.optional(v.boolean(), true),
     video: v.optional(v.boolean(), true),
     /** The `resume` token of an earlier connection, to come back as the same participant. */
-    resume: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    resume: v.optional(v.pipe(v.string(), v.maxLength(64), WellFormed)),
   }),
   publish: msg("publish", {
     jsep: OfferSchema,
     /** What each m-line carries; by default the first audio is the microphone, the first video the camera,
      *  a second video a screen and a second audio its sound. */
-    sources: v.optional(v.pipe(v.array(PublishedSourceSchema), v.maxLength(8))),
+    sources: v.optional(boundedArray(PublishedSourceSchema, 0, Limits.publishMaxSources)),
   }),
   "subscribe.answer": msg("subscribe.answer", { jsep: AnswerSchema }),
   /** `candidate: null` means end of candidates. */
@@ -54,7 +56,7 @@ const call = {
   }),
   /** Per stream of the subscribe connection: receive it or not, and at which layer. */
   "subscribe.configure": msg("subscribe.configure", {
-    streams: v.pipe(v.array(StreamChoiceSchema), v.minLength(1), v.maxLength(256)),
+    streams: boundedArray(StreamChoiceSchema, 1, Limits.subscribeMaxStreams),
   }),
   leave: msg("leave", {}),
   ping: msg("ping", {}),
@@ -72,7 +74,12 @@ const lobby = {
     lobby: v.optional(v.boolean()),
     password: v.optional(
       v.nullable(
-        v.pipe(v.string(), v.minLength(1, "password is empty"), v.maxLength(Limits.passwordMaxChars)),
+        v.pipe(
+          v.string(),
+          v.minLength(1, "password is empty"),
+          v.maxLength(Limits.passwordMaxChars),
+          WellFormed,
+        ),
       ),
     ),
   }),
@@ -96,7 +103,7 @@ const social = {
     /** A private message's recipient; absent: everyone. */
     to: v.optional(ParticipantIdSchema),
     /** Chosen by the client, unique per message: a message re-sent after a reconnect is delivered once. */
-    clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(64), WellFormed),
   }),
   "hand.raise": msg("hand.raise", {}),
   /** Without `participantId`: one's own hand. A moderator may lower anyone's. */

@@ -6,7 +6,21 @@ export const PROTOCOL_VERSION = 1;
 /** Limits shared by server validation and client UI (maxlength attributes, etc.). */
 export const Limits = {
   nameMaxChars: 64,
+  /**
+   * A name as sent, before normalisation, in UTF-16 code units: room for 64 characters written decomposed
+   * (a Vietnamese letter is 3 code units in NFD) and some white space. Checked first, so that no work on a
+   * name grows with the size of the frame that carried it.
+   */
+  nameMaxInputChars: 256,
   roomMaxChars: 64,
+  /** A room name as sent, before trimming; the same reasoning as `nameMaxInputChars`. */
+  roomMaxInputChars: 256,
+  /**
+   * Combining marks in a row in a name or a chat message. NFC reorders and composes each run of combining
+   * marks in time that grows with the square of its length (a 500 KiB run took 30 s); Unicode's stream-safe
+   * text format (UAX #15) allows 30 non-starters in a row, and no writing system needs more.
+   */
+  combiningMarksMaxRun: 30,
   passwordMaxChars: 128,
   /** A subscriber answer carries one m-line per stream received: ~600 characters each, 110+ in a big room. */
   sdpMaxChars: 384 * 1024,
@@ -16,13 +30,71 @@ export const Limits = {
   chatHistory: 500,
   /** Largest WebSocket frame accepted, in bytes; larger frames close the socket with 1009. */
   frameMaxBytes: 512 * 1024,
+  /**
+   * JSON nesting depth of a frame (the deepest message, subscribe.configure, nests 3). A 500 KiB frame of
+   * nested arrays costs JSON.parse 25-50 ms, so depth is checked on the text, before parsing.
+   */
+  frameMaxDepth: 8,
+  /**
+   * Array elements and object members in a frame, counted as commas outside strings. The most a valid
+   * message holds is about 1,300 (subscribe.configure, 256 streams of 5 fields); 50,000 small members
+   * cost JSON.parse ~12 ms, so this too is checked before parsing.
+   */
+  frameMaxMembers: 4096,
+  subscribeMaxStreams: 256,
+  publishMaxSources: 8,
+  /** An error's `message` quotes the input that failed; this bounds what is echoed back. */
+  errorMessageMaxChars: 200,
 } as const;
+
+/**
+ * An array of `item` with `min` to `max` elements. The length is checked before any element is parsed:
+ * valibot's `pipe(array(item), maxLength(n))` parses every element first, and a 500 KiB array of bad
+ * elements cost it 400 ms of issues.
+ */
+export function boundedArray<TItem extends v.GenericSchema>(item: TItem, min: number, max: number) {
+  return v.pipe(
+    // Typed as the array it will be, so that clients building messages (ClientMessageInput) keep the check.
+    v.custom<v.InferInput<TItem>[]>((input) => Array.isArray(input), "expected an array"),
+    v.check(
+      (input) => input.length >= min && input.length <= max,
+      (issue) => `expected ${min} to ${max} items, received ${issue.input.length}`,
+    ),
+    v.array(item),
+  );
+}
+
+/** Finds a run of more combining marks than UAX #15's stream-safe format allows; linear (≤ 31 steps a char). */
+const LONG_MARK_RUN = new RegExp(`\\p{M}{${Limits.combiningMarksMaxRun + 1}}`, "u");
+
+/** Refuses text NFC would take quadratic time on; to run before any `normalize`. */
+const streamSafe = (what: string) =>
+  v.check(
+    (s: string) => !LONG_MARK_RUN.test(s),
+    `${what} holds more than ${Limits.combiningMarksMaxRun} combining marks in a row`,
+  );
+
+/**
+ * Refuses a lone surrogate (sent as a JSON escape such as "\ud800"): it is no Unicode character, and Janus's
+ * JSON parser drops a request holding one without answering, so a publish carrying one in its SDP held its
+ * sender's messages 10 s, until the server's Janus timeout (found by test/integration/fuzz.test.ts).
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+export const WellFormed = v.check((s: string) => !LONE_SURROGATE.test(s), "not well-formed Unicode");
+
+/**
+ * Refuses NUL in what is forwarded to Janus (SDPs, candidates, mids): its JSON parser drops a request holding
+ * one unanswered, as with a lone surrogate (found by the fuzz test too). No SDP, candidate or mid holds one
+ * (RFC 8866 §9, RFC 8839 §5.1).
+ */
+const NoNul = v.check((s: string) => !s.includes("\u0000"), "holds a NUL character");
 
 // ── Shared pieces ────────────────────────────────────────────────────────────────────────────
 
 /** Room names: letters (any script), digits, `-`, `_`, `.`; compared case-insensitively. */
 export const RoomNameSchema = v.pipe(
   v.string(),
+  v.maxLength(Limits.roomMaxInputChars, "room name too long"),
   v.trim(),
   v.minLength(1, "room name is empty"),
   v.maxLength(Limits.roomMaxChars, "room name too long"),
@@ -34,22 +106,26 @@ export const RoomNameSchema = v.pipe(
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
+// Bounds first (size, then runs of combining marks), normalisation after: see `combiningMarksMaxRun`.
 export const DisplayNameSchema = v.pipe(
   v.string(),
+  v.maxLength(Limits.nameMaxInputChars, "name too long"),
+  WellFormed,
+  streamSafe("name"),
   v.transform((s) => s.normalize("NFC").replace(/\s+/gu, " ").trim()),
   v.minLength(1, "name is empty"),
   v.maxLength(Limits.nameMaxChars, "name too long"),
   v.check((s) => !FORBIDDEN_NAME_CHARS.test(s), "name holds control characters"),
 );
 
-const SdpSchema = v.pipe(v.string(), v.maxLength(Limits.sdpMaxChars, "sdp too long"));
+const SdpSchema = v.pipe(v.string(), v.maxLength(Limits.sdpMaxChars, "sdp too long"), WellFormed, NoNul);
 export const OfferSchema = v.strictObject({ type: v.literal("offer"), sdp: SdpSchema });
 export const AnswerSchema = v.strictObject({ type: v.literal("answer"), sdp: SdpSchema });
 export type Jsep = { type: "offer" | "answer"; sdp: string };
 
 export const CandidateSchema = v.object({
-  candidate: v.pipe(v.string(), v.maxLength(Limits.candidateMaxChars)),
-  sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(32)))),
+  candidate: v.pipe(v.string(), v.maxLength(Limits.candidateMaxChars), WellFormed, NoNul),
+  sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(32), WellFormed, NoNul))),
   sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255)))),
 });
 export type Candidate = v.InferOutput<typeof CandidateSchema>;
@@ -78,7 +154,7 @@ export type Source = v.InferOutput<typeof SourceSchema>;
 export const DeviceSchema = v.picklist(["audio", "video", "screen"]);
 export type Device = v.InferOutput<typeof DeviceSchema>;
 
-const Mid = v.pipe(v.string(), v.maxLength(32));
+const Mid = v.pipe(v.string(), v.maxLength(32), WellFormed, NoNul);
 
 /** Which stream of a subscription to receive, and how much of it (simulcast layer, temporal layer). */
 export const StreamChoiceSchema = v.strictObject({
@@ -103,6 +179,8 @@ const CHAT_STRIP = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-
 export const ChatTextSchema = v.pipe(
   v.string(),
   v.maxLength(Limits.chatMaxChars, `message longer than ${Limits.chatMaxChars} characters`),
+  WellFormed,
+  streamSafe("message"),
   v.transform((s) => s.normalize("NFC").replace(CHAT_STRIP, "").trim()),
   v.minLength(1, "message is empty"),
 );

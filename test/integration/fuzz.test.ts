@@ -6,13 +6,16 @@
  * size limit. A few of them join the call's room and fuzz from inside, some join rooms of their own (as
  * moderators), the rest never join. Checked: every frame is answered within 250 ms (or closes its socket
  * with a documented code), no answer is `internal`, /healthz never waits 250 ms, media keeps flowing both
- * ways in every 5-second window, and the bots' chat messages keep reaching each other.
+ * ways in every 5-second window, and the bots' chat messages keep reaching each other. A time measured while
+ * this process was itself starved (other work on the machine's two cores) is reported, not held against the
+ * server: a server stuck on a frame leaves this process free (test/helpers/lag-monitor.ts).
  *
  * The seed is printed; FUZZ_SEED=<seed> replays the same choices (ids learned from the server still vary).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bot, type BotReport } from "../../bots/bot.js";
 import { type FuzzContext, type FuzzFrame, fuzzFrame, Rng } from "../helpers/fuzz-frames.js";
+import { LagMonitor } from "../helpers/lag-monitor.js";
 import { uniqueRoom } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
@@ -33,6 +36,8 @@ const EXPECTED_CLOSES = new Set([1009, 1007, 4000, 4001, 4003, 4004, 4005]);
 const REPLY_TYPES = new Set(["error", "ok", "pong", "joined", "publish.answer", "lobby.waiting"]);
 
 let server: ServerHandle;
+/** Watches this process's own scheduling, to tell a slow server from a starved machine. */
+let lag: LagMonitor;
 const sockets: RawClient[] = [];
 const bots: Bot[] = [];
 
@@ -41,6 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  lag?.stop();
   for (const s of sockets) s.terminate();
   for (const b of bots) b.close();
   await server?.stop();
@@ -52,7 +58,8 @@ interface Stats {
   codes: Map<string, number>;
   closes: Map<number, number>;
   replyMs: number[];
-  slowest: { ms: number; kind: string; frame: string }[];
+  /** Replies over half the limit; `starved`: this process, too, was held back meanwhile (lag-monitor.ts). */
+  slowest: { ms: number; kind: string; frame: string; starved: boolean }[];
   unanswered: string[];
   internal: AnyMessage[];
 }
@@ -78,7 +85,10 @@ async function exchange(client: RawClient, frame: FuzzFrame, stats: Stats): Prom
   const ms = performance.now() - started;
   if ("reply" in outcome) {
     stats.replyMs.push(ms);
-    if (ms > REPLY_LIMIT_MS) stats.slowest.push({ ms, kind: frame.kind, frame: preview(frame) });
+    if (ms > REPLY_LIMIT_MS / 2) {
+      const starved = lag.starved(started, started + ms);
+      stats.slowest.push({ ms, kind: frame.kind, frame: preview(frame), starved });
+    }
     bump(stats.codes, outcome.reply.type === "error" ? outcome.reply.code : outcome.reply.type);
   } else if ("closed" in outcome) {
     bump(stats.closes, outcome.closed);
@@ -88,7 +98,13 @@ async function exchange(client: RawClient, frame: FuzzFrame, stats: Stats): Prom
 }
 
 /** One fuzzing socket after another from one address, until the frames are all sent or time is up. */
-async function fuzzWorker(w: number, rooms: { call: string; own: string[] }, stats: Stats, ids: Set<string>, deadline: number) {
+async function fuzzWorker(
+  w: number,
+  rooms: { call: string; own: string[] },
+  stats: Stats,
+  ids: Set<string>,
+  deadline: number,
+) {
   const rng = new Rng((SEED ^ Math.imul(w + 1, 0x9e3779b9)) >>> 0);
   const localAddress = `127.0.0.${10 + w}`;
   let nextId = 1;
@@ -99,7 +115,8 @@ async function fuzzWorker(w: number, rooms: { call: string; own: string[] }, sta
     client.ws.on("message", (data) => {
       const text = data.toString();
       // What the server tells this socket feeds the next frames: participant ids and mids to aim at.
-      for (const match of text.matchAll(/"(p_[A-Za-z0-9_-]{4,40})"/g)) if (ids.size < 200) ids.add(match[1] as string);
+      for (const match of text.matchAll(/"(p_[A-Za-z0-9_-]{4,40})"/g))
+        if (ids.size < 200) ids.add(match[1] as string);
       if (text.startsWith('{"type":"subscribe.offer"')) {
         const offer = JSON.parse(text) as { streams: { mid: string }[] };
         mids = offer.streams.map((s) => s.mid);
@@ -107,7 +124,9 @@ async function fuzzWorker(w: number, rooms: { call: string; own: string[] }, sta
     });
     if (w < INSIDERS + MEMBERS) {
       const room = w < INSIDERS ? rooms.call : (rooms.own[w % rooms.own.length] as string);
-      await client.request({ type: "join", v: 1, room, name: `fuzz-${w}`, audio: false, video: false }, 10_000).catch(() => undefined);
+      await client
+        .request({ type: "join", v: 1, room, name: `fuzz-${w}`, audio: false, video: false }, 10_000)
+        .catch(() => undefined);
     }
     const ctx: FuzzContext = {
       nextId: () => nextId++,
@@ -132,10 +151,14 @@ async function fuzzWorker(w: number, rooms: { call: string; own: string[] }, sta
   }
 }
 
-/** Polls /healthz every 50 ms until `stop`; returns the slowest answer (a failure counts as its duration). */
+/**
+ * Polls /healthz every 50 ms until `stop`: the slowest answer, and the slowest while this process was not held
+ * back itself (a failure counts as its duration).
+ */
 function pollHealth(origin: string) {
   let running = true;
   let slowestMs = 0;
+  let slowestFreeMs = 0;
   const failures: string[] = [];
   const loop = (async () => {
     while (running) {
@@ -147,7 +170,9 @@ function pollHealth(origin: string) {
       } catch (err) {
         failures.push(String(err));
       }
-      slowestMs = Math.max(slowestMs, performance.now() - started);
+      const now = performance.now();
+      slowestMs = Math.max(slowestMs, now - started);
+      if (!lag.starved(started, now)) slowestFreeMs = Math.max(slowestFreeMs, now - started);
       await sleep(50);
     }
   })();
@@ -155,7 +180,7 @@ function pollHealth(origin: string) {
     stop: async () => {
       running = false;
       await loop;
-      return { slowestMs, failures };
+      return { slowestMs, slowestFreeMs, failures };
     },
   };
 }
@@ -168,9 +193,24 @@ function received(report: BotReport, from: Bot): { audio: number; video: number;
 describe("fuzzing the signaling protocol during a call", () => {
   it("10,000 hostile frames: every one answered in time, never `internal`; the call's media and chat flow on", async () => {
     console.log(`[fuzz] seed ${SEED} (FUZZ_SEED=${SEED} replays it)`);
+    lag = new LagMonitor();
     const callRoom = uniqueRoom("fuzz-call");
-    const alice = new Bot({ url: server.wsUrl, room: callRoom, name: "Alice", audio: "on", video: true, subscribe: true });
-    const bob = new Bot({ url: server.wsUrl, room: callRoom, name: "Bob", audio: "on", video: true, subscribe: true });
+    const alice = new Bot({
+      url: server.wsUrl,
+      room: callRoom,
+      name: "Alice",
+      audio: "on",
+      video: true,
+      subscribe: true,
+    });
+    const bob = new Bot({
+      url: server.wsUrl,
+      room: callRoom,
+      name: "Bob",
+      audio: "on",
+      video: true,
+      subscribe: true,
+    });
     bots.push(alice, bob);
     await alice.prepare();
     await alice.start();
@@ -194,16 +234,22 @@ describe("fuzzing the signaling protocol during a call", () => {
         if (sentAt !== undefined) chatLatencies.push(performance.now() - sentAt);
       });
     }
-    const chatReplyMs: number[] = [];
+    /** The bots' chat.send round trips, and whether this process was held back meanwhile. */
+    const chatReplies: { ms: number; starved: boolean }[] = [];
+    const chatRefusals: string[] = [];
     let chatting = true;
     const chatter = (async () => {
       for (let n = 0; chatting; n++) {
         const bot = n % 2 === 0 ? alice : bob;
         const text = `tick ${n}`;
-        chatSent.set(text, performance.now());
-        const reply = await bot.request({ type: "chat.send", text, clientId: `tick-${n}` }, 5000);
-        chatReplyMs.push(performance.now() - (chatSent.get(text) ?? 0));
-        expect(reply.type, JSON.stringify(reply)).toBe("ok");
+        const sentAt = performance.now();
+        chatSent.set(text, sentAt);
+        const reply = await bot
+          .request({ type: "chat.send", text, clientId: `tick-${n}` }, 5000)
+          .catch((err: Error) => ({ type: "no reply", message: err.message }));
+        const now = performance.now();
+        chatReplies.push({ ms: now - sentAt, starved: lag.starved(sentAt, now) });
+        if (reply.type !== "ok") chatRefusals.push(JSON.stringify(reply));
         await sleep(1000);
       }
     })();
@@ -217,12 +263,19 @@ describe("fuzzing the signaling protocol during a call", () => {
       while (sampling) {
         await sleep(5000);
         const [a1, b1] = await Promise.all([alice.report(), bob.report()]);
-        const toAlice = { audio: received(a1, bob).audio - received(a0, bob).audio, frames: received(a1, bob).frames - received(a0, bob).frames };
-        const toBob = { audio: received(b1, alice).audio - received(b0, alice).audio, frames: received(b1, alice).frames - received(b0, alice).frames };
+        const toAlice = {
+          audio: received(a1, bob).audio - received(a0, bob).audio,
+          frames: received(a1, bob).frames - received(a0, bob).frames,
+        };
+        const toBob = {
+          audio: received(b1, alice).audio - received(b0, alice).audio,
+          frames: received(b1, alice).frames - received(b0, alice).frames,
+        };
         const line = `Bob→Alice ${toAlice.audio} audio packets, ${toAlice.frames} frames; Alice→Bob ${toBob.audio}, ${toBob.frames}`;
         windows.push(line);
         // 50 audio packets and 15 frames a second are sent: a window with under 40% of either is a stall.
-        if (Math.min(toAlice.audio, toBob.audio) < 100 || Math.min(toAlice.frames, toBob.frames) < 30) thinWindows.push(line);
+        if (Math.min(toAlice.audio, toBob.audio) < 100 || Math.min(toAlice.frames, toBob.frames) < 30)
+          thinWindows.push(line);
         [a0, b0] = [a1, b1];
       }
     })();
@@ -241,13 +294,19 @@ describe("fuzzing the signaling protocol during a call", () => {
     const ids = new Set([alice.id, bob.id].filter((id): id is string => id !== undefined));
     const rooms = { call: callRoom, own: [uniqueRoom("fuzz-a"), uniqueRoom("fuzz-b"), uniqueRoom("fuzz-c")] };
     const started = performance.now();
-    await Promise.all(Array.from({ length: WORKERS }, (_, w) => fuzzWorker(w, rooms, stats, ids, Date.now() + 60_000)));
+    await Promise.all(
+      Array.from({ length: WORKERS }, (_, w) => fuzzWorker(w, rooms, stats, ids, Date.now() + 60_000)),
+    );
     const fuzzMs = performance.now() - started;
     await sleep(1500); // the last chat tick and a last media window
     chatting = false;
     sampling = false;
     await Promise.all([chatter, sampler]);
     const healthz = await health.stop();
+    lag.stop();
+    const slowest = (list: { ms: number; starved: boolean }[], free = false) =>
+      Math.max(0, ...list.filter((r) => !free || !r.starved).map((r) => r.ms));
+    const excused = stats.slowest.filter((r) => r.ms > REPLY_LIMIT_MS && r.starved);
 
     const sorted = [...stats.replyMs].sort((x, y) => x - y);
     const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
@@ -258,7 +317,15 @@ describe("fuzzing the signaling protocol during a call", () => {
         `  kinds ${JSON.stringify(Object.fromEntries(stats.byKind))}`,
         `  replies ${JSON.stringify(Object.fromEntries(stats.codes))}; closes ${JSON.stringify(Object.fromEntries(stats.closes))}`,
         `  reply time p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`,
-        `  /healthz slowest ${healthz.slowestMs.toFixed(1)} ms; chat delivered ${chatLatencies.length}/${chatSent.size}, slowest ${Math.max(0, ...chatLatencies).toFixed(1)} ms, slowest ok ${Math.max(0, ...chatReplyMs).toFixed(1)} ms`,
+        `  /healthz slowest ${healthz.slowestMs.toFixed(1)} ms (${healthz.slowestFreeMs.toFixed(1)} ms while this process ran freely); chat delivered ${chatLatencies.length}/${chatSent.size}, slowest ${Math.max(0, ...chatLatencies).toFixed(1)} ms, slowest ok ${slowest(chatReplies).toFixed(1)} ms`,
+        `  this process was held back up to ${lag.worstLag.toFixed(0)} ms; ${excused.length} replies over ${REPLY_LIMIT_MS} ms came while it was (a starved machine, not a slow server)`,
+        ...stats.slowest
+          .sort((x, y) => y.ms - x.ms)
+          .slice(0, 3)
+          .map(
+            (r) =>
+              `  slow reply ${r.ms.toFixed(1)} ms${r.starved ? " (starved)" : ""} to ${r.kind}: ${r.frame}`,
+          ),
         ...windows.map((w) => `  media: ${w}`),
       ].join("\n"),
     );
@@ -266,21 +333,32 @@ describe("fuzzing the signaling protocol during a call", () => {
     expect(stats.sent, "frames sent").toBeGreaterThanOrEqual(FRAMES);
     expect(stats.internal, "answers with code internal").toEqual([]);
     expect(stats.unanswered.slice(0, 10), `frames never answered (${stats.unanswered.length})`).toEqual([]);
-    expect(stats.slowest.slice(0, 10), `replies slower than ${REPLY_LIMIT_MS} ms (seed ${SEED})`).toEqual([]);
-    expect([...stats.closes.keys()].filter((code) => !EXPECTED_CLOSES.has(code)), "unexpected close codes").toEqual([]);
+    // A reply counts as slow unless this process, too, was held back meanwhile (see lag-monitor.ts).
+    const tooSlow = stats.slowest.filter((r) => r.ms > REPLY_LIMIT_MS && !r.starved);
+    expect(tooSlow.slice(0, 10), `replies slower than ${REPLY_LIMIT_MS} ms (seed ${SEED})`).toEqual([]);
+    expect(
+      [...stats.closes.keys()].filter((code) => !EXPECTED_CLOSES.has(code)),
+      "unexpected close codes",
+    ).toEqual([]);
     expect(healthz.failures).toEqual([]);
-    expect(healthz.slowestMs, "slowest /healthz answer (ms)").toBeLessThan(REPLY_LIMIT_MS);
+    expect(healthz.slowestFreeMs, "slowest /healthz answer (ms)").toBeLessThan(REPLY_LIMIT_MS);
     expect(thinWindows, "5-second windows where media stalled").toEqual([]);
     expect(windows.length).toBeGreaterThanOrEqual(3);
+    expect(chatRefusals, "the bots' chat.send answered other than ok").toEqual([]);
     expect(chatLatencies.length, "chat messages that reached the other bot").toBe(chatSent.size);
-    expect(Math.max(...chatReplyMs), "slowest reply to a bot's chat.send (ms)").toBeLessThan(REPLY_LIMIT_MS);
+    expect(slowest(chatReplies, true), "slowest reply to a bot's chat.send (ms)").toBeLessThan(
+      REPLY_LIMIT_MS,
+    );
     for (const bot of [alice, bob]) {
       expect(bot.state, `${bot.opts.name}: ${bot.failures.join("; ")}`).toBe("joined");
       expect(bot.closeInfo, `${bot.opts.name}'s socket`).toBeUndefined();
       expect(bot.failures, bot.opts.name).toEqual([]);
     }
     expect(server.isRunning(), `server exited; log:\n${tail(server.lines, 40)}`).toBe(true);
-    expect(server.descendants().some((d) => /janus/.test(d.cmd)), "Janus still running").toBe(true);
+    expect(
+      server.descendants().some((d) => /janus/.test(d.cmd)),
+      "Janus still running",
+    ).toBe(true);
     await Promise.all([alice.leave(), bob.leave()]);
   }, 150_000);
 });
