@@ -81,6 +81,8 @@ export const en = {
   "chat.send": "Send",
   "chat.remaining": "{count} characters left",
   "chat.tooLong": "Too long: {length} characters, the limit is {max}.",
+  "chat.unsendable":
+    "This message cannot be sent: it holds a long run of accents or marks, or a broken character.",
   "chat.slowDown": "You are sending messages quickly: they will go out in a moment.",
   "chat.notSent": "A message could not be sent.",
   "chat.recipientLeft": "The recipient has left the meeting: the private message was not sent.",

@@ -83,6 +83,8 @@ export const fr: Dictionary = {
   "chat.send": "Envoyer",
   "chat.remaining": "{count} caractères restants",
   "chat.tooLong": "Trop long : {length} caractères, la limite est de {max}.",
+  "chat.unsendable":
+    "Ce message ne peut pas être envoyé : il contient une longue suite d'accents ou de signes, ou un caractère abîmé.",
   "chat.slowDown": "Vous envoyez des messages très vite : ils partiront dans un instant.",
   "chat.notSent": "Un message n'a pas pu être envoyé.",
   "chat.recipientLeft": "Le destinataire a quitté la réunion : le message privé n'a pas été envoyé.",

@@ -84,6 +84,7 @@ export class ChatController {
     if ("problem" in checked) {
       if (checked.problem === "tooLong")
         this.notice.value = { key: "chat.tooLong", params: { length: raw.length, max: Limits.chatMaxChars } };
+      else if (checked.problem === "unsendable") this.notice.value = { key: "chat.unsendable" };
       return false;
     }
     if (to !== null && !this.room.state.remotes.peek().has(to)) {

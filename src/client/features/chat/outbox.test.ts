@@ -141,6 +141,9 @@ describe("checkChatText", () => {
     expect(checkChatText("   \n ")).toEqual({ problem: "empty" });
     expect(checkChatText("x".repeat(2001))).toEqual({ problem: "tooLong" });
     expect(checkChatText("x".repeat(2000))).toEqual({ text: "x".repeat(2000) });
+    // What the server would refuse for its cost or its brokenness is said so, not called empty.
+    expect(checkChatText(`a${"\u0301".repeat(31)}`)).toEqual({ problem: "unsendable" });
+    expect(checkChatText("a\ud800b")).toEqual({ problem: "unsendable" });
   });
 });
 

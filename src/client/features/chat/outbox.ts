@@ -25,10 +25,15 @@ export interface OutboxEntry {
 }
 
 /** The text as the server will keep it, or why it cannot be sent (mirrors the protocol's schema). */
-export function checkChatText(raw: string): { text: string } | { problem: "empty" | "tooLong" } {
+export function checkChatText(
+  raw: string,
+): { text: string } | { problem: "empty" | "tooLong" | "unsendable" } {
   const parsed = v.safeParse(ChatTextSchema, raw);
   if (parsed.success) return { text: parsed.output };
-  return { problem: parsed.issues.some((i) => i.type === "max_length") ? "tooLong" : "empty" };
+  if (parsed.issues.some((i) => i.type === "max_length")) return { problem: "tooLong" };
+  if (parsed.issues.some((i) => i.type === "min_length")) return { problem: "empty" };
+  // A long run of combining marks, or a broken character: the server would refuse it too.
+  return { problem: "unsendable" };
 }
 
 /** What to do with a message the server (or the connection) refused, by failure code. */
