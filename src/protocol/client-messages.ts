@@ -9,11 +9,13 @@ import {
   DisplayNameSchema,
   Limits,
   MediaKindSchema,
+  MeetingKeySchema,
   OfferSchema,
   ParticipantIdSchema,
   PcSchema,
   PublishedSourceSchema,
   ReactionSchema,
+  RemovalReasonSchema,
   RequestId,
   RoomNameSchema,
   StreamChoiceSchema,
@@ -38,7 +40,11 @@ const call = {
     video: v.optional(v.boolean(), true),
     /** The `resume` token of an earlier connection, to come back as the same participant. */
     resume: v.optional(v.pipe(v.string(), v.maxLength(64), WellFormed)),
+    /** This browser's key for this meeting: a removal bars it from coming back. */
+    key: v.optional(MeetingKeySchema),
   }),
+  /** Before joining: how many people are in a meeting (a count, never who). */
+  "room.peek": msg("room.peek", { room: RoomNameSchema }),
   publish: msg("publish", {
     jsep: OfferSchema,
     /** What each m-line carries; by default the first audio is the microphone, the first video the camera,
@@ -91,7 +97,10 @@ const moderation = {
   "moderate.mute": msg("moderate.mute", { ...target, kind: DeviceSchema }),
   "moderate.mute_all": msg("moderate.mute_all", { kind: DeviceSchema }),
   "moderate.ask_unmute": msg("moderate.ask_unmute", { ...target, kind: MediaKindSchema }),
-  "moderate.remove": msg("moderate.remove", target),
+  /** `reason` is shown to the one removed. Their browser may not come back to this meeting. */
+  "moderate.remove": msg("moderate.remove", { ...target, reason: v.optional(RemovalReasonSchema) }),
+  /** Lets someone removed come back (`participantId`: their id when removed, from `barred.list`). */
+  "moderate.allow": msg("moderate.allow", target),
   "moderate.grant": msg("moderate.grant", target),
 };
 

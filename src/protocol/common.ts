@@ -22,6 +22,8 @@ export const Limits = {
    */
   combiningMarksMaxRun: 30,
   passwordMaxChars: 128,
+  /** A moderator's reason for removing someone. */
+  reasonMaxChars: 200,
   /** A subscriber answer carries one m-line per stream received: ~600 characters each, 110+ in a big room. */
   sdpMaxChars: 384 * 1024,
   candidateMaxChars: 1024,
@@ -106,17 +108,44 @@ export const RoomNameSchema = v.pipe(
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
+/**
+ * Characters that show nothing: format characters (zero-width space, word joiner, soft hyphen, direction
+ * marks…) and the blank "letters" (Hangul fillers, the braille blank). In a name they only help pass it off as
+ * another ("Ad\u200bmin" reads as "Admin"), so they are dropped; the joiner inside an emoji sequence stays.
+ */
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u2800]/gu;
+// A pictograph, a skin tone (U+1F3FB-1F3FF) or the emoji presentation selector (U+FE0F) ends the part before.
+const PICTOGRAPH_ENDS = /(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F)$/u;
+const PICTOGRAPH_STARTS = /^\p{Extended_Pictographic}/u;
+
+function dropInvisible(s: string): string {
+  return s.replace(INVISIBLE, (ch, at: number) =>
+    ch === "\u200d" &&
+    PICTOGRAPH_ENDS.test(s.slice(Math.max(0, at - 2), at)) &&
+    PICTOGRAPH_STARTS.test(s.slice(at + 1, at + 3))
+      ? ch
+      : "",
+  );
+}
+
 // Bounds first (size, then runs of combining marks), normalisation after: see `combiningMarksMaxRun`.
 export const DisplayNameSchema = v.pipe(
   v.string(),
   v.maxLength(Limits.nameMaxInputChars, "name too long"),
   WellFormed,
   streamSafe("name"),
-  v.transform((s) => s.normalize("NFC").replace(/\s+/gu, " ").trim()),
+  // White space (tabs, line breaks) is folded, not refused; other control characters are.
+  v.check((s) => !FORBIDDEN_NAME_CHARS.test(s.replace(/\s+/gu, " ")), "name holds control characters"),
+  v.transform((s) => dropInvisible(s.normalize("NFC")).replace(/\s+/gu, " ").trim()),
   v.minLength(1, "name is empty"),
   v.maxLength(Limits.nameMaxChars, "name too long"),
-  v.check((s) => !FORBIDDEN_NAME_CHARS.test(s), "name holds control characters"),
 );
+
+/**
+ * A browser's key for one meeting (the app derives it from a secret kept in the browser and the meeting's
+ * name, so that it tells nothing across meetings): what a removal bars from coming back.
+ */
+export const MeetingKeySchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "not a meeting key"));
 
 const SdpSchema = v.pipe(v.string(), v.maxLength(Limits.sdpMaxChars, "sdp too long"), WellFormed, NoNul);
 export const OfferSchema = v.strictObject({ type: v.literal("offer"), sdp: SdpSchema });
@@ -183,6 +212,15 @@ export const ChatTextSchema = v.pipe(
   streamSafe("message"),
   v.transform((s) => s.normalize("NFC").replace(CHAT_STRIP, "").trim()),
   v.minLength(1, "message is empty"),
+);
+
+/** Why a moderator removed someone, shown to them: like a chat message, in 200 characters at most. */
+export const RemovalReasonSchema = v.pipe(
+  v.string(),
+  v.maxLength(Limits.reasonMaxChars, `reason longer than ${Limits.reasonMaxChars} characters`),
+  WellFormed,
+  streamSafe("reason"),
+  v.transform((s) => s.normalize("NFC").replace(CHAT_STRIP, "").trim()),
 );
 
 /** The reactions everyone can send; anything else is refused, so no one can flood screens with text. */

@@ -39,6 +39,8 @@ export const ErrorCode = {
   RoomFull: "room_full",
   /** The lobby holds as many waiters as it may (in all, or from the sender's network). */
   LobbyFull: "lobby_full",
+  /** A moderator removed this browser from this meeting; only a moderator can let it back. */
+  Removed: "removed",
   /** Something broke on the server; the room is unchanged. */
   Internal: "internal",
 } as const;

@@ -61,6 +61,15 @@ export interface ChatMessage {
   toName?: string;
 }
 
+/** Someone removed from the meeting, as moderators see them. */
+export interface BarredEntry {
+  /** Their participant id when they were removed. */
+  id: string;
+  name: string;
+  /** When (ms since the epoch, server clock). */
+  at: number;
+}
+
 /** A raised hand; the queue is in the order hands were raised. */
 export interface HandEntry {
   participantId: string;
@@ -106,7 +115,9 @@ export type ServerMessage =
   // moderation
   | { type: "moderation.muted"; kind: Device; by: string }
   | { type: "moderation.unmute_request"; kind: MediaKind; by: string }
-  | { type: "moderation.removed"; by: string }
+  | { type: "moderation.removed"; by: string; reason?: string }
+  /** To moderators: who was removed (their browser may not come back until allowed). */
+  | { type: "barred.list"; entries: BarredEntry[] }
   // chat, hands, reactions
   | { type: "chat.message"; message: ChatMessage }
   | { type: "hands"; queue: HandEntry[] }
@@ -118,6 +129,8 @@ export type ServerMessage =
   // generic replies
   | (Reply & { type: "ok" })
   | (Reply & { type: "pong" })
+  /** The answer to `room.peek`: how many people are in the meeting now (0 if it does not exist). */
+  | (Reply & { type: "room.info"; participants: number })
   | (Reply & { type: "error"; code: ErrorCode; message: string; retryAfterMs?: number });
 
 export type ServerMessageType = ServerMessage["type"];

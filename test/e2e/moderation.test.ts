@@ -252,6 +252,8 @@ describe.sequential("moderation through the UI", () => {
     ).toBe(0);
 
     await participantAction(mod.page, victimId, "remove");
+    // Removal asks first (remove-lasting.test.ts tests the dialog, the reason and the bar).
+    await mod.page.locator("[data-testid=remove-confirm]").click();
     await victim.page.locator(msel.removedScreen).waitFor({ state: "visible", timeout: 10_000 });
     await Promise.all(
       [mod, obs].map((p) => p.page.locator(tileOf(victimId)).waitFor({ state: "detached", timeout: 10_000 })),

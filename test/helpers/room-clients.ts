@@ -11,6 +11,8 @@ export interface JoinFields {
   audio?: boolean;
   video?: boolean;
   resume?: string;
+  /** The browser's key for this meeting (what a removal bars). */
+  key?: string;
 }
 
 /** A raw socket and what its `join` got: `joined`, `lobby.waiting` or `error`. */

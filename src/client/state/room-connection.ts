@@ -21,6 +21,7 @@ import {
   SignalError,
   type SignalEvents,
 } from "../signal/signal-client.js";
+import { meetingKey } from "./meeting-key.js";
 import { roomErrorOf } from "./room-errors.js";
 import type { RoomError, RoomState, View } from "./room-state.js";
 import type { Roster } from "./roster.js";
@@ -37,6 +38,7 @@ const RELAYED = [
   "lobby.list",
   "lobby.knock",
   "lobby.resolved",
+  "barred.list",
   "moderation.muted",
   "moderation.unmute_request",
   "floor.given",
@@ -136,6 +138,8 @@ export class RoomConnection {
     if (this.#closed) return { kind: "stale" };
     s.connection.value = "connected";
 
+    const key = await meetingKey(target.room);
+    if (this.#closed) return { kind: "stale" };
     let reply: ReplyTo<"join">;
     try {
       const devices = s.local.value;
@@ -148,6 +152,7 @@ export class RoomConnection {
         video: devices?.video ?? true,
         // Resuming asks for no password (PROTOCOL.md); a fresh join carries the one last accepted or typed.
         ...(resume ? { resume } : target.password !== undefined ? { password: target.password } : {}),
+        ...(key ? { key } : {}),
       });
     } catch (error) {
       return this.#failed("join", error);
@@ -331,8 +336,10 @@ export class RoomConnection {
     signal.on("lobby.denied", () => {
       if (current()) this.#owner.ended("denied");
     });
-    signal.on("moderation.removed", () => {
-      if (current()) this.#owner.ended("removed");
+    signal.on("moderation.removed", ({ reason }) => {
+      if (!current()) return;
+      this.#state.removalReason.value = reason ?? null;
+      this.#owner.ended("removed");
     });
     for (const type of RELAYED)
       signal.on(type, (msg) => {

@@ -13,6 +13,8 @@ export function roomErrorOf(err: unknown): RoomError {
       return { key: "error.roomFull", detail };
     case ErrorCode.LobbyFull:
       return { key: "error.lobbyFull", detail };
+    case ErrorCode.Removed:
+      return { key: "error.removed", detail };
     case ErrorCode.MediaFailed:
       return { key: "error.mediaFailed", detail };
     case ErrorCode.UnsupportedVersion:

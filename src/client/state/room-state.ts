@@ -4,6 +4,7 @@
  */
 import { signal } from "@preact/signals";
 import type {
+  BarredEntry,
   ChatMessage,
   HandEntry,
   LobbyEntry,
@@ -102,6 +103,10 @@ export class RoomState {
   readonly settings = signal<RoomSettings>({ lobby: false, locked: false });
   /** People waiting in the lobby; filled for moderators only. */
   readonly lobbyEntries = signal<readonly LobbyEntry[]>([]);
+  /** Moderators: who was removed from the meeting (and may be let back). */
+  readonly barred = signal<readonly BarredEntry[]>([]);
+  /** Why a moderator removed us, if they said. */
+  readonly removalReason = signal<string | null>(null);
   /** Raised hands, first raised first. */
   readonly hands = signal<readonly HandEntry[]>([]);
   readonly chat = signal<readonly ChatMessage[]>([]);

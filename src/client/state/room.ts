@@ -390,6 +390,8 @@ export class Room {
     s.mediaHealth.value = "connecting";
     s.settings.value = { lobby: false, locked: false };
     s.lobbyEntries.value = [];
+    s.barred.value = [];
+    s.removalReason.value = null;
     s.knocks.value = [];
     s.notices.value = [];
   }

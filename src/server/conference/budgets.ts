@@ -44,6 +44,7 @@ const COST: Partial<Record<ClientMessageType, BudgetName>> = {
   "moderate.ask_unmute": "moderation",
   "moderate.remove": "moderation",
   "moderate.grant": "moderation",
+  "moderate.allow": "moderation",
 };
 
 /** One participant's budgets; kept across a resume, so reconnecting does not refill them. */

@@ -37,6 +37,11 @@ export class Conference {
     }
   }
 
+  /** How many are in the room called `roomName` (0 if there is none); creates nothing. */
+  occupancy(roomName: string): number {
+    return this.#rooms.get(roomName)?.room.size ?? 0;
+  }
+
   get roomCount(): number {
     return this.#rooms.size;
   }

@@ -24,6 +24,7 @@ export interface DoorRoom {
   readonly closed: boolean;
   readonly lobbyOn: boolean;
   readonly password: string | null;
+  readonly barred: { has(key: string | undefined): boolean };
   participant(id: string): Participant | undefined;
   hasModerator(): boolean;
   enter(participant: Participant, requestId?: number): void;
@@ -56,6 +57,8 @@ export interface EntryRequest {
   video: boolean;
   password?: string | undefined;
   resume?: string | undefined;
+  /** The browser's key for this meeting (a removal bars it). */
+  key?: string | undefined;
   /** The `join` request id, echoed in the reply. */
   requestId?: number | undefined;
   client: EntryClient;
@@ -88,6 +91,9 @@ export class Door {
   request(req: EntryRequest, now = Date.now()): EntryOutcome {
     const room = this.#room;
     if (room.closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
+    // Before the password: a removed browser learns nothing more of the meeting.
+    if (room.barred.has(req.key))
+      throw new ProtocolError(ErrorCode.Removed, "a moderator removed you from this meeting");
     if (req.resume !== undefined) return this.#resume(req, now);
     this.#checkPassword(req, now);
     // Nobody inside, but a participant who dropped may come back: the lobby holds newcomers until then.
@@ -106,6 +112,7 @@ export class Door {
     this.#checkRoomForOneMore();
     room.lobby.take(id);
     const p = new Participant(waiting.name, room.hasModerator() ? "participant" : "moderator", now, id);
+    p.key = waiting.key;
     p.audio = waiting.audio;
     p.video = waiting.video;
     room.toModerators({ type: "lobby.resolved", participantId: id, outcome: "admitted" });
@@ -179,6 +186,7 @@ export class Door {
       audio: req.audio,
       video: req.video,
       address: req.client.address,
+      key: req.key,
     });
     room.send(id, {
       type: "lobby.waiting",
@@ -195,6 +203,7 @@ export class Door {
   }
 
   #enter(p: Participant, req: EntryRequest): void {
+    p.key = req.key;
     p.audio = req.audio;
     p.video = req.video;
     req.attach(p.id);

@@ -6,6 +6,8 @@ export interface WaitingParticipant extends LobbyEntry {
   video: boolean;
   /** The client address it knocked from: counted against a per-address cap, never shown or logged. */
   address: string;
+  /** Its browser's key for this meeting, if sent (a removal bars it). */
+  key?: string | undefined;
 }
 
 export class Lobby {

@@ -21,13 +21,25 @@ export function askUnmute(room: Room, by: Participant, targetId: string, kind: M
   room.send(target.id, { type: "moderation.unmute_request", kind, by: by.id });
 }
 
-export function remove(room: Room, by: Participant, targetId: string): void {
+/**
+ * Removes someone for the rest of the meeting: their browser (its key for this meeting) may not come back
+ * until a moderator allows it, and `reason`, if any, is shown to them.
+ */
+export function remove(room: Room, by: Participant, targetId: string, reason?: string): void {
   const target = room.target(targetId);
   if (target.id === by.id) throw new ProtocolError(ErrorCode.BadState, "to leave, hang up");
-  room.send(target.id, { type: "moderation.removed", by: by.id });
+  room.barred.add(target);
+  room.toModerators({ type: "barred.list", entries: room.barred.list() });
+  room.send(target.id, { type: "moderation.removed", by: by.id, ...(reason ? { reason } : {}) });
   // 'removed' is not remembered for resume: the removed participant cannot slip back in.
   room.leave(target.id, "removed");
   room.disconnect(target.id, CloseCode.Removed, "removed by a moderator");
+}
+
+/** Lets someone removed come back. */
+export function allow(room: Room, barredId: string): void {
+  if (!room.barred.allow(barredId)) throw new ProtocolError(ErrorCode.NotFound, "nobody removed has this id");
+  room.toModerators({ type: "barred.list", entries: room.barred.list() });
 }
 
 export function grant(room: Room, targetId: string): void {

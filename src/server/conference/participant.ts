@@ -20,6 +20,8 @@ export class Participant {
   /** Devices a moderator turned off: the media server drops them until the participant turns them on again. */
   readonly blocked = new Set<Device>();
 
+  /** Its browser's key for this meeting, if it sent one: what a removal bars. Never sent to anyone. */
+  key: string | undefined;
   /** How often it may ask for what everyone hears about (budgets.ts). */
   readonly budgets: Budgets;
 

@@ -8,7 +8,7 @@ import type { ClientMessageType, Role } from "../../protocol/messages.js";
 /** Where a connection stands in its room. */
 export type Standing = Role | "lobby";
 
-type Action = Exclude<ClientMessageType, "join">;
+type Action = Exclude<ClientMessageType, "join" | "room.peek">;
 
 const EVERYONE_IN_LOBBY: ReadonlySet<Action> = new Set(["lobby.cancel", "leave", "ping"]);
 
@@ -22,6 +22,7 @@ const MODERATORS_ONLY: ReadonlySet<Action> = new Set([
   "moderate.ask_unmute",
   "moderate.remove",
   "moderate.grant",
+  "moderate.allow",
   "hand.lower_all",
   "floor.give",
 ]);

@@ -23,6 +23,7 @@ import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import type { MediaRoom, MediaRoomSink } from "../media/media-room.js";
 import type { Router } from "../routing/router.js";
+import { BarList } from "./bar-list.js";
 import { Chat } from "./chat.js";
 import { Door } from "./door.js";
 import { HandQueue } from "./hands.js";
@@ -72,11 +73,20 @@ export class Room implements MediaRoomSink {
   readonly chat: Chat;
   readonly hands = new HandQueue();
   readonly door: Door;
+  /** Browsers removed by a moderator, barred until one lets them back. */
+  readonly barred = new BarList();
   readonly #router: Router;
   readonly #participants = new Map<string, Participant>();
   readonly #talkTimers = new Map<string, NodeJS.Timeout>();
   /** Who is talking now, so a newcomer is told at once rather than at the next change. */
   readonly #speaking = new Set<string>();
+  /**
+   * Whom the media server last said is talking, muted or not. Janus says it only on a change, and judges by
+   * the packets it gets: a muted microphone sends none, so Janus keeps its last word through the mute, and
+   * someone muted mid-sentence who unmutes still talking gets no new "talking" from it. Their unmute must
+   * bring that word back (see #showSpeaking).
+   */
+  readonly #heard = new Set<string>();
   /** Closes a room left empty by dropped connections once nobody can come back any more. */
   #emptyTimer: NodeJS.Timeout | undefined;
   /** Gives the role to someone else if no moderator is back in time. */
@@ -186,8 +196,7 @@ export class Room implements MediaRoomSink {
       hands: this.hands.list(),
       resume: participant.resumeToken,
     });
-    if (participant.role === "moderator")
-      this.send(participant.id, { type: "lobby.list", entries: this.lobby.list() });
+    if (participant.role === "moderator") this.#moderatorLists(participant.id);
     for (const id of this.#speaking)
       this.send(participant.id, { type: "speaking", participantId: id, speaking: true });
     if (this.#media)
@@ -211,6 +220,7 @@ export class Room implements MediaRoomSink {
     this.#participants.delete(id);
     this.#stopTalkTimer(id);
     this.#speaking.delete(id);
+    this.#heard.delete(id);
     if (reason === "disconnected") this.door.remember(p, this.hands.record(id), now);
     this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", errorFields(err)));
     this.broadcast({
@@ -249,7 +259,13 @@ export class Room implements MediaRoomSink {
     if (p.role === "moderator") return;
     p.role = "moderator";
     this.broadcast({ type: "participant.updated", participant: p.info() });
-    this.send(p.id, { type: "lobby.list", entries: this.lobby.list() });
+    this.#moderatorLists(p.id);
+  }
+
+  /** What a moderator sees besides the meeting: who waits at the door, and who was removed. */
+  #moderatorLists(id: string): void {
+    this.send(id, { type: "lobby.list", entries: this.lobby.list() });
+    if (this.barred.list().length > 0) this.send(id, { type: "barred.list", entries: this.barred.list() });
   }
 
   configure(changes: { lobby?: boolean | undefined; password?: string | null | undefined }): void {
@@ -306,6 +322,8 @@ export class Room implements MediaRoomSink {
     p.screen = next.screen;
     this.#media?.setDevices(p.id, { audio: p.audio, video: p.video });
     this.broadcast({ type: "participant.updated", participant: p.info() });
+    // After the update: clients ignore `speaking` from someone they still see muted.
+    this.#showSpeaking(p);
   }
 
   /** Blocks or unblocks one of a participant's devices in the media server. */
@@ -333,6 +351,7 @@ export class Room implements MediaRoomSink {
     media.close().catch(() => undefined);
     for (const id of this.#speaking) this.broadcast({ type: "speaking", participantId: id, speaking: false });
     this.#speaking.clear();
+    this.#heard.clear();
     this.broadcast({ type: "media.lost" });
   }
 
@@ -368,16 +387,17 @@ export class Room implements MediaRoomSink {
 
   publisherState(participantId: string, up: boolean): void {
     log.debug("publisher state", { participantId, up });
+    // A hangup frees the feed's streams in Janus, their talking state with them: the next publish starts as
+    // not talking, and no "stopped-talking" will come for the old one.
+    if (!up) this.talking(participantId, false);
   }
 
   talking(participantId: string, talking: boolean): void {
     const p = this.#participants.get(participantId);
     if (!p) return;
-    // A muted microphone is not "speaking", whatever trickles through before the mute takes effect.
-    const speaking = talking && p.audio;
-    if (speaking) this.#speaking.add(participantId);
-    else this.#speaking.delete(participantId);
-    this.broadcast({ type: "speaking", participantId, speaking });
+    if (talking) this.#heard.add(participantId);
+    else this.#heard.delete(participantId);
+    this.#showSpeaking(p);
     const limit = this.options.handAutoLowerMs;
     if (limit <= 0) return;
     this.#stopTalkTimer(participantId);
@@ -388,6 +408,18 @@ export class Room implements MediaRoomSink {
     }, limit);
     timer.unref();
     this.#talkTimers.set(participantId, timer);
+  }
+
+  /**
+   * Tells everyone when `p` starts or stops speaking: heard talking by the media server with the microphone on
+   * (a muted microphone is not "speaking", whatever trickles through before the mute takes effect).
+   */
+  #showSpeaking(p: Participant): void {
+    const speaking = p.audio && this.#heard.has(p.id);
+    if (speaking === this.#speaking.has(p.id)) return;
+    if (speaking) this.#speaking.add(p.id);
+    else this.#speaking.delete(p.id);
+    this.broadcast({ type: "speaking", participantId: p.id, speaking });
   }
 
   slowLink(participantId: string, direction: "up" | "down", kind: MediaKind, lost: number): void {

@@ -25,7 +25,8 @@ type Handler<K extends ClientMessageType> = (
   ctx: InRoomContext,
   m: ClientMessageOf<K>,
 ) => Promise<void> | void;
-type Handlers = { [K in Exclude<ClientMessageType, "join">]: Handler<K> };
+/** `join` and `room.peek` are the session's: they need no room yet. */
+type Handlers = { [K in Exclude<ClientMessageType, "join" | "room.peek">]: Handler<K> };
 
 const ok = (ctx: InRoomContext, m: ClientMessage) =>
   ctx.reply({ type: "ok", ...(m.id !== undefined ? { id: m.id } : {}) });
@@ -98,7 +99,11 @@ export const inRoomHandlers: Handlers = {
     ok(ctx, m);
   },
   "moderate.remove": (ctx, m) => {
-    moderation.remove(ctx.room, me(ctx), m.participantId);
+    moderation.remove(ctx.room, me(ctx), m.participantId, m.reason || undefined);
+    ok(ctx, m);
+  },
+  "moderate.allow": (ctx, m) => {
+    moderation.allow(ctx.room, m.participantId);
     ok(ctx, m);
   },
   "moderate.grant": (ctx, m) => {

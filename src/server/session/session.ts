@@ -77,13 +77,20 @@ export class Session {
     if (this.#ended) return;
     try {
       if (message.type === "join") await this.#join(message);
+      else if (message.type === "room.peek") this.#peek(message);
       else await this.#inRoom(message);
     } catch (err) {
       this.#fail(message, err);
     }
   }
 
-  async #inRoom(message: Exclude<ClientMessage, { type: "join" }>): Promise<void> {
+  /** A count of the people in a meeting, never who: the pre-join screen says whether anyone is there. */
+  #peek(m: Extract<ClientMessage, { type: "room.peek" }>): void {
+    const participants = this.#deps.conference.occupancy(m.room);
+    this.#send({ type: "room.info", ...(m.id !== undefined ? { id: m.id } : {}), participants });
+  }
+
+  async #inRoom(message: Exclude<ClientMessage, { type: "join" | "room.peek" }>): Promise<void> {
     const ctx = this.#ctx;
     if (!ctx) {
       if (message.type === "ping") {
@@ -119,6 +126,7 @@ export class Session {
         video: m.video,
         password: m.password,
         resume: m.resume,
+        key: m.key,
         requestId: m.id,
         client: this.#client,
         attach: (id) => {

@@ -21,6 +21,9 @@ export function installLobbyEvents(room: Room): void {
     s.knocks.value = withKnock(s.knocks.value, entry);
     playKnock();
   });
+  room.onServer("barred.list", ({ entries }) => {
+    s.barred.value = entries;
+  });
   room.onServer("lobby.resolved", ({ participantId }) => {
     // Whoever decided (us or another moderator), the person is no longer waiting.
     forget(room, participantId);

@@ -16,9 +16,11 @@ interface Props {
   body: MessageKey;
   /** Offer to join again: yes after the meeting ended (we would open it anew), not after a refusal. */
   rejoin: boolean;
+  /** Said under the body (a moderator's reason). */
+  detail?: string | null;
 }
 
-function OutcomeScreen({ room, testId, title, body, rejoin }: Props) {
+function OutcomeScreen({ room, testId, title, body, rejoin, detail }: Props) {
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
   const home = () => {
@@ -30,6 +32,7 @@ function OutcomeScreen({ room, testId, title, body, rejoin }: Props) {
       <div class="card centered" role="alert">
         <h1>{t(title)}</h1>
         <p class="muted">{t(body)}</p>
+        {detail && <p data-testid="outcome-detail">{detail}</p>}
         <div class="actions">
           {rejoin && (
             <button ref={first} type="button" class="primary" onClick={() => room.rejoin()}>
@@ -65,8 +68,13 @@ export function RemovedScreen({ room }: { room: Room }) {
       title="lobby.removedTitle"
       body="lobby.removedBody"
       rejoin={false}
+      detail={reasonText(room.state.removalReason.value)}
     />
   );
+}
+
+function reasonText(reason: string | null): string | null {
+  return reason ? t("lobby.removedReason", { reason }) : null;
 }
 
 export function EndedScreen({ room }: { room: Room }) {

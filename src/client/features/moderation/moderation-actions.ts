@@ -24,8 +24,15 @@ export const muteAll = (room: Room, kind: MediaKind) =>
 export const askUnmute = (room: Room, participantId: string, kind: MediaKind) =>
   send("moderate.ask_unmute", () => room.request({ type: "moderate.ask_unmute", participantId, kind }));
 
-export const removeParticipant = (room: Room, participantId: string) =>
-  send("moderate.remove", () => room.request({ type: "moderate.remove", participantId }));
+/** Removes someone for the rest of the meeting; `reason`, if any, is shown to them. */
+export const removeParticipant = (room: Room, participantId: string, reason?: string) =>
+  send("moderate.remove", () =>
+    room.request({ type: "moderate.remove", participantId, ...(reason ? { reason } : {}) }),
+  );
+
+/** Lets someone removed come back. */
+export const allowBack = (room: Room, participantId: string) =>
+  send("moderate.allow", () => room.request({ type: "moderate.allow", participantId }));
 
 export const grantModerator = (room: Room, participantId: string) =>
   send("moderate.grant", () => room.request({ type: "moderate.grant", participantId }));

@@ -1,5 +1,6 @@
-/** The ⋯ menu's dialogs (settings, keyboard shortcuts), drawn at the meeting's level. */
+/** The meeting's dialogs (the ⋯ menu's settings and keyboard shortcuts, a removal's confirmation). */
 import type { Room } from "../../state/room.js";
+import { RemoveDialog } from "../moderation/remove-dialog.js";
 import { SettingsDialog } from "../settings/settings-dialog.js";
 import { moreMenuOf } from "./more-menu-state.js";
 import { ShortcutsDialog } from "./shortcuts-dialog.js";
@@ -10,12 +11,24 @@ export function MeetingDialogs({ room }: { room: Room }) {
     state.dialog.value = null;
   };
   const returnFocus = () => state.button;
+  // A moderator's confirmation comes from the participants pane, not from this menu: drawn beside it.
+  const remove = <RemoveDialog room={room} />;
   switch (state.dialog.value) {
     case "settings":
-      return <SettingsDialog room={room} onClose={close} returnFocus={returnFocus} />;
+      return (
+        <>
+          <SettingsDialog room={room} onClose={close} returnFocus={returnFocus} />
+          {remove}
+        </>
+      );
     case "shortcuts":
-      return <ShortcutsDialog onClose={close} returnFocus={returnFocus} />;
+      return (
+        <>
+          <ShortcutsDialog onClose={close} returnFocus={returnFocus} />
+          {remove}
+        </>
+      );
     default:
-      return null;
+      return remove;
   }
 }

@@ -6,7 +6,8 @@ import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Avatar } from "../../ui/avatar.js";
 import { ordinal } from "../hands/ordinal.js";
-import { askUnmute, grantModerator, mute, removeParticipant } from "../moderation/moderation-actions.js";
+import { askUnmute, grantModerator, mute } from "../moderation/moderation-actions.js";
+import { askToRemove } from "../moderation/remove-dialog.js";
 import { HandIcon, SmallCameraIcon, SmallMicIcon } from "./icons.js";
 import { type MenuItem, ParticipantMenu } from "./participant-menu.js";
 import type { Person } from "./people.js";
@@ -59,7 +60,8 @@ export function ParticipantRow({ room, person, moderating, report }: Props) {
         testId: "action-remove",
         label: t("participants.remove"),
         danger: true,
-        onSelect: () => run(removeParticipant(room, id)),
+        // Asks first (with an optional reason): the removal lasts for the meeting.
+        onSelect: () => askToRemove(room, id, name, report),
       });
     }
     items.push({

@@ -7,6 +7,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { BarredSection } from "../moderation/barred-section.js";
 import { muteAll } from "../moderation/moderation-actions.js";
 import { SecuritySettings } from "../security/security-settings.js";
 import { CloseIcon } from "./icons.js";
@@ -80,6 +81,7 @@ function Pane({ room }: { room: Room }) {
       </header>
       <div class="pane-body">
         {moderating && <LobbySection room={room} report={report} />}
+        {moderating && <BarredSection room={room} report={report} />}
         <section class="pane-section" aria-labelledby="participants-title">
           <div class="pane-tools">
             <label class="visually-hidden" for="participant-search">
