@@ -140,6 +140,7 @@ export const en = {
     "You cannot join this meeting for now. Contact the organiser if you think this is a mistake.",
   "lobby.removedTitle": "You were removed from the meeting",
   "lobby.removedBody": "A moderator removed you from this meeting.",
+  "lobby.removedReason": "Reason given: {reason}",
   "lobby.endedTitle": "The meeting has ended",
   "lobby.endedBody": "Everyone left the meeting while you were waiting.",
   "lobby.knocksLabel": "People asking to join",
@@ -187,6 +188,15 @@ export const en = {
   "participants.askUnmute": "Ask to unmute",
   "participants.grant": "Make moderator",
   "participants.remove": "Remove from the meeting",
+  "remove.title": "Remove {name}?",
+  "remove.body":
+    "{name} will leave the meeting and cannot come back from this browser unless a moderator lets them back.",
+  "remove.reason": "Reason (optional, shown to them)",
+  "remove.confirm": "Remove",
+  "remove.cancel": "Cancel",
+  "barred.title": "Removed ({count})",
+  "barred.allow": "Let back in",
+  "barred.allowLabel": "Let {name} back in",
   "participants.privateChat": "Send a private message",
   "participants.muteAll": "Mute everyone else",
   "participants.actionDone": "Done.",
@@ -315,6 +325,10 @@ export const en = {
   "prejoin.helpBacklit":
     "Your face looks dark: face the window, not your back to it. The light behind you leaves your face in shadow.",
   "prejoin.helpHeadset": "To avoid echo, use a headset with a microphone, or turn your speakers down.",
+  "prejoin.devices": "Microphone, camera and speakers",
+  "prejoin.devicesRemembered": "Your choice is remembered in this browser only.",
+  "prejoin.testSpeaker": "Test speakers",
+  "prejoin.testSpeakerPlaying": "Playing a chime…",
 
   "joining.message": "Joining the meeting…",
   "joining.reconnecting": "The connection was interrupted. Joining the meeting again…",
@@ -327,6 +341,8 @@ export const en = {
   "error.retry": "Try again",
   "error.details": "Technical details",
   "error.roomFull": "This meeting is full.",
+  "error.removed":
+    "A moderator removed you from this meeting. You cannot join it again from this browser unless a moderator lets you back.",
   "error.lobbyFull": "Too many people are waiting to enter this meeting. Try again in a moment.",
   "error.mediaFailed": "The media server could not connect you. Please try again.",
   "error.connectionLost": "The connection to the server was lost.",

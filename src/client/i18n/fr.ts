@@ -142,6 +142,7 @@ export const fr: Dictionary = {
     "Vous ne pouvez pas rejoindre cette réunion pour le moment. Contactez l'organisateur s'il s'agit d'une erreur.",
   "lobby.removedTitle": "Vous avez été exclu de la réunion",
   "lobby.removedBody": "Un modérateur vous a exclu de cette réunion.",
+  "lobby.removedReason": "Motif donné : {reason}",
   "lobby.endedTitle": "La réunion est terminée",
   "lobby.endedBody": "Tous les participants sont partis pendant votre attente.",
   "lobby.knocksLabel": "Demandes pour rejoindre la réunion",
@@ -189,6 +190,15 @@ export const fr: Dictionary = {
   "participants.askUnmute": "Demander d'activer le micro",
   "participants.grant": "Nommer modérateur",
   "participants.remove": "Exclure de la réunion",
+  "remove.title": "Exclure {name} ?",
+  "remove.body":
+    "{name} quittera la réunion et ne pourra pas revenir depuis ce navigateur, sauf si un modérateur l'y autorise.",
+  "remove.reason": "Motif (facultatif, affiché à la personne)",
+  "remove.confirm": "Exclure",
+  "remove.cancel": "Annuler",
+  "barred.title": "Exclus ({count})",
+  "barred.allow": "Autoriser le retour",
+  "barred.allowLabel": "Autoriser {name} à revenir",
   "participants.privateChat": "Envoyer un message privé",
   "participants.muteAll": "Couper le micro de tous les autres",
   "participants.actionDone": "C'est fait.",
@@ -317,6 +327,10 @@ export const fr: Dictionary = {
     "Votre visage paraît sombre : placez-vous face à la fenêtre, pas dos à elle. La lumière derrière vous laisse votre visage dans l'ombre.",
   "prejoin.helpHeadset":
     "Pour éviter l'écho, utilisez un casque avec micro intégré, ou baissez le volume de vos haut-parleurs.",
+  "prejoin.devices": "Micro, caméra et haut-parleurs",
+  "prejoin.devicesRemembered": "Votre choix est mémorisé dans ce navigateur uniquement.",
+  "prejoin.testSpeaker": "Tester le son",
+  "prejoin.testSpeakerPlaying": "Lecture d'un carillon…",
 
   "joining.message": "Connexion à la réunion…",
   "joining.reconnecting": "La connexion a été interrompue. Reconnexion à la réunion…",
@@ -329,6 +343,8 @@ export const fr: Dictionary = {
   "error.retry": "Réessayer",
   "error.details": "Détails techniques",
   "error.roomFull": "Cette réunion est complète.",
+  "error.removed":
+    "Un modérateur vous a exclu de cette réunion. Vous ne pouvez pas la rejoindre à nouveau depuis ce navigateur, sauf si un modérateur vous y autorise.",
   "error.lobbyFull": "Trop de personnes attendent d'entrer dans cette réunion. Réessayez dans un instant.",
   "error.mediaFailed": "Le serveur audio et vidéo n'a pas pu vous connecter. Veuillez réessayer.",
   "error.connectionLost": "La connexion au serveur a été perdue.",
