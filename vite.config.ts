@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import { precompress } from "./scripts/precompress.js";
 
 const root = fileURLToPath(new URL("./src/client", import.meta.url));
 
@@ -15,5 +16,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
   },
+  // Brotli and gzip copies of the text files, served by content negotiation (src/server/gateway/http.ts).
+  plugins: [precompress()],
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
 });

@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const built = join(root, "dist/client/index.html");
 
 function newestMtime(dir: string): number {
+  if (!statSync(dir).isDirectory()) return statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -18,7 +19,10 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-const sources = [join(root, "src/client"), join(root, "src/protocol")];
+// The build's configuration counts too: a build from before precompression would be served uncompressed.
+const sources = ["src/client", "src/protocol", "vite.config.ts", "scripts/precompress.ts"].map((p) =>
+  join(root, p),
+);
 const stale = !existsSync(built) || sources.some((dir) => newestMtime(dir) > statSync(built).mtimeMs);
 if (stale && !process.env.CLIENT_DIR) {
   console.log("Building the client…");

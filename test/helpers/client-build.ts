@@ -5,7 +5,8 @@ import path from "node:path";
 import { REPO_ROOT } from "./paths.js";
 
 const SOURCE_DIRS = ["src/client", "src/protocol"];
-const SOURCE_FILES = ["vite.config.ts"];
+// The build's own configuration counts too: a build from before precompression would be served uncompressed.
+const SOURCE_FILES = ["vite.config.ts", "scripts/precompress.ts"];
 
 function newestMtime(entry: string): number {
   let stat: fs.Stats;

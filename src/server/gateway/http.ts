@@ -2,7 +2,7 @@
  * HTTP: the built client (any `/<room>` path serves the app), `/healthz`, and the upgrade to `/ws`.
  * Every response carries a strict Content-Security-Policy: the app may talk to its own origin only.
  */
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import type { Duplex } from "node:stream";
@@ -58,6 +58,12 @@ export interface HttpDeps {
 }
 
 export function createHttpServer(deps: HttpDeps): Server {
+  // A client built before the build compressed it (`npm start` rebuilds only for changed client sources) works,
+  // but goes out uncompressed: say so once rather than let it pass unseen.
+  const index = join(deps.clientDir, "index.html");
+  if (statSync(index, { throwIfNoEntry: false }) && !statSync(`${index}.br`, { throwIfNoEntry: false })) {
+    log.warn("the client build has no compressed copies: it is served uncompressed until 'npm run build'");
+  }
   const server = createServer((req, res) => {
     try {
       handle(deps, req, res);
@@ -104,14 +110,57 @@ function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): void
     return;
   }
   if (path.startsWith("/assets/") || (extname(path) !== "" && path.lastIndexOf("/") === 0)) {
-    serveFile(deps.clientDir, path, res, req.method === "HEAD");
+    serveFile(deps.clientDir, path, req, res);
     return;
   }
   // Any other path is a room (or the home page): the app reads the room name from the URL.
-  serveFile(deps.clientDir, "/index.html", res, req.method === "HEAD");
+  serveFile(deps.clientDir, "/index.html", req, res);
 }
 
-function serveFile(root: string, urlPath: string, res: ServerResponse, headOnly: boolean): void {
+/**
+ * The extensions the build writes `.br` and `.gz` copies of (scripts/precompress.ts), the only ones negotiated:
+ * the other types are already compressed.
+ */
+const NEGOTIATED = new Set([".js", ".css", ".html", ".svg", ".json"]);
+
+/** Content codings the build provides, in our order of preference on a tie (brotli is the smaller). */
+const CODINGS = [
+  { coding: "br", suffix: ".br" },
+  { coding: "gzip", suffix: ".gz" },
+] as const;
+type Coding = (typeof CODINGS)[number];
+
+const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
+
+/**
+ * The codings of ours that an `Accept-Encoding` header accepts (RFC 9110 §12.5.3), best first: by q-value,
+ * then by our preference. A coding not named takes the q of `*`. One the client likes less than identity
+ * (named with a higher q) is left out. No header means identity: a client that sends none (curl, scripts) most
+ * likely cannot decode anything, whatever the RFC allows.
+ */
+function acceptedCodings(header: string | undefined): Coding[] {
+  if (header === undefined) return [];
+  const q = new Map<string, number>();
+  for (const part of header.split(",")) {
+    const [rawName = "", ...params] = part.split(";");
+    let name = rawName.trim().toLowerCase();
+    if (name === "x-gzip") name = "gzip"; // RFC 9110 §8.4.1.3: the same coding
+    if (name === "" || q.has(name)) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => /^q=/i.test(p));
+    const value = qParam === undefined ? "1" : qParam.slice(2).trim();
+    // A malformed q makes the entry unusable rather than a guess: identity is always a safe answer.
+    if (QVALUE.test(value)) q.set(name, Number(value));
+  }
+  const star = q.get("*");
+  // Identity not named stays acceptable but least preferred, so `gzip;q=0.5` still gets gzip.
+  const identity = q.get("identity") ?? 0;
+  return CODINGS.map((c, order) => ({ c, order, q: q.get(c.coding) ?? star ?? 0 }))
+    .filter((x) => x.q > 0 && x.q >= identity)
+    .sort((a, b) => b.q - a.q || a.order - b.order)
+    .map((x) => x.c);
+}
+
+function serveFile(root: string, urlPath: string, req: IncomingMessage, res: ServerResponse): void {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -124,7 +173,8 @@ function serveFile(root: string, urlPath: string, res: ServerResponse, headOnly:
     send(res, 404, "text/plain; charset=utf-8", "not found");
     return;
   }
-  if (!existsSync(file) || !statSync(file).isFile()) {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) {
     const missingApp = urlPath === "/index.html";
     send(
       res,
@@ -134,15 +184,40 @@ function serveFile(root: string, urlPath: string, res: ServerResponse, headOnly:
     );
     return;
   }
+  const negotiated = NEGOTIATED.has(extname(file));
+  // The first coding the client accepts whose copy the build wrote (none for files too small to gain from it).
+  let body: { path: string; size: number; coding?: Coding["coding"] } = { path: file, size: stat.size };
+  if (negotiated) {
+    for (const { coding, suffix } of acceptedCodings(req.headers["accept-encoding"])) {
+      const copy = statSync(file + suffix, { throwIfNoEntry: false });
+      if (copy?.isFile()) {
+        body = { path: file + suffix, size: copy.size, coding };
+        break;
+      }
+    }
+  }
   const immutable = urlPath.startsWith("/assets/");
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
-    "Content-Length": statSync(file).size,
+    "Content-Length": body.size,
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+    // Caches (the browser's, a proxy's) must keep one copy per encoding, also of the identity answer.
+    ...(negotiated ? { Vary: "Accept-Encoding" } : {}),
+    ...(body.coding ? { "Content-Encoding": body.coding } : {}),
   });
-  if (headOnly) res.end();
-  else createReadStream(file).pipe(res);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  // A rebuild may remove the file between the stat and the read: end this response, not the server (an
+  // 'error' nobody listens to would throw).
+  createReadStream(body.path)
+    .on("error", (err) => {
+      log.warn("static file read failed", { code: (err as NodeJS.ErrnoException).code });
+      res.destroy();
+    })
+    .pipe(res);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
