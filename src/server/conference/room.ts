@@ -2,21 +2,19 @@
  * A meeting: who is in it (and who waits at the door), what everyone is told, and the room's media.
  * Pure conference logic: it reaches participants through the Router and media through the MediaRoom
  * interface, never sockets or Janus. Closing a room closes its media and ends every connection.
- * Entry (password, lobby, resume) is in door.ts; moderator actions in moderation.ts.
+ * Entry (password, lobby, resume) is in door.ts; moderator actions in moderation.ts; who is speaking in
+ * speakers.ts; what happens while someone it needs is away (empty room, dropped moderator) in vacancy.ts.
+ * Media requests go to `media()` directly (the MediaRoom interface).
  */
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type {
-  Candidate,
   Device,
   IceServer,
   Jsep,
   LeaveReason,
   MediaKind,
-  Pc,
   RoomSettings,
   ServerMessage,
-  Source,
-  StreamChoice,
   StreamInfo,
 } from "../../protocol/messages.js";
 import { errorFields } from "../log-fields.js";
@@ -30,6 +28,8 @@ import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
 import type { Standing } from "./permissions.js";
+import { Speakers } from "./speakers.js";
+import { Vacancy } from "./vacancy.js";
 
 const log = logger("room");
 
@@ -77,20 +77,9 @@ export class Room implements MediaRoomSink {
   readonly barred = new BarList();
   readonly #router: Router;
   readonly #participants = new Map<string, Participant>();
-  readonly #talkTimers = new Map<string, NodeJS.Timeout>();
-  /** Who is talking now, so a newcomer is told at once rather than at the next change. */
-  readonly #speaking = new Set<string>();
-  /**
-   * Whom the media server last said is talking, muted or not. Janus says it only on a change, and judges by
-   * the packets it gets: a muted microphone sends none, so Janus keeps its last word through the mute, and
-   * someone muted mid-sentence who unmutes still talking gets no new "talking" from it. Their unmute must
-   * bring that word back (see #showSpeaking).
-   */
-  readonly #heard = new Set<string>();
-  /** Closes a room left empty by dropped connections once nobody can come back any more. */
-  #emptyTimer: NodeJS.Timeout | undefined;
-  /** Gives the role to someone else if no moderator is back in time. */
-  #promotionTimer: NodeJS.Timeout | undefined;
+  readonly #speakers = new Speakers(this);
+  /** While someone it needs is away: an empty room waiting for who may return, a moderator's role kept. */
+  readonly #vacancy = new Vacancy(this);
   #lobbyOn: boolean;
   #password: string | null = null;
   #media: MediaRoom | undefined;
@@ -197,12 +186,12 @@ export class Room implements MediaRoomSink {
       resume: participant.resumeToken,
     });
     if (participant.role === "moderator") this.#moderatorLists(participant.id);
-    for (const id of this.#speaking)
+    for (const id of this.#speakers.now)
       this.send(participant.id, { type: "speaking", participantId: id, speaking: true });
     if (this.#media)
       this.#media.addParticipant(participant.id, { audio: participant.audio, video: participant.video });
     else this.send(participant.id, { type: "media.lost" });
-    if (!this.hasModerator()) this.#promoteSoon();
+    if (!this.hasModerator()) this.#vacancy.promoteSoon();
   }
 
   /** Removes a participant (or someone waiting) and tells whoever needs to know. */
@@ -218,9 +207,7 @@ export class Room implements MediaRoomSink {
     const p = this.#participants.get(id);
     if (!p) return;
     this.#participants.delete(id);
-    this.#stopTalkTimer(id);
-    this.#speaking.delete(id);
-    this.#heard.delete(id);
+    this.#speakers.forget(id);
     if (reason === "disconnected") this.door.remember(p, this.hands.record(id), now);
     this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", errorFields(err)));
     this.broadcast({
@@ -232,15 +219,18 @@ export class Room implements MediaRoomSink {
     if (this.#participants.size === 0) {
       // Someone who dropped may be back within the resume window: the meeting (password, lobby, chat,
       // hands, roles) waits for them; otherwise it ends now.
-      const returnBy = this.door.lastReturnBy(now);
-      if (returnBy === null) void this.close(CloseCode.MeetingEnded, "the meeting ended");
-      else this.#closeWhenStillEmptyAt(returnBy, now);
+      this.#vacancy.emptied(now);
       return;
     }
     if (p.role === "moderator" && !this.hasModerator()) {
-      if (reason === "disconnected") this.#promoteSoon();
-      else this.#promoteLongestPresent();
+      if (reason === "disconnected") this.#vacancy.promoteSoon();
+      else this.#vacancy.promoteLongestPresent();
     }
+  }
+
+  /** Ends the meeting (Vacancy: nobody came back in time). */
+  end(): void {
+    void this.close(CloseCode.MeetingEnded, "the meeting ended");
   }
 
   /** Ends a room nobody is in, waits for, or may come back to (a join that was refused left it so). */
@@ -276,26 +266,6 @@ export class Room implements MediaRoomSink {
 
   // ── Media ────────────────────────────────────────────────────────────────────────────────
 
-  async publish(
-    participantId: string,
-    offer: Jsep,
-    sources?: { mid: string; source: Source }[],
-  ): Promise<Jsep> {
-    return this.media().publish(participantId, offer, sources);
-  }
-
-  async configureSubscription(participantId: string, choices: StreamChoice[]): Promise<void> {
-    await this.media().configureSubscription(participantId, choices);
-  }
-
-  async answerSubscriber(participantId: string, answer: Jsep): Promise<void> {
-    await this.media().answer(participantId, answer);
-  }
-
-  trickle(participantId: string, pc: Pc, candidate: Candidate | null): void {
-    this.media().trickle(participantId, pc, candidate);
-  }
-
   /**
    * The participant's own device switches (`screen` undefined: unchanged). Turning a device on lifts a
    * moderator's block on it; starting a share past the room's limit is refused with `share_limit`.
@@ -323,7 +293,7 @@ export class Room implements MediaRoomSink {
     this.#media?.setDevices(p.id, { audio: p.audio, video: p.video });
     this.broadcast({ type: "participant.updated", participant: p.info() });
     // After the update: clients ignore `speaking` from someone they still see muted.
-    this.#showSpeaking(p);
+    this.#speakers.show(p);
   }
 
   /** Blocks or unblocks one of a participant's devices in the media server. */
@@ -349,9 +319,7 @@ export class Room implements MediaRoomSink {
     this.#media = undefined;
     // Janus is gone: this frees only our side of its handles.
     media.close().catch(() => undefined);
-    for (const id of this.#speaking) this.broadcast({ type: "speaking", participantId: id, speaking: false });
-    this.#speaking.clear();
-    this.#heard.clear();
+    this.#speakers.reset();
     this.broadcast({ type: "media.lost" });
   }
 
@@ -393,33 +361,7 @@ export class Room implements MediaRoomSink {
   }
 
   talking(participantId: string, talking: boolean): void {
-    const p = this.#participants.get(participantId);
-    if (!p) return;
-    if (talking) this.#heard.add(participantId);
-    else this.#heard.delete(participantId);
-    this.#showSpeaking(p);
-    const limit = this.options.handAutoLowerMs;
-    if (limit <= 0) return;
-    this.#stopTalkTimer(participantId);
-    if (!talking || !this.hands.isRaised(participantId)) return;
-    const timer = setTimeout(() => {
-      this.#talkTimers.delete(participantId);
-      if (this.hands.lower(participantId)) this.broadcastHands();
-    }, limit);
-    timer.unref();
-    this.#talkTimers.set(participantId, timer);
-  }
-
-  /**
-   * Tells everyone when `p` starts or stops speaking: heard talking by the media server with the microphone on
-   * (a muted microphone is not "speaking", whatever trickles through before the mute takes effect).
-   */
-  #showSpeaking(p: Participant): void {
-    const speaking = p.audio && this.#heard.has(p.id);
-    if (speaking === this.#speaking.has(p.id)) return;
-    if (speaking) this.#speaking.add(p.id);
-    else this.#speaking.delete(p.id);
-    this.broadcast({ type: "speaking", participantId: p.id, speaking });
+    this.#speakers.heard(participantId, talking);
   }
 
   slowLink(participantId: string, direction: "up" | "down", kind: MediaKind, lost: number): void {
@@ -436,10 +378,8 @@ export class Room implements MediaRoomSink {
     const ids = [...this.#participants.keys(), ...this.lobby.ids()];
     this.#participants.clear();
     for (const id of this.lobby.ids()) this.lobby.take(id);
-    for (const timer of this.#talkTimers.values()) clearTimeout(timer);
-    this.#talkTimers.clear();
-    clearTimeout(this.#emptyTimer);
-    clearTimeout(this.#promotionTimer);
+    this.#speakers.close();
+    this.#vacancy.close();
     for (const id of ids) this.#router.disconnect(id, code, reason);
     this.options.onClosed(this);
     await this.#media?.close();
@@ -454,47 +394,5 @@ export class Room implements MediaRoomSink {
       hands: this.hands.list().length,
       media: this.#media?.dump() ?? null,
     };
-  }
-
-  #stopTalkTimer(id: string): void {
-    const timer = this.#talkTimers.get(id);
-    if (timer) clearTimeout(timer);
-    this.#talkTimers.delete(id);
-  }
-
-  #closeWhenStillEmptyAt(when: number, now: number): void {
-    clearTimeout(this.#emptyTimer);
-    this.#emptyTimer = setTimeout(
-      () => {
-        this.#emptyTimer = undefined;
-        if (this.#participants.size > 0) return;
-        const later = this.door.lastReturnBy();
-        if (later === null) void this.close(CloseCode.MeetingEnded, "the meeting ended");
-        else this.#closeWhenStillEmptyAt(later, Date.now());
-      },
-      Math.max(0, when - now) + 10,
-    );
-    this.#emptyTimer.unref();
-  }
-
-  /** No moderator inside: give one who dropped `moderatorReturnMs` to come back, then promote someone. */
-  #promoteSoon(): void {
-    if (this.options.moderatorReturnMs <= 0) {
-      this.#promoteLongestPresent();
-      return;
-    }
-    if (this.#promotionTimer) return;
-    this.#promotionTimer = setTimeout(() => {
-      this.#promotionTimer = undefined;
-      if (!this.#closed && !this.hasModerator()) this.#promoteLongestPresent();
-    }, this.options.moderatorReturnMs);
-    this.#promotionTimer.unref();
-  }
-
-  /** The room is never left without a moderator for long while someone is in it. */
-  #promoteLongestPresent(): void {
-    let oldest: Participant | undefined;
-    for (const p of this.#participants.values()) if (!oldest || p.joinedAt < oldest.joinedAt) oldest = p;
-    if (oldest) this.promote(oldest);
   }
 }

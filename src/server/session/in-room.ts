@@ -47,15 +47,15 @@ export const inRoomHandlers: Handlers = {
 
   // the call
   publish: async (ctx, m) => {
-    const jsep = await ctx.room.publish(ctx.id, m.jsep, m.sources);
+    const jsep = await ctx.room.media().publish(ctx.id, m.jsep, m.sources);
     ctx.reply({ type: "publish.answer", ...(m.id !== undefined ? { id: m.id } : {}), jsep });
   },
   "subscribe.answer": async (ctx, m) => {
-    await ctx.room.answerSubscriber(ctx.id, m.jsep);
+    await ctx.room.media().answer(ctx.id, m.jsep);
     ok(ctx, m);
   },
   trickle: (ctx, m) => {
-    ctx.room.trickle(ctx.id, m.pc, m.candidate);
+    ctx.room.media().trickle(ctx.id, m.pc, m.candidate);
     if (m.id !== undefined) ok(ctx, m);
   },
   "media.state": (ctx, m) => {
@@ -63,7 +63,7 @@ export const inRoomHandlers: Handlers = {
     ok(ctx, m);
   },
   "subscribe.configure": async (ctx, m) => {
-    await ctx.room.configureSubscription(ctx.id, m.streams);
+    await ctx.room.media().configureSubscription(ctx.id, m.streams);
     ok(ctx, m);
   },
 
