@@ -1,5 +1,6 @@
 /** The meeting's dialogs (the ⋯ menu's settings and keyboard shortcuts, a removal's confirmation). */
 import type { Room } from "../../state/room.js";
+import { InviteDialog } from "../invite/invite-dialog.js";
 import { RemoveDialog } from "../moderation/remove-dialog.js";
 import { SettingsDialog } from "../settings/settings-dialog.js";
 import { moreMenuOf } from "./more-menu-state.js";
@@ -25,6 +26,13 @@ export function MeetingDialogs({ room }: { room: Room }) {
       return (
         <>
           <ShortcutsDialog onClose={close} returnFocus={returnFocus} />
+          {remove}
+        </>
+      );
+    case "invite":
+      return (
+        <>
+          <InviteDialog room={room} onClose={close} returnFocus={returnFocus} />
           {remove}
         </>
       );

@@ -5,7 +5,7 @@
 import { signal } from "@preact/signals";
 import type { Room } from "../../state/room.js";
 
-export type MeetingDialog = "settings" | "shortcuts";
+export type MeetingDialog = "settings" | "shortcuts" | "invite";
 
 export class MoreMenuState {
   readonly dialog = signal<MeetingDialog | null>(null);

@@ -1,6 +1,6 @@
 /**
  * The toolbar's "⋯" button, at its far right (as in the seed's tutorial: "behind the three dots hide several
- * options"): settings, video quality, how many videos to receive at most (last-N, features/adaptation), full
+ * options"): inviting people (the meeting's link), settings, video quality, how many videos to receive at most (last-N, features/adaptation), full
  * screen, keyboard shortcuts, language. A disclosure panel: Escape, the button again or a click elsewhere
  * closes it, and focus goes back to the button. The quality choices are a radio group (arrow keys move between
  * them, Enter or Space picks one); the panel stays open after a pick.
@@ -15,7 +15,7 @@ import { LastNSetting } from "../adaptation/adaptation-ui.js";
 import { QUALITIES, type Quality } from "../quality/quality.js";
 import { qualityOf } from "../quality/quality-controller.js";
 import { QualityHint } from "../quality/quality-hint.js";
-import { FullscreenIcon, GearIcon, KeyboardIcon, MoreDotsIcon } from "./icons.js";
+import { FullscreenIcon, GearIcon, KeyboardIcon, LinkIcon, MoreDotsIcon } from "./icons.js";
 import { type MeetingDialog, moreMenuOf } from "./more-menu-state.js";
 import { useMeetingShortcuts } from "./use-shortcuts.js";
 import "./more-menu.css";
@@ -149,6 +149,15 @@ export function MoreMenu({ room }: { room: Room }) {
           onKeyDown={onPanelKey}
         >
           <legend class="visually-hidden">{t("more.label")}</legend>
+          <button
+            type="button"
+            class="more-item"
+            data-testid="open-invite"
+            onClick={() => openDialog("invite")}
+          >
+            <LinkIcon />
+            {t("invite.open")}
+          </button>
           <button
             type="button"
             class="more-item"

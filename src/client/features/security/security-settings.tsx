@@ -26,6 +26,8 @@ export function SecuritySettings({ room }: { room: Room }) {
   // What the switch shows between the click and the server's room.updated, so it does not flicker back.
   const lobbyWanted = useSignal<boolean | null>(null);
   const password = useSignal("");
+  // Hidden while typed: the pane may be on a shared screen. The organiser can show it to check a typo.
+  const shown = useSignal(false);
   const busy = useSignal(false);
   const failed = useSignal(false);
 
@@ -84,8 +86,8 @@ export function SecuritySettings({ room }: { room: Room }) {
         <div class="password-row">
           <input
             id="room-password-new"
-            type="text"
-            autocomplete="off"
+            type={shown.value ? "text" : "password"}
+            autocomplete="new-password"
             spellcheck={false}
             maxLength={Limits.passwordMaxChars}
             data-testid="password-input"
@@ -98,6 +100,18 @@ export function SecuritySettings({ room }: { room: Room }) {
               password.value = (ev.currentTarget as HTMLInputElement).value;
             }}
           />
+          <button
+            type="button"
+            class="secondary compact"
+            data-testid="password-show"
+            aria-pressed={shown.value ? "true" : "false"}
+            aria-controls="room-password-new"
+            onClick={() => {
+              shown.value = !shown.value;
+            }}
+          >
+            {t("security.showPassword")}
+          </button>
           <button
             type="submit"
             class="primary compact"
