@@ -190,6 +190,15 @@ export const fr: Dictionary = {
   "participants.askUnmute": "Demander d'activer le micro",
   "participants.grant": "Nommer modérateur",
   "participants.remove": "Exclure de la réunion",
+  "security.showPassword": "Afficher",
+  "invite.open": "Inviter des personnes",
+  "invite.title": "Inviter des personnes",
+  "invite.linkLabel":
+    "Toute personne qui a ce lien peut demander à rejoindre (le mot de passe n'y figure pas) :",
+  "invite.copy": "Copier le lien",
+  "invite.copied": "Lien copié.",
+  "invite.copyByHand": "Le lien n'a pas pu être copié ici : il est sélectionné, copiez-le à la main.",
+  "invite.privacy": "Ne le partagez qu'avec les personnes que vous attendez dans la réunion.",
   "remove.title": "Exclure {name} ?",
   "remove.body":
     "{name} quittera la réunion et ne pourra pas revenir depuis ce navigateur, sauf si un modérateur l'y autorise.",
