@@ -9,28 +9,76 @@ export type DeviceProblem = "denied" | "missing" | "unavailable" | "insecure";
 
 export const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: 1280, height: 720 };
 
+/** The devices a browser remembers (the speaker's is used by ui/audio-output). */
+export type RememberedDevice = "audioinput" | "videoinput" | "audiooutput";
+
+const DEVICES_KEY = "palabre.devices";
+
+/** localStorage, or null where it is missing or refused (private windows, storage turned off). */
+function deviceStore(): Storage | null {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function readRemembered(): Partial<Record<RememberedDevice, string>> {
+  try {
+    const parsed: unknown = JSON.parse(deviceStore()?.getItem(DEVICES_KEY) ?? "{}");
+    return parsed && typeof parsed === "object" ? (parsed as Partial<Record<RememberedDevice, string>>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
- * What the person chose in the settings (features/settings), for every device opened from then on in this
- * page: which microphone and camera ("" = the system's default) and the microphone's processing, on by
- * default (no echo of the others' voices, less room noise, an even level). Kept in memory only, like
- * everything else about the participant.
+ * The device last chosen in this browser ("" = the system's default). Only device ids are kept: the browser
+ * makes them up for each site, and they never leave it; a device that is gone is simply not found next time.
+ */
+export function rememberedDevice(kind: RememberedDevice): string {
+  const id = readRemembered()[kind];
+  return typeof id === "string" ? id : "";
+}
+
+export function rememberDevice(kind: RememberedDevice, deviceId: string): void {
+  try {
+    deviceStore()?.setItem(DEVICES_KEY, JSON.stringify({ ...readRemembered(), [kind]: deviceId }));
+  } catch {
+    // Storage full or refused: the choice still holds for this page.
+  }
+}
+
+/**
+ * What the person chose (before joining or in the settings), for every device opened from then on: which
+ * microphone and camera ("" = the system's default), remembered in this browser so that a wrong default need
+ * not be corrected at every meeting, and the microphone's processing, on by default (no echo of the others'
+ * voices, less room noise, an even level), which is kept in memory only.
  */
 export const mediaPreferences = {
-  audioDeviceId: "",
-  videoDeviceId: "",
+  audioDeviceId: rememberedDevice("audioinput"),
+  videoDeviceId: rememberedDevice("videoinput"),
   echoCancellation: true,
   noiseSuppression: true,
   autoGainControl: true,
 };
 
-/** getUserMedia constraints for `kind` from the preferences; `exact`: that device or none (a fresh choice). */
-export function constraintsFor(kind: MediaKind, exact = false): MediaTrackConstraints {
+function chosenDevice(kind: MediaKind): string {
+  return kind === "audio" ? mediaPreferences.audioDeviceId : mediaPreferences.videoDeviceId;
+}
+
+/**
+ * getUserMedia constraints for `kind` from the preferences. `chosen`: the chosen device and no other (Chromium
+ * takes a bare or `ideal` deviceId as a mere hint and opens the system's default: probed on Chromium 156);
+ * `any`: whichever device the system gives, for when the chosen one is not there.
+ */
+export function constraintsFor(kind: MediaKind, device: "chosen" | "any" = "chosen"): MediaTrackConstraints {
   const p = mediaPreferences;
-  const id = kind === "audio" ? p.audioDeviceId : p.videoDeviceId;
-  const device: MediaTrackConstraints = id ? { deviceId: exact ? { exact: id } : id } : {};
-  if (kind === "video") return { ...VIDEO_CONSTRAINTS, ...device };
+  const id = device === "chosen" ? chosenDevice(kind) : "";
+  const deviceId: MediaTrackConstraints = id ? { deviceId: { exact: id } } : {};
+  if (kind === "video") return { ...VIDEO_CONSTRAINTS, ...deviceId };
   const { echoCancellation, noiseSuppression, autoGainControl } = p;
-  return { echoCancellation, noiseSuppression, autoGainControl, ...device };
+  return { echoCancellation, noiseSuppression, autoGainControl, ...deviceId };
 }
 
 /** What came of opening a device again (`LocalMedia.reopen`). */
@@ -47,8 +95,8 @@ function problemOf(err: unknown): DeviceProblem {
   return "unavailable";
 }
 
-async function openTrack(kind: MediaKind, exact = false): Promise<MediaStreamTrack> {
-  const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraintsFor(kind, exact) });
+async function openTrack(kind: MediaKind, device: "chosen" | "any" = "chosen"): Promise<MediaStreamTrack> {
+  const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraintsFor(kind, device) });
   const track = stream.getTracks()[0];
   if (!track) throw new DOMException("no track", "NotFoundError");
   return track;
@@ -75,7 +123,8 @@ export class LocalMedia {
     }
     if (want.audio && want.video) {
       // One prompt for both, which is what people expect; fall back to one device at a time if it fails,
-      // since a machine without a camera must still be able to join with its microphone.
+      // since a machine without a camera must still be able to join with its microphone (and one without the
+      // camera chosen last time, with another).
       try {
         const both = await navigator.mediaDevices.getUserMedia({
           audio: constraintsFor("audio"),
@@ -132,7 +181,7 @@ export class LocalMedia {
     const generation = this.generation;
     let track: MediaStreamTrack;
     try {
-      track = await openTrack(kind, true);
+      track = await openTrack(kind);
     } catch (err) {
       // Some cameras open once only: free it and try again, then fall back to the one we had.
       if (kind === "audio" || this.generation !== generation)
@@ -140,7 +189,7 @@ export class LocalMedia {
       const previous = old.getSettings().deviceId;
       old.stop();
       try {
-        track = await openTrack(kind, true);
+        track = await openTrack(kind);
       } catch (again) {
         const problem = problemOf(again);
         try {
@@ -193,7 +242,12 @@ export class LocalMedia {
       return null;
     }
     try {
-      const track = await openTrack(kind);
+      const track = await openTrack(kind).catch((err: unknown) => {
+        // The device chosen before is not here (unplugged, or chosen on another day's dock): the system's
+        // default rather than nothing. The choice stays, for when it is back.
+        if (problemOf(err) !== "missing" || !chosenDevice(kind)) throw err;
+        return openTrack(kind, "any");
+      });
       this.add(track);
       delete this.problems[kind];
       return track;

@@ -1,10 +1,14 @@
 /**
- * The pre-join screen: name, camera preview, microphone and camera toggles. It opens the devices and
- * hands them to the Room on join; if the screen goes away without joining, it closes them again.
- * The name is kept in memory only: nothing about the participant is stored in the browser.
+ * The pre-join screen: name, camera preview, microphone and camera toggles, and the choice of microphone,
+ * camera and speakers. It opens the devices and hands them to the Room on join; if the screen goes away
+ * without joining, it closes them again. The name is kept in memory only; the devices chosen are remembered
+ * in this browser (their ids only, see engine/local-media).
+ *
+ * On a wide screen the name and the Join button have a column of their own, beside the preview: the device
+ * choice and the tips under the preview (lighting, headset, a device that failed) never push Join out of sight.
  */
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import { Limits } from "../../../protocol/messages.js";
 import { LocalMedia, type MediaKind } from "../../engine/local-media.js";
 import { t } from "../../i18n/i18n.js";
@@ -14,6 +18,8 @@ import { Avatar } from "../../ui/avatar.js";
 import { DeviceToggle } from "../../ui/device-toggle.js";
 import { LanguageSelect } from "../../ui/language-select.js";
 import { VideoView } from "../../ui/media-elements.js";
+import { DeviceSettings } from "../settings/device-settings.js";
+import { DevicePickers } from "./device-pickers.js";
 import { DeviceProblems } from "./device-problems.js";
 import { MicMeter } from "./mic-meter.js";
 import { PrejoinHelp } from "./prejoin-help.js";
@@ -45,6 +51,7 @@ export function Prejoin({ room, roomName, initialName }: Props) {
     media.value = m;
     revision.value += 1;
   };
+  const settings = useMemo(() => new DeviceSettings({ media: () => media.value, settled: refresh }), []);
 
   useEffect(() => {
     let gone = false;
@@ -57,9 +64,12 @@ export function Prejoin({ room, roomName, initialName }: Props) {
       }
       m.onEnded = () => refresh(m);
       refresh(m);
+      // The devices get their names once allowed: list them now.
+      void settings.refresh();
     });
     return () => {
       gone = true;
+      settings.dispose();
       if (!handedOver.current) media.value?.stop();
     };
   }, []);
@@ -82,6 +92,8 @@ export function Prejoin({ room, roomName, initialName }: Props) {
     if (trimmed === "" || handedOver.current || !opening.current) return;
     handedOver.current = true;
     const m = await opening.current;
+    // A device being switched goes first: the meeting must send the one chosen, not the one it replaces.
+    await settings.handOver();
     await room.join(roomName, trimmed, m);
   };
 
@@ -90,67 +102,76 @@ export function Prejoin({ room, roomName, initialName }: Props) {
   return (
     <main class="screen prejoin">
       <div class="card prejoin-card">
-        <p class="brand">{t("app.name")}</p>
-        <h1>{t("prejoin.title", { room: roomName })}</h1>
-        <div class="preview">
-          <VideoView
-            data-testid="preview"
-            class={`mirror ${camera.value ? "" : "is-hidden"}`}
-            source={videoTrack.value}
-            aria-label={t("prejoin.preview")}
-          />
-          {!camera.value && (
-            <div class="preview-off">
-              <Avatar name={trimmed || "?"} seed={trimmed} />
-              <p>{m ? t("prejoin.cameraOff") : t("prejoin.starting")}</p>
+        <header class="prejoin-header">
+          <p class="brand">{t("app.name")}</p>
+          <h1>{t("prejoin.title", { room: roomName })}</h1>
+        </header>
+        <div class="prejoin-layout">
+          <div class="prejoin-media">
+            <div class="preview">
+              <VideoView
+                data-testid="preview"
+                class={`mirror ${camera.value ? "" : "is-hidden"}`}
+                source={videoTrack.value}
+                aria-label={t("prejoin.preview")}
+              />
+              {!camera.value && (
+                <div class="preview-off">
+                  <Avatar name={trimmed || "?"} seed={trimmed} />
+                  <p>{m ? t("prejoin.cameraOff") : t("prejoin.starting")}</p>
+                </div>
+              )}
+              {m && <MicMeter track={m.track("audio")} compact />}
+              <div class="preview-controls">
+                <DeviceToggle
+                  kind="audio"
+                  on={mic.value}
+                  busy={busy.value === "audio"}
+                  testId="prejoin-mic"
+                  onToggle={(on) => toggle("audio", on)}
+                />
+                <DeviceToggle
+                  kind="video"
+                  on={camera.value}
+                  busy={busy.value === "video"}
+                  testId="prejoin-camera"
+                  onToggle={(on) => toggle("video", on)}
+                />
+              </div>
             </div>
-          )}
-          {m && <MicMeter track={m.track("audio")} compact />}
-          <div class="preview-controls">
-            <DeviceToggle
-              kind="audio"
-              on={mic.value}
-              busy={busy.value === "audio"}
-              testId="prejoin-mic"
-              onToggle={(on) => toggle("audio", on)}
-            />
-            <DeviceToggle
-              kind="video"
-              on={camera.value}
-              busy={busy.value === "video"}
-              testId="prejoin-camera"
-              onToggle={(on) => toggle("video", on)}
-            />
+            {m && <DeviceProblems problems={m.problems} />}
+            <DevicePickers settings={settings} ready={m !== null} />
+            {m && <PrejoinHelp media={m} cameraOn={camera.value} />}
           </div>
-        </div>
-        {m && <DeviceProblems problems={m.problems} />}
-        {m && <PrejoinHelp media={m} cameraOn={camera.value} />}
-        <form class="stack" onSubmit={join}>
-          <label for="display-name">{t("prejoin.nameLabel")}</label>
-          <input
-            id="display-name"
-            type="text"
-            autocomplete="name"
-            maxLength={Limits.nameMaxChars}
-            placeholder={t("prejoin.namePlaceholder")}
-            aria-describedby="display-name-hint"
-            value={name.value}
-            onInput={(ev) => {
-              name.value = (ev.currentTarget as HTMLInputElement).value;
-            }}
-          />
-          <p id="display-name-hint" class="hint">
-            {t("prejoin.nameHint")}
-          </p>
-          <button type="submit" class="primary wide" data-testid="join" disabled={trimmed === ""}>
-            {t("prejoin.join")}
-          </button>
-        </form>
-        <div class="prejoin-footer">
-          <LanguageSelect />
-          <button type="button" class="link" onClick={() => navigateTo(null)}>
-            {t("prejoin.otherRoom")}
-          </button>
+          <div class="prejoin-side">
+            <form class="stack" onSubmit={join}>
+              <label for="display-name">{t("prejoin.nameLabel")}</label>
+              <input
+                id="display-name"
+                type="text"
+                autocomplete="name"
+                maxLength={Limits.nameMaxChars}
+                placeholder={t("prejoin.namePlaceholder")}
+                aria-describedby="display-name-hint"
+                value={name.value}
+                onInput={(ev) => {
+                  name.value = (ev.currentTarget as HTMLInputElement).value;
+                }}
+              />
+              <p id="display-name-hint" class="hint">
+                {t("prejoin.nameHint")}
+              </p>
+              <button type="submit" class="primary wide" data-testid="join" disabled={trimmed === ""}>
+                {t("prejoin.join")}
+              </button>
+            </form>
+            <div class="prejoin-footer">
+              <LanguageSelect />
+              <button type="button" class="link" onClick={() => navigateTo(null)}>
+                {t("prejoin.otherRoom")}
+              </button>
+            </div>
+          </div>
         </div>
       </div>
     </main>

@@ -1,20 +1,37 @@
 /**
- * The settings' devices, one controller per Room: lists the microphones, cameras and speakers, and switches
- * them live, without leaving the meeting: the device is opened again (getUserMedia with its deviceId, or with
- * the new processing), the sender gets the new track (replaceTrack: no renegotiation), on or off as before,
- * and the old track stops. A muted microphone stays muted: its new track is disabled and nothing is sent.
+ * Choosing devices: lists the microphones, cameras and speakers, and switches them live. The device is opened
+ * again (getUserMedia with its deviceId, or with the new processing) and put in the old track's place, on or
+ * off as before, and the old track stops. Shared by the pre-join screen (features/prejoin), which switches its
+ * preview, and the meeting's settings, whose sender also gets the new track (replaceTrack: no renegotiation;
+ * a muted microphone stays muted: its new track is disabled and nothing is sent). A chosen device is
+ * remembered in this browser (engine/local-media, ui/audio-output).
  */
 import { signal } from "@preact/signals";
-import { type MediaKind, mediaPreferences } from "../../engine/local-media.js";
+import {
+  type LocalMedia,
+  type MediaKind,
+  mediaPreferences,
+  rememberDevice,
+} from "../../engine/local-media.js";
 import type { MessageKey } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { audioOutputId } from "../../ui/audio-output.js";
+import { audioOutputId, chooseOutput } from "../../ui/audio-output.js";
 
 export type Processing = "echoCancellation" | "noiseSuppression" | "autoGainControl";
 
 export interface DeviceOption {
   deviceId: string;
   label: string;
+}
+
+/** Whose devices are switched: the pre-join screen's or the meeting's. */
+export interface DeviceHost {
+  /** The devices open now; null or undefined while there are none (the choice applies when they open). */
+  media(): LocalMedia | null | undefined;
+  /** A new track replaced the old one (the meeting hands it to its sender). */
+  switched?(kind: MediaKind, track: MediaStreamTrack): Promise<void>;
+  /** After each switch, whatever came of it, so that the screen shows the tracks now in use. */
+  settled?(media: LocalMedia): void;
 }
 
 export class DeviceSettings {
@@ -33,9 +50,18 @@ export class DeviceSettings {
   readonly problem = signal<MessageKey | null>(null);
   /** Bumped after each switch, so that selects re-read the devices in use. */
   readonly revision = signal(0);
+  /** The switches run one after the other: two at once would open the same device twice. */
+  private queue: Promise<void> = Promise.resolve();
+  private handedOver = false;
+  private readonly onDeviceChange = () => void this.refresh();
 
-  constructor(private readonly room: Room) {
-    navigator.mediaDevices?.addEventListener?.("devicechange", () => void this.refresh());
+  constructor(private readonly host: DeviceHost) {
+    navigator.mediaDevices?.addEventListener?.("devicechange", this.onDeviceChange);
+  }
+
+  /** Stops following plugged and unplugged devices (a screen that goes away). */
+  dispose(): void {
+    navigator.mediaDevices?.removeEventListener?.("devicechange", this.onDeviceChange);
   }
 
   /** Lists the devices again (labels are only known once a device was allowed). */
@@ -59,35 +85,60 @@ export class DeviceSettings {
   /** The device in use for `kind`: the open track's, else the one chosen for next time ("" = default). */
   current(kind: MediaKind): string {
     this.revision.value; // re-read after a switch
-    const track = this.room.state.local.value?.media.track(kind);
+    const track = this.host.media()?.track(kind);
     const live = track?.readyState === "live" ? track.getSettings().deviceId : undefined;
     return live ?? (kind === "audio" ? mediaPreferences.audioDeviceId : mediaPreferences.videoDeviceId);
   }
 
-  async choose(kind: MediaKind, deviceId: string): Promise<void> {
+  /** The speaker in use, as a value of `speakers` ("default" stands for the system's choice where listed). */
+  currentSpeaker(): string {
+    const id = audioOutputId.value;
+    if (id !== "") return id;
+    return this.speakers.value.some((d) => d.deviceId === "default") ? "default" : "";
+  }
+
+  /** Uses `deviceId` from now on, remembers it, and opens it in place of the device in use. */
+  choose(kind: MediaKind, deviceId: string): Promise<void> {
     if (kind === "audio") mediaPreferences.audioDeviceId = deviceId;
     else mediaPreferences.videoDeviceId = deviceId;
-    await this.reopen(kind);
+    rememberDevice(kind === "audio" ? "audioinput" : "videoinput", deviceId);
+    return this.reopen(kind);
   }
 
   chooseSpeaker(deviceId: string): void {
-    audioOutputId.value = deviceId;
+    chooseOutput(deviceId === "default" ? "" : deviceId);
   }
 
-  async setProcessing(which: Processing, on: boolean): Promise<void> {
+  setProcessing(which: Processing, on: boolean): Promise<void> {
     mediaPreferences[which] = on;
     this.processing.value = { ...this.processing.value, [which]: on };
-    await this.reopen("audio");
+    return this.reopen("audio");
   }
 
-  private async reopen(kind: MediaKind): Promise<void> {
-    const media = this.room.state.local.value?.media;
-    if (!media || this.busy.peek()) return;
+  /**
+   * Lets every switch asked for so far finish, and opens no device from then on (a choice is still kept for
+   * next time): the pre-join screen hands its devices to the meeting, whose sender must get the track chosen,
+   * and no track may be swapped under it afterwards.
+   */
+  handOver(): Promise<void> {
+    this.handedOver = true;
+    return this.queue;
+  }
+
+  private reopen(kind: MediaKind): Promise<void> {
+    if (this.handedOver) return this.queue;
+    this.queue = this.queue.then(() => this.switchNow(kind));
+    return this.queue;
+  }
+
+  private async switchNow(kind: MediaKind): Promise<void> {
+    const media = this.host.media();
+    if (!media) return;
     this.busy.value = kind;
     this.problem.value = null;
     try {
       const result = await media.reopen(kind);
-      if (result.kind === "switched") await this.room.media?.replaceTrack(kind, result.track);
+      if (result.kind === "switched") await this.host.switched?.(kind, result.track);
       else if (result.kind === "failed")
         this.problem.value = kind === "audio" ? "settings.micFailed" : "settings.cameraFailed";
     } catch (err) {
@@ -96,10 +147,7 @@ export class DeviceSettings {
     } finally {
       this.busy.value = null;
       this.revision.value += 1;
-      // The tile shows the new camera track (and the talking-while-muted check follows the new microphone).
-      const local = this.room.state.local.peek();
-      if (local && local.media === media)
-        this.room.state.local.value = { ...local, videoTrack: media.track("video") };
+      this.host.settled?.(media);
       await this.refresh();
     }
   }
@@ -107,10 +155,22 @@ export class DeviceSettings {
 
 const controllers = new WeakMap<Room, DeviceSettings>();
 
+/** The meeting's controller: the sender follows each switch, and so does the local tile. */
 export function deviceSettingsOf(room: Room): DeviceSettings {
   let controller = controllers.get(room);
   if (!controller) {
-    controller = new DeviceSettings(room);
+    controller = new DeviceSettings({
+      media: () => room.state.local.value?.media,
+      switched: async (kind, track) => {
+        await room.media?.replaceTrack(kind, track);
+      },
+      settled: (media) => {
+        // The tile shows the new camera track (and the talking-while-muted check follows the new microphone).
+        const local = room.state.local.peek();
+        if (local && local.media === media)
+          room.state.local.value = { ...local, videoTrack: media.track("video") };
+      },
+    });
     controllers.set(room, controller);
   }
   return controller;
