@@ -1,14 +1,15 @@
 /**
- * Two small things an organiser meets, through the real UI in French: "Inviter des personnes" in the ⋯ menu shows
- * the meeting's link as text and copies it; the room password is hidden while typed (the pane may be on a shared
- * screen), and shown only on request.
+ * Small things an organiser and a guest meet, through the real UI in French: "Inviter des personnes" in the ⋯
+ * menu shows the meeting's link as text and copies it; the room password is hidden while typed (the pane may be
+ * on a shared screen), and shown only on request; the pre-join screen says how many are in the meeting, never
+ * who.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerHandle, startServer } from "../helpers/server.js";
 import { launchChromium, newParticipant, type Participant } from "./helpers/browser.js";
 import { msel, openParticipants } from "./helpers/moderation-ui.js";
-import { joinViaUi } from "./helpers/ui.js";
+import { joinViaUi, openPrejoin } from "./helpers/ui.js";
 
 let server: ServerHandle;
 let browser: Browser;
@@ -61,5 +62,24 @@ describe("the room password", () => {
     expect(await page.locator("[data-testid=password-show]").getAttribute("aria-pressed")).toBe("true");
     await page.locator("[data-testid=password-show]").click();
     expect(await input.getAttribute("type")).toBe("password");
+  });
+});
+
+describe("the pre-join screen", () => {
+  it("says how many people are in the meeting, and no name", async () => {
+    const guest = await newParticipant(browser, "guest", { locale: "fr-FR" });
+    try {
+      await openPrejoin(guest.page, server.origin, room);
+      const occupancy = guest.page.locator("[data-testid=occupancy]");
+      await occupancy.waitFor({ state: "visible", timeout: 10_000 });
+      expect(await occupancy.textContent()).toBe("1 personne est dans cette réunion.");
+      expect(await guest.page.locator("main").textContent()).not.toContain("Odile");
+      await openPrejoin(guest.page, server.origin, `${room}-vide`);
+      await guest.page
+        .locator("[data-testid=occupancy]", { hasText: "Personne" })
+        .waitFor({ timeout: 10_000 });
+    } finally {
+      await guest.close();
+    }
   });
 });

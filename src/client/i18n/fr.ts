@@ -191,6 +191,9 @@ export const fr: Dictionary = {
   "participants.grant": "Nommer modérateur",
   "participants.remove": "Exclure de la réunion",
   "security.showPassword": "Afficher",
+  "prejoin.nobodyYet": "Personne n'est encore dans cette réunion.",
+  "prejoin.onePerson": "1 personne est dans cette réunion.",
+  "prejoin.people": "{count} personnes sont dans cette réunion.",
   "invite.open": "Inviter des personnes",
   "invite.title": "Inviter des personnes",
   "invite.linkLabel":

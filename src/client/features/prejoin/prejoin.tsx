@@ -22,6 +22,7 @@ import { DeviceSettings } from "../settings/device-settings.js";
 import { DevicePickers } from "./device-pickers.js";
 import { DeviceProblems } from "./device-problems.js";
 import { MicMeter } from "./mic-meter.js";
+import { Occupancy } from "./occupancy.js";
 import { PrejoinHelp } from "./prejoin-help.js";
 import "./prejoin.css";
 
@@ -164,6 +165,7 @@ export function Prejoin({ room, roomName, initialName }: Props) {
               <button type="submit" class="primary wide" data-testid="join" disabled={trimmed === ""}>
                 {t("prejoin.join")}
               </button>
+              <Occupancy room={roomName} />
             </form>
             <div class="prejoin-footer">
               <LanguageSelect />
