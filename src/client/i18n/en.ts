@@ -169,8 +169,8 @@ export const en = {
   "moderation.notNow": "Not now",
   "moderation.dismiss": "Hide this notice",
 
-  "participants.toggle": "Participants",
-  "participants.toggleWaiting": "Participants, {count} waiting in the lobby",
+  "participants.toggle": "Participants: {count}",
+  "participants.toggleWaiting": "Participants: {count}, {waiting} waiting in the lobby",
   "participants.count": "Participants ({count})",
   "participants.close": "Close the participants list",
   "participants.search": "Search participants",

@@ -171,8 +171,8 @@ export const fr: Dictionary = {
   "moderation.notNow": "Plus tard",
   "moderation.dismiss": "Masquer ce message",
 
-  "participants.toggle": "Participants",
-  "participants.toggleWaiting": "Participants, {count} en salle d'attente",
+  "participants.toggle": "Participants : {count}",
+  "participants.toggleWaiting": "Participants : {count}, {waiting} en salle d'attente",
   "participants.count": "Participants ({count})",
   "participants.close": "Fermer la liste des participants",
   "participants.search": "Rechercher un participant",

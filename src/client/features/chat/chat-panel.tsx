@@ -73,7 +73,7 @@ function MessageList({ room, chat }: { room: Room; chat: ChatController }) {
   const messages = room.state.chat.value;
   const pending = chat.pending.value;
   const myId = room.state.local.value?.info?.id;
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   // Follow new messages only if the reader is at the bottom: someone scrolled up to read stays there.
   const atBottom = useRef(true);
   useLayoutEffect(() => {
@@ -81,29 +81,35 @@ function MessageList({ room, chat }: { room: Room; chat: ChatController }) {
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages, pending]);
 
-  // The log is always there, even empty: a live region must exist before what it is to announce.
+  // The log is always there, even empty: a live region must exist before what it is to announce. It holds
+  // the list rather than being it (role=log on the <ol> took its list role away, and its items' with it),
+  // and takes the keyboard focus so that keyboard users can scroll back through it.
   return (
     <>
       {messages.length === 0 && pending.length === 0 && (
         <p class="chat-empty muted small">{t("chat.empty")}</p>
       )}
-      <ol
+      <div
         ref={list}
         class="chat-messages"
         role="log"
         aria-label={t("chat.messages")}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+        tabIndex={0}
         onScroll={(ev) => {
           const el = ev.currentTarget;
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
       >
-        {messages.map((m) => (
-          <Message key={m.id} message={m} mine={m.from === myId} />
-        ))}
-        {pending.map((p) => (
-          <Pending key={p.clientId} entry={p} room={room} />
-        ))}
-      </ol>
+        <ol class="chat-list">
+          {messages.map((m) => (
+            <Message key={m.id} message={m} mine={m.from === myId} />
+          ))}
+          {pending.map((p) => (
+            <Pending key={p.clientId} entry={p} room={room} />
+          ))}
+        </ol>
+      </div>
     </>
   );
 }

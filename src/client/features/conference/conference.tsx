@@ -34,6 +34,8 @@ export function Conference({ room }: { room: Room }) {
       data-layout={layoutOf(room).mode.value}
       aria-label={t("conference.label", { room: roomName.value })}
     >
+      {/* The page's title for screen readers (heading navigation starts here); the tiles say the rest. */}
+      <h1 class="visually-hidden">{t("conference.label", { room: roomName.value })}</h1>
       {/* Tile view or speaker view, screen shares, speaking rings: features/layout. */}
       <TileArea room={room} />
       {remotes.value.size === 0 && <p class="alone">{t("conference.alone")}</p>}

@@ -82,28 +82,33 @@ function HandsBody({ room, me, queue, askUnmute }: BodyProps) {
               data-participant-id={entry.participantId}
             >
               <span class="hand-place">{ordinal(i + 1, lang)}</span>
-              <span class="hand-name">
-                {name}
+              <span class="hand-who">
+                <span class="hand-name" data-testid="hand-name">
+                  {name}
+                </span>
                 {entry.participantId === me.id && <span class="muted"> {t("hands.you")}</span>}
               </span>
-              <button
-                type="button"
-                class="secondary small-button"
-                data-testid="give-floor"
-                aria-label={t("hands.giveFloorTo", { name })}
-                onClick={() => void hands.giveFloor(entry.participantId, askUnmute.value)}
-              >
-                {t("hands.giveFloor")}
-              </button>
-              <button
-                type="button"
-                class="secondary small-button"
-                data-testid="lower-hand"
-                aria-label={t("hands.lowerOf", { name })}
-                onClick={() => void hands.lower(entry.participantId)}
-              >
-                {t("hands.lower")}
-              </button>
+              {/* Under the name, not beside it: beside it, the buttons left the name 8 px on a phone. */}
+              <span class="hand-actions">
+                <button
+                  type="button"
+                  class="secondary small-button"
+                  data-testid="give-floor"
+                  aria-label={t("hands.giveFloorTo", { name })}
+                  onClick={() => void hands.giveFloor(entry.participantId, askUnmute.value)}
+                >
+                  {t("hands.giveFloor")}
+                </button>
+                <button
+                  type="button"
+                  class="secondary small-button"
+                  data-testid="lower-hand"
+                  aria-label={t("hands.lowerOf", { name })}
+                  onClick={() => void hands.lower(entry.participantId)}
+                >
+                  {t("hands.lower")}
+                </button>
+              </span>
             </li>
           );
         })}

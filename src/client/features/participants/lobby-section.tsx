@@ -12,7 +12,11 @@ export function LobbySection({ room, report }: { room: Room; report: (ok: boolea
   const busy = useSignal(false);
   if (entries.length === 0) return null;
   return (
-    <section class="pane-section lobby-section" aria-labelledby="lobby-section-title">
+    <section
+      class="pane-section lobby-section"
+      data-testid="lobby-section"
+      aria-labelledby="lobby-section-title"
+    >
       <div class="pane-section-head">
         <h3 id="lobby-section-title">{t("lobby.sectionTitle", { count: entries.length })}</h3>
         {/* Shown for one person too: the same button in the same place whatever the count. */}
@@ -50,18 +54,23 @@ function LobbyRow({ room, entry, report }: { room: Room; entry: LobbyEntry; repo
   };
   const { name } = entry;
   return (
-    <li class="person" data-testid="lobby-entry" data-participant-id={entry.id}>
+    <li class="person lobby-person" data-testid="lobby-entry" data-participant-id={entry.id}>
       <Avatar name={name} seed={entry.id} size="small" />
       <div class="person-main">
-        <span class="person-name">{name}</span>
+        <span class="person-name" data-testid="lobby-entry-name">
+          {name}
+        </span>
       </div>
-      <AdmitDenyButtons
-        name={name}
-        busy={busy.value}
-        testIdPrefix="lobby"
-        onAdmit={() => act(admit)}
-        onDeny={() => act(deny)}
-      />
+      {/* Under the name (participants.css): beside it, the two buttons left the name a few letters. */}
+      <div class="lobby-actions">
+        <AdmitDenyButtons
+          name={name}
+          busy={busy.value}
+          testIdPrefix="lobby"
+          onAdmit={() => act(admit)}
+          onDeny={() => act(deny)}
+        />
+      </div>
     </li>
   );
 }

@@ -1,6 +1,9 @@
 /**
  * The toolbar button that opens the participants pane. Shows how many are present; for moderators, a dot
  * and a word in its name when someone waits in the lobby, since a knock notification may have been missed.
+ * Its accessible name holds the count it shows (WCAG 2.5.3, label in name: "Participants: 3"; not
+ * "(3)": a bracketed part does not count as part of the name for axe), so that a speech-control user can say
+ * what they see.
  */
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
@@ -13,7 +16,8 @@ export function ParticipantsButton({ room }: { room: Room }) {
   const count = s.remotes.value.size + (s.local.value ? 1 : 0);
   const moderating = s.local.value?.info?.role === "moderator";
   const waiting = moderating ? s.lobbyEntries.value.length : 0;
-  const label = waiting > 0 ? t("participants.toggleWaiting", { count: waiting }) : t("participants.toggle");
+  const label =
+    waiting > 0 ? t("participants.toggleWaiting", { count, waiting }) : t("participants.toggle", { count });
   return (
     <button
       type="button"
