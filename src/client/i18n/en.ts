@@ -152,6 +152,7 @@ export const en = {
   "lobby.admitAll": "Admit all",
   "lobby.dismiss": "Hide this notification",
   "lobby.moreWaiting": "{count} more waiting: see the list",
+  "lobby.oneMoreWaiting": "1 more waiting: see the list",
   "lobby.sectionTitle": "Waiting in the lobby ({count})",
 
   "moderation.noticesLabel": "Notices from the moderators",

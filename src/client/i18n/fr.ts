@@ -154,6 +154,7 @@ export const fr: Dictionary = {
   "lobby.admitAll": "Tout admettre",
   "lobby.dismiss": "Masquer cette notification",
   "lobby.moreWaiting": "{count} autres personnes attendent : voir la liste",
+  "lobby.oneMoreWaiting": "1 autre personne attend : voir la liste",
   "lobby.sectionTitle": "En salle d'attente ({count})",
 
   "moderation.noticesLabel": "Messages des modérateurs",

@@ -32,7 +32,7 @@ export function KnockToasts({ room }: { room: Room }) {
             s.participantsOpen.value = true;
           }}
         >
-          {t("lobby.moreWaiting", { count: more })}
+          {more === 1 ? t("lobby.oneMoreWaiting") : t("lobby.moreWaiting", { count: more })}
         </button>
       )}
     </section>
