@@ -4,9 +4,10 @@
  * DeviceSettings as the meeting's settings, features/settings), is what the meeting then sends, and is
  * remembered in this browser.
  */
-import { type MessageKey, t } from "../../i18n/i18n.js";
+import { t } from "../../i18n/i18n.js";
 import { audioOutputId, canChooseOutput } from "../../ui/audio-output.js";
-import type { DeviceOption, DeviceSettings } from "../settings/device-settings.js";
+import { DeviceSelect, type DeviceSelectProps } from "../settings/device-select.js";
+import type { DeviceSettings } from "../settings/device-settings.js";
 import { SpeakerTest } from "./speaker-test.js";
 
 interface Props {
@@ -82,43 +83,13 @@ export function DevicePickers({ settings, ready }: Props) {
   );
 }
 
-interface PickerProps {
-  id: string;
-  testId: string;
-  ready: boolean;
-  label: string;
-  options: readonly DeviceOption[];
-  value: string;
-  unnamed: MessageKey;
-  busy: boolean;
-  onChange: (deviceId: string) => void;
-  /** Leaves the row's last column to the button after it. */
-  narrow?: boolean;
-}
-
-function Picker(props: PickerProps) {
-  const { id, testId, ready, label, options, value, unnamed, busy, onChange, narrow = false } = props;
+/** A device select laid out in the pre-join grid; `narrow` leaves the row's last column to a button. */
+function Picker({ narrow = false, ...props }: DeviceSelectProps & { ready: boolean; narrow?: boolean }) {
   return (
-    <>
-      <label for={id} class="prejoin-device-label">
-        {label}
-      </label>
-      <select
-        id={id}
-        class={narrow ? "" : "prejoin-device-wide"}
-        data-testid={testId}
-        value={value}
-        disabled={options.length === 0}
-        aria-busy={busy ? "true" : undefined}
-        onChange={(ev) => onChange((ev.currentTarget as HTMLSelectElement).value)}
-      >
-        {options.length === 0 && <option value="">{ready ? t("settings.noDevice") : ""}</option>}
-        {options.map((d, i) => (
-          <option key={d.deviceId} value={d.deviceId}>
-            {d.label || t(unnamed, { n: i + 1 })}
-          </option>
-        ))}
-      </select>
-    </>
+    <DeviceSelect
+      {...props}
+      labelClass="prejoin-device-label"
+      selectClass={narrow ? "" : "prejoin-device-wide"}
+    />
   );
 }

@@ -9,7 +9,8 @@ import { audioOutputId, canChooseOutput } from "../../ui/audio-output.js";
 import { Dialog } from "../more-menu/dialog.js";
 import { HeadsetHint } from "../prejoin/headset-hint.js";
 import { MicMeter } from "../prejoin/mic-meter.js";
-import { type DeviceOption, deviceSettingsOf, type Processing } from "./device-settings.js";
+import { DeviceSelect } from "./device-select.js";
+import { deviceSettingsOf, type Processing } from "./device-settings.js";
 import "./settings.css";
 
 interface Props {
@@ -144,39 +145,5 @@ export function SettingsDialog({ room, onClose, returnFocus }: Props) {
         </p>
       )}
     </Dialog>
-  );
-}
-
-interface SelectProps {
-  id: string;
-  testId: string;
-  label: string;
-  options: readonly DeviceOption[];
-  value: string;
-  unnamed: MessageKey;
-  busy: boolean;
-  onChange: (deviceId: string) => void;
-}
-
-function DeviceSelect({ id, testId, label, options, value, unnamed, busy, onChange }: SelectProps) {
-  return (
-    <>
-      <label for={id}>{label}</label>
-      <select
-        id={id}
-        data-testid={testId}
-        value={value}
-        disabled={options.length === 0}
-        aria-busy={busy ? "true" : undefined}
-        onChange={(ev) => onChange((ev.currentTarget as HTMLSelectElement).value)}
-      >
-        {options.length === 0 && <option value="">{t("settings.noDevice")}</option>}
-        {options.map((d, i) => (
-          <option key={d.deviceId} value={d.deviceId}>
-            {d.label || t(unnamed, { n: i + 1 })}
-          </option>
-        ))}
-      </select>
-    </>
   );
 }
