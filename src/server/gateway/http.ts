@@ -6,6 +6,7 @@ import { createReadStream, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import type { Duplex } from "node:stream";
+import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import { WS_PATH } from "./ws.js";
 
@@ -68,7 +69,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     try {
       handle(deps, req, res);
     } catch (err) {
-      log.error("request failed", { err: String(err) });
+      log.error("request failed", errorFields(err));
       if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error");
     }
   });

@@ -2,6 +2,7 @@
  * One participant's publish connection: a VideoRoom publisher handle in Janus.
  */
 import type { Candidate, Device, Jsep, MediaKind, Source } from "../../protocol/messages.js";
+import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import type { JanusClient, JanusHandle, PluginMessage } from "./janus-client.js";
 import { MediaError } from "./media-room.js";
@@ -134,7 +135,7 @@ export class MediaPublisher {
     // Candidates may come before `publish` has attached the handle: chain them behind the attach.
     this.#ensureHandle()
       .then((h) => h.trickle(candidate))
-      .catch((err) => log.debug("trickle dropped", { err: String(err) }));
+      .catch((err) => log.debug("trickle dropped", errorFields(err)));
   }
 
   async close(): Promise<void> {

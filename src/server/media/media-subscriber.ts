@@ -7,6 +7,7 @@
  * so neither do we.
  */
 import type { Candidate, Jsep, MediaKind, StreamChoice } from "../../protocol/messages.js";
+import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import { type JanusClient, JanusError, type JanusHandle, type PluginMessage } from "./janus-client.js";
 import { MediaError } from "./media-room.js";
@@ -154,7 +155,7 @@ export class MediaSubscriber {
   trickle(candidate: Candidate | null): void {
     const handle = this.#handle;
     if (!handle) return; // no connection yet: a stray candidate from an old client state
-    handle.trickle(candidate).catch((err) => log.debug("trickle dropped", { err: String(err) }));
+    handle.trickle(candidate).catch((err) => log.debug("trickle dropped", errorFields(err)));
   }
 
   async close(): Promise<void> {
@@ -260,12 +261,13 @@ export class MediaSubscriber {
   #enqueue(task: () => Promise<void>): void {
     this.#chain = this.#chain
       .then(task)
-      .catch((err) => log.warn("subscriber request failed", { err: String(err) }));
+      .catch((err) => log.warn("subscriber request refused", errorFields(err)));
   }
 
   #enqueueAndWait(task: () => Promise<void>): Promise<void> {
     const run = this.#chain.then(task);
-    this.#chain = run.catch((err) => log.warn("subscriber request failed", { err: String(err) }));
+    // Janus's reason can quote what the client sent (a mid, its SDP): the log gets the code only.
+    this.#chain = run.catch((err) => log.warn("subscriber request refused", errorFields(err)));
     return run;
   }
 }
