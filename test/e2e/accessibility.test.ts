@@ -12,6 +12,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { enter, type Peer } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
@@ -224,3 +225,6 @@ describe("avatar colours", () => {
     TEST_MS,
   );
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

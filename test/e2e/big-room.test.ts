@@ -10,6 +10,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotRole, Swarm } from "../../bots/swarm.js";
+import { describeServerLog } from "../helpers/log-health.js";
 import { uniqueRoom } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
@@ -27,6 +28,8 @@ let browser: Browser;
 let swarm: Swarm;
 let page: Participant;
 let frames: FrameLog;
+/** Every frame's direction and type, sent and received interleaved, in the order they happened. */
+const order: string[] = [];
 const room = uniqueRoom("big");
 
 beforeAll(async () => {
@@ -60,6 +63,18 @@ beforeAll(async () => {
   page = await newParticipant(browser, "newcomer");
   await page.page.setViewportSize({ width: 800, height: 500 });
   frames = recordFrames(page.page);
+  // FrameLog keeps sent and received apart; an ordering between them needs the one interleaved list.
+  page.page.on("websocket", (ws) => {
+    const typeOf = (payload: string | Buffer) => {
+      try {
+        return String(JSON.parse(typeof payload === "string" ? payload : payload.toString("utf8")).type);
+      } catch {
+        return "?";
+      }
+    };
+    ws.on("framereceived", ({ payload }) => order.push(`in ${typeOf(payload)}`));
+    ws.on("framesent", ({ payload }) => order.push(`out ${typeOf(payload)}`));
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -97,10 +112,16 @@ describe("a newcomer to a room of twenty-three", () => {
     const firstFeeds = new Set((first?.streams ?? []).map((s: { participantId: string }) => s.participantId));
     expect(firstFeeds.size, "feeds in the first offer").toBe(FIRST_FEEDS);
     for (const id of cameras) expect(firstFeeds.has(id), `camera ${id} in the first offer`).toBe(true);
-    // The rest came after the page answered the first offer.
-    const firstAnswer = frames.sent.findIndex((f) => f.type === "subscribe.answer");
-    expect(firstAnswer).toBeGreaterThanOrEqual(0);
+    // The rest came after the page answered the first offer: in the interleaved frames, the first
+    // subscribe.answer the page sent lies between the first and the second subscribe.offer it received.
     expect(offers.length).toBeGreaterThanOrEqual(2);
+    const offerAt = order.flatMap((t, i) => (t === "in subscribe.offer" ? [i] : []));
+    const firstAnswer = order.indexOf("out subscribe.answer");
+    expect(firstAnswer, "the page answered an offer").toBeGreaterThanOrEqual(0);
+    expect(firstAnswer, "the first answer came after the first offer").toBeGreaterThan(
+      offerAt[0] ?? Infinity,
+    );
+    expect(offerAt[1], "the second offer came after the first answer").toBeGreaterThan(firstAnswer);
 
     // Every camera decodes on the page; every microphone that is on has its m-line (the cameras' muted ones
     // do not).
@@ -118,3 +139,6 @@ describe("a newcomer to a room of twenty-three", () => {
     expect(audioMids).toBe(TALKING);
   }, 120_000);
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -8,6 +8,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { VETH_ADDRESS } from "../helpers/veth.js";
 import { sleep } from "../helpers/wait.js";
@@ -330,3 +331,6 @@ describe("privacy and security of the page", () => {
     expect(errors).toEqual([]);
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -8,6 +8,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { safeJson, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
@@ -426,3 +427,6 @@ describe("chat in the UI", () => {
     E2E_TEST_MS,
   );
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

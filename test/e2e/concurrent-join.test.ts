@@ -5,6 +5,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { localParticipantId, sampleGrowth } from "./helpers/rtc.js";
@@ -57,3 +58,6 @@ it("three participants who click Join together all end up decoding each other", 
     }
   }
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -8,6 +8,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
@@ -282,3 +283,6 @@ describe("reactions in the UI", () => {
     E2E_TEST_MS,
   );
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -13,6 +13,7 @@
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { resultsDir } from "../helpers/paths.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
@@ -185,7 +186,12 @@ describe("prejoin help", () => {
     ).toBe(true);
     expect(new Set(values).size, "aria-valuenow changes").toBeGreaterThan(1);
     expect(Math.max(...values), "the beep shows").toBeGreaterThan(Math.min(...values));
+    // A meter's range is part of what a screen reader announces: it must be there, and the values within it.
     const max = await meter.getAttribute("aria-valuemax");
-    if (max !== null) expect(Math.max(...values)).toBeLessThanOrEqual(Number(max));
+    expect(max, "the meter's aria-valuemax").not.toBeNull();
+    expect(Math.max(...values), "aria-valuenow within aria-valuemax").toBeLessThanOrEqual(Number(max));
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -6,6 +6,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
 import { launchChromium, newParticipant, type Participant } from "./helpers/browser.js";
 import { msel, openParticipants } from "./helpers/moderation-ui.js";
@@ -83,3 +84,6 @@ describe("the pre-join screen", () => {
     }
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -9,6 +9,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { type AnyMessage, RawClient } from "../helpers/ws-client.js";
@@ -273,3 +274,6 @@ describe("the pages", () => {
     expect(errors).toEqual([]);
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -10,6 +10,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { RawClient } from "../helpers/ws-client.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
@@ -289,3 +290,6 @@ async function pcCount(page: Page): Promise<{ total: number; open: number }> {
     return { total: pcs.length, open: pcs.filter((pc) => pc.connectionState !== "closed").length };
   })()`) as Promise<{ total: number; open: number }>;
 }
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -12,6 +12,7 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { resultsDir } from "../helpers/paths.js";
 import { enter, idOf, type Peer, waitInLobby } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
@@ -149,3 +150,6 @@ describe.sequential("whole names in the moderator's lists", () => {
     }
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

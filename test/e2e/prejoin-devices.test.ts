@@ -18,6 +18,7 @@
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { resultsDir } from "../helpers/paths.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
@@ -312,3 +313,6 @@ describe("the Join button stays in reach whatever tips show", () => {
     }
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

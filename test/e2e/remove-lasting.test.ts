@@ -5,6 +5,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { msel, openParticipants, participantAction } from "./helpers/moderation-ui.js";
@@ -105,3 +106,6 @@ describe("the pages", () => {
     expect(errors).toEqual([]);
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -19,6 +19,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
@@ -209,14 +210,24 @@ describe.sequential("screen sharing through the UI", () => {
       expect(screenBox, `${v.label}: the stage is visible`).not.toBeNull();
       const others = v.page.locator("[data-testid=tile]:not([data-stage=true])");
       const n = await others.count();
+      let compared = 0;
       for (let i = 0; i < n; i++) {
         const box = await others.nth(i).boundingBox();
-        if (!box || !screenBox) continue; // a tile off screen (filmstrip paging) is smaller all the same
+        if (!box) {
+          // Only a tile that is not rendered (filmstrip paging) may go without a comparison.
+          expect(await others.nth(i).isVisible(), `${v.label}: tile ${i} has no box, so is hidden`).toBe(
+            false,
+          );
+          continue;
+        }
+        compared++;
         expect(
-          screenBox.width * screenBox.height,
+          (screenBox?.width ?? 0) * (screenBox?.height ?? 0),
           `${v.label}: the stage is larger than tile ${i}`,
         ).toBeGreaterThan(box.width * box.height);
       }
+      // Cameras of everyone in the room sit beside the stage: at least one was compared with it.
+      expect(compared, `${v.label}: tiles compared with the stage`).toBeGreaterThan(0);
       // The stage still decodes.
       await waitForDecodingTile(v.page, idOf(alice), "screen", { timeoutMs: 15_000, minFrames: 3 });
     }
@@ -306,3 +317,6 @@ describe.sequential("screen sharing through the UI", () => {
     );
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -18,6 +18,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
@@ -314,3 +315,6 @@ describe.sequential("audio-only mode", () => {
     expect(aliceOnBob?.framesDecoded ?? 0).toBeGreaterThan(0);
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

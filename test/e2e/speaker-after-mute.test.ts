@@ -20,6 +20,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { resultsDir } from "../helpers/paths.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
@@ -255,3 +256,6 @@ describe.sequential("active speaker after mute/unmute", () => {
     }
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -10,6 +10,7 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { resultsDir } from "../helpers/paths.js";
 import { enter, type Peer } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
@@ -108,3 +109,6 @@ describe("the talking-while-muted notice", () => {
     }
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -6,6 +6,7 @@
  */
 import type { CDPSession } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
@@ -112,3 +113,6 @@ describe("the first load of a room page", () => {
     expect(total).toBeLessThanOrEqual(BUDGET_BYTES);
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

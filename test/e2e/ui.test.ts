@@ -4,6 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { joinRaw, type RawClient } from "../helpers/ws-client.js";
@@ -149,3 +150,6 @@ describe("names are text, never markup", () => {
     expect(announced.participant.name).toBe("Zo\u00eb \u00c5sa");
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

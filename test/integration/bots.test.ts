@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runChurn } from "../../bench/churn.js";
 import { metric, scrapeMetrics } from "../../bench/lib.js";
 import { planRoles, Swarm, sleep } from "../../bots/swarm.js";
+import { describeServerLog } from "../helpers/log-health.js";
 import { uniqueRoom } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
@@ -109,3 +110,6 @@ describe("load bots", () => {
     // A room whose last bot dropped waits out the 60 s resume window before it is released.
   }, 180_000);
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Member, socialHarness } from "../helpers/social-harness.js";
+import { describeServerHealth } from "../helpers/suite-server.js";
 import { safeJson, waitFor } from "../helpers/wait.js";
 import { type AnyMessage, RawClient } from "../helpers/ws-client.js";
 
@@ -280,3 +281,6 @@ describe("chat", () => {
     });
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerHealth(server);

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bot, type BotReport } from "../../bots/bot.js";
 import { type FuzzContext, type FuzzFrame, fuzzFrame, Rng } from "../helpers/fuzz-frames.js";
 import { LagMonitor } from "../helpers/lag-monitor.js";
+import { describeServerLog } from "../helpers/log-health.js";
 import { uniqueRoom } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
@@ -362,3 +363,6 @@ describe("fuzzing the signaling protocol during a call", () => {
     await Promise.all([alice.leave(), bob.leave()]);
   }, 150_000);
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

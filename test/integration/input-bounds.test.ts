@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LagMonitor } from "../helpers/lag-monitor.js";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep } from "../helpers/wait.js";
 import { type AnyMessage, RawClient } from "../helpers/ws-client.js";
@@ -196,3 +197,6 @@ describe("frames that cost the most per byte are cheap to refuse", () => {
     expect(nulMs, "reply to a publish holding NUL (ms)").toBeLessThan(100);
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -81,8 +81,12 @@ describe("the room always has a moderator", () => {
       );
     }
     let remaining = [...people];
+    /** Who should hold the role: P0 and P3 now; each drop takes the victim out and adds whoever is promoted. */
+    const moderators = new Set<Peer>([people[0] as Peer, p3]);
     const dropAndExpect = async (victim: Peer, promoted: Peer | null) => {
       remaining = remaining.filter((p) => p !== victim);
+      moderators.delete(victim);
+      if (promoted) moderators.add(promoted);
       const m = mark(remaining);
       victim.client.terminate();
       for (const p of remaining) {
@@ -115,8 +119,11 @@ describe("the room always has a moderator", () => {
       }
       // Whoever joins now finds exactly the moderators expected.
       const probe = await join(room, "Probe");
-      const mods = probe.reply.participants.filter((x: AnyMessage) => x.role === "moderator");
-      expect(mods.length, `moderators after ${victim.label} dropped`).toBeGreaterThanOrEqual(1);
+      const mods = probe.reply.participants
+        .filter((x: AnyMessage) => x.role === "moderator")
+        .map((x: AnyMessage) => x.id)
+        .sort();
+      expect(mods, `moderators after ${victim.label} dropped`).toEqual([...moderators].map(idOf).sort());
       expect(probe.reply.you.role).toBe("participant");
       probe.client.close();
       for (const p of remaining)

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Member, socialHarness } from "../helpers/social-harness.js";
+import { describeServerHealth } from "../helpers/suite-server.js";
 import type { AnyMessage } from "../helpers/ws-client.js";
 
-const { freshRoom, logOnFailure, join, joinAll, marker, expectQueueEverywhere } =
+const { server, freshRoom, logOnFailure, join, joinAll, marker, expectQueueEverywhere } =
   socialHarness("raised-hands");
 
 // ── Raised hands ──────────────────────────────────────────────────────────────────────────────
@@ -163,3 +164,6 @@ describe("raised hands", () => {
     await expectQueueEverywhere([mod, cat, ben2], [cat, ben2], "after the new Ben raised");
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerHealth(server);

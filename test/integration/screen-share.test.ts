@@ -12,6 +12,7 @@
  *   unknown field or an empty list → `bad_message`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import {
   dropAll,
   enter,
@@ -286,3 +287,6 @@ describe.sequential("subscribe.configure", () => {
     expect(reply).toMatchObject({ type: "error", code: "bad_message" });
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

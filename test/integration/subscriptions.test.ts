@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bot } from "../../bots/bot.js";
+import { describeServerLog } from "../helpers/log-health.js";
 import { uniqueRoom } from "../helpers/room-clients.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
@@ -120,3 +121,6 @@ describe("key frame requests", () => {
     });
   }, 60_000);
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
 import { readTiles, sampleGrowth } from "../e2e/helpers/rtc.js";
 import { joinViaUi, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { type AnyMessage, joinRaw, RawClient } from "../helpers/ws-client.js";
@@ -418,3 +419,6 @@ describe("the server itself", () => {
     });
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);
