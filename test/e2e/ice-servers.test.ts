@@ -8,6 +8,7 @@
 import dgram from "node:dgram";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
@@ -111,3 +112,5 @@ describe("ICE_SERVERS", () => {
     });
   });
 });
+
+describeServerLog(() => server);

@@ -4,13 +4,21 @@
  * benchmarks; imports nothing from vitest.
  *
  * Contract relied on: `tsx src/server/main.ts` with env PORT, HOST, JANUS_ICE_INTERFACE, JANUS_RTP_PORTS,
- * LOG_LEVEL; prints a line containing "listening on http://" when ready; GET /healthz → 200 JSON.
+ * LOG_LEVEL; prints a line containing "listening on http://" when ready; GET /healthz → 200 JSON; on SIGTERM
+ * stops its Janus, removes Janus's folder and exits 0 (README "Running").
+ *
+ * A server that does not stop cleanly when stop() asks it to (it needs SIGKILL, exits with an error, leaves a
+ * process or its Janus folder behind) fails the caller: stop() still cleans up after it, so that the machine
+ * stays clean, then throws an UncleanStopError naming what was left.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { REPO_ROOT, resultsDir } from "./paths.js";
+import { alive, descendantsOf, janusFoldersOf, startTimeOf, tmpdirOf } from "./processes.js";
 import { VETH_IFACE } from "./veth.js";
 import { sleep } from "./wait.js";
 
@@ -23,6 +31,10 @@ export interface StartServerOptions {
   env?: Record<string, string | undefined>;
   logLevel?: string;
   startTimeoutMs?: number;
+  /** The server's working folder; default the repository (the tests that look at what it writes give it one). */
+  cwd?: string;
+  /** HOST, and the address origin/wsUrl use; default 127.0.0.1. */
+  host?: string;
 }
 
 export interface StopReport {
@@ -33,6 +45,26 @@ export interface StopReport {
   durationMs: number;
   /** PIDs of the server's descendants (e.g. janus) that were still alive after it exited; killed by us. */
   leftoverDescendants: { pid: number; cmd: string }[];
+  /** Janus folders (with the API secrets) of this server still there after it exited; removed by us. */
+  leftoverFolders: string[];
+  /** Why the stop was not clean; empty when it was (or when the server had already exited before stop()). */
+  problems: string[];
+}
+
+export interface StopOptions {
+  /** Return the report of an unclean stop instead of throwing (for tests that look at the report itself). */
+  allowUnclean?: boolean;
+}
+
+/** Thrown by stop() when the server did not stop cleanly; the machine has been cleaned up all the same. */
+export class UncleanStopError extends Error {
+  constructor(
+    readonly report: StopReport,
+    logFile: string,
+  ) {
+    super(`the server did not stop cleanly: ${report.problems.join("; ")} (log ${logFile})`);
+    this.name = "UncleanStopError";
+  }
 }
 
 export interface ServerHandle {
@@ -52,7 +84,8 @@ export interface ServerHandle {
   exitInfo(): { code: number | null; signal: NodeJS.Signals | null } | null;
   /** Live descendants of the server process (pid and command line). */
   descendants(): { pid: number; cmd: string }[];
-  stop(graceMs?: number): Promise<StopReport>;
+  /** SIGTERM, then SIGKILL after `graceMs`; throws UncleanStopError (after cleaning up) unless it stopped cleanly. */
+  stop(graceMs?: number, options?: StopOptions): Promise<StopReport>;
 }
 
 const running = new Set<ChildProcess>();
@@ -96,56 +129,6 @@ function pickRtpRange(): string {
   return `${base}-${base + 999}`;
 }
 
-/** pid → parent pid, and pid → command line, for every process in /proc. */
-function processTable(): Map<number, { ppid: number; cmd: string }> {
-  const table = new Map<number, { ppid: number; cmd: string }>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const afterComm = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(afterComm[1]);
-      let cmd = "";
-      try {
-        cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      } catch {
-        /* raced */
-      }
-      table.set(Number(entry), { ppid, cmd });
-    } catch {
-      /* process vanished while reading */
-    }
-  }
-  return table;
-}
-
-function descendantsOf(rootPid: number): { pid: number; cmd: string }[] {
-  const table = processTable();
-  const found: { pid: number; cmd: string }[] = [];
-  const queue = [rootPid];
-  while (queue.length > 0) {
-    const parent = queue.shift() as number;
-    for (const [pid, info] of table) {
-      if (info.ppid === parent) {
-        found.push({ pid, cmd: info.cmd });
-        queue.push(pid);
-      }
-    }
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie still answers kill(0); treat it as dead.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
 async function healthz(origin: string): Promise<boolean> {
   try {
     const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -175,8 +158,9 @@ class PortTaken extends Error {}
 
 async function startServerOnce(options: StartServerOptions): Promise<ServerHandle> {
   installExitHook();
-  const port = await getFreePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const host = options.host ?? "127.0.0.1";
+  const port = await getFreePort(host);
+  const origin = `http://${host}:${port}`;
   const name = options.name ?? "server";
   const logFile = path.join(resultsDir("logs"), `${name.replace(/[^\w.-]+/g, "_")}-${port}.log`);
   const logStream = fs.createWriteStream(logFile);
@@ -188,7 +172,7 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
   }
   Object.assign(env, {
     PORT: String(port),
-    HOST: "127.0.0.1",
+    HOST: host,
     JANUS_RTP_PORTS: pickRtpRange(),
     LOG_LEVEL: options.logLevel ?? process.env.PALABRE_TEST_LOG_LEVEL ?? "info",
   });
@@ -199,14 +183,19 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
     else env[key] = value;
   }
 
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    cwd: REPO_ROOT,
+  // `--import tsx` is resolved from the working folder: elsewhere than the repository, name the loader's file.
+  const loader = options.cwd ? pathToFileURL(createRequire(`${REPO_ROOT}/`).resolve("tsx")).href : "tsx";
+  const child = spawn(process.execPath, ["--import", loader, path.join(REPO_ROOT, "src/server/main.ts")], {
+    cwd: options.cwd ?? REPO_ROOT,
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // own process group: stop() can signal the server and whatever it spawned
   });
   if (child.pid === undefined) throw new Error("could not spawn the server");
   const pid = child.pid;
+  // Read at once: the server's owner files carry it, and after the exit it can no longer be read.
+  const startTime = startTimeOf(pid);
+  const tmp = tmpdirOf(env);
   running.add(child);
   logStream.write(
     `# ${new Date().toISOString()} pid ${pid} PORT=${port} JANUS_RTP_PORTS=${env.JANUS_RTP_PORTS}\n`,
@@ -277,11 +266,14 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
     });
   };
 
-  const stop = async (graceMs = 5000): Promise<StopReport> => {
+  const stop = async (graceMs = 5000, { allowUnclean = false }: StopOptions = {}): Promise<StopReport> => {
     const started = Date.now();
-    const before = exit === null ? descendantsOf(pid) : [];
+    // Only a server that this call stops is judged: one that had exited already (killed by a test, crashed at
+    // start) may legitimately have left its folder for the next start to remove.
+    const judged = exit === null;
+    const before = judged ? descendantsOf(pid) : [];
     let graceful = true;
-    if (exit === null) {
+    if (judged) {
       try {
         process.kill(pid, "SIGTERM");
       } catch {
@@ -312,20 +304,32 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
         /* gone */
       }
     }
-    if (leftovers.length > 0) {
-      logStream.write(
-        `# left behind after exit (killed): ${leftovers.map((d) => `${d.pid} ${d.cmd}`).join("; ")}\n`,
-      );
-    }
-    await new Promise<void>((resolve) => logStream.end(resolve));
+    const leftoverFolders = judged ? janusFoldersOf(tmp, pid, startTime) : [];
+    for (const dir of leftoverFolders) fs.rmSync(dir, { recursive: true, force: true });
     const info = exit as { code: number | null; signal: NodeJS.Signals | null } | null;
-    return {
+    const problems: string[] = [];
+    if (judged) {
+      if (!graceful) problems.push(`still running ${graceMs} ms after SIGTERM (killed with SIGKILL)`);
+      else if (info?.code !== 0) problems.push(`exited with code ${info?.code} signal ${info?.signal}`);
+      if (leftovers.length > 0) {
+        problems.push(`left running (killed now): ${leftovers.map((d) => `${d.pid} ${d.cmd}`).join("; ")}`);
+      }
+      if (leftoverFolders.length > 0)
+        problems.push(`left its Janus folder (removed now): ${leftoverFolders}`);
+    }
+    if (problems.length > 0) logStream.write(`# unclean stop: ${problems.join("; ")}\n`);
+    await new Promise<void>((resolve) => logStream.end(resolve));
+    const report: StopReport = {
       exitCode: info?.code ?? null,
       signal: info?.signal ?? null,
       graceful,
       durationMs: Date.now() - started,
       leftoverDescendants: leftovers,
+      leftoverFolders,
+      problems,
     };
+    if (problems.length > 0 && !allowUnclean) throw new UncleanStopError(report, logFile);
+    return report;
   };
 
   const handle: ServerHandle = {
@@ -356,7 +360,7 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
   });
   while (Date.now() < deadline) {
     if (exit !== null) {
-      await stop();
+      await stop(5000, { allowUnclean: true });
       const message = `server exited during start-up (${JSON.stringify(exit)}); log ${logFile}:\n${tail(lines, 60)}`;
       throw lines.some((l) => l.includes("EADDRINUSE")) ? new PortTaken(message) : new Error(message);
     }
@@ -368,7 +372,7 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
     }
     await sleep(100);
   }
-  await stop();
+  await stop(5000, { allowUnclean: true });
   throw new Error(`server not ready within ${timeoutMs} ms; log ${logFile}:\n${tail(lines, 60)}`);
 }
 

@@ -1,7 +1,8 @@
 /**
  * One real server for a test suite (a whole file, or a describe): `suiteServer(options)` registers a beforeAll
  * that starts it and an afterAll that runs `beforeStop` (closing the suite's sockets) and stops it. Call it at
- * the top of a file or inside a describe; the hooks belong to that scope.
+ * the top of a file or inside a describe; the hooks belong to that scope. A server that does not stop cleanly
+ * (SIGKILL needed, an error exit, a Janus or its folder left behind) fails the suite: stop() throws.
  *
  * What it returns is usable as the ServerHandle itself, declared before the server exists: each property read
  * is passed on to the started handle (reading one before beforeAll has run throws).
@@ -17,8 +18,12 @@ export function suiteServer(options: StartServerOptions, beforeStop: () => void 
   });
 
   afterAll(async () => {
-    beforeStop();
-    if (started) await started.stop();
+    try {
+      beforeStop();
+    } finally {
+      // Even when closing the sockets failed, the server is stopped, and judged.
+      if (started) await started.stop();
+    }
   });
 
   return new Proxy({} as ServerHandle, {
