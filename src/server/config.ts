@@ -113,7 +113,14 @@ function iceServers(env: NodeJS.ProcessEnv): IceServer[] {
     if (!/^(stun|turns?):[^\s]+$/.test(url))
       throw new ConfigError("ICE_SERVERS", `not a stun:/turn: URL: '${url}'`);
   }
-  return [{ urls }];
+  const username = env.TURN_USERNAME ?? "";
+  const credential = env.TURN_CREDENTIAL ?? "";
+  // A browser refuses to build a peer connection with a turn: URL that has no credentials: every join
+  // would fail. Say so at start instead.
+  if (urls.some((u) => u.startsWith("turn")) && (!username || !credential)) {
+    throw new ConfigError("ICE_SERVERS", "turn: URLs need TURN_USERNAME and TURN_CREDENTIAL");
+  }
+  return username && credential ? [{ urls, username, credential }] : [{ urls }];
 }
 
 /**

@@ -119,6 +119,32 @@ describe("a lost media server", () => {
   });
 });
 
+describe("a hand raised while its owner is already talking", () => {
+  it("lowers itself once they have talked HAND_AUTO_LOWER_SECONDS from the raise (Janus says 'talking' once)", () => {
+    const { room } = makeRoom({ handAutoLowerMs: 2000 });
+    enter(room, "Ada");
+    const b = enter(room, "Bob");
+    room.talking(b.id, true);
+    vi.advanceTimersByTime(5000);
+    room.hands.raise(b.id, Date.now());
+    room.handRaised(b.id);
+    vi.advanceTimersByTime(1900);
+    expect(room.hands.isRaised(b.id)).toBe(true);
+    vi.advanceTimersByTime(200);
+    expect(room.hands.isRaised(b.id)).toBe(false);
+  });
+
+  it("stays up for someone silent", () => {
+    const { room } = makeRoom({ handAutoLowerMs: 2000 });
+    enter(room, "Ada");
+    const b = enter(room, "Bob");
+    room.hands.raise(b.id, Date.now());
+    room.handRaised(b.id);
+    vi.advanceTimersByTime(10_000);
+    expect(room.hands.isRaised(b.id)).toBe(true);
+  });
+});
+
 describe("budgets", () => {
   it("refuse a ninth hand change within 10 s with too_many_attempts and its wait, and survive a resume", () => {
     const { room } = makeRoom();

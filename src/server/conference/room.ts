@@ -364,6 +364,11 @@ export class Room implements MediaRoomSink {
     this.#speakers.heard(participantId, talking);
   }
 
+  /** A hand went up: if its owner is talking already, the hand's auto-lowering starts counting now. */
+  handRaised(participantId: string): void {
+    this.#speakers.handRaised(participantId);
+  }
+
   slowLink(participantId: string, direction: "up" | "down", kind: MediaKind, lost: number): void {
     if (this.#participants.has(participantId))
       this.send(participantId, { type: "connection.slow", direction, kind, lost });

@@ -60,6 +60,11 @@ export class Speakers {
     this.#room.broadcast({ type: "speaking", participantId: p.id, speaking });
   }
 
+  /** A hand went up while its owner may be talking already (Janus will not say "talking" again). */
+  handRaised(participantId: string): void {
+    if (this.#speaking.has(participantId)) this.#lowerHandLater(participantId, true);
+  }
+
   /** `participantId` left: nothing of them is kept. */
   forget(participantId: string): void {
     this.#stopHandTimer(participantId);

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
 import { logger } from "../logger.js";
+import { AckedRequests, HandleActivity, TeardownQueue } from "./teardown-queue.js";
 
 const log = logger("janus-client");
 
@@ -39,6 +40,10 @@ interface Pending {
   reject: (err: Error) => void;
   /** Async plugin requests get an `ack` first, then an `event` with the same transaction. */
   waitForEvent: boolean;
+  /** A plugin message: an `ack` to it means the plugin works on it until its `event`. */
+  message: boolean;
+  /** Called once Janus is done with the request (see `send`). */
+  settled: () => void;
   timer: NodeJS.Timeout;
 }
 
@@ -75,7 +80,18 @@ export interface HandleEvents {
 export class JanusHandle extends EventEmitter<HandleEvents> {
   readonly id: number;
   readonly #client: JanusClient;
+  /** No more events for our listeners: we asked for the detach, or Janus said the handle is gone. */
   #detached = false;
+  #detaching: Promise<void> | undefined;
+  /** The VideoRoom this handle joined (or creates): its requests and teardowns queue per room. */
+  #room = 0;
+  /** Requests Janus has not finished, and the PeerConnection's state: what a detach waits for. */
+  readonly #activity = new HandleActivity();
+  #confirmGone: () => void = () => {};
+  /** Janus said the handle is gone (its `detached` event), or the connection closed. */
+  readonly #gone = new Promise<void>((resolve) => {
+    this.#confirmGone = resolve;
+  });
 
   constructor(client: JanusClient, id: number) {
     super();
@@ -93,9 +109,12 @@ export class JanusHandle extends EventEmitter<HandleEvents> {
    * A plugin-level `error` in the reply rejects with JanusError.
    */
   async request(body: Record<string, unknown>, opts: { jsep?: JanusJsep; async?: boolean } = {}) {
+    if (typeof body.room === "number") this.#room = body.room;
+    const settled = await this.#admit();
     const frame: Record<string, unknown> = { janus: "message", handle_id: this.id, body };
     if (opts.jsep) frame.jsep = opts.jsep;
-    const reply = await this.#client.send(frame, opts.async ?? false);
+    const reply = await this.#client.send(frame, opts.async ?? false, settled);
+    if (reply.jsep) this.#activity.negotiating();
     const data = reply.plugindata?.data ?? {};
     if (typeof data.error_code === "number") {
       throw new JanusError(data.error_code, String(data.error ?? "plugin error"));
@@ -106,34 +125,75 @@ export class JanusHandle extends EventEmitter<HandleEvents> {
   }
 
   async trickle(candidate: unknown | null): Promise<void> {
+    this.#refuseAfterDetach();
     const frame: Record<string, unknown> = { janus: "trickle", handle_id: this.id };
     frame.candidate = candidate === null ? { completed: true } : candidate;
-    await this.#client.send(frame, false);
+    await this.#client.send(frame, false, this.#activity.track());
   }
 
-  /** Detaches the handle: Janus hangs up its PeerConnection and leaves whatever room it was in. */
-  async detach(): Promise<void> {
-    if (this.#detached) return;
-    this.#markDetached();
-    try {
-      await this.#client.send({ janus: "detach", handle_id: this.id }, false);
-    } catch (err) {
-      // Already gone on the Janus side (session expired, Janus restarted): nothing left to free.
-      log.debug("detach failed", { handle: this.id, err: String(err) });
-    }
+  /**
+   * Detaches the handle: Janus hangs up its PeerConnection and leaves whatever room it was in. Resolves once
+   * Janus is done. Never sent while a request of its room is in flight, nor next to another teardown in that
+   * room (teardown-queue.ts).
+   */
+  detach(): Promise<void> {
+    this.#detaching ??= this.#detach();
+    return this.#detaching;
   }
 
-  /** @internal called by the client when Janus reports the handle gone. */
+  async #detach(): Promise<void> {
+    const alreadyGone = this.#detached;
+    this.#stopEvents();
+    if (alreadyGone) return;
+    await this.#client.teardowns.run(this.#room, {
+      what: `handle ${this.id}`,
+      idle: () => this.#activity.idle(),
+      send: async () => {
+        try {
+          await this.#client.send({ janus: "detach", handle_id: this.id }, false);
+        } catch (err) {
+          // Already gone on the Janus side (session expired, Janus restarted): nothing left to free.
+          log.debug("detach failed", { handle: this.id, err: String(err) });
+          this.#confirmGone();
+        }
+      },
+      done: this.#gone,
+    });
+    this.#client.forget(this.id);
+  }
+
+  /** @internal called by the client when Janus reports the handle gone, or the connection closed. */
   markDetached(): void {
-    this.#markDetached();
+    this.#stopEvents();
+    this.#confirmGone();
+    this.#client.forget(this.id);
   }
 
-  #markDetached(): void {
+  #stopEvents(): void {
     if (this.#detached) return;
     this.#detached = true;
-    this.#client.forget(this.id);
     this.emit("detached");
     this.removeAllListeners();
+  }
+
+  /** Once its detach is asked for, a handle sends nothing more (unless the guard is off, as before it). */
+  #refuseAfterDetach(): void {
+    if (this.#detaching && this.#client.teardowns.serialized) throw new JanusError(0, "handle detached");
+  }
+
+  /** Waits for the teardowns queued in the handle's room (teardown-queue.ts); `settled` when Janus is done. */
+  async #admit(): Promise<() => void> {
+    this.#refuseAfterDetach();
+    const settled = await this.#client.teardowns.admit(this.#room, this.#activity);
+    if (!this.#detaching || !this.#client.teardowns.serialized) return settled;
+    settled(); // its detach was asked for while it waited
+    throw new JanusError(0, "handle detached");
+  }
+
+  /** @internal the core's notices on the PeerConnection, and offers Janus makes on its own. */
+  noteMedia(what: "webrtcup" | "hangup" | "jsep"): void {
+    if (what === "jsep") this.#activity.negotiating();
+    else this.#activity.pc(what === "webrtcup");
   }
 }
 
@@ -147,9 +207,13 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
   readonly #apiSecret: string;
   readonly #pending = new Map<string, Pending>();
   readonly #handles = new Map<number, JanusHandle>();
+  /** Async plugin requests Janus acknowledged and still works on, by transaction (see `send`). */
+  readonly #processing = new AckedRequests(REQUEST_TIMEOUT_MS);
   #sessionId = 0;
   #keepalive: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Detaches of this session's handles, one at a time (teardown-queue.ts). */
+  readonly teardowns = new TeardownQueue();
 
   private constructor(ws: WebSocket, apiSecret: string) {
     super();
@@ -202,18 +266,27 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     this.#handles.delete(handleId);
   }
 
-  /** @internal Sends a core request and resolves with its reply (or its event, for async plugin messages). */
-  send(frame: Record<string, unknown>, waitForEvent: boolean): Promise<JanusFrame> {
-    if (this.#closed) return Promise.reject(new JanusError(0, "janus connection closed"));
+  /**
+   * @internal Sends a core request and resolves with its reply (or its event, for async plugin messages).
+   * `settled` is called once Janus is done with the request: on its reply, or for a plugin message that Janus
+   * only acknowledged (an async request we did not wait for), on its later event; on error, timeout or close.
+   */
+  send(frame: Record<string, unknown>, waitForEvent: boolean, settled = () => {}): Promise<JanusFrame> {
+    if (this.#closed) {
+      settled();
+      return Promise.reject(new JanusError(0, "janus connection closed"));
+    }
     const transaction = randomBytes(9).toString("base64url");
     const full = { ...frame, transaction, apisecret: this.#apiSecret } as Record<string, unknown>;
     if (this.#sessionId) full.session_id = this.#sessionId;
     return new Promise<JanusFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(transaction);
+        settled();
         reject(new JanusError(0, `janus ${String(frame.janus)} timed out`));
       }, REQUEST_TIMEOUT_MS);
-      this.#pending.set(transaction, { resolve, reject, waitForEvent, timer });
+      const message = frame.janus === "message";
+      this.#pending.set(transaction, { resolve, reject, waitForEvent, message, settled, timer });
       this.#ws.send(JSON.stringify(full));
     });
   }
@@ -240,8 +313,11 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     const pending = msg.transaction ? this.#pending.get(msg.transaction) : undefined;
     if (pending) {
       if (msg.janus === "ack" && pending.waitForEvent) return;
-      this.#pending.delete(msg.transaction as string);
+      const transaction = msg.transaction as string;
+      this.#pending.delete(transaction);
       clearTimeout(pending.timer);
+      if (msg.janus === "ack" && pending.message) this.#processing.add(transaction, pending.settled);
+      else pending.settled();
       if (msg.janus === "error") {
         pending.reject(new JanusError(msg.error?.code ?? 0, msg.error?.reason ?? "unknown"));
       } else {
@@ -249,6 +325,7 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
       }
       return;
     }
+    if (msg.transaction && msg.janus === "event") this.#processing.answered(msg.transaction);
     this.#dispatchToHandle(msg);
   }
 
@@ -258,6 +335,7 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     if (!handle) return;
     switch (msg.janus) {
       case "event":
+        if (msg.jsep) handle.noteMedia("jsep");
         if (msg.plugindata) {
           const event: PluginMessage = { data: msg.plugindata.data };
           if (msg.jsep) event.jsep = msg.jsep;
@@ -265,9 +343,11 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
         }
         break;
       case "webrtcup":
+        handle.noteMedia("webrtcup");
         handle.emit("webrtcup");
         break;
       case "hangup":
+        handle.noteMedia("hangup");
         handle.emit("hangup", String(msg.reason ?? ""));
         break;
       case "media":
@@ -298,9 +378,11 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     clearInterval(this.#keepalive);
     for (const [, p] of this.#pending) {
       clearTimeout(p.timer);
+      p.settled();
       p.reject(new JanusError(0, "janus connection closed"));
     }
     this.#pending.clear();
+    this.#processing.settleAll();
     for (const handle of [...this.#handles.values()]) handle.markDetached();
     this.emit("close");
   }

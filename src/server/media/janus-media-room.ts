@@ -42,6 +42,8 @@ export class JanusMediaRoom implements MediaRoom {
   readonly #feedOwners = new Map<number, string>();
   /** Per participant, the devices turned on at least once in this meeting (their streams are subscribed). */
   readonly #everOn = new Map<string, Set<"audio" | "video">>();
+  /** Participants' handles being detached: the room is destroyed only once they are gone. */
+  readonly #removals = new Set<Promise<void>>();
   #closed = false;
 
   private constructor(
@@ -116,14 +118,20 @@ export class JanusMediaRoom implements MediaRoom {
     this.#members.delete(participantId);
     this.#feedOwners.delete(member.publisher.feedId);
     for (const other of this.#members.values()) other.subscriber.feedGone(member.publisher.feedId);
-    await Promise.allSettled([member.publisher.close(), member.subscriber.close()]);
+    // Both detaches go through the client's teardown queue, which sends them one after the other.
+    const removal = Promise.allSettled([member.publisher.close(), member.subscriber.close()]).then(() => {});
+    this.#removals.add(removal);
+    await removal;
+    this.#removals.delete(removal);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const ids = [...this.#members.keys()];
-    await Promise.allSettled(ids.map((id) => this.removeParticipant(id)));
+    // Those who left just before (the last one out closes the room) may still be detaching: Janus walks the
+    // room's publishers when it destroys it, so it must not do so while one of them is being torn down.
+    await Promise.allSettled([...ids.map((id) => this.removeParticipant(id)), ...this.#removals]);
     try {
       if (!this.#client.closed) await destroyVideoRoom(this.#control, this.roomId);
     } catch (err) {

@@ -127,7 +127,10 @@ export const inRoomHandlers: Handlers = {
     }
   },
   "hand.raise": (ctx, m) => {
-    if (ctx.room.hands.raise(ctx.id, Date.now())) ctx.room.broadcastHands();
+    if (ctx.room.hands.raise(ctx.id, Date.now())) {
+      ctx.room.broadcastHands();
+      ctx.room.handRaised(ctx.id);
+    }
     ok(ctx, m);
   },
   "hand.lower": (ctx, m) => {
