@@ -73,3 +73,12 @@ export function HangUpIcon() {
     </Svg>
   );
 }
+
+/** The close cross of panes, dialogs and hints. */
+export function CloseIcon() {
+  return (
+    <Svg size={20}>
+      <path d="M6 6l12 12M18 6L6 18" />
+    </Svg>
+  );
+}

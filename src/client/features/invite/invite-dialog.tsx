@@ -5,7 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { Dialog } from "../more-menu/dialog.js";
+import { Dialog } from "../../ui/dialog.js";
 import "./invite.css";
 
 /** The address others open to join this meeting. */

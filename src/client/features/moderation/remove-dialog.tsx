@@ -6,7 +6,7 @@ import { signal, useSignal } from "@preact/signals";
 import { Limits } from "../../../protocol/messages.js";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { Dialog } from "../more-menu/dialog.js";
+import { Dialog } from "../../ui/dialog.js";
 import { removeParticipant } from "./moderation-actions.js";
 import "./moderation.css";
 

@@ -1,6 +1,6 @@
 /** The list of keyboard shortcuts (from the ⋯ menu, or the ? key). */
 import { t } from "../../i18n/i18n.js";
-import { Dialog } from "./dialog.js";
+import { Dialog } from "../../ui/dialog.js";
 import { SHORTCUTS } from "./shortcuts.js";
 
 export function ShortcutsDialog({

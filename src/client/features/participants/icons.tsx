@@ -42,14 +42,6 @@ export function HandIcon() {
   );
 }
 
-export function CloseIcon() {
-  return (
-    <Svg size={20}>
-      <path d="M6 6l12 12M18 6L6 18" />
-    </Svg>
-  );
-}
-
 export function SmallMicIcon({ on }: { on: boolean }) {
   return (
     <Svg size={18}>

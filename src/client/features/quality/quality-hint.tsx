@@ -3,7 +3,7 @@
  * sound to the picture. A small card above the ⋯ button offers audio only or a lower quality.
  */
 import { t } from "../../i18n/i18n.js";
-import { CloseIcon } from "../participants/icons.js";
+import { CloseIcon } from "../../ui/icons.js";
 import type { QualityController } from "./quality-controller.js";
 import "./quality.css";
 

@@ -6,7 +6,7 @@ import { useEffect } from "preact/hooks";
 import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { audioOutputId, canChooseOutput } from "../../ui/audio-output.js";
-import { Dialog } from "../more-menu/dialog.js";
+import { Dialog } from "../../ui/dialog.js";
 import { HeadsetHint } from "../prejoin/headset-hint.js";
 import { MicMeter } from "../prejoin/mic-meter.js";
 import { DeviceSelect } from "./device-select.js";

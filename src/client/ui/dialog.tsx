@@ -5,8 +5,8 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useId, useRef } from "preact/hooks";
-import { t } from "../../i18n/i18n.js";
-import { CloseIcon } from "../participants/icons.js";
+import { t } from "../i18n/i18n.js";
+import { CloseIcon } from "./icons.js";
 
 interface Props {
   title: string;
