@@ -23,6 +23,21 @@ mask_stock_janus() {
   fi
 }
 
+# redis-server (installed for the cluster tests, README "Many machines") enables a service too: a Redis the
+# operator did not ask for, writing snapshots to /var/lib/redis. The tests start their own, with persistence
+# off and a password; the stock one must not run.
+mask_stock_redis() {
+  if command -v systemctl >/dev/null 2>&1; then
+    if systemd_running; then systemctl stop redis-server.service >/dev/null 2>&1 || true; fi
+    systemctl disable redis-server.service >/dev/null 2>&1 || true
+    systemctl mask redis-server.service >/dev/null 2>&1 || true
+  elif command -v update-rc.d >/dev/null 2>&1; then
+    update-rc.d redis-server disable >/dev/null 2>&1 || true
+  fi
+  # Without systemd, the package's postinst may have started it with the stock configuration.
+  if [ -f /etc/init.d/redis-server ] && ! systemd_running; then /etc/init.d/redis-server stop >/dev/null 2>&1 || true; fi
+}
+
 # Sourced (by the tests, to run mask_stock_janus against a fake systemctl): define the functions, do nothing
 # more. `return` succeeds only in a sourced file.
 if (return 0 2>/dev/null); then return 0; fi
@@ -39,7 +54,7 @@ fi
 
 # util-linux (essential on Debian, listed for other bases) has setpriv, with which Janus dies with the server.
 packages=(janus iproute2 ca-certificates util-linux)
-[ "$want_tests" = 1 ] && packages+=(chromium)
+[ "$want_tests" = 1 ] && packages+=(chromium redis-server)
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 export DEBIAN_FRONTEND=noninteractive
@@ -47,6 +62,7 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 
 mask_stock_janus
+[ "$want_tests" = 1 ] && mask_stock_redis
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then

@@ -41,6 +41,8 @@ export const ErrorCode = {
   LobbyFull: "lobby_full",
   /** A moderator removed this browser from this meeting; only a moderator can let it back. */
   Removed: "removed",
+  /** The cluster cannot place the meeting right now (Redis or the meeting's node unreachable): retry shortly. */
+  Unavailable: "unavailable",
   /** Something broke on the server; the room is unchanged. */
   Internal: "internal",
 } as const;
@@ -65,6 +67,11 @@ export class ProtocolError extends Error {
 export const CloseCode = {
   Normal: 1000,
   GoingAway: 1001,
+  /**
+   * The node serving the meeting stopped or was lost (a cluster, README "Many machines"): reconnect and
+   * resume; the meeting goes on on another node.
+   */
+  ServiceRestart: 1012,
   /** Frame larger than the limit. */
   TooLarge: 1009,
   /** The participant left or was removed; do not reconnect automatically. */

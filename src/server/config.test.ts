@@ -31,4 +31,17 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ JANUS_ICE_INTERFACE: "no-such-if0" })).toThrowError(/JANUS_ICE_INTERFACE/);
     expect(loadConfig({ JANUS_ICE_INTERFACE: "127.0.0.1" }).janus.iceInterfaces).toBe("127.0.0.1");
   });
+
+  it("joins a cluster only with a Redis that needs a password", () => {
+    expect(loadConfig({}).cluster).toBeNull();
+    expect(() => loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" })).toThrowError(/REDIS_URL.*password/);
+    expect(() => loadConfig({ REDIS_URL: "http://:pw@127.0.0.1" })).toThrowError(/REDIS_URL/);
+    expect(() => loadConfig({ REDIS_URL: "redis://:pw@127.0.0.1", NODE_ID: "a b" })).toThrowError(/NODE_ID/);
+    const c = loadConfig({ REDIS_URL: "redis://:pw@127.0.0.1:6390", NODE_ID: "n1", NODE_TTL_SECONDS: "3" });
+    expect(c.cluster).toEqual({ redisUrl: "redis://:pw@127.0.0.1:6390", nodeId: "n1", nodeTtlMs: 3000 });
+    // Two nodes started without NODE_ID never share one.
+    const a = loadConfig({ REDIS_URL: "redis://:pw@h" }).cluster?.nodeId;
+    expect(a).toMatch(/^n[0-9a-f]{12}$/);
+    expect(loadConfig({ REDIS_URL: "redis://:pw@h" }).cluster?.nodeId).not.toBe(a);
+  });
 });

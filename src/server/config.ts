@@ -2,6 +2,7 @@
  * Configuration from environment variables (the README lists them). Parsed once at start-up; a bad value
  * stops the server with a message naming the variable.
  */
+import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -63,6 +64,12 @@ export interface Config {
    * counted against the address the proxy names, not against the proxy. Empty: every peer is a client.
    */
   trustedProxies: string[];
+  /** Set (REDIS_URL): this node is one of a cluster (README "Many machines"); null: one node alone. */
+  cluster: {
+    redisUrl: string;
+    nodeId: string;
+    nodeTtlMs: number;
+  } | null;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +150,29 @@ function iceInterfaces(env: NodeJS.ProcessEnv): string {
   return raw;
 }
 
+/**
+ * REDIS_URL: redis:// (or rediss:// for TLS) with a password. A Redis without one would let anyone who
+ * reaches it read the meetings' state and steer the cluster: refused.
+ */
+function cluster(env: NodeJS.ProcessEnv): Config["cluster"] {
+  const raw = env.REDIS_URL;
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("REDIS_URL", "not a URL (expected redis://:password@host:6379)");
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:")
+    throw new ConfigError("REDIS_URL", "expected a redis:// or rediss:// URL");
+  if (!url.password)
+    throw new ConfigError("REDIS_URL", "Redis must require a password: redis://:password@host:6379");
+  const nodeId = env.NODE_ID || `n${randomBytes(6).toString("hex")}`;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(nodeId))
+    throw new ConfigError("NODE_ID", "letters, digits, '-' and '_' only, at most 64");
+  return { redisUrl: raw, nodeId, nodeTtlMs: int(env, "NODE_TTL_SECONDS", 5, 1, 60) * 1000 };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST || "0.0.0.0",
@@ -173,5 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       passwordFailuresPerAddress: int(env, "PASSWORD_TRIES_PER_ADDRESS", 30, 1, 10_000),
     },
     trustedProxies: addressList(env, "TRUSTED_PROXIES"),
+    cluster: cluster(env),
   };
 }

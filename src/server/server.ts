@@ -9,7 +9,11 @@ import { createHttpServer } from "./gateway/http.js";
 import { renderMetrics } from "./gateway/metrics.js";
 import { SignalingEndpoint } from "./gateway/ws.js";
 import { JanusMediaEngine } from "./media/janus-media-engine.js";
+import { ProcessCpu } from "./media/process-cpu.js";
+import { Cluster } from "./routing/cluster.js";
 import { LocalRouter } from "./routing/local-router.js";
+import { RemoteConnections } from "./routing/remote-connections.js";
+import { Session } from "./session/session.js";
 
 export interface RunningServer {
   url: string;
@@ -20,23 +24,54 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const media = new JanusMediaEngine(config.janus, config.maxParticipantsPerRoom);
   await media.start();
   const router = new LocalRouter();
-  const conference = new Conference(media, router, {
-    maxParticipants: config.maxParticipantsPerRoom,
-    maxWaiting: config.limits.waitingPerRoom,
-    maxWaitingPerAddress: config.limits.waitingPerAddress,
-    moderatorReturnMs: config.moderatorReturnSeconds * 1000,
-    iceServers: config.iceServers,
-    chatHistory: config.chatHistory,
-    lobbyByDefault: config.lobbyByDefault,
-    handAutoLowerMs: config.handAutoLowerSeconds * 1000,
-    maxScreenShares: config.maxScreenShares,
-  });
+  const janusCpu = new ProcessCpu();
+  const cluster: Cluster | undefined = config.cluster
+    ? new Cluster({ ...config.cluster, janusAddress: config.janus.publicIp }, () => ({
+        rooms: conference.roomCount,
+        participants: conference.dump().reduce((n, r) => n + r.participants, 0),
+        janusCpu: janusCpu.sample(media.janusPid ?? null),
+      }))
+    : undefined;
+  const conference: Conference = new Conference(
+    media,
+    router,
+    {
+      maxParticipants: config.maxParticipantsPerRoom,
+      maxWaiting: config.limits.waitingPerRoom,
+      maxWaitingPerAddress: config.limits.waitingPerAddress,
+      moderatorReturnMs: config.moderatorReturnSeconds * 1000,
+      iceServers: config.iceServers,
+      chatHistory: config.chatHistory,
+      lobbyByDefault: config.lobbyByDefault,
+      handAutoLowerMs: config.handAutoLowerSeconds * 1000,
+      maxScreenShares: config.maxScreenShares,
+    },
+    cluster?.store,
+  );
   media.on("lost", () => conference.mediaLost());
   media.on("restored", () => conference.mediaRestored());
-  const signaling = new SignalingEndpoint(
-    { conference, router },
-    { addresses: new AddressBook(config.limits), trustedProxies: new Set(config.trustedProxies) },
-  );
+  const addresses = new AddressBook(config.limits);
+  const sessions = { conference, router };
+  if (cluster) {
+    const remote = new RemoteConnections(
+      cluster.bus,
+      addresses,
+      (sink, client) => new Session(sessions, sink, client),
+    );
+    cluster.onRedisBack = () => cluster.store.saveAll(conference.rooms());
+    try {
+      await cluster.start(remote, () => conference.roomNames());
+    } catch (err) {
+      await cluster.close().catch(() => undefined);
+      await media.close();
+      throw new Error(`cannot join the cluster through REDIS_URL: ${(err as Error).message}`);
+    }
+  }
+  const signaling = new SignalingEndpoint(sessions, {
+    addresses,
+    trustedProxies: new Set(config.trustedProxies),
+    routing: cluster ? { placement: cluster, holdsHere: (room) => conference.has(room) } : undefined,
+  });
   const http = createHttpServer({
     clientDir: config.clientDir,
     health: () => ({ ok: media.ready, media: media.ready ? "up" : "down", rooms: conference.roomCount }),
@@ -64,6 +99,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // The port is taken (or the address wrong): Janus is already running, and would outlive us.
     signaling.close();
     await conference.close();
+    await cluster?.close();
     await media.close();
     throw err;
   }
@@ -73,8 +109,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return {
     url,
     async close() {
+      if (cluster) {
+        // Drain: no new meeting comes here, each meeting's state is written and let go, and its people
+        // reconnect (1012) to the node that claims it next.
+        await cluster.registry.drain().catch(() => undefined);
+        await conference.handOver();
+      }
       signaling.close();
       await conference.close();
+      await cluster?.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await media.close();
     },

@@ -16,6 +16,7 @@ export function roomErrorOf(err: unknown): RoomError {
     case ErrorCode.Removed:
       return { key: "error.removed", detail };
     case ErrorCode.MediaFailed:
+    case ErrorCode.Unavailable:
       return { key: "error.mediaFailed", detail };
     case ErrorCode.UnsupportedVersion:
       return { key: "error.outdated", detail };

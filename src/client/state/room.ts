@@ -44,6 +44,8 @@ const RETRYABLE: ReadonlySet<FailureCode> = new Set<FailureCode>([
   ErrorCode.Internal,
   ErrorCode.MediaFailed,
   ErrorCode.RateLimited,
+  // A cluster moving the meeting between nodes (README "Many machines").
+  ErrorCode.Unavailable,
 ]);
 
 const codeOf = (err: unknown): FailureCode | null => (err instanceof SignalError ? err.code : null);

@@ -33,6 +33,16 @@ export class BarList {
     return false;
   }
 
+  /** Every bar with its key (keys never leave the server: this is for the meeting's snapshot). */
+  entries(): [string, BarredEntry][] {
+    return [...this.#byKey];
+  }
+
+  restore(entries: [string, BarredEntry][]): void {
+    this.#byKey.clear();
+    for (const [key, entry] of entries.slice(-MAX_BARRED)) this.#byKey.set(key, entry);
+  }
+
   list(): BarredEntry[] {
     return [...this.#byKey.values()];
   }

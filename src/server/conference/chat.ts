@@ -10,6 +10,13 @@ import { WindowLimiter } from "./window-limiter.js";
 const RECENT_CLIENT_IDS = 200;
 const RATE = { max: 20, windowMs: 10_000 };
 
+export interface ChatState {
+  seq: number;
+  history: ChatMessage[];
+  /** Per participant, the client ids of its last messages (a re-send after a reconnection is dropped). */
+  recent: [string, string[]][];
+}
+
 export interface ChatOptions {
   /** Keep public messages for people who join later. */
   history: boolean;
@@ -74,5 +81,17 @@ export class Chat {
 
   history(): ChatMessage[] {
     return [...this.#history];
+  }
+
+  /** What another node needs to go on with this chat: the kept history, the numbering, the recent re-send ids. */
+  state(): ChatState {
+    return { seq: this.#seq, history: this.history(), recent: [...this.#recentClientIds] };
+  }
+
+  restore(state: ChatState): void {
+    this.#seq = state.seq;
+    this.#history.splice(0, this.#history.length, ...state.history.slice(-Limits.chatHistory));
+    this.#recentClientIds.clear();
+    for (const [id, ids] of state.recent) this.#recentClientIds.set(id, ids.slice(-RECENT_CLIENT_IDS));
   }
 }

@@ -7,29 +7,62 @@ import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import type { MediaEngine } from "../media/media-room.js";
 import type { Router } from "../routing/router.js";
+import type { MeetingStore } from "./meeting-store.js";
 import { Room, type RoomDump, type RoomOptions } from "./room.js";
+import { anyoneMayReturn } from "./snapshot.js";
 
 const log = logger("conference");
 /** A room whose media could not be created again on the new media server tries again this often. */
 const RESTORE_RETRY_MS = 1000;
 
-export type ConferenceOptions = Omit<RoomOptions, "onClosed">;
+export type ConferenceOptions = Omit<RoomOptions, "onClosed" | "onChange">;
 
 export class Conference {
   readonly #media: MediaEngine;
   readonly #router: Router;
   readonly #options: ConferenceOptions;
   readonly #rooms = new Map<string, { room: Room; ready: Promise<void> }>();
+  readonly #store: MeetingStore | undefined;
+  /** Rooms being handed to another node: their closing is not their meeting's end. */
+  readonly #handedOver = new WeakSet<Room>();
+  #handingOver = false;
 
-  constructor(media: MediaEngine, router: Router, options: ConferenceOptions) {
+  constructor(media: MediaEngine, router: Router, options: ConferenceOptions, store?: MeetingStore) {
     this.#media = media;
     this.#router = router;
     this.#options = options;
+    this.#store = store;
+    // Another node holds a meeting we have (it took it over while we were cut off from Redis): our copy
+    // ends, and its people reconnect to that node (1012).
+    store?.onLost((name) => {
+      const entry = this.#rooms.get(name);
+      if (!entry) return;
+      log.warn("a meeting is held by another node; handing its people over");
+      this.#handedOver.add(entry.room);
+      void entry.room.close(CloseCode.ServiceRestart, "the meeting moved to another server");
+    });
+  }
+
+  /** Whether this node has the room called `roomName` now. */
+  has(roomName: string): boolean {
+    return this.#rooms.has(roomName);
+  }
+
+  roomNames(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  rooms(): Room[] {
+    return [...this.#rooms.values()].map((e) => e.room);
   }
 
   /** The room called `roomName`, created (with its media) if it does not exist yet. */
   async room(roomName: string): Promise<Room> {
     for (;;) {
+      if (this.#handingOver && !this.#rooms.has(roomName)) {
+        // A join that reached a node as it stops: the client tries again, and another node takes it.
+        throw new ProtocolError(ErrorCode.Unavailable, "this server is stopping; try again");
+      }
       const entry = this.#rooms.get(roomName) ?? this.#createRoom(roomName);
       await entry.ready;
       // Another join's refusal may have closed the room while this one waited for its media.
@@ -66,6 +99,48 @@ export class Conference {
     );
   }
 
+  /**
+   * This node stops, the meetings go on elsewhere: each room's snapshot is written and released, then its
+   * people are told to reconnect (1012), which brings them, as themselves, to the node that claims it next.
+   */
+  async handOver(): Promise<void> {
+    const store = this.#store;
+    if (!store) return this.close();
+    this.#handingOver = true;
+    await Promise.allSettled(
+      [...this.#rooms.values()].map(async ({ room, ready }) => {
+        await ready.catch(() => undefined);
+        this.#handedOver.add(room);
+        try {
+          await store.handOver(room);
+        } catch (err) {
+          log.warn("meeting hand-over failed", errorFields(err));
+        }
+        await room.close(CloseCode.ServiceRestart, "this server is restarting; reconnecting");
+      }),
+    );
+  }
+
+  /** A meeting another node held (it died, or stopped) goes on here, with its state (snapshot.ts). */
+  async #takeOver(room: Room): Promise<void> {
+    const store = this.#store;
+    if (!store) return;
+    let snapshot: Awaited<ReturnType<MeetingStore["load"]>>;
+    try {
+      snapshot = await store.load(room.name);
+    } catch (err) {
+      // Unreadable state must not open the meeting without its password: refuse, the client retries.
+      log.warn("meeting state could not be read", errorFields(err));
+      throw new ProtocolError(
+        ErrorCode.Unavailable,
+        "the meeting cannot be reached right now; try again shortly",
+      );
+    }
+    if (!snapshot || !anyoneMayReturn(snapshot)) return;
+    room.takeOver(snapshot);
+    log.info("meeting taken over", { people: snapshot.people.length });
+  }
+
   async #restore(room: Room): Promise<void> {
     while (!room.closed && !room.hasMedia) {
       try {
@@ -81,28 +156,37 @@ export class Conference {
   }
 
   #createRoom(name: string) {
+    const store = this.#store;
     const room = new Room(name, this.#router, {
       ...this.#options,
       onClosed: (r) => {
         if (this.#rooms.get(name)?.room === r) this.#rooms.delete(name);
+        if (store && !this.#handedOver.has(r)) store.ended(name);
         log.debug("room closed", { rooms: this.#rooms.size });
       },
+      onChange: store ? (r) => store.changed(r) : undefined,
     });
-    const ready = this.#media.createRoom(name, room).then(
-      (media) => {
-        if (room.closed) void media.close();
-        else room.attachMedia(media);
-      },
-      (err: unknown) => {
-        // The next join retries with a fresh room.
-        if (this.#rooms.get(name)?.room === room) this.#rooms.delete(name);
-        log.error("media room creation failed", errorFields(err));
-        throw new ProtocolError(
-          ErrorCode.MediaFailed,
-          "the media server is not available; try again shortly",
-        );
-      },
-    );
+    const ready = this.#takeOver(room)
+      .then(() => this.#media.createRoom(name, room))
+      .then(
+        (media) => {
+          if (room.closed) void media.close();
+          else room.attachMedia(media);
+        },
+        (err: unknown) => {
+          // The next join retries with a fresh room.
+          if (this.#rooms.get(name)?.room === room) this.#rooms.delete(name);
+          // Its timers stop; its state, if another node left one, stays for the next try.
+          this.#handedOver.add(room);
+          void room.close(CloseCode.GoingAway, "room could not be set up");
+          if (err instanceof ProtocolError) throw err;
+          log.error("media room creation failed", errorFields(err));
+          throw new ProtocolError(
+            ErrorCode.MediaFailed,
+            "the media server is not available; try again shortly",
+          );
+        },
+      );
     const entry = { room, ready };
     this.#rooms.set(name, entry);
     return entry;

@@ -3,10 +3,11 @@
  * and coming back after a lost connection (the resume window).
  */
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
-import type { ServerMessage } from "../../protocol/messages.js";
+import type { Device, ServerMessage } from "../../protocol/messages.js";
 import type { HandQueue } from "./hands.js";
 import type { Lobby } from "./lobby.js";
 import { newParticipantId, Participant } from "./participant.js";
+import { type PasswordSeal, passwordMatches } from "./password.js";
 import type { WindowLimiter } from "./window-limiter.js";
 
 /** What the door needs of its room (room.ts's Room is one): the door does not depend on the room's file. */
@@ -23,7 +24,7 @@ export interface DoorRoom {
   readonly size: number;
   readonly closed: boolean;
   readonly lobbyOn: boolean;
-  readonly password: string | null;
+  readonly password: PasswordSeal | null;
   readonly barred: { has(key: string | undefined): boolean };
   participant(id: string): Participant | undefined;
   hasModerator(): boolean;
@@ -68,10 +69,15 @@ export interface EntryRequest {
 
 export type EntryOutcome = { id: string; state: "joined" | "waiting" };
 
-interface Departed {
+/** Someone whose connection dropped (or whose node was lost), kept for the resume window. */
+export interface Departed {
   id: string;
+  name: string;
   role: Participant["role"];
   hand: ReturnType<HandQueue["record"]>;
+  /** What a moderator turned off stays off when they come back. */
+  blocked: Device[];
+  key: string | undefined;
   budgets: Participant["budgets"];
   expires: number;
 }
@@ -88,14 +94,13 @@ export class Door {
    * Lets someone in, puts them in the lobby, or refuses with a typed error (changing nothing). Waiters are
    * counted apart from participants, so strangers knocking cannot fill a meeting its guests are invited to.
    */
-  request(req: EntryRequest, now = Date.now()): EntryOutcome {
+  async request(req: EntryRequest, now = Date.now()): Promise<EntryOutcome> {
     const room = this.#room;
-    if (room.closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
-    // Before the password: a removed browser learns nothing more of the meeting.
-    if (room.barred.has(req.key))
-      throw new ProtocolError(ErrorCode.Removed, "a moderator removed you from this meeting");
+    this.#checkOpen(req);
     if (req.resume !== undefined) return this.#resume(req, now);
-    this.#checkPassword(req, now);
+    await this.#checkPassword(req, now);
+    // The check took a moment: the room may have closed, or someone barred this browser meanwhile.
+    this.#checkOpen(req);
     // Nobody inside, but a participant who dropped may come back: the lobby holds newcomers until then.
     if (room.lobbyOn && (room.size > 0 || this.mayReturn(now))) return this.#wait(req, now);
     this.#checkRoomForOneMore();
@@ -103,6 +108,13 @@ export class Door {
     const role = room.hasModerator() || this.#moderatorMayReturn(now) ? "participant" : "moderator";
     this.#enter(new Participant(req.name, role, now, id), req);
     return { id, state: "joined" };
+  }
+
+  #checkOpen(req: EntryRequest): void {
+    if (this.#room.closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
+    // Before the password: a removed browser learns nothing more of the meeting.
+    if (this.#room.barred.has(req.key))
+      throw new ProtocolError(ErrorCode.Removed, "a moderator removed you from this meeting");
   }
 
   admit(id: string, now = Date.now()): void {
@@ -140,11 +152,25 @@ export class Door {
     this.#prune(now);
     this.#departed.set(p.resumeToken, {
       id: p.id,
+      name: p.name,
       role: p.role,
       hand,
+      blocked: [...p.blocked],
+      key: p.key,
       budgets: p.budgets,
       expires: now + RESUME_WINDOW_MS,
     });
+  }
+
+  /** Who may still come back, by resume token (a meeting's snapshot carries them to another node). */
+  departed(now = Date.now()): [string, Departed][] {
+    this.#prune(now);
+    return [...this.#departed];
+  }
+
+  /** Keeps a departed record taken from a snapshot: its owner comes back here with the same token. */
+  restoreDeparted(token: string, departed: Departed): void {
+    this.#departed.set(token, departed);
   }
 
   /** Whether someone who dropped may still come back (their resume window is open). */
@@ -221,6 +247,7 @@ export class Door {
     this.#checkRoomForOneMore();
     this.#departed.delete(token);
     const p = new Participant(req.name, departed.role, now, departed.id, departed.budgets);
+    for (const device of departed.blocked) p.blocked.add(device);
     // The hand goes back first, so that `joined.hands` already shows it in its place.
     if (departed.hand) this.#room.hands.restore(p.id, departed.hand);
     this.#enter(p, req);
@@ -228,7 +255,7 @@ export class Door {
     return { id: p.id, state: "joined" };
   }
 
-  #checkPassword(req: EntryRequest, now: number): void {
+  async #checkPassword(req: EntryRequest, now: number): Promise<void> {
     const expected = this.#room.password;
     if (expected === null) return;
     const { passwordFailures: mine, addressPasswordFailures: ours } = req.client;
@@ -238,23 +265,18 @@ export class Door {
     }
     if (req.password === undefined)
       throw new ProtocolError(ErrorCode.PasswordRequired, "this meeting needs a password");
-    if (!timingSafeEqualString(req.password, expected)) {
-      mine.record(now);
-      ours.record(now);
+    // Counted as wrong while it is checked (a moment, off the event loop), so that guesses sent at once from
+    // many connections are all counted before any check ends; a right one is taken back.
+    mine.record(now);
+    ours.record(now);
+    if (!(await passwordMatches(expected, req.password))) {
       throw new ProtocolError(ErrorCode.PasswordWrong, "wrong password");
     }
+    mine.refund(now);
+    ours.refund(now);
   }
 
   #prune(now: number): void {
     for (const [token, d] of this.#departed) if (d.expires <= now) this.#departed.delete(token);
   }
-}
-
-/** Compares without an early exit, so response time says nothing about how much of a guess was right. */
-function timingSafeEqualString(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }

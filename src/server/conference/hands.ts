@@ -1,7 +1,7 @@
 /** The queue of raised hands, in the order they were raised. */
 import type { HandEntry } from "../../protocol/messages.js";
 
-interface Raised {
+export interface Raised {
   raisedAt: number;
   /** Breaks ties between hands raised in the same millisecond. */
   seq: number;
@@ -40,6 +40,15 @@ export class HandQueue {
   /** The participant's place-keeping record, to remember across a reconnect. */
   record(participantId: string): Raised | undefined {
     return this.#raised.get(participantId);
+  }
+
+  /** The numbering, so that hands raised after a move to another node still queue after the earlier ones. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  set seq(value: number) {
+    this.#seq = Math.max(this.#seq, value);
   }
 
   list(): HandEntry[] {

@@ -27,7 +27,9 @@ import { Door } from "./door.js";
 import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
+import type { PasswordSeal } from "./password.js";
 import type { Standing } from "./permissions.js";
+import { type MeetingSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot.js";
 import { Speakers } from "./speakers.js";
 import { Vacancy } from "./vacancy.js";
 
@@ -55,7 +57,26 @@ export interface RoomOptions {
   maxScreenShares: number;
   /** Called once, when the last participant has left or the room was closed. */
   onClosed: (room: Room) => void;
+  /**
+   * Called when something of the meeting's state changed (someone came or left, a setting, the chat, the
+   * hands, a role): a cluster keeps a snapshot of it for the node that would take the meeting over.
+   */
+  onChange?: ((room: Room) => void) | undefined;
 }
+
+/** The messages that tell of a change in the meeting's state (see RoomOptions.onChange). */
+const STATE_MESSAGES: ReadonlySet<ServerMessage["type"]> = new Set([
+  "joined",
+  "participant.joined",
+  "participant.left",
+  "participant.updated",
+  "room.updated",
+  "chat.message",
+  "hands",
+  "lobby.knock",
+  "lobby.resolved",
+  "barred.list",
+]);
 
 export interface RoomDump {
   name: string;
@@ -81,7 +102,7 @@ export class Room implements MediaRoomSink {
   /** While someone it needs is away: an empty room waiting for who may return, a moderator's role kept. */
   readonly #vacancy = new Vacancy(this);
   #lobbyOn: boolean;
-  #password: string | null = null;
+  #password: PasswordSeal | null = null;
   #media: MediaRoom | undefined;
   #closed = false;
 
@@ -111,7 +132,7 @@ export class Room implements MediaRoomSink {
     return this.#lobbyOn;
   }
 
-  get password(): string | null {
+  get password(): PasswordSeal | null {
     return this.#password;
   }
 
@@ -143,15 +164,22 @@ export class Room implements MediaRoomSink {
 
   send(id: string, message: ServerMessage): void {
     this.#router.deliver(id, message);
+    this.#changed(message);
   }
 
   broadcast(message: ServerMessage, exceptId?: string): void {
     for (const id of this.#participants.keys()) if (id !== exceptId) this.#router.deliver(id, message);
+    this.#changed(message);
   }
 
   toModerators(message: ServerMessage): void {
     for (const p of this.#participants.values())
       if (p.role === "moderator") this.#router.deliver(p.id, message);
+    this.#changed(message);
+  }
+
+  #changed(message: ServerMessage): void {
+    if (!this.#closed && STATE_MESSAGES.has(message.type)) this.options.onChange?.(this);
   }
 
   disconnect(id: string, code: number, reason: string): void {
@@ -258,10 +286,31 @@ export class Room implements MediaRoomSink {
     if (this.barred.list().length > 0) this.send(id, { type: "barred.list", entries: this.barred.list() });
   }
 
-  configure(changes: { lobby?: boolean | undefined; password?: string | null | undefined }): void {
+  configure(changes: { lobby?: boolean | undefined; password?: PasswordSeal | null | undefined }): void {
     if (changes.lobby !== undefined) this.#lobbyOn = changes.lobby;
     if (changes.password !== undefined) this.#password = changes.password;
     this.broadcast({ type: "room.updated", settings: this.settings() });
+  }
+
+  // ── Another node's meeting ───────────────────────────────────────────────────────────────
+
+  /** The meeting's state, for the node that would take it over (snapshot.ts). */
+  snapshot(now = Date.now()): MeetingSnapshot {
+    return takeSnapshot(this, now);
+  }
+
+  /**
+   * Takes over a meeting whose node was lost or stopped: its state from `snapshot`, nobody inside yet; those
+   * who were in it come back (resume) within the window, or the meeting ends as any emptied one does.
+   */
+  takeOver(snapshot: MeetingSnapshot, now = Date.now()): void {
+    restoreSnapshot(this, snapshot, now);
+    if (this.#participants.size === 0) this.#vacancy.emptied(now);
+  }
+
+  restoreSettings(lobby: boolean, password: PasswordSeal | null): void {
+    this.#lobbyOn = lobby;
+    this.#password = password;
   }
 
   // ── Media ────────────────────────────────────────────────────────────────────────────────

@@ -114,8 +114,8 @@ export function knock(room: Room, name: string, extra: Partial<EntryRequest> = {
 }
 
 /** Enters and returns the participant (fails if it ended up waiting). */
-export function enter(room: Room, name: string, extra: Partial<EntryRequest> = {}, now = Date.now()) {
-  const outcome = knock(room, name, extra, now);
+export async function enter(room: Room, name: string, extra: Partial<EntryRequest> = {}, now = Date.now()) {
+  const outcome = await knock(room, name, extra, now);
   const p = room.participant(outcome.id);
   if (!p) throw new Error(`${name} did not enter (${outcome.state})`);
   return p;

@@ -28,6 +28,12 @@ export class WindowLimiter {
     return true;
   }
 
+  /** Takes back one event counted at `at` (a guess counted while it was checked, which turned out right). */
+  refund(at: number): void {
+    const i = this.#times.lastIndexOf(at);
+    if (i >= 0) this.#times.splice(i, 1);
+  }
+
   /** Whether nothing is counted in the window any more. */
   isEmpty(now = Date.now()): boolean {
     this.#prune(now);

@@ -29,8 +29,11 @@ export class AddressBook {
     this.#maxPasswordFailures = limits.passwordFailuresPerAddress;
   }
 
-  /** A slot for one more connection from `address`, or null when it has as many as allowed. */
-  open(address: string): AddressSlot | null {
+  /**
+   * A slot for one more connection from `address`, or null when it has as many as allowed. `capped: false`
+   * for a connection relayed from another node, which counted it against the cap already.
+   */
+  open(address: string, { capped = true }: { capped?: boolean } = {}): AddressSlot | null {
     let entry = this.#entries.get(address);
     if (!entry) {
       entry = {
@@ -40,7 +43,7 @@ export class AddressBook {
       };
       this.#entries.set(address, entry);
     }
-    if (entry.connections >= this.#maxConnections) return null;
+    if (capped && entry.connections >= this.#maxConnections) return null;
     entry.connections++;
     clearTimeout(entry.forget);
     entry.forget = undefined;

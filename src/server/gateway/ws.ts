@@ -6,9 +6,12 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
-import { Limits, ParseError, parseClientMessage, type ServerMessage } from "../../protocol/messages.js";
+import { Limits, type ServerMessage } from "../../protocol/messages.js";
 import { logger } from "../logger.js";
+import type { RelayedSocket } from "../routing/relay.js";
 import type { ParticipantSink } from "../routing/router.js";
+import { deliverFrame } from "../session/frames.js";
+import { type RoutedDeps, RoutedSession } from "../session/routed-session.js";
 import { Session, type SessionDeps } from "../session/session.js";
 import type { AddressBook, AddressSlot } from "./address-book.js";
 import { clientAddress } from "./client-address.js";
@@ -25,6 +28,8 @@ const JOIN_TIMEOUT_MS = 30_000;
 
 export interface EndpointOptions {
   addresses: AddressBook;
+  /** In a cluster: how a connection reaches a meeting held on another node. */
+  routing?: RoutedDeps | undefined;
   /** Proxies whose X-Forwarded-For names the client (see client-address.ts). */
   trustedProxies: ReadonlySet<string>;
 }
@@ -78,15 +83,19 @@ export class SignalingEndpoint {
   }
 
   #onConnection(ws: WebSocket, slot: AddressSlot): void {
-    const sink: ParticipantSink = {
-      send: (message: ServerMessage) => {
-        if (ws.readyState !== ws.OPEN) return;
-        this.counts.out++;
-        ws.send(JSON.stringify(message));
-      },
+    const sendText = (text: string) => {
+      if (ws.readyState !== ws.OPEN) return;
+      this.counts.out++;
+      ws.send(text);
+    };
+    const sink: ParticipantSink & RelayedSocket = {
+      send: (message: ServerMessage) => sendText(JSON.stringify(message)),
+      sendText,
       close: (code, reason) => ws.close(code, reason),
     };
-    const session = new Session(this.#deps, sink, slot);
+    const local = new Session(this.#deps, sink, slot);
+    const routing = this.#options.routing;
+    const session = routing ? new RoutedSession(routing, local, sink, slot.address) : local;
     const limiter = new RateLimiter(RATE_BURST, RATE_PER_SECOND);
     let lastLimitedNotice = 0;
     this.#alive.set(ws, true);
@@ -114,13 +123,7 @@ export class SignalingEndpoint {
         sink.send({ type: "error", code: ErrorCode.BadMessage, message: "binary frames are not accepted" });
         return;
       }
-      try {
-        session.handle(parseClientMessage(data.toString()));
-      } catch (err) {
-        if (!(err instanceof ParseError)) throw err;
-        const id = err.requestId !== undefined ? { id: err.requestId } : {};
-        sink.send({ type: "error", ...id, code: err.code, message: err.message });
-      }
+      deliverFrame(data.toString(), session, sink);
     });
     ws.on("close", () => {
       clearTimeout(joinTimer);

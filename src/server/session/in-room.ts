@@ -10,6 +10,7 @@ import type {
   ServerMessage,
 } from "../../protocol/messages.js";
 import * as moderation from "../conference/moderation.js";
+import { sealPassword } from "../conference/password.js";
 import type { Room } from "../conference/room.js";
 
 export interface InRoomContext {
@@ -80,8 +81,10 @@ export const inRoomHandlers: Handlers = {
     ctx.room.door.deny(m.participantId);
     ok(ctx, m);
   },
-  "room.configure": (ctx, m) => {
-    ctx.room.configure({ lobby: m.lobby, password: m.password });
+  "room.configure": async (ctx, m) => {
+    // Only the seal is kept (password.ts); null and undefined (remove, leave as is) pass through.
+    const password = typeof m.password === "string" ? await sealPassword(m.password) : m.password;
+    ctx.room.configure({ lobby: m.lobby, password });
     ok(ctx, m);
   },
 

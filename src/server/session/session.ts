@@ -65,6 +65,10 @@ export class Session {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#leaveRoom();
+  }
+
+  #leaveRoom(): void {
     const ctx = this.#ctx;
     if (!ctx) return;
     this.#ctx = undefined;
@@ -120,7 +124,7 @@ export class Session {
     try {
       room = await this.#deps.conference.room(m.room);
       if (this.#ended) return; // the socket closed while the room was being set up
-      const outcome = room.door.request({
+      const outcome = await room.door.request({
         name: m.name,
         audio: m.audio,
         video: m.video,
@@ -137,6 +141,8 @@ export class Session {
       log.info(outcome.state === "joined" ? "participant joined" : "participant waiting", {
         participants: room.size,
       });
+      // The socket closed while the door checked a password: leave as a dropped connection would.
+      if (this.#ended) this.#leaveRoom();
     } finally {
       this.#joining = false;
       // A refused join (wrong password, bad resume token, full) may have created the room: it must not stay.

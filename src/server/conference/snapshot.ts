@@ -1,0 +1,129 @@
+/**
+ * A meeting's state as another node needs it to take the meeting over: its settings (the password as a seal),
+ * its chat, its hand queue, who was removed, and everyone who is in it or may come back to it, with the resume
+ * token that lets them in again as themselves. Media is not part of it: the new node's media server starts
+ * afresh, and the participants publish again.
+ */
+import type { BarredEntry, ChatMessage, Device, Role } from "../../protocol/messages.js";
+import { Budgets } from "./budgets.js";
+import type { ChatState } from "./chat.js";
+import { type Departed, RESUME_WINDOW_MS } from "./door.js";
+import type { Raised } from "./hands.js";
+import type { PasswordSeal } from "./password.js";
+
+export const SNAPSHOT_VERSION = 1;
+
+export interface PersonSnapshot {
+  /** The resume token (a secret: it never leaves the cluster). */
+  token: string;
+  id: string;
+  name: string;
+  role: Role;
+  hand: Raised | null;
+  blocked: Device[];
+  key: string | null;
+  /** When their resume window closes (ms since the epoch); null: they are in the meeting now. */
+  expires: number | null;
+}
+
+export interface MeetingSnapshot {
+  v: typeof SNAPSHOT_VERSION;
+  lobby: boolean;
+  password: PasswordSeal | null;
+  chat: { seq: number; history: ChatMessage[]; recent: [string, string[]][] };
+  hands: { seq: number };
+  barred: [string, BarredEntry][];
+  people: PersonSnapshot[];
+}
+
+/** What a snapshot reads from and writes to (room.ts's Room is one). */
+export interface SnapshotRoom {
+  readonly lobbyOn: boolean;
+  readonly password: PasswordSeal | null;
+  readonly chat: { state(): ChatState; restore(state: ChatState): void };
+  readonly hands: { seq: number; record(id: string): Raised | undefined };
+  readonly barred: {
+    entries(): [string, BarredEntry][];
+    restore(entries: [string, BarredEntry][]): void;
+  };
+  readonly door: {
+    departed(now?: number): [string, Departed][];
+    restoreDeparted(token: string, departed: Departed): void;
+  };
+  participants(): Iterable<{
+    readonly id: string;
+    readonly name: string;
+    readonly role: Role;
+    readonly resumeToken: string;
+    readonly blocked: ReadonlySet<Device>;
+    readonly key: string | undefined;
+  }>;
+  restoreSettings(lobby: boolean, password: PasswordSeal | null): void;
+}
+
+export function takeSnapshot(room: SnapshotRoom, now = Date.now()): MeetingSnapshot {
+  const people: PersonSnapshot[] = [];
+  for (const p of room.participants()) {
+    people.push({
+      token: p.resumeToken,
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      hand: room.hands.record(p.id) ?? null,
+      blocked: [...p.blocked],
+      key: p.key ?? null,
+      expires: null,
+    });
+  }
+  for (const [token, d] of room.door.departed(now)) {
+    people.push({
+      token,
+      id: d.id,
+      name: d.name,
+      role: d.role,
+      hand: d.hand ?? null,
+      blocked: d.blocked,
+      key: d.key ?? null,
+      expires: d.expires,
+    });
+  }
+  return {
+    v: SNAPSHOT_VERSION,
+    lobby: room.lobbyOn,
+    password: room.password,
+    chat: room.chat.state(),
+    hands: { seq: room.hands.seq },
+    barred: room.barred.entries(),
+    people,
+  };
+}
+
+/** Whether anyone of the snapshot may still come back: if nobody may, the meeting it describes has ended. */
+export function anyoneMayReturn(snapshot: MeetingSnapshot, now = Date.now()): boolean {
+  return snapshot.people.some((p) => p.expires === null || p.expires > now);
+}
+
+/**
+ * Gives a fresh room the state of a meeting taken over: everyone who was in it may come back as themselves
+ * within the resume window, counted from now (their node was lost; they could not have come back sooner).
+ */
+export function restoreSnapshot(room: SnapshotRoom, snapshot: MeetingSnapshot, now = Date.now()): void {
+  room.restoreSettings(snapshot.lobby, snapshot.password);
+  room.chat.restore(snapshot.chat);
+  room.hands.seq = snapshot.hands.seq;
+  room.barred.restore(snapshot.barred);
+  for (const person of snapshot.people) {
+    if (person.expires !== null && person.expires <= now) continue;
+    const expires = person.expires ?? now + RESUME_WINDOW_MS;
+    room.door.restoreDeparted(person.token, {
+      id: person.id,
+      name: person.name,
+      role: person.role,
+      hand: person.hand ?? undefined,
+      blocked: person.blocked,
+      key: person.key ?? undefined,
+      budgets: new Budgets(),
+      expires,
+    });
+  }
+}

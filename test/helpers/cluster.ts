@@ -1,0 +1,71 @@
+/**
+ * A cluster on this machine for the tests: a real Redis (redis.ts) and N real Palabre nodes, each with its
+ * own Janus, all on loopback, announcing themselves with a short time to live so that a lost node's meetings
+ * move within seconds. Imports nothing from vitest.
+ */
+import { type RedisHandle, startRedis } from "./redis.js";
+import { type ServerHandle, type StartServerOptions, startServer } from "./server.js";
+
+export interface ClusterHandle {
+  redis: RedisHandle;
+  nodes: ServerHandle[];
+  /** NODE_ID of each node, in the order of `nodes`. */
+  ids: string[];
+  /** The node holding `room` now, per Redis (undefined when none). */
+  holderOf(room: string): Promise<ServerHandle | undefined>;
+  /** Stops every node still running, then Redis; throws if a node did not stop cleanly. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  nodes?: number;
+  /** NODE_TTL_SECONDS: how long a silent node is believed alive. */
+  ttlSeconds?: number;
+  name?: string;
+  env?: Record<string, string | undefined>;
+  server?: Omit<StartServerOptions, "env" | "name">;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<ClusterHandle> {
+  const count = options.nodes ?? 2;
+  const name = options.name ?? "cluster";
+  const redis = await startRedis();
+  const ids = Array.from({ length: count }, (_, i) => `${name}-${String.fromCharCode(97 + i)}`);
+  const nodes: ServerHandle[] = [];
+  try {
+    for (const id of ids) {
+      nodes.push(
+        await startServer({
+          ...options.server,
+          name: id,
+          env: {
+            REDIS_URL: redis.url,
+            NODE_ID: id,
+            NODE_TTL_SECONDS: String(options.ttlSeconds ?? 2),
+            ...options.env,
+          },
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.allSettled(nodes.map((n) => n.stop(5000, { allowUnclean: true })));
+    await redis.stop();
+    throw err;
+  }
+  return {
+    redis,
+    nodes,
+    ids,
+    async holderOf(room) {
+      const holder = await redis.client.hget(`palabre:meeting:${room}`, "holder");
+      const i = holder ? ids.indexOf(holder) : -1;
+      return i >= 0 ? nodes[i] : undefined;
+    },
+    async stop() {
+      const results = await Promise.allSettled(nodes.filter((n) => n.isRunning()).map((n) => n.stop()));
+      await redis.stop();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Many machines (README "Many machines"): two real nodes, each with its Janus, coordinated through a real
+ * Redis. Sockets on either node meet in one meeting held by one of them; the meeting's state is in Redis
+ * while it lasts and gone when it ends; new meetings spread by load.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
+import { internalErrors } from "../helpers/log-health.js";
+import { enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
+import { tail } from "../helpers/server.js";
+import { waitFor } from "../helpers/wait.js";
+import { RawClient } from "../helpers/ws-client.js";
+
+let cluster: ClusterHandle;
+const peers: Peer[] = [];
+const track = (p: Peer) => {
+  peers.push(p);
+  return p;
+};
+
+beforeAll(async () => {
+  cluster = await startCluster({ name: "cl" });
+});
+
+afterAll(async () => {
+  for (const p of peers) p.client.terminate();
+  await cluster?.stop();
+});
+
+/** The node that does not hold `room`, and the one that does. */
+async function sides(room: string) {
+  const holder = await waitFor(() => cluster.holderOf(room), { what: `a holder for ${room}` });
+  const other = cluster.nodes.find((n) => n !== holder);
+  if (!other) throw new Error("no second node");
+  return { holder, other };
+}
+
+describe("one meeting, sockets on two nodes", () => {
+  it("Ada on the holding node and Bob relayed by the other see each other, chat, queue hands, and get moderated", async () => {
+    const room = uniqueRoom("cross");
+    const first = track(await enter(cluster.nodes[0]?.wsUrl as string, room, "Ada"));
+    const { holder, other } = await sides(room);
+    // Ada came through node 0, whichever holds the meeting; Bob comes through the node that does not.
+    const ada = first;
+    const bob = track(await enter(other.wsUrl, room, "Bob"));
+    expect(bob.reply.participants.map((p: { name: string }) => p.name)).toEqual(["Ada"]);
+    await ada.client.next(
+      isType("participant.joined", (m) => m.participant.id === bob.id),
+      5000,
+      "Bob's arrival",
+    );
+    expect(ada.reply.you.role).toBe("moderator");
+
+    // Chat both ways.
+    await bob.client.request({ type: "chat.send", text: "from Bob", clientId: "b1" });
+    await ada.client.next(
+      isType("chat.message", (m) => m.message.text === "from Bob"),
+      5000,
+      "Bob's chat",
+    );
+    await ada.client.request({ type: "chat.send", text: "from Ada", clientId: "a1" });
+    await bob.client.next(
+      isType("chat.message", (m) => m.message.text === "from Ada"),
+      5000,
+      "Ada's chat",
+    );
+
+    // Hands: Bob's raised hand reaches the moderator's queue; the moderator gives the floor.
+    await bob.client.request({ type: "hand.raise" });
+    const hands = await ada.client.next(
+      isType("hands", (m) => m.queue.length === 1),
+      5000,
+      "the queue",
+    );
+    expect(hands.queue[0].participantId).toBe(idOf(bob));
+    await ada.client.request({ type: "floor.give", participantId: idOf(bob), askUnmute: false });
+    await bob.client.next(isType("floor.given"), 5000, "the floor");
+
+    // Moderation across nodes: a mute reaches Bob.
+    expect(
+      (await ada.client.request({ type: "moderate.mute", participantId: idOf(bob), kind: "audio" })).type,
+    ).toBe("ok");
+    await bob.client.next(
+      isType("moderation.muted", (m) => m.kind === "audio"),
+      5000,
+      "the mute",
+    );
+
+    // Lobby and password, set by Ada, hold for people coming through either node.
+    await ada.client.request({ type: "room.configure", lobby: true, password: "sesame" });
+    for (const node of [holder, other]) {
+      const stranger = track(await knock(node.wsUrl, room, "Eve"));
+      expect(stranger.reply).toMatchObject({ type: "error", code: "password_required" });
+    }
+    const cy = track(await knock(other.wsUrl, room, "Cy", { password: "sesame" }));
+    expect(cy.reply.type).toBe("lobby.waiting");
+    const knocked = await ada.client.next(isType("lobby.knock"), 5000, "Cy's knock");
+    await ada.client.request({ type: "lobby.admit", participantId: knocked.entry.id });
+    const admitted = await cy.client.next(isType("joined"), 5000, "Cy admitted");
+    expect(admitted.participants.map((p: { name: string }) => p.name).sort()).toEqual(["Ada", "Bob"]);
+  });
+
+  it("answers the pre-join count for a meeting held on the other node", async () => {
+    const room = uniqueRoom("peek");
+    track(await enter(cluster.nodes[0]?.wsUrl as string, room, "Ada"));
+    track(await enter(cluster.nodes[1]?.wsUrl as string, room, "Bob"));
+    // The holder writes its count a moment after a change: the other node's answer follows it.
+    for (const node of cluster.nodes) {
+      await waitFor(
+        async () => {
+          const probe = await RawClient.connect(node.wsUrl);
+          const info = await probe.request({ type: "room.peek", room });
+          probe.close();
+          return info.type === "room.info" && info.participants === 2;
+        },
+        { what: "a count of 2 from every node" },
+      );
+    }
+  });
+
+  it("keeps a meeting's state in Redis while it lasts, and nothing of it once it ends", async () => {
+    const room = uniqueRoom("ends");
+    const ada = track(await enter(cluster.nodes[0]?.wsUrl as string, room, "Ada"));
+    const bob = track(await enter(cluster.nodes[1]?.wsUrl as string, room, "Bob"));
+    await ada.client.request({ type: "chat.send", text: "kept while it lasts", clientId: "k1" });
+    const snapshot = await waitFor(
+      async () => {
+        const text = await cluster.redis.client.hget(`palabre:meeting:${room}`, "snapshot");
+        return text?.includes("kept while it lasts") ? text : undefined;
+      },
+      { what: "the snapshot with the chat" },
+    );
+    expect(await cluster.redis.client.pttl(`palabre:meeting:${room}`)).toBeGreaterThan(0);
+    expect(snapshot).not.toContain("sesame");
+    for (const p of [ada, bob]) await p.client.request({ type: "leave" });
+    await waitFor(async () => (await cluster.redis.keys(`*${room}*`)).length === 0, {
+      what: "no key of the ended meeting",
+    });
+  });
+
+  it("spreads new meetings over both nodes", async () => {
+    const rooms = Array.from({ length: 12 }, (_, i) => uniqueRoom(`spread${i}`));
+    for (const [i, room] of rooms.entries()) {
+      track(await enter(cluster.nodes[i % 2]?.wsUrl as string, room, "Host"));
+    }
+    const holders = await Promise.all(rooms.map((r) => cluster.holderOf(r)));
+    const perNode = cluster.nodes.map((n) => holders.filter((h) => h === n).length);
+    expect(perNode.reduce((a, b) => a + b, 0)).toBe(rooms.length);
+    for (const n of perNode) expect(n, `meetings per node: ${perNode.join(", ")}`).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("the nodes", () => {
+  it("logged no internal error", () => {
+    for (const node of cluster.nodes) expect(internalErrors(node), tail(node.lines, 40)).toEqual([]);
+  });
+});
