@@ -15,10 +15,13 @@ export interface BalancerHandle {
   steerNextSockets(...backends: number[]): void;
   /** WebSocket connections sent to each backend so far. */
   socketsPerBackend(): number[];
+  /** A node replaced (restarted on another port): its connections go there from now on. */
+  replaceBackend(index: number, port: number): void;
   close(): Promise<void>;
 }
 
-export async function startBalancer(backendPorts: number[], host = "127.0.0.1"): Promise<BalancerHandle> {
+export async function startBalancer(ports: number[], host = "127.0.0.1"): Promise<BalancerHandle> {
+  const backendPorts = [...ports];
   let nextHttp = 0;
   let nextWs = 0;
   const steered: number[] = [];
@@ -84,6 +87,9 @@ export async function startBalancer(backendPorts: number[], host = "127.0.0.1"):
       steered.push(...backends);
     },
     socketsPerBackend: () => [...sockets],
+    replaceBackend(index, port) {
+      backendPorts[index] = port;
+    },
     async close() {
       for (const s of open) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

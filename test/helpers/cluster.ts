@@ -13,6 +13,8 @@ export interface ClusterHandle {
   ids: string[];
   /** The node holding `room` now, per Redis (undefined when none). */
   holderOf(room: string): Promise<ServerHandle | undefined>;
+  /** Starts node `index` again (after a test killed or stopped it), as a new node with a new id. */
+  restartNode(index: number): Promise<ServerHandle>;
   /** Stops every node still running, then Redis; throws if a node did not stop cleanly. */
   stop(): Promise<void>;
 }
@@ -32,21 +34,21 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const redis = await startRedis();
   const ids = Array.from({ length: count }, (_, i) => `${name}-${String.fromCharCode(97 + i)}`);
   const nodes: ServerHandle[] = [];
+  const startNode = (id: string) =>
+    startServer({
+      ...options.server,
+      name: id,
+      env: {
+        REDIS_URL: redis.url,
+        NODE_ID: id,
+        NODE_TTL_SECONDS: String(options.ttlSeconds ?? 2),
+        ...options.env,
+      },
+    });
+  const restarts = ids.map(() => 0);
+  const baseIds = [...ids];
   try {
-    for (const id of ids) {
-      nodes.push(
-        await startServer({
-          ...options.server,
-          name: id,
-          env: {
-            REDIS_URL: redis.url,
-            NODE_ID: id,
-            NODE_TTL_SECONDS: String(options.ttlSeconds ?? 2),
-            ...options.env,
-          },
-        }),
-      );
-    }
+    for (const id of ids) nodes.push(await startNode(id));
   } catch (err) {
     await Promise.allSettled(nodes.map((n) => n.stop(5000, { allowUnclean: true })));
     await redis.stop();
@@ -60,6 +62,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const holder = await redis.client.hget(`palabre:meeting:${room}`, "holder");
       const i = holder ? ids.indexOf(holder) : -1;
       return i >= 0 ? nodes[i] : undefined;
+    },
+    async restartNode(index) {
+      const old = nodes[index];
+      if (old?.isRunning()) throw new Error(`node ${index} is still running`);
+      restarts[index] = (restarts[index] ?? 0) + 1;
+      const id = `${baseIds[index]}-${restarts[index]}`;
+      const node = await startNode(id);
+      nodes[index] = node;
+      ids[index] = id;
+      return node;
     },
     async stop() {
       const results = await Promise.allSettled(nodes.filter((n) => n.isRunning()).map((n) => n.stop()));
