@@ -17,6 +17,8 @@ export interface BalancerHandle {
   socketsPerBackend(): number[];
   /** A node replaced (restarted on another port): its connections go there from now on. */
   replaceBackend(index: number, port: number): void;
+  /** Down: every connection through it is cut and new ones are refused (a network partition); up again. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,12 @@ export async function startBalancer(ports: number[], host = "127.0.0.1"): Promis
     client.once("close", () => upstream.destroy());
   };
 
+  let down = false;
   const server = net.createServer((client) => {
+    if (down) {
+      client.destroy();
+      return;
+    }
     open.add(client);
     client.once("close", () => open.delete(client));
     client.on("error", () => client.destroy());
@@ -89,6 +96,10 @@ export async function startBalancer(ports: number[], host = "127.0.0.1"): Promis
     socketsPerBackend: () => [...sockets],
     replaceBackend(index, port) {
       backendPorts[index] = port;
+    },
+    setDown(value) {
+      down = value;
+      if (down) for (const s of open) s.destroy();
     },
     async close() {
       for (const s of open) s.destroy();

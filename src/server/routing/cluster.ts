@@ -52,6 +52,8 @@ export class Cluster implements Placement {
   readonly #relays = new Map<string, Relay>();
   #remote: RemoteConnections | undefined;
   #connections = 0;
+  /** After Redis came back: no meeting is placed before this time (ms since the epoch). */
+  #settledAt = 0;
   /** The registry as last read, with the placements made since (so a burst of new meetings spreads). */
   #live: { at: number; nodes: NodeAnnouncement[] } | null = null;
 
@@ -93,6 +95,9 @@ export class Cluster implements Placement {
     await this.bus.start();
     this.link.on("up", () => {
       // Redis came back, maybe empty (it keeps nothing on disk): announce now, and write every meeting again.
+      // Until the other nodes have done the same, a meeting missing from Redis may be one of theirs: none is
+      // placed meanwhile, or a newcomer could start afresh, without its password, a meeting that exists.
+      this.#settledAt = Date.now() + this.registry.ttlMs;
       this.registry.beat().catch((err) => log.warn("announcement failed", errorFields(err)));
       this.#live = null;
       this.onRedisBack?.();
@@ -107,6 +112,12 @@ export class Cluster implements Placement {
   onRedisBack: (() => void) | undefined;
 
   async place(room: string): Promise<string> {
+    if (Date.now() < this.#settledAt) {
+      throw new ProtocolError(
+        ErrorCode.Unavailable,
+        "the cluster is settling after a Redis restart; try again",
+      );
+    }
     try {
       for (let look = 0; look < 3; look++) {
         const holder = await this.directory.claim(room, await this.#leastLoaded(look > 0));
