@@ -150,6 +150,23 @@ describe("one meeting, sockets on two nodes", () => {
   });
 });
 
+describe("state read from Redis is untrusted", () => {
+  it("a meeting whose snapshot does not parse is refused with unavailable, not opened without its state", async () => {
+    const room = uniqueRoom("forged");
+    const key = `palabre:meeting:${room}`;
+    // A holder that is not alive, and a snapshot that claims to make Mallory a moderator with no password.
+    const forged = JSON.stringify({ v: 1, lobby: false, password: null, people: [{ role: "owner" }] });
+    await cluster.redis.client.hset(key, "holder", "ghost-node", "snapshot", forged, "count", "3");
+    for (const node of cluster.nodes) {
+      const mallory = track(await knock(node.wsUrl, room, "Mallory"));
+      expect(mallory.reply).toMatchObject({ type: "error", code: "unavailable" });
+    }
+    await cluster.redis.client.del(key);
+    const ada = track(await enter(cluster.nodes[0]?.wsUrl as string, room, "Ada"));
+    expect(ada.reply.you.role).toBe("moderator");
+  });
+});
+
 describe("the nodes", () => {
   it("logged no internal error", () => {
     for (const node of cluster.nodes) expect(internalErrors(node), tail(node.lines, 40)).toEqual([]);
