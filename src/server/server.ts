@@ -52,8 +52,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   media.on("restored", () => conference.mediaRestored());
   const addresses = new AddressBook(config.limits);
   const sessions = { conference, router };
+  let remote: RemoteConnections | undefined;
   if (cluster) {
-    const remote = new RemoteConnections(
+    remote = new RemoteConnections(
       cluster.bus,
       addresses,
       (sink, client) => new Session(sessions, sink, client),
@@ -83,6 +84,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
         waiting: () => conference.dump().reduce((n, r) => n + r.waiting, 0),
         connections: () => signaling.connections,
         wsMessages: () => signaling.counts,
+        cluster: cluster
+          ? () => ({ redisUp: cluster.link.up, relays: cluster.relayCount, relayed: remote?.size ?? 0 })
+          : undefined,
         janus: async () => {
           const counts = await media.janusCounts();
           return counts ? { pid: media.janusPid, ...counts } : null;

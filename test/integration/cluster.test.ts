@@ -35,6 +35,17 @@ async function sides(room: string) {
   return { holder, other };
 }
 
+/** The cluster's lines of a node's /metrics. */
+async function clusterMetrics(origin: string) {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+  return {
+    redisUp: value("palabre_cluster_redis_up"),
+    relays: value("palabre_cluster_relays"),
+    relayed: value("palabre_cluster_relayed"),
+  };
+}
+
 describe("one meeting, sockets on two nodes", () => {
   it("Ada on the holding node and Bob relayed by the other see each other, chat, queue hands, and get moderated", async () => {
     const room = uniqueRoom("cross");
@@ -119,6 +130,7 @@ describe("one meeting, sockets on two nodes", () => {
   });
 
   it("keeps a meeting's state in Redis while it lasts, and nothing of it once it ends", async () => {
+    for (const p of peers.splice(0)) p.client.terminate(); // the earlier tests' sockets go first
     const room = uniqueRoom("ends");
     const ada = track(await enter(cluster.nodes[0]?.wsUrl as string, room, "Ada"));
     const bob = track(await enter(cluster.nodes[1]?.wsUrl as string, room, "Bob"));
@@ -131,11 +143,25 @@ describe("one meeting, sockets on two nodes", () => {
       { what: "the snapshot with the chat" },
     );
     expect(await cluster.redis.client.pttl(`palabre:meeting:${room}`)).toBeGreaterThan(0);
+    // One of the two sockets is relayed: its node counts a relay, the holder a relayed connection.
+    const during = await Promise.all(cluster.nodes.map((n) => clusterMetrics(n.origin)));
+    expect(during.reduce((n, m) => n + m.relays, 0)).toBeGreaterThanOrEqual(1);
+    expect(during.reduce((n, m) => n + m.relayed, 0)).toBeGreaterThanOrEqual(1);
     expect(snapshot).not.toContain("sesame");
     for (const p of [ada, bob]) await p.client.request({ type: "leave" });
     await waitFor(async () => (await cluster.redis.keys(`*${room}*`)).length === 0, {
       what: "no key of the ended meeting",
     });
+    // Nothing of the relays stays behind on either node.
+    await waitFor(
+      async () => {
+        const after = await Promise.all(cluster.nodes.map((n) => clusterMetrics(n.origin)));
+        return (
+          after.every((m) => m.redisUp === 1) && after.reduce((n, m) => n + m.relays + m.relayed, 0) === 0
+        );
+      },
+      { what: "no relay left on either node" },
+    );
   });
 
   it("spreads new meetings over both nodes", async () => {

@@ -11,6 +11,8 @@ export interface MetricsSource {
   connections(): number;
   wsMessages(): { in: number; out: number };
   janus(): Promise<{ pid: number | undefined; sessions: number; handles: number } | null>;
+  /** In a cluster: this node's view of it; undefined for one node alone. */
+  cluster?: (() => { redisUp: boolean; relays: number; relayed: number }) | undefined;
 }
 
 export async function renderMetrics(source: MetricsSource): Promise<string> {
@@ -52,6 +54,18 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
         "palabre_janus_handles",
         "Janus plugin handles (publishers, subscribers, room controls).",
         janus.handles,
+      ],
+    );
+  }
+  const cluster = source.cluster?.();
+  if (cluster) {
+    lines.push(
+      ["palabre_cluster_redis_up", "1 while this node is connected to Redis.", cluster.redisUp ? 1 : 0],
+      ["palabre_cluster_relays", "Sockets here whose meeting another node holds.", cluster.relays],
+      [
+        "palabre_cluster_relayed",
+        "Connections of other nodes served here (meetings held here).",
+        cluster.relayed,
       ],
     );
   }

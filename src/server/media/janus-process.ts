@@ -150,6 +150,21 @@ function hasPdeathsig(): boolean {
   return pdeathsig;
 }
 
+/**
+ * Whether setpriv can take CAP_NET_RAW out of Janus's bounding set; probed once. Janus's data-channel library
+ * (usrsctp) opens raw SCTP sockets on every address when it may (root), which take SCTP packets from anyone;
+ * data channels run over DTLS and need none of them. A server that cannot drop the capability (not root) does
+ * not have it to give either.
+ */
+let dropNetRaw: boolean | undefined;
+function canDropNetRaw(): boolean {
+  if (dropNetRaw === undefined) {
+    const probe = spawnSync("setpriv", ["--bounding-set", "-net_raw", "--", "true"], { stdio: "ignore" });
+    dropNetRaw = probe.error === undefined && probe.status === 0;
+  }
+  return dropNetRaw;
+}
+
 export class JanusProcess extends EventEmitter<JanusProcessEvents> {
   readonly #config: Config["janus"];
   #child: ChildProcess | undefined;
@@ -199,9 +214,14 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     // signal survives both execs (none is set-uid). The kernel sends it when the *thread* that forked Janus
     // ends: libuv forks in the thread that calls spawn, here the main thread, which lives as long as the
     // server (a Janus started from a worker thread would die with that worker).
-    const [file, args]: [string, string[]] = hasPdeathsig()
-      ? ["setpriv", ["--pdeathsig", "KILL", "--", "/bin/sh", ...shellArgs]]
-      : ["/bin/sh", shellArgs];
+    const privileges = [
+      ...(hasPdeathsig() ? ["--pdeathsig", "KILL"] : []),
+      ...(canDropNetRaw() ? ["--bounding-set", "-net_raw"] : []),
+    ];
+    const [file, args]: [string, string[]] =
+      privileges.length > 0
+        ? ["setpriv", [...privileges, "--", "/bin/sh", ...shellArgs]]
+        : ["/bin/sh", shellArgs];
     const child = spawn(file, args, {
       stdio: ["ignore", "pipe", "pipe"],
       cwd: coreDumps ? process.cwd() : this.#dir,
