@@ -2,9 +2,11 @@
  * The network-impairment harness with real parts: two Chromium participants whose media reaches Janus only
  * through the UDP relay (Janus announces the relay's address; the pages signal no candidates of their own,
  * so Janus learns them from the relay). What loss, caps and delay on that path do is adaptation.test.ts's.
+ * The relay picks its port block among ports the OS says are free, and Janus gets that block as its range.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
 import { UdpRelay } from "../helpers/udp-relay.js";
 import { waitFor } from "../helpers/wait.js";
@@ -13,10 +15,12 @@ import { selectedCandidatePairs } from "./helpers/rtc.js";
 import { joinViaUi, waitForMediaFrom } from "./helpers/ui.js";
 
 const RELAY_HOST = "127.77.0.9";
-const PORTS: [number, number] = [47_400, 47_439];
+/** Janus's RTP range, as large as the relay's block: two pages × two connections need far fewer. */
+const PORT_COUNT = 40;
+
+let server: ServerHandle | undefined;
 
 describe.sequential("a call through the impairment relay", () => {
-  let server: ServerHandle;
   let relay: UdpRelay;
   let browser: Browser;
   let alice: Participant;
@@ -28,11 +32,12 @@ describe.sequential("a call through the impairment relay", () => {
       listenHost: RELAY_HOST,
       targetHost: "127.77.0.1",
       upstreamHost: "127.77.0.1",
-      ports: PORTS,
+      ports: { count: PORT_COUNT },
     });
+    const [lo, hi] = relay.ports;
     server = await startServer({
       name: "relay-call",
-      env: { JANUS_PUBLIC_IP: RELAY_HOST, JANUS_RTP_PORTS: `${PORTS[0]}-${PORTS[1]}` },
+      env: { JANUS_PUBLIC_IP: RELAY_HOST, JANUS_RTP_PORTS: `${lo}-${hi}` },
     });
     browser = await launchChromium();
     alice = await newParticipant(browser, "alice");
@@ -49,6 +54,7 @@ describe.sequential("a call through the impairment relay", () => {
   });
 
   it("carries the call: both see and hear each other, and every packet went through the relay", async () => {
+    if (!server) throw new Error("the server did not start");
     const aliceId = await joinViaUi(alice.page, server.origin, room, "Alice");
     const bobId = await joinViaUi(bob.page, server.origin, room, "Bob");
     await waitForMediaFrom(alice.page, [bobId], 45_000);
@@ -72,3 +78,6 @@ describe.sequential("a call through the impairment relay", () => {
     expect(counted.flows).toBeGreaterThanOrEqual(4);
   });
 });
+
+// Last: judges every line the server printed during the file's tests.
+describeServerLog(() => server);

@@ -2,11 +2,13 @@
  * A UDP relay that impairs a network path, for tests of poor connections (this kernel has no netem).
  *
  * It listens on `listenHost` at every port of Janus's RTP range and forwards to `targetHost` on the same
- * port. Janus announces the relay's address (JANUS_PUBLIC_IP = listenHost), so browsers send there; each
- * browser address gets its own upstream socket, so Janus sees the relay as the peer (a peer-reflexive
- * candidate) and answers through it. Each direction of each flow can drop a share of packets, add delay and
- * jitter, and be capped in bandwidth (a token bucket with a bounded queue, like a router's buffer), all
- * changeable while the call runs. Only loopback addresses are involved.
+ * port. Given `ports: { count }`, it picks that range itself among ports the OS says are free (see
+ * `bindFreeBlock`), and `relay.ports` tells which: give that range to Janus (JANUS_RTP_PORTS). Janus
+ * announces the relay's address (JANUS_PUBLIC_IP = listenHost), so browsers send there; each browser address
+ * gets its own upstream socket, so Janus sees the relay as the peer (a peer-reflexive candidate) and answers
+ * through it. Each direction of each flow can drop a share of packets, add delay and jitter, and be capped in
+ * bandwidth (a token bucket with a bounded queue, like a router's buffer), all changeable while the call
+ * runs. Only loopback addresses are involved.
  */
 import dgram from "node:dgram";
 
@@ -75,7 +77,64 @@ export interface UdpRelayOptions {
    * answers only come back to an address on that same interface: with Janus on pal0, use pal0's address.
    */
   upstreamHost: string;
-  ports: [number, number];
+  /**
+   * The ports to listen on (the same numbers on the target): a fixed range, or `{ count }` for a block of
+   * `count` consecutive ports that are free on `listenHost` (bound by the relay until it closes) and on
+   * `targetHost`, starting at a port the OS hands out. Prefer `{ count }`: a fixed range may be taken by another
+   * run on the same machine.
+   */
+  ports: [number, number] | { count: number };
+}
+
+/** How many blocks `{ count }` tries before giving up (each starts at a new port from the OS). */
+const FREE_BLOCK_ATTEMPTS = 50;
+
+function bindUdp(port: number, host: string): Promise<dgram.Socket> {
+  const socket = dgram.createSocket("udp4");
+  return new Promise((resolve, reject) => {
+    socket.once("error", (error) => {
+      try {
+        socket.close();
+      } catch {
+        /* never bound: nothing to close */
+      }
+      reject(error);
+    });
+    socket.bind(port, host, () => {
+      socket.removeAllListeners("error");
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * `count` consecutive ports bound on `host`, the first one given by the OS (bind to port 0), each of the others
+ * bound in turn; a block with a taken port is let go and another tried. Each port is also bound once on
+ * `alsoFreeOn` and let go at once: the target (Janus, or a test's echo socket) binds there next.
+ */
+async function bindFreeBlock(host: string, count: number, alsoFreeOn: string): Promise<dgram.Socket[]> {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`a block of ${count} ports`);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < FREE_BLOCK_ATTEMPTS; attempt++) {
+    const held: dgram.Socket[] = [];
+    try {
+      const first = await bindUdp(0, host);
+      held.push(first);
+      const base = first.address().port;
+      if (base + count - 1 > 65_535) throw new Error(`a block from ${base} would pass 65535`);
+      for (let port = base + 1; port < base + count; port++) held.push(await bindUdp(port, host));
+      if (alsoFreeOn !== host) {
+        for (let port = base; port < base + count; port++) (await bindUdp(port, alsoFreeOn)).close();
+      }
+      return held;
+    } catch (error) {
+      lastError = error;
+      for (const s of held) s.close();
+    }
+  }
+  throw new Error(
+    `no block of ${count} free UDP ports on ${host} after ${FREE_BLOCK_ATTEMPTS} tries: ${String(lastError)}`,
+  );
 }
 
 export class UdpRelay {
@@ -88,6 +147,7 @@ export class UdpRelay {
     toServer: { ...NO_IMPAIRMENT },
   };
   #closed = false;
+  #range: [number, number] = [0, 0];
 
   private constructor(options: UdpRelayOptions) {
     this.#options = options;
@@ -95,18 +155,33 @@ export class UdpRelay {
 
   static async start(options: UdpRelayOptions): Promise<UdpRelay> {
     const relay = new UdpRelay(options);
-    const [lo, hi] = options.ports;
-    for (let port = lo; port <= hi; port++) {
-      const socket = dgram.createSocket("udp4");
+    let sockets: dgram.Socket[];
+    if (Array.isArray(options.ports)) {
+      const [lo, hi] = options.ports;
+      sockets = [];
+      try {
+        for (let port = lo; port <= hi; port++) sockets.push(await bindUdp(port, options.listenHost));
+      } catch (error) {
+        for (const s of sockets) s.close();
+        throw error;
+      }
+    } else {
+      sockets = await bindFreeBlock(options.listenHost, options.ports.count, options.targetHost);
+    }
+    for (const socket of sockets) {
+      const port = socket.address().port;
       socket.on("message", (msg, rinfo) => relay.#fromClient(port, msg, rinfo));
       socket.on("error", () => {});
-      await new Promise<void>((resolve, reject) => {
-        socket.once("error", reject);
-        socket.bind(port, options.listenHost, () => resolve());
-      });
       relay.#listeners.set(port, socket);
     }
+    const ports = [...relay.#listeners.keys()];
+    relay.#range = [Math.min(...ports), Math.max(...ports)];
     return relay;
+  }
+
+  /** The range the relay listens on (and forwards to on the target), first and last port. */
+  get ports(): [number, number] {
+    return [...this.#range];
   }
 
   /** Sets the impairment of one direction for every flow (present and future). */

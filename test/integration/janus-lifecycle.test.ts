@@ -2,15 +2,26 @@
  * Janus and its secrets do not outlive the server, however the server dies: killed with SIGKILL (no handler of
  * ours runs), its Janus is gone within 2 s, and the folder with the API secrets that it could not remove goes at
  * the next server start, while a live server's folder stays. And setup.sh masks the stock janus service even
- * where systemd is not running (checked with a fake systemctl that records its arguments).
+ * where systemd is not running (checked with a fake systemctl that records its arguments). Last, the log of
+ * every server the file started is judged: killing a server with SIGKILL must make no server print an error.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { describeServerLogExpecting } from "../helpers/log-expected.js";
 import { REPO_ROOT } from "../helpers/paths.js";
-import { type ServerHandle, startServer } from "../helpers/server.js";
+import { type ServerHandle, type StartServerOptions, startServer } from "../helpers/server.js";
+
+/** Every server this file started, killed ones included (the log guard at the end reads them all). */
+const started: ServerHandle[] = [];
+
+async function start(options: StartServerOptions): Promise<ServerHandle> {
+  const server = await startServer(options);
+  started.push(server);
+  return server;
+}
 
 /** The server's Janus: pid and its private folder (the `-F` argument). */
 function janusOf(server: ServerHandle): { pid: number; dir: string } {
@@ -54,7 +65,7 @@ function reap(pid: number): void {
 
 describe("a server killed with SIGKILL", () => {
   it("takes its Janus with it within 2 s", async () => {
-    const server = await startServer({ name: "janus-lifecycle-kill" });
+    const server = await start({ name: "janus-lifecycle-kill" });
     const janus = janusOf(server);
     try {
       await killHard(server);
@@ -68,8 +79,8 @@ describe("a server killed with SIGKILL", () => {
   });
 
   it("leaves a secrets folder that the next start removes, and a live server's folder stays", async () => {
-    const live = await startServer({ name: "janus-lifecycle-live" });
-    const killed = await startServer({ name: "janus-lifecycle-killed" });
+    const live = await start({ name: "janus-lifecycle-live" });
+    const killed = await start({ name: "janus-lifecycle-killed" });
     let next: ServerHandle | undefined;
     try {
       const liveJanus = janusOf(live);
@@ -78,7 +89,7 @@ describe("a server killed with SIGKILL", () => {
       reap(killedJanus.pid);
       expect(existsSync(join(killedJanus.dir, "janus.jcfg")), "nothing could remove it yet").toBe(true);
 
-      next = await startServer({ name: "janus-lifecycle-next" });
+      next = await start({ name: "janus-lifecycle-next" });
       expect(existsSync(killedJanus.dir), "the killed server's folder after the next start").toBe(false);
       expect(existsSync(join(liveJanus.dir, "janus.jcfg")), "the live server's folder").toBe(true);
       expect((await fetch(`${live.origin}/healthz`)).status).toBe(200);
@@ -131,3 +142,8 @@ describe("scripts/setup.sh", () => {
     ]);
   });
 });
+
+// Last: the logs of the four servers above. A server killed with SIGKILL prints nothing more, its Janus dies
+// with it (the kernel's parent-death signal), and the next start removes the left folder with an info line:
+// no error line is expected from any of them, so the list of expected lines is empty.
+describeServerLogExpecting(() => started, [], "the servers");

@@ -1,14 +1,17 @@
 /**
  * The server's life around its media plane and its sockets: a clear failure without Janus, meetings that
- * outlive a Janus crash, dead sockets removed within 5 s, and logs without personal data.
+ * outlive a Janus crash, dead sockets removed within 5 s, and logs without personal data. Last, the running
+ * server's log is judged: the Janus crash this file causes may print only the error lines named at the end.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync, readlinkSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeServerLogExpecting } from "../helpers/log-expected.js";
 import { REPO_ROOT } from "../helpers/paths.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
+import { waitFor } from "../helpers/wait.js";
 import { RawClient } from "../helpers/ws-client.js";
 
 async function joinRaw(server: ServerHandle, room: string, name: string) {
@@ -58,9 +61,10 @@ describe("on a port already taken", () => {
   }, 60_000);
 });
 
-describe("with a running server", () => {
-  let server: ServerHandle;
+/** The server of "with a running server" (module-wide: the log guard at the end judges it). */
+let server: ServerHandle;
 
+describe("with a running server", () => {
   beforeAll(async () => {
     server = await startServer({ name: "lifecycle" });
   });
@@ -171,17 +175,23 @@ describe("with a running server", () => {
       const line = text.split("\n").find((l) => l.startsWith(`${name} `));
       return Number(line?.split(" ")[1]);
     };
-    await new Promise((r) => setTimeout(r, 500)); // earlier tests' sockets finish closing
-    const before = {
+    // Earlier tests' sockets finish closing: none of this file's sockets is open any more.
+    await waitFor(async () => (await metric("palabre_connections")) === 0, {
+      what: "earlier tests' sockets to be closed (palabre_connections 0)",
+    });
+    const counts = async () => ({
       rooms: await metric("palabre_rooms"),
       participants: await metric("palabre_participants"),
-    };
+      handles: await metric("palabre_janus_handles"),
+    });
+    const before = await counts();
     const a = await joinRaw(server, "metrics-room", "Alice");
     const b = await joinRaw(server, "metrics-room", "Bob");
+    expect(await metric("palabre_connections")).toBe(2);
     expect(await metric("palabre_rooms")).toBe(before.rooms + 1);
     expect(await metric("palabre_participants")).toBe(before.participants + 2);
     const during = await metric("palabre_janus_handles");
-    expect(during).toBeGreaterThanOrEqual(1); // at least the room's control handle
+    expect(during).toBeGreaterThan(before.handles); // at least the room's control handle
     expect(await metric("palabre_ws_messages_in_total")).toBeGreaterThanOrEqual(2);
     // The V8 heap is reported apart from RSS (bench:churn tells a leak from a grown heap with it).
     const heapUsed = await metric("nodejs_heap_used_bytes");
@@ -189,22 +199,56 @@ describe("with a running server", () => {
     expect(await metric("nodejs_heap_total_bytes")).toBeGreaterThanOrEqual(heapUsed);
     await a.client.request({ type: "leave" });
     await b.client.request({ type: "leave" });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await metric("palabre_rooms")).toBe(before.rooms);
-    expect(await metric("palabre_participants")).toBe(before.participants);
-    expect(await metric("palabre_janus_handles")).toBeLessThan(during); // the room's handle went with it
+    // Back to the counts from before the two joined (the room's Janus handles go with it, one at a time).
+    let after = await counts();
+    await waitFor(
+      async () => {
+        after = await counts();
+        return JSON.stringify(after) === JSON.stringify(before);
+      },
+      { what: "rooms, participants and Janus handles back to where they were" },
+    ).catch(() => {});
+    expect(after).toEqual(before);
   });
 
   it("keeps display names and client addresses out of its log", async () => {
     const marker = "Zéphyrine Quux-Namecheck";
+    const from = server.lines.length;
     const { client } = await joinRaw(server, "privacy-log", marker);
     client.close();
-    await new Promise((r) => setTimeout(r, 300));
+    // What the server logs about this participant ends with the closed connection: wait for that line.
+    await waitFor(() => server.lines.slice(from).some((l) => l.includes('"msg":"connection closed"')), {
+      timeoutMs: 5000,
+      what: "the server to log the closed connection",
+    });
     const log = server.output();
-    expect(log).toContain("participant joined");
+    expect(server.lines.slice(from).join("\n")).toContain("participant joined");
     expect(log).not.toContain(marker);
     // The only address in the log is the one the server announces it listens on.
     const otherLines = log.split("\n").filter((l) => !l.includes("listening on"));
     expect(otherLines.join("\n")).not.toContain("127.0.0.1");
   });
 });
+
+// Last: every line the running server printed. The Janus crash above makes it print these error lines, and
+// no other error line is allowed (the child processes of the first two describes are judged by their tests).
+describeServerLogExpecting(
+  () => [server],
+  [
+    {
+      fields: { level: "error", scope: "media-engine", msg: "media server lost; restarting it" },
+      why: "the crash test kills Janus with SIGKILL: the server loses its API socket and starts a new Janus",
+      required: true,
+    },
+    {
+      fields: {
+        level: "error",
+        scope: "janus",
+        msg: "janus exited unexpectedly",
+        code: null,
+        signal: "SIGKILL",
+      },
+      why: "the same kill, when the server sees Janus's exit before its API socket closes",
+    },
+  ],
+);
