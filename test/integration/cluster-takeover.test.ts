@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
-import { internalErrors } from "../helpers/log-health.js";
+import { unexpectedErrors } from "../helpers/log-expected.js";
 import { enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
 import { type ServerHandle, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
@@ -24,7 +24,7 @@ afterEach(async () => {
   cluster = undefined;
   if (!c) return;
   try {
-    for (const node of c.nodes) expect(internalErrors(node), tail(node.lines, 40)).toEqual([]);
+    for (const node of c.nodes) expect(unexpectedErrors(node.lines, []), tail(node.lines, 40)).toEqual([]);
   } finally {
     await c.stop();
   }
