@@ -80,8 +80,8 @@ function procAddress(hex: string): string {
   return groups.join(":");
 }
 
-/** The sockets `pid` holds, from its fds and the socket tables of its network namespace. */
-export function socketsOf(pid: number): Socket[] {
+/** The socket inodes among `pid`'s open files. */
+export function socketInodes(pid: number): Set<string> {
   const inodes = new Set<string>();
   for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
     try {
@@ -91,6 +91,12 @@ export function socketsOf(pid: number): Socket[] {
       /* closed meanwhile */
     }
   }
+  return inodes;
+}
+
+/** The sockets `pid` holds, from its fds and the socket tables of its network namespace. */
+export function socketsOf(pid: number): Socket[] {
+  const inodes = socketInodes(pid);
   const out: Socket[] = [];
   for (const proto of ["tcp", "tcp6", "udp", "udp6"] as const) {
     const rows = fs.readFileSync(`/proc/${pid}/net/${proto}`, "utf8").trim().split("\n").slice(1);

@@ -18,6 +18,7 @@ import {
   type JanusInfo,
   janusOf,
   janusRequest,
+  socketInodes,
   socketsOf,
 } from "../helpers/janus-inspect.js";
 import { describeServerLog } from "../helpers/log-health.js";
@@ -124,20 +125,6 @@ function environOf(pid: number): Record<string, string> {
     .filter((kv) => kv.includes("="))
     .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const);
   return Object.fromEntries(entries);
-}
-
-/** The socket inodes among `pid`'s open files. */
-function socketInodes(pid: number): Set<string> {
-  const inodes = new Set<string>();
-  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m?.[1]) inodes.add(m[1]);
-    } catch {
-      /* closed meanwhile */
-    }
-  }
-  return inodes;
 }
 
 /**
