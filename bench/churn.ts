@@ -10,8 +10,8 @@
  * round. Checks at the end, from GET /metrics: rooms, participants and connections back to 0, Janus handles
  * back to the baseline, server RSS within 10 % of the baseline (given up to two minutes idle: V8 gives memory
  * back in its own time — its memory reducer shrank a heap grown to ~50 MB after 23 s in one run, 57 s in
- * another, later than a minute in a third); and no "error" line in the server's log.
- * Prints the results and exits non-zero if a check failed.
+ * another, later than a minute in a third); and no "error" line in the server's log other than the known
+ * races of CHURN_ERROR_EXCEPTIONS (none at present). Prints the results and exits non-zero if a check failed.
  */
 import { fileURLToPath } from "node:url";
 import { Bot } from "../bots/bot.js";
@@ -28,6 +28,37 @@ function memoryLine(m: Map<string, number>): string {
     `RSS ${mb("process_resident_memory_bytes")} MB (heap ${mb("nodejs_heap_used_bytes")}/` +
     `${mb("nodejs_heap_total_bytes")} MB, external ${mb("nodejs_external_memory_bytes")} MB)`
   );
+}
+
+/** An error line a churn may leave in the server's log: a named race that leaves nothing behind. */
+export interface ErrorLineException {
+  name: string;
+  /** Matched against the whole log line. */
+  pattern: RegExp;
+  /** Why it is expected: which race, and why it is harmless. */
+  why: string;
+}
+
+/**
+ * The error lines a churn is allowed to leave in the server's log: every other one fails bench:churn and the
+ * bots test. Keep it small; each entry names its race and says why it is expected (which race, why it
+ * leaves nothing behind, where it is followed), and goes once the race is fixed.
+ *
+ * Empty now. The one race a churn used to log (236401d): a subscriber answering an offer that a newer offer
+ * had superseded, which Janus refused with 469 "Unexpected ANSWER" and the server logged as an internal
+ * error. Since 7381e5c an answer to a superseded offer is acknowledged without reaching Janus, and a refusal
+ * of Janus's is a warn-level "media request refused", not an error. Five 30-s churns of the bots test
+ * (8 bots) and the logs of five earlier runs held no error line at all (one warn-level "janus reported an
+ * error" in one run: not an error line).
+ */
+export const CHURN_ERROR_EXCEPTIONS: readonly ErrorLineException[] = [];
+
+/** The server's error lines (level "error") that no exception of `exceptions` accounts for. */
+export function unexpectedErrorLines(
+  errorLines: readonly string[],
+  exceptions: readonly ErrorLineException[] = CHURN_ERROR_EXCEPTIONS,
+): string[] {
+  return errorLines.filter((l) => !exceptions.some((e) => e.pattern.test(l)));
 }
 
 /** How long an idle server gets to give memory back before RSS is judged, by default. */
@@ -51,7 +82,10 @@ export interface ChurnResult {
   baseline: { handles: number; rssMb: number };
   end: { rooms: number; participants: number; connections: number; handles: number; rssMb: number };
   rssChangePercent: number;
+  /** Every line the server logged at level "error" during the run (warm-up, churn and settling). */
   errorLines: string[];
+  /** Those of them that no CHURN_ERROR_EXCEPTIONS entry accounts for: each one fails the run. */
+  unexpectedErrorLines: string[];
   checks: { name: string; ok: boolean; detail: string }[];
   ok: boolean;
 }
@@ -68,6 +102,8 @@ function roleOf(slot: number): { audio: AudioMode; video: boolean; subscribe: bo
 export async function runChurn(server: ServerHandle, opts: ChurnOptions): Promise<ChurnResult> {
   const log = opts.log ?? (() => {});
   const room = `churn-${Date.now().toString(36)}`;
+  // The log is judged from here on: what the server printed before (another test's) is not the churn's.
+  const firstLine = server.lines.length;
   let joins = 0;
   let leaves = 0;
   let drops = 0;
@@ -182,7 +218,11 @@ export async function runChurn(server: ServerHandle, opts: ChurnOptions): Promis
       `(now ${memoryLine(await scrapeMetrics(server.origin))})`,
   );
   const rssChangePercent = (100 * (end.rssMb - baseline.rssMb)) / baseline.rssMb;
-  const errorLines = server.lines.filter((l) => /"level":"error"/.test(l));
+  const errorLines = server.lines.slice(firstLine).filter((l) => /"level":"error"/.test(l));
+  const unexpected = unexpectedErrorLines(errorLines);
+  const excused = CHURN_ERROR_EXCEPTIONS.filter((e) => errorLines.some((l) => e.pattern.test(l))).map(
+    (e) => e.name,
+  );
   const checks = [
     { name: "rooms = 0", ok: end.rooms === 0, detail: String(end.rooms) },
     { name: "participants = 0", ok: end.participants === 0, detail: String(end.participants) },
@@ -199,9 +239,13 @@ export async function runChurn(server: ServerHandle, opts: ChurnOptions): Promis
       detail: `${end.rssMb.toFixed(1)} MB vs ${baseline.rssMb.toFixed(1)} MB (${rssChangePercent >= 0 ? "+" : ""}${rssChangePercent.toFixed(1)} %)`,
     },
     {
-      name: "no error line in the server log",
-      ok: errorLines.length === 0,
-      detail: `${errorLines.length} line(s)`,
+      name: "no error line in the server log (known races aside)",
+      ok: unexpected.length === 0,
+      detail:
+        `${unexpected.length} unexpected line(s)` +
+        (excused.length > 0
+          ? `; ${errorLines.length - unexpected.length} known (${excused.join(", ")})`
+          : ""),
     },
     {
       name: "every visit joined and published",
@@ -218,6 +262,7 @@ export async function runChurn(server: ServerHandle, opts: ChurnOptions): Promis
     end,
     rssChangePercent,
     errorLines,
+    unexpectedErrorLines: unexpected,
     checks,
     ok: checks.every((c) => c.ok),
   };
@@ -258,7 +303,7 @@ async function main(): Promise<number> {
     console.log("| --- | --- | --- |");
     for (const c of r.checks) console.log(`| ${c.name} | ${c.ok ? "ok" : "FAILED"} | ${c.detail} |`);
     for (const f of r.joinFailures.slice(0, 10)) console.log(`  visit failure: ${f}`);
-    for (const l of r.errorLines.slice(0, 10)) console.log(`  error line: ${l}`);
+    for (const l of r.unexpectedErrorLines.slice(0, 10)) console.log(`  unexpected error line: ${l}`);
     console.log(`\ncommand: npm run bench:churn -- --minutes ${args.minutes} --bots ${args.bots}`);
     return r.ok ? 0 : 1;
   } catch (err) {

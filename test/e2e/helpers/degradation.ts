@@ -331,6 +331,17 @@ export async function capScenario(
   };
 }
 
+/** What a tile receives: the layer asked for (data-layer: "0".."2", "paused", "off") and the pictures' width. */
+export interface LayerReading {
+  layer: string | null;
+  width: number;
+}
+
+export interface LossStep extends LayerReading {
+  lost: number;
+  expected: number;
+}
+
 export interface LossResult {
   /** Frames decoded in each second of the window. */
   framesPerSecond: number[];
@@ -346,10 +357,19 @@ export interface LossResult {
   droppedPackets: number;
   /** The tile's data-layer and frameWidth each second. */
   layers: string[];
+  /** The tile's data-layer and frameWidth just before the loss began: what the layer may not go below. */
+  start: LayerReading;
+  /**
+   * Each second: the tile's data-layer and frameWidth at its end, and the packets (audio and video together,
+   * as the page's downlink estimate counts them) lost and expected over it, as the receiver's statistics say
+   * (a packet repaired by a retransmission is not lost).
+   */
+  steps: LossStep[];
   /**
    * Each second, what the video receiver saw: frames assembled (r) and decoded (d), key frames decoded (k),
    * key frame requests sent (pli), packets lost (l) and NACKs sent (n); with the publisher's page, the key
-   * frame requests its camera received and the key frames it encoded. Says why a second decoded nothing.
+   * frame requests its camera received, the key frames it encoded and the layers it sends. Says why a second
+   * decoded nothing, or why the picture got smaller.
    */
   video: string[];
 }
@@ -385,6 +405,8 @@ export async function lossScenario(
       else for (const port of ports) call.relay.impairClient(port, direction, impairment);
     }
   };
+  const before = await receivedFrom(subscriber, publisherId);
+  const baseline: LayerReading = { layer: before.layer, width: before.video?.frameWidth ?? 0 };
   impair({ loss });
   try {
     await sleep(settleMs);
@@ -394,6 +416,7 @@ export async function lossScenario(
     const framesPerSecond: number[] = [];
     const layers: string[] = [];
     const video: string[] = [];
+    const steps: LossStep[] = [];
     let prev = first;
     const start = performance.now();
     for (let i = 1; i <= seconds; i++) {
@@ -401,10 +424,21 @@ export async function lossScenario(
       const cur = await receivedFrom(subscriber, publisherId);
       framesPerSecond.push((cur.video?.framesDecoded ?? 0) - (prev.video?.framesDecoded ?? 0));
       layers.push(`${cur.layer}/${cur.video?.frameWidth ?? "-"}`);
+      const packets = (r: Received) => ({
+        lost: (r.video?.packetsLost ?? 0) + (r.audio?.packetsLost ?? 0),
+        received: (r.video?.packetsReceived ?? 0) + (r.audio?.packetsReceived ?? 0),
+      });
+      const [p0, p1] = [packets(prev), packets(cur)];
+      steps.push({
+        layer: cur.layer,
+        width: cur.video?.frameWidth ?? 0,
+        lost: p1.lost - p0.lost,
+        expected: p1.lost - p0.lost + p1.received - p0.received,
+      });
       const nowSent = publisher ? await keyFramesSent(publisher) : null;
       const pub =
         sent && nowSent
-          ? ` | sender pli${nowSent.pli - sent.pli} k${nowSent.keyFrames - sent.keyFrames}`
+          ? ` | sender pli${nowSent.pli - sent.pli} k${nowSent.keyFrames - sent.keyFrames} sends ${nowSent.layers}`
           : "";
       sent = nowSent;
       video.push(videoSecond(prev, cur) + pub);
@@ -423,6 +457,8 @@ export async function lossScenario(
       audioLoss: audioLoss(first, prev),
       droppedPackets: dropped() - droppedBefore,
       layers,
+      start: baseline,
+      steps,
       video,
     };
   } finally {
@@ -430,19 +466,69 @@ export async function lossScenario(
   }
 }
 
-/** Key frame requests a page's camera received and key frames it encoded, all layers. */
-async function keyFramesSent(page: Page): Promise<{ pli: number; keyFrames: number }> {
+/** Order of the data-layer values: a numbered layer by its number; paused, off or none below them all. */
+export function layerRank(layer: string | null): number {
+  return layer === "0" || layer === "1" || layer === "2" ? Number(layer) : -1;
+}
+
+/**
+ * README ("Poor connections"): "loss counts as congestion only when it is clearly above 10 % for the number
+ * of packets seen, so an unlucky second of 5 % random loss lowers nothing". Clearly above, as said here
+ * independently of the client's code: more than two standard deviations above 10 % for that many packets
+ * (over 150 packets, above 14.9 %).
+ */
+export function clearlyAboveTenPercent(lost: number, expected: number): boolean {
+  if (expected <= 0) return false;
+  return lost / expected > 0.1 + 2 * Math.sqrt((0.1 * 0.9) / expected);
+}
+
+/**
+ * The seconds of a loss scenario in which what the tile receives went below where it was before the loss:
+ * the layer asked for (data-layer), and with `width`, the pictures decoded (frameWidth). The one exception
+ * the README allows: a second that follows loss clearly above 10 % (in that second or the one before, since
+ * the page's estimate judges about the last hundred packets). Each entry says the second, what was received
+ * and the loss seen; empty when nothing went down.
+ */
+export function loweredUnderLoss(r: LossResult, { width = true } = {}): string[] {
+  const out: string[] = [];
+  const pct = (s: LossStep) =>
+    `${s.expected > 0 ? ((100 * s.lost) / s.expected).toFixed(1) : "-"} % of ${s.expected} packets`;
+  r.steps.forEach((s, i) => {
+    const layerDown = layerRank(s.layer) < layerRank(r.start.layer);
+    const widthDown = width && s.width < r.start.width;
+    if (!layerDown && !widthDown) return;
+    const excused = r.steps
+      .slice(Math.max(0, i - 1), i + 1)
+      .some((x) => clearlyAboveTenPercent(x.lost, x.expected));
+    if (!excused)
+      out.push(
+        `second ${i + 1}: ${s.layer}/${s.width} (was ${r.start.layer}/${r.start.width}), loss ${pct(s)}; ${r.video[i] ?? ""}`,
+      );
+  });
+  return out;
+}
+
+/**
+ * Key frame requests a page's camera received and key frames it encoded, all layers; and the layers it sends
+ * (rids of the active encodings, with the encoder's limitation when not "none", e.g. "h(cpu) l m").
+ */
+async function keyFramesSent(page: Page): Promise<{ pli: number; keyFrames: number; layers: string }> {
   return (await page.evaluate(`(async () => {
     let pli = 0, keyFrames = 0;
+    const layers = [];
     for (const pc of (window.__pcs || [])) {
       if (pc.connectionState === "closed") continue;
       let r; try { r = await pc.getStats(); } catch (e) { continue; }
       r.forEach((s) => {
-        if (s.type === "outbound-rtp" && s.kind === "video") { pli += s.pliCount || 0; keyFrames += s.keyFramesEncoded || 0; }
+        if (s.type === "outbound-rtp" && s.kind === "video") {
+          pli += s.pliCount || 0; keyFrames += s.keyFramesEncoded || 0;
+          const limit = s.qualityLimitationReason && s.qualityLimitationReason !== "none" ? "(" + s.qualityLimitationReason + ")" : "";
+          if (s.active !== false) layers.push((s.rid || "?") + limit);
+        }
       });
     }
-    return { pli, keyFrames };
-  })()`)) as { pli: number; keyFrames: number };
+    return { pli, keyFrames, layers: layers.sort().join(" ") };
+  })()`)) as { pli: number; keyFrames: number; layers: string };
 }
 
 function videoSecond(a: Received, b: Received): string {
