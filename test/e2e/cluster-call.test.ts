@@ -15,20 +15,12 @@ import { type ServerHandle, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { RawClient } from "../helpers/ws-client.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
-import {
-  clickJoin,
-  msel,
-  openParticipants,
-  participantAction,
-  rowOf,
-  setLobby,
-  setPassword,
-  waitForConference,
-} from "./helpers/moderation-ui.js";
+import { expectGuardedState, guardMeeting } from "./helpers/guarded-meeting.js";
+import { clickJoin, msel, participantAction, waitForConference } from "./helpers/moderation-ui.js";
 import { markConnectionsOld, readWatch, waitForNewMedia, watchPage } from "./helpers/recovery.js";
 import { sampleGrowth } from "./helpers/rtc.js";
-import { openChat, sendChat, social, waitForHandOrder, waitForShownTexts } from "./helpers/social.js";
-import { joinViaUi, sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "./helpers/ui.js";
+import { sendChat, waitForShownTexts } from "./helpers/social.js";
+import { joinViaUi, sel, tileOf, waitForMediaFrom } from "./helpers/ui.js";
 
 /** The requirement: media flowing again on every page within this long after the holding node is lost. */
 const TAKEOVER_MS = 10_000;
@@ -138,21 +130,9 @@ async function expectSameMeeting(): Promise<void> {
     const w = await readWatch(x.page);
     const shown = Object.keys(w.seen).filter((name) => name !== "socketBanner");
     expect(shown, `what ${x.name}'s page showed besides "reconnecting"`).toEqual([]);
-    await openChat(x.page);
-    await waitForShownTexts(x.page, [CHAT, AFTER_REDIS], () => true, `the chat on ${x.name}'s page`, 5000);
-    await waitForHandOrder(x.page, [cat.id, ben.id], {
-      moderator: x === ann,
-      what: `hands on ${x.name}'s page`,
-      timeoutMs: 5000,
-    });
-    await openParticipants(x.page);
-    await x.page.locator(`${rowOf(ann.id)} ${msel.roleBadge}`).waitFor({ state: "visible", timeout: 5000 });
-    expect(await x.page.locator(`${msel.pane} ${msel.roleBadge}`).count(), `badges on ${x.name}'s page`).toBe(
-      1,
-    );
-    await x.page.locator(msel.roomLocked).first().waitFor({ state: "visible", timeout: 5000 });
-    await x.page.locator(msel.toggleParticipants).click();
   }
+  await expectGuardedState(ann, ben, cat, [CHAT, AFTER_REDIS], "after the move");
+  for (const x of everyone()) await x.page.locator(msel.toggleParticipants).click();
   // Two seconds of media on every page.
   const growth = await Promise.all(everyone().map((x) => sampleGrowth(x.page, 2000)));
   for (const [i, x] of everyone().entries()) {
@@ -198,29 +178,7 @@ describe.sequential("a meeting across three nodes", () => {
       balancer.socketsPerBackend().every((n) => n >= 1),
       `sockets per node ${balancer.socketsPerBackend()}`,
     ).toBe(true);
-    for (const x of everyone()) {
-      const ids = others(x).map((y) => y.id);
-      await waitForRemoteSet(x.page, ids, 30_000);
-      await waitForMediaFrom(x.page, ids, 40_000);
-    }
-    await setPassword(ann.page, PASSWORD);
-    await ann.page.locator(msel.roomLocked).waitFor({ state: "visible", timeout: 10_000 });
-    await setLobby(ann.page, true);
-    await ann.page.locator(msel.toggleParticipants).click();
-    await openChat(ben.page);
-    await sendChat(ben.page, CHAT);
-    for (const x of everyone()) {
-      await openChat(x.page);
-      await waitForShownTexts(x.page, [CHAT], () => true, `the chat on ${x.name}'s page`);
-    }
-    await cat.page.locator(social.toggleHand).click();
-    await waitForHandOrder(ann.page, [cat.id], { moderator: true, what: "Cat's hand on Ann's page" });
-    await ben.page.locator(social.toggleHand).click();
-    for (const x of everyone())
-      await waitForHandOrder(x.page, [cat.id, ben.id], {
-        moderator: x === ann,
-        what: `hands on ${x.name}'s page`,
-      });
+    await guardMeeting(ann, ben, cat, PASSWORD, CHAT);
   });
 
   it("across nodes, through the UI: a newcomer knocks, the moderator admits; the moderator mutes someone on another node", async () => {

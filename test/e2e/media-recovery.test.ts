@@ -14,11 +14,11 @@ import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { RawClient } from "../helpers/ws-client.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
-import { msel, openParticipants, rowOf, setLobby, setPassword } from "./helpers/moderation-ui.js";
+import { expectGuardedState, guardMeeting } from "./helpers/guarded-meeting.js";
+import { msel } from "./helpers/moderation-ui.js";
 import { janusPid, markConnectionsOld, readWatch, waitForNewMedia, watchPage } from "./helpers/recovery.js";
 import { sampleGrowth } from "./helpers/rtc.js";
-import { openChat, sendChat, social, waitForHandOrder, waitForShownTexts } from "./helpers/social.js";
-import { joinViaUi, sel, waitForMediaFrom, waitForRemoteSet } from "./helpers/ui.js";
+import { joinViaUi, sel } from "./helpers/ui.js";
 import { type FrameLog, recordFrames } from "./helpers/ws-frames.js";
 
 /** The requirement: media back on every page within this long after the kill. */
@@ -90,34 +90,7 @@ describe.sequential("a Janus crash during a meeting", () => {
     ann = await enter("ann", "Ann");
     ben = await enter("ben", "Ben");
     cat = await enter("cat", "Cat");
-    for (const x of everyone()) {
-      const ids = others(x).map((y) => y.id);
-      await waitForRemoteSet(x.page, ids, 30_000);
-      await waitForMediaFrom(x.page, ids, 40_000);
-    }
-
-    await setPassword(ann.page, PASSWORD);
-    await ann.page.locator(msel.roomLocked).waitFor({ state: "visible", timeout: 10_000 });
-    await setLobby(ann.page, true);
-    // Closed again so that the hands list and the tiles are what the page shows.
-    await ann.page.locator(msel.toggleParticipants).click();
-
-    await openChat(ben.page);
-    await sendChat(ben.page, CHAT);
-    for (const x of everyone()) {
-      await openChat(x.page);
-      await waitForShownTexts(x.page, [CHAT], () => true, `the chat on ${x.name}'s page`);
-    }
-
-    // Cat first, then Ben: not the order they joined in.
-    await cat.page.locator(social.toggleHand).click();
-    await waitForHandOrder(ann.page, [cat.id], { moderator: true, what: "Cat's hand on Ann's page" });
-    await ben.page.locator(social.toggleHand).click();
-    for (const x of everyone())
-      await waitForHandOrder(x.page, [cat.id, ben.id], {
-        moderator: x === ann,
-        what: `hands on ${x.name}'s page`,
-      });
+    await guardMeeting(ann, ben, cat, PASSWORD, CHAT);
   });
 
   it("Janus killed with SIGKILL: the banner shows, and every page decodes both others again on new connections within 5 s", async () => {
@@ -220,32 +193,7 @@ describe.sequential("a Janus crash during a meeting", () => {
 
   it("the chat history, the hand queue and the moderator are unchanged", async () => {
     evidenceOnFailure("state");
-    for (const x of everyone()) {
-      await openChat(x.page);
-      await waitForShownTexts(
-        x.page,
-        [CHAT],
-        () => true,
-        `the chat on ${x.name}'s page after the crash`,
-        5000,
-      );
-      await waitForHandOrder(x.page, [cat.id, ben.id], {
-        moderator: x === ann,
-        what: `hands on ${x.name}'s page after the crash`,
-        timeoutMs: 5000,
-      });
-      expect(await x.page.locator(social.toggleHand).getAttribute("aria-pressed")).toBe(String(x !== ann));
-      await openParticipants(x.page);
-      await x.page.locator(`${rowOf(ann.id)} ${msel.roleBadge}`).waitFor({ state: "visible", timeout: 5000 });
-      expect(
-        await x.page.locator(`${msel.pane} ${msel.roleBadge}`).count(),
-        `badges on ${x.name}'s page`,
-      ).toBe(1);
-      await x.page.locator(msel.roomLocked).first().waitFor({ state: "visible", timeout: 5000 });
-    }
-    // Only the moderator has the room's security settings, and they still say: lobby on.
-    expect(await ann.page.locator(msel.lobbyToggle).isChecked()).toBe(true);
-    for (const x of [ben, cat]) expect(await x.page.locator(msel.lobbyToggle).count(), x.name).toBe(0);
+    await expectGuardedState(ann, ben, cat, [CHAT], "after the crash");
   });
 
   it("a new socket still needs the password, and with it waits in the lobby, where the moderator sees it knock", async () => {
