@@ -12,7 +12,7 @@ import { JanusMediaEngine } from "./media/janus-media-engine.js";
 import { ProcessCpu } from "./media/process-cpu.js";
 import { Cluster } from "./routing/cluster.js";
 import { LocalRouter } from "./routing/local-router.js";
-import { RemoteConnections } from "./routing/remote-connections.js";
+import { RemoteSessions } from "./session/remote-sessions.js";
 import { Session } from "./session/session.js";
 
 export interface RunningServer {
@@ -52,11 +52,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   media.on("restored", () => conference.mediaRestored());
   const addresses = new AddressBook(config.limits);
   const sessions = { conference, router };
-  let remote: RemoteConnections | undefined;
+  let remote: RemoteSessions | undefined;
   if (cluster) {
-    remote = new RemoteConnections(
+    remote = new RemoteSessions(
       cluster.bus,
-      addresses,
+      // The node holding the socket counted it against its address's cap; here only its wrong passwords count.
+      (address) => addresses.open(address, { capped: false }),
       (sink, client) => new Session(sessions, sink, client),
     );
     cluster.onRedisBack = () => cluster.store.saveAll(conference.rooms());

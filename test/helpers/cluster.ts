@@ -47,12 +47,19 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       name: id,
       env: {
         REDIS_URL: `redis://:${redis.password}@127.0.0.1:${links[index]?.port}`,
+        JANUS_RTP_PORTS: rtpPorts(index),
         NODE_ID: id,
         NODE_TTL_SECONDS: String(options.ttlSeconds ?? 2),
         ...options.env,
       },
     });
   const restarts = ids.map(() => 0);
+  // Distinct blocks of 1000 UDP ports for the nodes' Janus, from a random start (as startServer picks one).
+  const firstBlock = Math.floor(Math.random() * 20);
+  const rtpPorts = (index: number) => {
+    const base = 20_000 + 1000 * ((firstBlock + index) % 20);
+    return `${base}-${base + 999}`;
+  };
   const baseIds = [...ids];
   try {
     for (const [i, id] of ids.entries()) nodes.push(await startNode(i, id));

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
 import { unexpectedErrors } from "../helpers/log-expected.js";
-import { enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
+import { closeOf, enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
 import { tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { RawClient } from "../helpers/ws-client.js";
@@ -174,6 +174,23 @@ describe("one meeting, sockets on two nodes", () => {
     expect(perNode.reduce((a, b) => a + b, 0)).toBe(rooms.length);
     for (const n of perNode) expect(n, `meetings per node: ${perNode.join(", ")}`).toBeGreaterThanOrEqual(3);
   });
+});
+
+describe("a relayed socket that never gets in", () => {
+  it("is closed after the join timeout (4001), as a socket of the node's own meetings is", async () => {
+    const room = uniqueRoom("timeout");
+    const ada = track(await enter(cluster.nodes[0]?.wsUrl as string, room, "Ada"));
+    await ada.client.request({ type: "room.configure", password: "sesame" });
+    const { other } = await sides(room);
+    // Through the node that does not hold the meeting: relayed, refused, and then silent.
+    const opened = Date.now();
+    const eve = track(await knock(other.wsUrl, room, "Eve", { password: "wrong" }));
+    expect(eve.reply).toMatchObject({ type: "error", code: "password_wrong" });
+    const closed = await closeOf(eve, 35_000);
+    expect(closed.code).toBe(4001);
+    // Closed by the timeout (30 s after the socket opened), not by anything sooner.
+    expect((eve.client.closedAt as number) - opened).toBeGreaterThanOrEqual(29_000);
+  }, 45_000);
 });
 
 describe("state read from Redis is untrusted", () => {

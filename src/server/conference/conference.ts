@@ -6,8 +6,8 @@ import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import type { MediaEngine } from "../media/media-room.js";
+import type { MeetingStore } from "../routing/meeting-state.js";
 import type { Router } from "../routing/router.js";
-import type { MeetingStore } from "./meeting-store.js";
 import { Room, type RoomDump, type RoomOptions } from "./room.js";
 import { anyoneMayReturn } from "./snapshot.js";
 

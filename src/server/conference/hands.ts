@@ -1,11 +1,9 @@
 /** The queue of raised hands, in the order they were raised. */
 import type { HandEntry } from "../../protocol/messages.js";
+import type { RaisedHand } from "../routing/meeting-state.js";
 
-export interface Raised {
-  raisedAt: number;
-  /** Breaks ties between hands raised in the same millisecond. */
-  seq: number;
-}
+/** `seq` breaks ties between hands raised in the same millisecond. */
+type Raised = RaisedHand;
 
 export class HandQueue {
   readonly #raised = new Map<string, Raised>();

@@ -5,12 +5,9 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
-export interface PasswordSeal {
-  /** base64url, 16 random bytes. */
-  readonly salt: string;
-  /** base64url, 32 bytes of scrypt(password, salt). */
-  readonly hash: string;
-}
+import type { PasswordSeal } from "../routing/meeting-state.js";
+
+export type { PasswordSeal };
 
 /** N = 2^14, r = 8: about 16 MiB and a few tens of milliseconds per check (RFC 7914's interactive figure). */
 const COST = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

@@ -1,47 +1,28 @@
 /**
- * A meeting's state as another node needs it to take the meeting over: its settings (the password as a seal),
+ * Takes a meeting's state (routing/meeting-state.ts) from a room, and gives it to a fresh one: what another
+ * node needs to take the meeting over: its settings (the password as a seal),
  * its chat, its hand queue, who was removed, and everyone who is in it or may come back to it, with the resume
  * token that lets them in again as themselves. Media is not part of it: the new node's media server starts
  * afresh, and the participants publish again.
  */
-import type { BarredEntry, ChatMessage, Device, Role } from "../../protocol/messages.js";
+import type { BarredEntry, Device, Role } from "../../protocol/messages.js";
+import {
+  type MeetingSnapshot,
+  type PasswordSeal,
+  type PersonSnapshot,
+  type RaisedHand,
+  SNAPSHOT_VERSION,
+} from "../routing/meeting-state.js";
 import { Budgets } from "./budgets.js";
 import type { ChatState } from "./chat.js";
 import { type Departed, RESUME_WINDOW_MS } from "./door.js";
-import type { Raised } from "./hands.js";
-import type { PasswordSeal } from "./password.js";
-
-export const SNAPSHOT_VERSION = 1;
-
-export interface PersonSnapshot {
-  /** The resume token (a secret: it never leaves the cluster). */
-  token: string;
-  id: string;
-  name: string;
-  role: Role;
-  hand: Raised | null;
-  blocked: Device[];
-  key: string | null;
-  /** When their resume window closes (ms since the epoch); null: they are in the meeting now. */
-  expires: number | null;
-}
-
-export interface MeetingSnapshot {
-  v: typeof SNAPSHOT_VERSION;
-  lobby: boolean;
-  password: PasswordSeal | null;
-  chat: { seq: number; history: ChatMessage[]; recent: [string, string[]][] };
-  hands: { seq: number };
-  barred: [string, BarredEntry][];
-  people: PersonSnapshot[];
-}
 
 /** What a snapshot reads from and writes to (room.ts's Room is one). */
 export interface SnapshotRoom {
   readonly lobbyOn: boolean;
   readonly password: PasswordSeal | null;
   readonly chat: { state(): ChatState; restore(state: ChatState): void };
-  readonly hands: { seq: number; record(id: string): Raised | undefined };
+  readonly hands: { seq: number; record(id: string): RaisedHand | undefined };
   readonly barred: {
     entries(): [string, BarredEntry][];
     restore(entries: [string, BarredEntry][]): void;

@@ -12,7 +12,7 @@ import {
   MeetingKeySchema,
   ParticipantIdSchema,
 } from "../../protocol/messages.js";
-import { SNAPSHOT_VERSION } from "../conference/snapshot.js";
+import { SNAPSHOT_VERSION } from "./meeting-state.js";
 
 export class ClusterDataError extends Error {
   constructor(what: string, problem: string) {

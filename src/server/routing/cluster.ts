@@ -7,14 +7,13 @@
 import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
-import type { NodeAnnouncement } from "./cluster-schemas.js";
+import type { Envelope, NodeAnnouncement } from "./cluster-schemas.js";
 import { MeetingDirectory } from "./meeting-directory.js";
 import { NodeBus } from "./node-bus.js";
 import { type NodeLoad, NodeRegistry } from "./node-registry.js";
 import { RedisLink } from "./redis-link.js";
 import { RedisMeetingStore } from "./redis-meeting-store.js";
 import { Relay, type RelayedSocket } from "./relay.js";
-import type { RemoteConnections } from "./remote-connections.js";
 
 const log = logger("cluster");
 
@@ -28,6 +27,13 @@ export interface ClusterSettings {
   nodeTtlMs: number;
   /** The address browsers reach this node's Janus at ("" when its candidates name it already). */
   janusAddress: string;
+}
+
+/** Where the connections other nodes relay to this node's meetings are served (session/remote-sessions.ts). */
+export interface RemoteEndpoint {
+  receive(envelope: Envelope): void;
+  /** Ends the connections relayed by nodes that are gone (`gone` says which). */
+  dropGone(gone: (node: string) => Promise<boolean>): Promise<void>;
 }
 
 /** What a connection needs to find its meeting's node (RoutedSession). */
@@ -50,7 +56,7 @@ export class Cluster implements Placement {
   readonly store: RedisMeetingStore;
   readonly bus: NodeBus;
   readonly #relays = new Map<string, Relay>();
-  #remote: RemoteConnections | undefined;
+  #remote: RemoteEndpoint | undefined;
   #connections = 0;
   /** After Redis came back: no meeting is placed before this time (ms since the epoch). */
   #settledAt = 0;
@@ -89,7 +95,7 @@ export class Cluster implements Placement {
   }
 
   /** Connects to Redis (refusing to start without it), announces this node, and keeps announcing it. */
-  async start(remote: RemoteConnections, heldRooms: () => Iterable<string>): Promise<void> {
+  async start(remote: RemoteEndpoint, heldRooms: () => Iterable<string>): Promise<void> {
     this.#remote = remote;
     await this.link.connect();
     await this.bus.start();

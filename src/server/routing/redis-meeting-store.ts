@@ -4,12 +4,12 @@
  * comes back (it keeps nothing on disk, so a restart wiped them), and read back, as untrusted input, by the
  * node that takes a meeting over.
  */
-import type { MeetingStore, StoredRoom } from "../conference/meeting-store.js";
-import type { MeetingSnapshot } from "../conference/snapshot.js";
+
 import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import { MeetingSnapshotSchema, parseStored } from "./cluster-schemas.js";
 import type { MeetingDirectory } from "./meeting-directory.js";
+import type { MeetingSnapshot, MeetingStore, StoredRoom } from "./meeting-state.js";
 
 const log = logger("meeting-store");
 

@@ -61,4 +61,13 @@ describe("Relay", () => {
     expect(sent).toEqual([]);
     expect(relay.closed).toBe(true);
   });
+
+  it("tells when the holder let the connection in, from the type of its answer", () => {
+    const { bus } = recordingBus();
+    const relay = new Relay(bus, "b.1", "a", socket());
+    relay.receive({ t: "out", c: "b.1", n: 1, d: '{"type":"error","id":1,"code":"password_wrong"}' });
+    expect(relay.entered).toBe(false);
+    relay.receive({ t: "out", c: "b.1", n: 2, d: '{"type":"lobby.waiting","id":2,"room":"r"}' });
+    expect(relay.entered).toBe(true);
+  });
 });

@@ -14,6 +14,8 @@ export interface RelayedSocket {
   close(code: number, reason: string): void;
 }
 
+const ENTRY = /^\{"type":"(joined|lobby\.waiting)"/;
+
 export class Relay {
   readonly conn: string;
   readonly holder: string;
@@ -23,6 +25,7 @@ export class Relay {
   #received = 0;
   #acked: (() => void) | undefined;
   #closed = false;
+  #entered = false;
   readonly acked: Promise<void>;
 
   constructor(bus: NodeBus, conn: string, holder: string, socket: RelayedSocket) {
@@ -54,6 +57,8 @@ export class Relay {
         return;
       }
       this.#received = envelope.n;
+      // The holder's own JSON starts with its type: enough to tell that the join was answered by an entry.
+      if (!this.#entered && ENTRY.test(envelope.d)) this.#entered = true;
       this.#socket.sendText(envelope.d);
     } else if (envelope.t === "end") {
       this.#closed = true;
@@ -77,5 +82,13 @@ export class Relay {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * Whether the holder let the connection in (joined, or waiting in the lobby): until then the gateway's join
+   * timeout still applies, as to a socket of this node's own meetings.
+   */
+  get entered(): boolean {
+    return this.#entered;
   }
 }

@@ -39,7 +39,7 @@ export class RoutedSession implements FrameHandler {
   }
 
   get joined(): boolean {
-    return this.#local.joined || this.#relay !== undefined;
+    return this.#local.joined || this.#relay?.entered === true;
   }
 
   handle(message: ClientMessage, text: string): void {

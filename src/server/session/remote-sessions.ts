@@ -4,34 +4,39 @@
  */
 import { CloseCode } from "../../protocol/errors.js";
 import type { ServerMessage } from "../../protocol/messages.js";
-import type { AddressBook, AddressSlot } from "../gateway/address-book.js";
-import { deliverFrame } from "../session/frames.js";
-import type { Session, SessionClient } from "../session/session.js";
-import type { Envelope } from "./cluster-schemas.js";
-import type { NodeBus } from "./node-bus.js";
-import type { ParticipantSink } from "./router.js";
+import type { RemoteEndpoint } from "../routing/cluster.js";
+import type { Envelope } from "../routing/cluster-schemas.js";
+import type { NodeBus } from "../routing/node-bus.js";
+import type { ParticipantSink } from "../routing/router.js";
+import { deliverFrame } from "./frames.js";
+import type { Session, SessionClient } from "./session.js";
+
+/** A relayed connection's place in the gateway's count per client address; `release` when it ends. */
+export interface RemoteSlot extends SessionClient {
+  release(): void;
+}
 
 interface Remote {
   from: string;
   session: Session;
   sink: ParticipantSink;
-  slot: AddressSlot;
+  slot: RemoteSlot;
   received: number;
 }
 
-export class RemoteConnections {
+export class RemoteSessions implements RemoteEndpoint {
   readonly #bus: NodeBus;
-  readonly #addresses: AddressBook;
+  readonly #openSlot: (address: string) => RemoteSlot | null;
   readonly #newSession: (sink: ParticipantSink, client: SessionClient) => Session;
   readonly #remotes = new Map<string, Remote>();
 
   constructor(
     bus: NodeBus,
-    addresses: AddressBook,
+    openSlot: (address: string) => RemoteSlot | null,
     newSession: (sink: ParticipantSink, client: SessionClient) => Session,
   ) {
     this.#bus = bus;
-    this.#addresses = addresses;
+    this.#openSlot = openSlot;
     this.#newSession = newSession;
   }
 
@@ -66,8 +71,7 @@ export class RemoteConnections {
 
   #open(conn: string, from: string, address: string): void {
     if (this.#remotes.has(conn)) return;
-    // The node holding the socket counted it against its address; here only the wrong passwords are.
-    const slot = this.#addresses.open(address, { capped: false });
+    const slot = this.#openSlot(address);
     if (!slot) return;
     let sent = 0;
     let ended = false;
