@@ -54,7 +54,8 @@ fi
 
 # util-linux (essential on Debian, listed for other bases) has setpriv, with which Janus dies with the server.
 packages=(janus iproute2 ca-certificates util-linux)
-[ "$want_tests" = 1 ] && packages+=(chromium redis-server)
+# The tests: Chromium, Firefox ESR on a virtual display (screen sharing), and Redis (the cluster tests).
+[ "$want_tests" = 1 ] && packages+=(chromium firefox-esr xvfb redis-server)
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 export DEBIAN_FRONTEND=noninteractive

@@ -40,6 +40,7 @@ import {
   waitPressed,
 } from "./helpers/media-views.js";
 import { msel, rowOf } from "./helpers/moderation-ui.js";
+import { sentVideoBytes } from "./helpers/rtc.js";
 import { joinViaUi, waitForMediaFrom } from "./helpers/ui.js";
 import { type FrameLog, recordFrames } from "./helpers/ws-frames.js";
 
@@ -271,6 +272,13 @@ describe.sequential("screen sharing through the UI", () => {
     }
     const states = sentMediaStates(alice);
     expect(states.at(-1)?.screen, "Alice's last media.state says screen:false").toBe(false);
+    // A stopped share sends nothing (Firefox went on encoding it, 1 frame a second, until its encodings were
+    // turned off), while her camera goes on sending in the same two seconds.
+    const before = await sentVideoBytes(alice.page);
+    await sleep(2000);
+    const after = await sentVideoBytes(alice.page);
+    expect(after.camera - before.camera, "Alice's camera bytes in 2 s").toBeGreaterThan(10_000);
+    expect(after.screen - before.screen, "Alice's screen bytes in 2 s after the stop").toBe(0);
   });
 
   it("the capture ends (the browser's Stop sharing): the screen tile is gone on Bob's and Carol's pages within 2 s", async () => {

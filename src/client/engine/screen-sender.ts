@@ -1,8 +1,9 @@
 /**
  * The publish connection's screen m-lines (PROTOCOL.md, "Sharing a screen"): a video, and the shared tab's
  * sound when the browser offers it. The first share adds them (one renegotiation, `publish` with `sources`);
- * they stay for the connection's life. Stopping replaces their tracks with null (nothing is sent); the next
- * share puts its tracks on the same m-lines, so the others' subscriptions do not change.
+ * they stay for the connection's life. Stopping replaces their tracks with null and turns their encodings off
+ * (Firefox goes on encoding a null track's m-line, 1 frame a second, otherwise); the next share puts its tracks
+ * on the same m-lines and turns them on again, so the others' subscriptions do not change.
  */
 import type { Publisher } from "./publisher.js";
 
@@ -27,8 +28,10 @@ export class ScreenSender {
     if (!video) throw new Error("the capture holds no video");
     const audio = stream.getAudioTracks()[0] ?? null;
     video.contentHint = "detail";
-    if (this.video) await this.video.sender.replaceTrack(video);
-    else {
+    if (this.video) {
+      await this.video.sender.replaceTrack(video);
+      await setActive(this.video.sender, true);
+    } else {
       this.video = this.publisher.addTransceiver(video, "screen", {
         direction: "sendonly",
         streams: [stream],
@@ -36,14 +39,20 @@ export class ScreenSender {
       });
       this.unsent = true;
     }
-    if (audio && this.audio) await this.audio.sender.replaceTrack(audio);
-    else if (audio) {
+    if (audio && this.audio) {
+      await this.audio.sender.replaceTrack(audio);
+      await setActive(this.audio.sender, true);
+    } else if (audio) {
       this.audio = this.publisher.addTransceiver(audio, "screen_audio", {
         direction: "sendonly",
         streams: [stream],
       });
       this.unsent = true;
-    } else await this.audio?.sender.replaceTrack(null); // this capture has no sound; an earlier one had
+    } else if (this.audio) {
+      // This capture has no sound; an earlier one had.
+      await this.audio.sender.replaceTrack(null);
+      await setActive(this.audio.sender, false);
+    }
     if (!this.unsent) return;
     await this.publisher.negotiate();
     this.unsent = false;
@@ -51,6 +60,21 @@ export class ScreenSender {
 
   /** Stops sending; the m-lines stay for the next share. */
   async stop(): Promise<void> {
-    await Promise.all([this.video?.sender.replaceTrack(null), this.audio?.sender.replaceTrack(null)]);
+    await Promise.all(
+      [this.video, this.audio].map(async (t) => {
+        if (!t) return;
+        await t.sender.replaceTrack(null);
+        await setActive(t.sender, false);
+      }),
+    );
   }
+}
+
+/** Turns a sender's encodings on or off (RTCRtpEncodingParameters.active), if they are not so already. */
+async function setActive(sender: RTCRtpSender, active: boolean): Promise<void> {
+  const parameters = sender.getParameters();
+  const encodings = parameters.encodings ?? [];
+  if (encodings.length === 0 || encodings.every((e) => (e.active ?? true) === active)) return;
+  for (const e of encodings) e.active = active;
+  await sender.setParameters(parameters);
 }

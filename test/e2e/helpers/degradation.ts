@@ -21,6 +21,7 @@ import { type ServerHandle, startServer } from "../../helpers/server.js";
 import { UdpRelay } from "../../helpers/udp-relay.js";
 import { sleep } from "../../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant } from "./browser.js";
+import type { StatsPage } from "./rtc.js";
 import { joinViaUi, tileOf, waitForMediaFrom } from "./ui.js";
 import { type FrameLog, recordFrames } from "./ws-frames.js";
 
@@ -166,11 +167,11 @@ const READ_RECEIVED = `async () => {
   });
 }`;
 
-export async function readReceived(page: Page): Promise<Received[]> {
+export async function readReceived(page: StatsPage): Promise<Received[]> {
   return (await page.evaluate(`(${READ_RECEIVED})()`)) as Received[];
 }
 
-export async function receivedFrom(page: Page, participantId: string): Promise<Received> {
+export async function receivedFrom(page: StatsPage, participantId: string): Promise<Received> {
   const r = (await readReceived(page)).find((x) => x.participantId === participantId);
   if (!r) throw new Error(`no remote camera tile for ${participantId}`);
   return r;
@@ -233,7 +234,7 @@ export function audioLoss(before: Received, after: Received): number {
 
 /** Polls `page` for `participantId`'s tile until `done` holds; returns the ms it took, or null on timeout. */
 export async function timeUntil(
-  page: Page,
+  page: StatsPage,
   participantId: string,
   done: (r: Received) => boolean,
   timeoutMs: number,

@@ -18,6 +18,7 @@ import fs from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { waitFor } from "../../helpers/wait.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./browser.js";
+import type { StatsPage } from "./rtc.js";
 import { fillName, openPrejoin, sel } from "./ui.js";
 
 export const mv = {
@@ -159,7 +160,7 @@ const READ_MEDIA_TILES = `async () => {
   });
 }`;
 
-export async function readMediaTiles(page: Page): Promise<MediaTile[]> {
+export async function readMediaTiles(page: StatsPage): Promise<MediaTile[]> {
   return page.evaluate(`(${READ_MEDIA_TILES})()`) as Promise<MediaTile[]>;
 }
 
@@ -194,7 +195,7 @@ export async function findTile(
  * `minFrames` over `windowMs`; returns the growth.
  */
 export async function waitForDecodingTile(
-  page: Page,
+  page: StatsPage,
   participantId: string,
   source: "camera" | "screen",
   { timeoutMs = 30_000, windowMs = 2000, minFrames = 5 } = {},

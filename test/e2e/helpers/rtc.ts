@@ -6,7 +6,13 @@
  * Page-side code is kept as plain JavaScript strings: functions handed to page.evaluate() after a TypeScript
  * transform can carry helper calls (e.g. __name) that do not exist in the page.
  */
-import type { Page } from "playwright-core";
+/**
+ * What the stats readers need of a page: running a script in it. Playwright's pages (Chromium) and
+ * puppeteer's (Firefox, over WebDriver BiDi) both have it, so the same readers serve both browsers.
+ */
+export interface StatsPage {
+  evaluate(script: string): Promise<unknown>;
+}
 
 /**
  * Installed with addInitScript. A Proxy keeps RTCPeerConnection's identity for the page: same prototype, same
@@ -114,21 +120,21 @@ const READ_TILES = `async () => {
   });
 }`;
 
-export async function readTiles(page: Page): Promise<TileInfo[]> {
+export async function readTiles(page: StatsPage): Promise<TileInfo[]> {
   return page.evaluate(`(${READ_TILES})()`) as Promise<TileInfo[]>;
 }
 
-export async function remoteTiles(page: Page): Promise<TileInfo[]> {
+export async function remoteTiles(page: StatsPage): Promise<TileInfo[]> {
   return (await readTiles(page)).filter((t) => !t.local);
 }
 
-export async function localParticipantId(page: Page): Promise<string | null> {
+export async function localParticipantId(page: StatsPage): Promise<string | null> {
   const local = (await readTiles(page)).find((t) => t.local);
   return local?.participantId ?? null;
 }
 
 /** ICE server URLs configured on every recorded peer connection. */
-export async function configuredIceServers(page: Page): Promise<string[][]> {
+export async function configuredIceServers(page: StatsPage): Promise<string[][]> {
   return page.evaluate(`(() => (window.__pcs || []).map((pc) => {
     const servers = (pc.getConfiguration().iceServers || []);
     return servers.flatMap((s) => Array.isArray(s.urls) ? s.urls : [s.urls]);
@@ -136,7 +142,9 @@ export async function configuredIceServers(page: Page): Promise<string[][]> {
 }
 
 /** Summary of the page's own sending: outbound-rtp per kind, for checking a page is publishing. */
-export async function outboundSummary(page: Page): Promise<{ audioPackets: number; videoFrames: number }> {
+export async function outboundSummary(
+  page: StatsPage,
+): Promise<{ audioPackets: number; videoFrames: number }> {
   return page.evaluate(`(async () => {
     let audioPackets = 0, videoFrames = 0;
     for (const pc of (window.__pcs || [])) {
@@ -152,6 +160,25 @@ export async function outboundSummary(page: Page): Promise<{ audioPackets: numbe
   })()`) as Promise<{ audioPackets: number; videoFrames: number }>;
 }
 
+/**
+ * Video bytes the page has sent, per source: the camera's simulcast encodings carry a rid, the screen's single
+ * encoding none (engine/screen-sender.ts).
+ */
+export async function sentVideoBytes(page: StatsPage): Promise<{ camera: number; screen: number }> {
+  return page.evaluate(`(async () => {
+    let camera = 0, screen = 0;
+    for (const pc of (window.__pcs || [])) {
+      if (pc.connectionState === "closed") continue;
+      let r; try { r = await pc.getStats(); } catch (e) { continue; }
+      r.forEach((s) => {
+        if (s.type !== "outbound-rtp" || s.kind !== "video") return;
+        if (s.rid) camera += s.bytesSent || 0; else screen += s.bytesSent || 0;
+      });
+    }
+    return { camera, screen };
+  })()`) as Promise<{ camera: number; screen: number }>;
+}
+
 export interface Growth {
   participantId: string;
   before: TileInfo;
@@ -163,7 +190,7 @@ export interface Growth {
 }
 
 /** Samples the remote tiles of `page` twice, `intervalMs` apart, and returns per-participant deltas. */
-export async function sampleGrowth(page: Page, intervalMs = 2000): Promise<Map<string, Growth>> {
+export async function sampleGrowth(page: StatsPage, intervalMs = 2000): Promise<Map<string, Growth>> {
   const first = await remoteTiles(page);
   await new Promise((r) => setTimeout(r, intervalMs));
   const second = await remoteTiles(page);
@@ -186,7 +213,7 @@ export async function sampleGrowth(page: Page, intervalMs = 2000): Promise<Map<s
 
 /** For every connected recorded pc: the addresses of the selected (nominated, succeeded) candidate pair. */
 export async function selectedCandidatePairs(
-  page: Page,
+  page: StatsPage,
 ): Promise<{ local: string; remote: string; remoteType: string }[]> {
   return page.evaluate(`(async () => {
     const out = [];

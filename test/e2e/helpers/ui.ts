@@ -1,7 +1,7 @@
 /** Driving the app through its UI, by the selectors contract. */
 import type { Page } from "playwright-core";
 import { waitFor } from "../../helpers/wait.js";
-import { readTiles, type TileInfo } from "./rtc.js";
+import { readTiles, type StatsPage, type TileInfo } from "./rtc.js";
 
 export const sel = {
   roomName: "input#room-name",
@@ -71,7 +71,11 @@ function summarise(tiles: TileInfo[] | undefined): string {
 }
 
 /** Waits until the page shows exactly the remote participants `ids` (order-free) and returns their tiles. */
-export async function waitForRemoteSet(page: Page, ids: string[], timeoutMs = 20_000): Promise<TileInfo[]> {
+export async function waitForRemoteSet(
+  page: StatsPage,
+  ids: string[],
+  timeoutMs = 20_000,
+): Promise<TileInfo[]> {
   const want = [...ids].sort().join(",");
   let last: TileInfo[] | undefined;
   try {
@@ -97,7 +101,7 @@ export async function waitForRemoteSet(page: Page, ids: string[], timeoutMs = 20
  * of them; a muted participant sends no audio) have received audio packets.
  */
 export async function waitForMediaFrom(
-  page: Page,
+  page: StatsPage,
   ids: string[],
   timeoutMs = 30_000,
   audioFrom: string[] = ids,

@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+// The Firefox tests (test/firefox/): Debian's Firefox ESR with Chromium in the same meetings. They run inside a
+// network namespace of their own, where Firefox gathers ICE candidates on loopback and pal0 only: run them with
+// `bash scripts/test-firefox.sh` (npm test does), never directly.
+export default defineConfig({
+  test: {
+    name: "firefox",
+    include: ["test/firefox/**/*.test.ts"],
+    environment: "node",
+    globalSetup: ["test/helpers/global-setup.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
