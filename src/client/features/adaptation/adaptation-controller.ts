@@ -13,7 +13,7 @@
  * The plan is made again at once when something it depends on changes (a tile resized, a page turned, a
  * pin, a speaker, the quality, last-N, the tab hidden or shown), not only at the next tick.
  */
-import { effect, type ReadonlySignal, signal } from "@preact/signals";
+import { computed, effect, type ReadonlySignal, signal } from "@preact/signals";
 import type { Engine } from "../../engine/engine.js";
 import type { Room } from "../../state/room.js";
 import { layoutOf } from "../layout/layout-controller.js";
@@ -127,10 +127,16 @@ export class AdaptationController {
     });
   }
 
-  /** Per tile key: its connection-quality mark. */
-  get marks(): ReadonlySignal<ReadonlyMap<string, TileMark>> {
-    return this.marksSignal;
-  }
+  /**
+   * Per tile key: its connection-quality mark. While the media connection is down (ICE lost its path: the
+   * "connection lost" notice shows), every mark says poor: the last statistics no longer say anything.
+   */
+  readonly marks: ReadonlySignal<ReadonlyMap<string, TileMark>> = computed(() => {
+    const marks = this.marksSignal.value;
+    const health = this.room.state.mediaHealth.value;
+    if (health !== "unstable" && health !== "failed") return marks;
+    return new Map([...marks].map(([key, mark]) => [key, { ...mark, quality: "poor" as const }]));
+  });
 
   /** Sets last-N (clamped to 1..MAX_LAST_N). */
   setLastN(n: number): void {
