@@ -182,7 +182,7 @@ export async function receivedFrom(page: StatsPage, participantId: string): Prom
  * publish connection (the one that sends and receives nothing).
  */
 export async function connectionPort(
-  page: Page,
+  page: StatsPage,
   which: "subscribe" | "publish" = "subscribe",
 ): Promise<number> {
   const port = await page.evaluate(`(async (which) => {
@@ -209,7 +209,7 @@ export async function connectionPort(
 /** The browser port of the relay flow carrying one of the page's connections (see the header). */
 export async function relayClientPort(
   call: ImpairedCall,
-  page: Page,
+  page: StatsPage,
   which: "subscribe" | "publish" = "subscribe",
 ): Promise<number> {
   const local = await connectionPort(page, which);
@@ -284,7 +284,7 @@ export interface CapResult {
  */
 export async function capScenario(
   call: ImpairedCall,
-  subscriber: Page,
+  subscriber: StatsPage,
   publisherId: string,
   { capBps = 300_000, holdMs = 30_000, adaptWaitMs = 15_000, recoverWaitMs = 30_000 } = {},
 ): Promise<CapResult> {

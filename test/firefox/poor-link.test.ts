@@ -1,0 +1,85 @@
+/**
+ * A Firefox receiver on a poor link: its downlink capped at 300 kbit/s by the UDP relay for 30 s while it
+ * receives a Chromium camera on stage at the top layer. The sound holds (concealment under 5 %), the video
+ * adapts (the lowest layer or a pause within 15 s), and the top layer comes back once the cap is lifted.
+ * Firefox's estimate works from what Firefox reports of what it receives, like Chromium's.
+ */
+import type { Browser as FirefoxBrowser } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { saveEvidence } from "../e2e/helpers/browser.js";
+import {
+  atTop,
+  capScenario,
+  type ImpairedCall,
+  joinThroughRelay,
+  startImpairedCall,
+  timeUntil,
+} from "../e2e/helpers/degradation.js";
+import { sel, waitForMediaFrom } from "../e2e/helpers/ui.js";
+import { describeServerLog } from "../helpers/log-health.js";
+import { tail } from "../helpers/server.js";
+import { waitFor } from "../helpers/wait.js";
+import {
+  type FirefoxParticipant,
+  inPage,
+  joinInFirefox,
+  launchFirefox,
+  newFirefoxParticipant,
+  saveFirefoxEvidence,
+} from "./helpers/firefox.js";
+
+let call: ImpairedCall;
+let firefox: FirefoxBrowser;
+let fiona: FirefoxParticipant;
+let aliceId: string;
+
+beforeAll(async () => {
+  call = await startImpairedCall("firefox-poor-link");
+  ({ id: aliceId } = await joinThroughRelay(call, "Alice", { width: 640, height: 400 }));
+  firefox = await launchFirefox("en-US, en");
+  fiona = await newFirefoxParticipant(firefox, "fiona");
+  // Like the Chromium pages of the relay tests: no candidate of its own, the media server learns the relay's.
+  await fiona.page.evaluateOnNewDocument("window.__candidatePolicy = 'none';");
+  await fiona.page.setViewport({ width: 1280, height: 760 });
+  await joinInFirefox(fiona.page, call.server.origin, call.room, "Fiona");
+  await waitForMediaFrom(fiona.page, [aliceId], 40_000);
+  // Speaker view: Alice alone on a stage over 800 px wide calls for her top layer.
+  if (
+    (await inPage<string>(
+      fiona.page,
+      `document.querySelector(${JSON.stringify(sel.conference)}).dataset.layout`,
+    )) !== "speaker"
+  )
+    await fiona.page.click("button[data-testid=toggle-layout]");
+});
+
+afterAll(async () => {
+  await fiona?.close();
+  await firefox?.close();
+  await call?.close();
+});
+
+describe("a Firefox receiver under a 300 kbit/s cap", () => {
+  it("keeps the sound (concealment < 5 %), drops the video within 15 s, and brings the top layer back", async () => {
+    onTestFailed(async () => {
+      const a = await saveEvidence("firefox-poor-link", call.participants);
+      const b = await saveFirefoxEvidence("poor-link", [fiona]);
+      console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(call.server.lines, 60)}`);
+    });
+    const top = await timeUntil(fiona.page, aliceId, atTop, 30_000);
+    expect(top, "Alice's top layer on Firefox's stage before the cap").not.toBeNull();
+    const r = await capScenario(call, fiona.page, aliceId);
+    console.log(
+      `[firefox] cap: lowest/pause after ${r.adaptMs} ms, concealment ${(r.concealment * 100).toFixed(2)} %, audio loss ${(r.audioLoss * 100).toFixed(2)} %, top again ${r.recoverMs} ms after the lift; layers ${r.layers.join(" ")}`,
+    );
+    expect(r.adaptMs, "ms until the lowest layer or a pause").not.toBeNull();
+    expect(r.concealment, "audio concealed under the cap").toBeLessThan(0.05);
+    expect(r.recoverMs, "ms until the top layer after the cap").not.toBeNull();
+    await waitFor(async () => (await timeUntil(fiona.page, aliceId, atTop, 1000)) !== null, {
+      timeoutMs: 5000,
+      what: "the top layer still there",
+    });
+  }, 150_000);
+});
+
+describeServerLog(() => call?.server);
