@@ -240,7 +240,14 @@ export class AdaptationController {
         ? ((reading.bytesSent - before.bytesSent) * 8 * 1000) / Math.max(1, at - before.at)
         : null;
       this.publishReading = reading;
-      qualityOf(this.room).limitUplink(this.uplink.update(uplinkSample(reading, this.slowPending.up)));
+      const sample = uplinkSample(reading, this.slowPending.up);
+      const cap = this.uplink.cap;
+      const next = this.uplink.update(sample);
+      if (next !== cap)
+        console.debug(
+          `palabre: uplink cap ${cap} → ${next}; rtt ${sample.rtt?.toFixed(3) ?? "?"} s, loss ${sample.loss?.toFixed(2) ?? "?"}, ${sample.limitationKnown ? `encoder ${sample.bandwidthLimited ? "limited" : "free"}` : "encoder limitation unknown"}`,
+        );
+      qualityOf(this.room).limitUplink(next);
       this.slowPending.up = false;
     }
     this.plan();

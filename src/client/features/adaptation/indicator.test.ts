@@ -97,6 +97,7 @@ describe("tileMarks", () => {
           at: 0,
           bytesSent: 0,
           bandwidthLimited: true,
+          limitationKnown: true,
           available: 400_000,
           loss: 0.01,
           rtt: 0.04,

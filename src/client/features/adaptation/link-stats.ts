@@ -144,6 +144,8 @@ export interface PublishReading {
   at: number;
   bytesSent: number;
   bandwidthLimited: boolean;
+  /** Some video stream reports its encoder's limitation (`qualityLimitationReason`): Chromium, not Firefox. */
+  limitationKnown: boolean;
   available: number | null;
   /** The mean fractionLost the media server reports on our streams (0..1; each report is noisy alone). */
   loss: number | null;
@@ -157,6 +159,7 @@ export function readPublish(report: Iterable<Stat>, at: number): PublishReading 
   const stats = [...report];
   let bytesSent = 0;
   let limited = false;
+  let limitationKnown = false;
   let lossSum = 0;
   let losses = 0;
   let rtt: number | null = null;
@@ -166,6 +169,7 @@ export function readPublish(report: Iterable<Stat>, at: number): PublishReading 
     if (s.type === "outbound-rtp") {
       bytesSent += num(s.bytesSent) + num(s.headerBytesSent);
       if (s.kind === "video" && s.active !== false) {
+        if (s.qualityLimitationReason !== undefined) limitationKnown = true;
         if (s.qualityLimitationReason === "bandwidth") limited = true;
         if (num(s.frameWidth) > frameWidth) {
           frameWidth = num(s.frameWidth);
@@ -187,6 +191,7 @@ export function readPublish(report: Iterable<Stat>, at: number): PublishReading 
     at,
     bytesSent,
     bandwidthLimited: limited,
+    limitationKnown,
     available: optNum(pair?.availableOutgoingBitrate),
     loss: losses > 0 ? lossSum / losses : null,
     rtt: rtt ?? optNum(pair?.currentRoundTripTime),
@@ -199,6 +204,8 @@ export function uplinkSample(cur: PublishReading, slow: boolean): UplinkSample {
   return {
     at: cur.at,
     bandwidthLimited: cur.bandwidthLimited,
+    limitationKnown: cur.limitationKnown,
+    rtt: cur.rtt,
     available: cur.available,
     loss: cur.loss,
     slow,

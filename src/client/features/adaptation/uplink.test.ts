@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  QUEUE_TROUBLE_S,
   RAMP_MS,
   REGRET_MS,
   RESTORE_MS,
@@ -16,7 +17,16 @@ function uplink() {
   let now = 0;
   const step = (s: Partial<UplinkSample> = {}, ms = 500) => {
     now += ms;
-    return c.update({ at: now, bandwidthLimited: false, available: 3_000_000, loss: 0, slow: false, ...s });
+    return c.update({
+      at: now,
+      bandwidthLimited: false,
+      limitationKnown: true,
+      rtt: 0.02,
+      available: 3_000_000,
+      loss: 0,
+      slow: false,
+      ...s,
+    });
   };
   const run = (ms: number, s: Partial<UplinkSample> = {}) => {
     let cap = c.cap;
@@ -82,5 +92,32 @@ describe("UplinkController", () => {
     expect(run(RESTORE_MS + 500)).toBe(1);
     expect(run(RESTORE_MS + 500)).toBe(2);
     expect(REGRET_MS).toBeGreaterThan(RESTORE_MS);
+  });
+
+  describe("where the browser tells no encoder limitation (Firefox)", () => {
+    const firefox = { limitationKnown: false, bandwidthLimited: false, available: null };
+
+    it("a standing queue (the round trip well above the least seen) turns off h, then m; it comes back once gone", () => {
+      const { run } = uplink();
+      run(UPLINK_GRACE_MS, { ...firefox, rtt: 0.01 });
+      const queued = { ...firefox, rtt: 0.01 + QUEUE_TROUBLE_S + 0.1 };
+      expect(run(2000, queued)).toBe(1);
+      expect(run(STEP_DOWN_GAP_MS + 2000, queued)).toBe(0);
+      expect(run(RESTORE_MS + 500, { ...firefox, rtt: 0.01 })).toBe(1);
+    });
+
+    it("a long but steady round trip is no trouble, nor is a queue shorter than the threshold", () => {
+      const far = uplink();
+      expect(far.run(60_000, { ...firefox, rtt: 0.35 })).toBe(2);
+      const near = uplink();
+      near.run(UPLINK_GRACE_MS, { ...firefox, rtt: 0.01 });
+      expect(near.run(30_000, { ...firefox, rtt: 0.01 + QUEUE_TROUBLE_S / 2 })).toBe(2);
+    });
+
+    it("the queue rule is not applied where the encoder's limitation is known (Chromium)", () => {
+      const { run } = uplink();
+      run(UPLINK_GRACE_MS, { rtt: 0.01 });
+      expect(run(30_000, { rtt: 0.5 })).toBe(2);
+    });
   });
 });

@@ -5,6 +5,10 @@
  * sound is never touched. Back one layer after a clean while (the browser's estimate gets a moment to catch
  * up with it), a longer one each time a layer brought back had to go again soon.
  *
+ * Firefox tells neither its encoder's limitation nor the bandwidth it estimates. There a standing queue says
+ * the link is short: the round trip the media server reports on what we send, grown well above the least
+ * seen on this connection (a full bottleneck buffer delays every packet, the sound's too).
+ *
  * Pure and clock-free, like the downlink estimator.
  */
 import type { Layer } from "./allocation.js";
@@ -13,6 +17,10 @@ export interface UplinkSample {
   at: number;
   /** The encoder reports `qualityLimitationReason: "bandwidth"`. */
   bandwidthLimited: boolean;
+  /** The browser reports its encoder's limitation at all (Chromium does, Firefox does not). */
+  limitationKnown: boolean;
+  /** Round trip to the media server on what we send, seconds (remote-inbound-rtp; null: unknown). */
+  rtt: number | null;
   /** The selected candidate pair's availableOutgoingBitrate, bit/s (null: unknown). */
   available: number | null;
   /** Loss the media server reports on what we send (remote-inbound-rtp fractionLost, 0..1; null: unknown). */
@@ -44,6 +52,9 @@ export const RAMP_MS = 8_000;
  */
 const LOSS_TROUBLE = 0.1;
 const LOSS_CLEAN = 0.05;
+/** Where the encoder's limitation is unknown: a round trip this much above the least seen is a standing queue. */
+export const QUEUE_TROUBLE_S = 0.1;
+const QUEUE_CLEAN_S = 0.05;
 
 export class UplinkController {
   /** The highest layer the link allows now. */
@@ -54,14 +65,18 @@ export class UplinkController {
   private lastDown = Number.NEGATIVE_INFINITY;
   private lastUp = Number.NEGATIVE_INFINITY;
   private restoreAfter = RESTORE_MS;
+  private minRtt = Number.POSITIVE_INFINITY;
 
   /** Takes one sample of the publish connection; returns the layer cap. */
   update(s: UplinkSample): Layer {
     this.started ??= s.at;
     const loss = s.loss ?? 0;
+    if (s.rtt !== null) this.minRtt = Math.min(this.minRtt, s.rtt);
+    const queued = (excess: number) => s.rtt !== null && s.rtt - this.minRtt > excess;
     const short = s.available !== null && s.available < UPLINK_NEED[this.cap];
     const ramping = s.at - this.lastUp < RAMP_MS;
-    const trouble = s.slow || loss > LOSS_TROUBLE || (s.bandwidthLimited && short && !ramping);
+    const limited = s.limitationKnown ? s.bandwidthLimited && short : queued(QUEUE_TROUBLE_S);
+    const trouble = s.slow || loss > LOSS_TROUBLE || (limited && !ramping);
     if (s.at - this.started < UPLINK_GRACE_MS && !s.slow) return this.cap;
     if (trouble) {
       this.troubled += 1;
@@ -77,7 +92,8 @@ export class UplinkController {
       return this.cap;
     }
     this.troubled = 0;
-    if (loss > LOSS_CLEAN || (s.bandwidthLimited && !ramping)) {
+    const held = s.limitationKnown ? s.bandwidthLimited : queued(QUEUE_CLEAN_S);
+    if (loss > LOSS_CLEAN || (held && !ramping)) {
       this.cleanSince = null;
       return this.cap;
     }
