@@ -88,4 +88,22 @@ describe("SwitchWatch", () => {
     expect(w.due(widths(640), 1500 + NUDGE_AFTER_MS)).toEqual(["1"]);
     expect(w.due(widths(1280), 1500 + 2 * NUDGE_AFTER_MS)).toEqual([]);
   });
+
+  it("a rise asked before any picture came is asked again while the pictures stay narrower than a top layer", () => {
+    const w = new SwitchWatch();
+    w.ask("1", 1, 0);
+    w.ask("1", 2, 100);
+    // The first pictures are 640 wide: the widest seen, but not the top layer asked.
+    expect(w.due(widths(640), 200)).toEqual([]);
+    let nudges = 0;
+    for (let t = 200 + NUDGE_AFTER_MS; t < 60_000; t += 500) nudges += w.due(widths(640), t).length;
+    expect(nudges).toBe(MAX_NUDGES);
+    // Asked the same way, a first picture at the top is the change shown.
+    const v = new SwitchWatch();
+    v.ask("1", 1, 0);
+    v.ask("1", 2, 100);
+    expect(v.due(widths(1280), 200)).toEqual([]);
+    expect(v.due(widths(1280), 200 + 2 * NUDGE_AFTER_MS)).toEqual([]);
+    expect(v.pending("1")).toBe(false);
+  });
 });

@@ -16,6 +16,8 @@
 /** A change not seen in the pictures after this long is asked again. */
 export const NUDGE_AFTER_MS = 3_000;
 export const MAX_NUDGES = 3;
+/** The top simulcast layer of most cameras (and of the app's own: 1280×720). */
+const TYPICAL_TOP_WIDTH = 1280;
 
 interface Change {
   layer: number;
@@ -79,10 +81,20 @@ export class SwitchWatch {
       const widest = this.widest.get(mid) ?? 0;
       if (width === 0 || widest === 0) continue;
       const shown = 2 - Math.round(Math.log2(widest / width));
+      // A rise asked before any picture came has no width to grow from: the first picture is where it starts,
+      // and it counts as shown only if that picture is as wide as a camera's top layer usually is (a CI run
+      // asked 1, then 2, before its first picture, got 640 wide pictures for a minute, and read them as the
+      // top, the widest seen). A camera whose top layer is narrower costs a few key frame requests, once.
+      if (c.width === undefined && c.up) {
+        c.width = width;
+        if (width < TYPICAL_TOP_WIDTH) continue;
+      }
       // The widest-picture reading can only be too small, which reads a picture too high: an upward change
       // must be seen growing, even when it undoes one (a CI run asked 1, then 2, while 640 read as the top).
       const moved =
-        (c.undoes && !c.up) || c.width === undefined || (c.up ? width > c.width : width < c.width);
+        (c.undoes && !c.up) ||
+        c.width === undefined ||
+        (c.up ? width > c.width || width >= TYPICAL_TOP_WIDTH : width < c.width);
       if ((shown === c.layer && moved) || c.nudges >= MAX_NUDGES) {
         this.changes.delete(mid);
         continue;
