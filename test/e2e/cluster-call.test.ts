@@ -13,9 +13,8 @@ import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
 import { unexpectedErrors } from "../helpers/log-expected.js";
 import { type ServerHandle, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
-import { RawClient } from "../helpers/ws-client.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
-import { expectGuardedState, guardMeeting } from "./helpers/guarded-meeting.js";
+import { expectGuardedState, expectStrangerHeldOut, guardMeeting } from "./helpers/guarded-meeting.js";
 import { clickJoin, msel, participantAction, waitForConference } from "./helpers/moderation-ui.js";
 import { markConnectionsOld, readWatch, waitForNewMedia, watchPage } from "./helpers/recovery.js";
 import { sampleGrowth } from "./helpers/rtc.js";
@@ -143,29 +142,8 @@ async function expectSameMeeting(): Promise<void> {
     }
   }
   // The password still keeps strangers out, through any node; with it, they wait in the lobby.
-  for (const node of cluster.nodes.filter((n) => n.isRunning())) {
-    const stranger = await RawClient.connect(node.wsUrl);
-    try {
-      expect(await stranger.request({ type: "join", v: 1, room, name: "Eve" }, 10_000)).toMatchObject({
-        type: "error",
-        code: "password_required",
-      });
-      expect(
-        await stranger.request({ type: "join", v: 1, room, name: "Eve", password: PASSWORD }, 10_000),
-      ).toMatchObject({ type: "lobby.waiting" });
-      await ann.page
-        .locator(msel.knock)
-        .filter({ hasText: "Eve" })
-        .waitFor({ state: "visible", timeout: 10_000 });
-      expect(await stranger.request({ type: "lobby.cancel" })).toMatchObject({ type: "ok" });
-      await ann.page
-        .locator(msel.knock)
-        .filter({ hasText: "Eve" })
-        .waitFor({ state: "detached", timeout: 10_000 });
-    } finally {
-      stranger.close();
-    }
-  }
+  for (const node of cluster.nodes.filter((n) => n.isRunning()))
+    await expectStrangerHeldOut(node.wsUrl, room, PASSWORD, ann);
 }
 
 describe.sequential("a meeting across three nodes", () => {

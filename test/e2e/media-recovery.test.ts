@@ -12,10 +12,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
-import { RawClient } from "../helpers/ws-client.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
-import { expectGuardedState, guardMeeting } from "./helpers/guarded-meeting.js";
-import { msel } from "./helpers/moderation-ui.js";
+import { expectGuardedState, expectStrangerHeldOut, guardMeeting } from "./helpers/guarded-meeting.js";
 import { janusPid, markConnectionsOld, readWatch, waitForNewMedia, watchPage } from "./helpers/recovery.js";
 import { sampleGrowth } from "./helpers/rtc.js";
 import { joinViaUi, sel } from "./helpers/ui.js";
@@ -198,27 +196,7 @@ describe.sequential("a Janus crash during a meeting", () => {
 
   it("a new socket still needs the password, and with it waits in the lobby, where the moderator sees it knock", async () => {
     evidenceOnFailure("password");
-    const stranger = await RawClient.connect(server.wsUrl);
-    try {
-      expect(await stranger.request({ type: "join", v: 1, room, name: "Eve" }, 10_000)).toMatchObject({
-        type: "error",
-        code: "password_required",
-      });
-      expect(
-        await stranger.request({ type: "join", v: 1, room, name: "Eve", password: PASSWORD }, 10_000),
-      ).toMatchObject({ type: "lobby.waiting" });
-      await ann.page
-        .locator(msel.knock)
-        .filter({ hasText: "Eve" })
-        .waitFor({ state: "visible", timeout: 10_000 });
-      expect(await stranger.request({ type: "lobby.cancel" })).toMatchObject({ type: "ok" });
-      await ann.page
-        .locator(msel.knock)
-        .filter({ hasText: "Eve" })
-        .waitFor({ state: "detached", timeout: 10_000 });
-    } finally {
-      stranger.close();
-    }
+    await expectStrangerHeldOut(server.wsUrl, room, PASSWORD, ann);
   });
 });
 

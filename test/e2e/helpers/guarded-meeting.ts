@@ -5,6 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
+import { RawClient } from "../../helpers/ws-client.js";
 import { msel, openParticipants, rowOf, setLobby, setPassword } from "./moderation-ui.js";
 import { openChat, sendChat, social, waitForHandOrder, waitForShownTexts } from "./social.js";
 import { waitForMediaFrom, waitForRemoteSet } from "./ui.js";
@@ -76,4 +77,34 @@ export async function expectGuardedState(
   }
   expect(await ann.page.locator(msel.lobbyToggle).isChecked()).toBe(true);
   for (const x of [ben, cat]) expect(await x.page.locator(msel.lobbyToggle).count(), x.name).toBe(0);
+}
+
+/**
+ * A new socket to `wsUrl` is refused without `password`, waits in the lobby with it, and the moderator's page
+ * shows the knock, which goes when the stranger gives up.
+ */
+export async function expectStrangerHeldOut(
+  wsUrl: string,
+  room: string,
+  password: string,
+  moderator: Person,
+) {
+  const stranger = await RawClient.connect(wsUrl);
+  try {
+    expect(await stranger.request({ type: "join", v: 1, room, name: "Eve" }, 10_000)).toMatchObject({
+      type: "error",
+      code: "password_required",
+    });
+    expect(await stranger.request({ type: "join", v: 1, room, name: "Eve", password }, 10_000)).toMatchObject(
+      {
+        type: "lobby.waiting",
+      },
+    );
+    const knock = moderator.page.locator(msel.knock).filter({ hasText: "Eve" });
+    await knock.waitFor({ state: "visible", timeout: 10_000 });
+    expect(await stranger.request({ type: "lobby.cancel" })).toMatchObject({ type: "ok" });
+    await knock.waitFor({ state: "detached", timeout: 10_000 });
+  } finally {
+    stranger.close();
+  }
 }
