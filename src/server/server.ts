@@ -28,7 +28,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const cluster: Cluster | undefined = config.cluster
     ? new Cluster({ ...config.cluster, janusAddress: config.janus.publicIp }, () => ({
         rooms: conference.roomCount,
-        participants: conference.dump().reduce((n, r) => n + r.participants, 0),
+        participants: conference.participantCount,
         janusCpu: janusCpu.sample(media.janusPid ?? null),
       }))
     : undefined;
@@ -81,7 +81,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     metrics: () =>
       renderMetrics({
         rooms: () => conference.roomCount,
-        participants: () => conference.dump().reduce((n, r) => n + r.participants, 0),
+        participants: () => conference.participantCount,
         waiting: () => conference.dump().reduce((n, r) => n + r.waiting, 0),
         connections: () => signaling.connections,
         wsMessages: () => signaling.counts,

@@ -79,6 +79,13 @@ export class Conference {
     return this.#rooms.size;
   }
 
+  /** Participants in every room (not counting lobbies): read each heartbeat, so no dump is built for it. */
+  get participantCount(): number {
+    let n = 0;
+    for (const { room } of this.#rooms.values()) n += room.size;
+    return n;
+  }
+
   dump(): RoomDump[] {
     return [...this.#rooms.values()].map((e) => e.room.dump());
   }

@@ -4,10 +4,11 @@
  */
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type { Device, ServerMessage } from "../../protocol/messages.js";
+import type { PasswordSeal } from "../routing/meeting-state.js";
 import type { HandQueue } from "./hands.js";
 import type { Lobby } from "./lobby.js";
 import { newParticipantId, Participant } from "./participant.js";
-import { type PasswordSeal, passwordMatches } from "./password.js";
+import { passwordMatches } from "./password.js";
 import type { WindowLimiter } from "./window-limiter.js";
 
 /** What the door needs of its room (room.ts's Room is one): the door does not depend on the room's file. */

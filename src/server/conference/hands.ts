@@ -2,11 +2,8 @@
 import type { HandEntry } from "../../protocol/messages.js";
 import type { RaisedHand } from "../routing/meeting-state.js";
 
-/** `seq` breaks ties between hands raised in the same millisecond. */
-type Raised = RaisedHand;
-
 export class HandQueue {
-  readonly #raised = new Map<string, Raised>();
+  readonly #raised = new Map<string, RaisedHand>();
   #seq = 0;
 
   /** Raises a hand; a hand already up keeps its place. Returns whether the queue changed. */
@@ -17,7 +14,7 @@ export class HandQueue {
   }
 
   /** Puts back a hand at its original place (a participant coming back after a lost connection). */
-  restore(participantId: string, raised: Raised): void {
+  restore(participantId: string, raised: RaisedHand): void {
     this.#raised.set(participantId, raised);
   }
 
@@ -36,7 +33,7 @@ export class HandQueue {
   }
 
   /** The participant's place-keeping record, to remember across a reconnect. */
-  record(participantId: string): Raised | undefined {
+  record(participantId: string): RaisedHand | undefined {
     return this.#raised.get(participantId);
   }
 

@@ -7,8 +7,6 @@ import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 import type { PasswordSeal } from "../routing/meeting-state.js";
 
-export type { PasswordSeal };
-
 /** N = 2^14, r = 8: about 16 MiB and a few tens of milliseconds per check (RFC 7914's interactive figure). */
 const COST = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_BYTES = 32;

@@ -20,7 +20,7 @@ import type {
 import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
 import type { MediaRoom, MediaRoomSink } from "../media/media-room.js";
-import type { MeetingSnapshot } from "../routing/meeting-state.js";
+import type { MeetingSnapshot, PasswordSeal } from "../routing/meeting-state.js";
 import type { Router } from "../routing/router.js";
 import { BarList } from "./bar-list.js";
 import { Chat } from "./chat.js";
@@ -28,7 +28,6 @@ import { Door } from "./door.js";
 import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
-import type { PasswordSeal } from "./password.js";
 import type { Standing } from "./permissions.js";
 import { restoreSnapshot, takeSnapshot } from "./snapshot.js";
 import { Speakers } from "./speakers.js";

@@ -18,6 +18,7 @@ export interface PasswordSeal {
 /** A raised hand's place in the queue. */
 export interface RaisedHand {
   raisedAt: number;
+  /** Breaks ties between hands raised in the same millisecond. */
   seq: number;
 }
 
