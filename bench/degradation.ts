@@ -24,21 +24,19 @@
  */
 
 import {
-  audioLoss,
   type CapResult,
   capScenario,
-  concealment,
   type ImpairedCall,
   joinThroughRelay,
   type LossResult,
   lossScenario,
-  receivedFrom,
   remoteCamera,
   startImpairedCall,
   waitForMediaFrom,
   waitForSteadyTop,
   waitForTop,
 } from "../test/e2e/helpers/degradation.js";
+import { audioLoss, concealment, receivedFrom } from "../test/e2e/helpers/received.js";
 import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { tail } from "../test/helpers/server.js";
 import { ensureVeth, removeVeth } from "../test/helpers/veth.js";

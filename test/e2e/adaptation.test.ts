@@ -30,24 +30,20 @@ import { describeServerLog } from "../helpers/log-health.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { type Participant, saveEvidence } from "./helpers/browser.js";
 import {
-  atLowest,
-  atTop,
   cameraEncodings,
   capScenario,
   type ImpairedCall,
   joinThroughRelay,
   lossScenario,
   loweredUnderLoss,
-  readReceived,
-  receivedFrom,
   relayClientPort,
   remoteCamera,
   startImpairedCall,
-  timeUntil,
   waitForMediaFrom,
   waitForSteadyTop,
   waitForTop,
 } from "./helpers/degradation.js";
+import { atLowest, atTop, readReceived, receivedFrom, timeUntil } from "./helpers/received.js";
 import { tileOf } from "./helpers/ui.js";
 import type { FrameLog } from "./helpers/ws-frames.js";
 

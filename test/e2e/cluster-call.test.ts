@@ -6,7 +6,7 @@
  * meeting's state unchanged. Then the new holder is stopped (SIGTERM, a drain): the same, and no page shows
  * an error. The tests run in order and share one meeting.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { type BalancerHandle, startBalancer } from "../helpers/balancer.js";
 import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
@@ -14,7 +14,12 @@ import { unexpectedErrors } from "../helpers/log-expected.js";
 import { type ServerHandle, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
-import { expectGuardedState, expectStrangerHeldOut, guardMeeting } from "./helpers/guarded-meeting.js";
+import {
+  expectGuardedState,
+  expectStrangerHeldOut,
+  guardMeeting,
+  type Person,
+} from "./helpers/guarded-meeting.js";
 import { clickJoin, msel, participantAction, waitForConference } from "./helpers/moderation-ui.js";
 import { markConnectionsOld, readWatch, waitForNewMedia, watchPage } from "./helpers/recovery.js";
 import { sampleGrowth } from "./helpers/rtc.js";
@@ -27,12 +32,6 @@ const TAKEOVER_WAIT_MS = 40_000;
 const PASSWORD = "many-machines-3";
 const CHAT = "said on the first node";
 const AFTER_REDIS = "said after Redis came back";
-
-interface Person {
-  page: Page;
-  id: string;
-  name: string;
-}
 
 let cluster: ClusterHandle;
 let balancer: BalancerHandle;

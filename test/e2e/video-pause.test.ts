@@ -24,14 +24,12 @@ import { type Participant, saveEvidence } from "./helpers/browser.js";
 import {
   type ImpairedCall,
   joinThroughRelay,
-  readReceived,
-  receivedFrom,
   relayClientPort,
   remoteCamera,
   startImpairedCall,
-  timeUntil,
   waitForMediaFrom,
 } from "./helpers/degradation.js";
+import { readReceived, receivedFrom, timeUntil } from "./helpers/received.js";
 import { setTabHidden } from "./helpers/visibility.js";
 
 let call: ImpairedCall;

@@ -9,7 +9,7 @@ import type { Browser as ChromiumBrowser, Page as ChromiumPage } from "playwrigh
 import type { Browser as FirefoxBrowser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
-import { atLowest, atTop, type Received, timeUntil } from "../e2e/helpers/degradation.js";
+import { atLowest, atTop, type Received, timeUntil } from "../e2e/helpers/received.js";
 import { type StatsPage, sampleGrowth, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
 import { joinViaUi, sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";

@@ -8,13 +8,12 @@ import type { Browser as FirefoxBrowser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { saveEvidence } from "../e2e/helpers/browser.js";
 import {
-  atTop,
   capScenario,
   type ImpairedCall,
   joinThroughRelay,
   startImpairedCall,
-  timeUntil,
 } from "../e2e/helpers/degradation.js";
+import { atTop, timeUntil } from "../e2e/helpers/received.js";
 import { sel, waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
 import { tail } from "../helpers/server.js";

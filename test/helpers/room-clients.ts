@@ -167,3 +167,13 @@ export function nextSince(
     `${peer.label}: ${what}`,
   );
 }
+
+/** `from` sends a public chat message; resolves once `to` received it. */
+export async function chatReaches(from: Peer, to: Peer, text: string): Promise<void> {
+  await from.client.request({ type: "chat.send", text, clientId: `c-${++counter}` });
+  await to.client.next(
+    (m) => m.type === "chat.message" && m.message?.text === text,
+    5000,
+    `${to.label}: "${text}" from ${from.label}`,
+  );
+}

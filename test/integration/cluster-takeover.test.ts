@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
 import { unexpectedErrors } from "../helpers/log-expected.js";
-import { enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
+import { chatReaches, enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
 import { type ServerHandle, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -169,12 +169,7 @@ describe("Redis restarted during a meeting", () => {
     const ada = track(await enter(c.nodes[0]?.wsUrl as string, room, "Ada"));
     const bob = track(await enter(c.nodes[1]?.wsUrl as string, room, "Bob"));
     await ada.client.request({ type: "room.configure", password: "sesame" });
-    await bob.client.request({ type: "chat.send", text: "before", clientId: "b1" });
-    await ada.client.next(
-      isType("chat.message", (m) => m.message.text === "before"),
-      5000,
-      "chat before",
-    );
+    await chatReaches(bob, ada, "before");
     const holder = await waitFor(() => c.holderOf(room), { what: "the holder" });
     const other = c.nodes.find((n) => n !== holder) as ServerHandle;
 
@@ -192,6 +187,7 @@ describe("Redis restarted during a meeting", () => {
       eve.client.terminate();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    clearTimeout(holderBack); // fired already: the loop ran 4 s
     expect(
       strangers.filter((r) => r !== "password_required" && r !== "unavailable"),
       strangers.join(","),
@@ -201,18 +197,8 @@ describe("Redis restarted during a meeting", () => {
       timeoutMs: 10_000,
       what: "the meeting written back",
     });
-    await bob.client.request({ type: "chat.send", text: "after", clientId: "b2" });
-    await ada.client.next(
-      isType("chat.message", (m) => m.message.text === "after"),
-      5000,
-      "chat after",
-    );
-    await ada.client.request({ type: "chat.send", text: "back", clientId: "a2" });
-    await bob.client.next(
-      isType("chat.message", (m) => m.message.text === "back"),
-      5000,
-      "chat back",
-    );
+    await chatReaches(bob, ada, "after");
+    await chatReaches(ada, bob, "back");
     expect(ada.client.closeInfo).toBeNull();
     expect(bob.client.closeInfo).toBeNull();
     // A newcomer with the password, through either node, gets in.

@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
 import { unexpectedErrors } from "../helpers/log-expected.js";
-import { closeOf, enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
+import {
+  chatReaches,
+  closeOf,
+  enter,
+  idOf,
+  isType,
+  knock,
+  type Peer,
+  uniqueRoom,
+} from "../helpers/room-clients.js";
 import { tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 import { RawClient } from "../helpers/ws-client.js";
@@ -63,18 +72,8 @@ describe("one meeting, sockets on two nodes", () => {
     expect(ada.reply.you.role).toBe("moderator");
 
     // Chat both ways.
-    await bob.client.request({ type: "chat.send", text: "from Bob", clientId: "b1" });
-    await ada.client.next(
-      isType("chat.message", (m) => m.message.text === "from Bob"),
-      5000,
-      "Bob's chat",
-    );
-    await ada.client.request({ type: "chat.send", text: "from Ada", clientId: "a1" });
-    await bob.client.next(
-      isType("chat.message", (m) => m.message.text === "from Ada"),
-      5000,
-      "Ada's chat",
-    );
+    await chatReaches(bob, ada, "from Bob");
+    await chatReaches(ada, bob, "from Ada");
 
     // Hands: Bob's raised hand reaches the moderator's queue; the moderator gives the floor.
     await bob.client.request({ type: "hand.raise" });
