@@ -24,7 +24,7 @@ import { type Participant, saveEvidence } from "./helpers/browser.js";
 import {
   type ImpairedCall,
   joinThroughRelay,
-  relayClientPort,
+  relayPort,
   remoteCamera,
   startImpairedCall,
   waitForMediaFrom,
@@ -134,8 +134,11 @@ describe.sequential("a downlink too narrow for any video (100 kbit/s)", () => {
     );
     expect(await notice.count(), "the paused notice before the cap").toBe(0);
 
-    const port = await relayClientPort(call, bob.page);
-    expect(call.relay.impairClient(port, "toClient", { rateBps: 100_000 }), "relay flows capped").toBe(1);
+    const port = await relayPort(call, bob.page);
+    expect(
+      call.relay.impairPort(port, "toClient", { rateBps: 100_000 }),
+      "relay flows capped",
+    ).toBeGreaterThanOrEqual(1);
     const capped = performance.now();
     /** First time the notice showed (ms since the cap), its longest unbroken stretch, polled every 200 ms. */
     let shownMs: number | null = null;
@@ -168,7 +171,7 @@ describe.sequential("a downlink too narrow for any video (100 kbit/s)", () => {
       }
       audioCapped = ((await receivedFrom(bob.page, aliceId)).audio?.packetsReceived ?? 0) - audioAtCap;
     } finally {
-      call.relay.impairClient(port, "toClient", {});
+      call.relay.impairPort(port, "toClient", {});
     }
     const lifted = performance.now();
     console.log(

@@ -63,13 +63,16 @@ describe("a Firefox receiver under a 300 kbit/s cap", () => {
     onTestFailed(async () => {
       const a = await saveEvidence("firefox-poor-link", call.participants);
       const b = await saveFirefoxEvidence("poor-link", [fiona]);
-      console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(call.server.lines, 60)}`);
+      const flows = call.relay.flows().map((f) => JSON.stringify(f));
+      console.error(
+        `evidence in ${a} and ${b}\nrelay flows:\n${flows.join("\n")}\nserver log (tail):\n${tail(call.server.lines, 60)}`,
+      );
     });
     const top = await timeUntil(fiona.page, aliceId, atTop, 30_000);
     expect(top, "Alice's top layer on Firefox's stage before the cap").not.toBeNull();
     const r = await capScenario(call, fiona.page, aliceId);
     console.log(
-      `[firefox] cap: lowest/pause after ${r.adaptMs} ms, concealment ${(r.concealment * 100).toFixed(2)} %, audio loss ${(r.audioLoss * 100).toFixed(2)} %, top again ${r.recoverMs} ms after the lift; layers ${r.layers.join(" ")}`,
+      `[firefox] cap: lowest/pause after ${r.adaptMs} ms, concealment ${(r.concealment * 100).toFixed(2)} %, audio loss ${(r.audioLoss * 100).toFixed(2)} %, top again ${r.recoverMs} ms after the lift; layers ${r.layers.join(" ")}; sound concealed (ms@ms) ${r.concealed.join(" ")}`,
     );
     expect(r.adaptMs, "ms until the lowest layer or a pause").not.toBeNull();
     expect(r.concealment, "audio concealed under the cap").toBeLessThan(0.05);

@@ -137,6 +137,10 @@ async function bindFreeBlock(host: string, count: number, alsoFreeOn: string): P
   );
 }
 
+function rateOrLoss(i: Impairment): boolean {
+  return i.loss > 0 || i.rateBps > 0 || i.delayMs > 0 || i.jitterMs > 0;
+}
+
 export class UdpRelay {
   readonly #options: UdpRelayOptions;
   readonly #listeners = new Map<number, dgram.Socket>();
@@ -146,6 +150,8 @@ export class UdpRelay {
     toClient: { ...NO_IMPAIRMENT },
     toServer: { ...NO_IMPAIRMENT },
   };
+  /** impairPort's settings, "port/direction" → impairment, given to flows that appear later. */
+  readonly #portImpairments = new Map<string, Impairment>();
   #closed = false;
   #range: [number, number] = [0, 0];
 
@@ -191,12 +197,20 @@ export class UdpRelay {
       flow.shapers[direction].impairment = { ...this.#defaults[direction] };
   }
 
-  /** Sets the impairment of one direction for the flows of one client port (a browser's candidate port). */
-  impairClient(clientPort: number, direction: Direction, impairment: Partial<Impairment>): number {
+  /**
+   * Sets the impairment of one direction for every flow to one relay port (present and future): all the
+   * candidate pairs of one connection of Janus's, whichever of them the media takes. A browser with several
+   * host addresses (Firefox in its namespace: lo and pal0) makes a flow per address to the same port, and
+   * what its getStats calls the selected pair is not always the flow Janus sends on.
+   */
+  impairPort(port: number, direction: Direction, impairment: Partial<Impairment>): number {
+    const value = { ...NO_IMPAIRMENT, ...impairment };
+    if (rateOrLoss(value)) this.#portImpairments.set(`${port}/${direction}`, value);
+    else this.#portImpairments.delete(`${port}/${direction}`);
     let n = 0;
     for (const flow of this.#flows.values()) {
-      if (flow.stats.client.endsWith(`:${clientPort}`)) {
-        flow.shapers[direction].impairment = { ...NO_IMPAIRMENT, ...impairment };
+      if (flow.stats.port === port) {
+        flow.shapers[direction].impairment = { ...value };
         n++;
       }
     }
@@ -243,8 +257,10 @@ export class UdpRelay {
     upstream.once("listening", () => {
       flow.stats.upstreamPort = upstream.address().port;
     });
-    flow.shapers.toClient.impairment = { ...this.#defaults.toClient };
-    flow.shapers.toServer.impairment = { ...this.#defaults.toServer };
+    for (const direction of ["toClient", "toServer"] as const)
+      flow.shapers[direction].impairment = {
+        ...(this.#portImpairments.get(`${port}/${direction}`) ?? this.#defaults[direction]),
+      };
     upstream.on("message", (msg) => {
       const listener = this.#listeners.get(port);
       this.#forward(flow, "toClient", msg, () => listener?.send(msg, client.port, client.address));
