@@ -5,7 +5,7 @@ describe("loadConfig", () => {
   it("has defaults that need no environment", () => {
     const c = loadConfig({});
     expect(c.port).toBe(8080);
-    expect(c.iceServers).toEqual([]);
+    expect(c.ice).toEqual({ urls: [], fixed: [], turnSecret: null });
     expect(c.chatHistory).toBe(true);
     expect(c.lobbyByDefault).toBe(false);
   });
@@ -17,14 +17,31 @@ describe("loadConfig", () => {
   });
 
   it("refuses turn: URLs without the credentials browsers require, and gives them with them", () => {
-    expect(() => loadConfig({ ICE_SERVERS: "turn:turn.example.org:3478" })).toThrowError(/TURN_USERNAME/);
+    expect(() => loadConfig({ ICE_SERVERS: "turn:turn.example.org:3478" })).toThrowError(/TURN_SECRET/);
     expect(
-      loadConfig({ ICE_SERVERS: "turn:turn.example.org:3478", TURN_USERNAME: "u", TURN_CREDENTIAL: "c" })
-        .iceServers,
+      loadConfig({ ICE_SERVERS: "turn:turn.example.org:3478", TURN_USERNAME: "u", TURN_CREDENTIAL: "c" }).ice
+        .fixed,
     ).toEqual([{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }]);
-    expect(loadConfig({ ICE_SERVERS: "stun:stun.example.org" }).iceServers).toEqual([
+    expect(loadConfig({ ICE_SERVERS: "stun:stun.example.org" }).ice.fixed).toEqual([
       { urls: ["stun:stun.example.org"] },
     ]);
+  });
+
+  it("takes a TURN secret of 32 characters or more, alone, with the credentials' lifetime", () => {
+    const secret = "0123456789abcdef0123456789abcdef";
+    const c = loadConfig({ ICE_SERVERS: "turns:t.example.org:443?transport=tcp", TURN_SECRET: secret });
+    expect(c.ice.turnSecret).toEqual({ secret, ttlSeconds: 8 * 3600 });
+    expect(
+      loadConfig({ ICE_SERVERS: "turn:t.example.org", TURN_SECRET: secret, TURN_TTL_SECONDS: "600" }).ice
+        .turnSecret?.ttlSeconds,
+    ).toBe(600);
+    expect(() => loadConfig({ ICE_SERVERS: "turn:t.example.org", TURN_SECRET: "short" })).toThrowError(
+      /TURN_SECRET.*32/,
+    );
+    expect(() =>
+      loadConfig({ ICE_SERVERS: "turn:t.example.org", TURN_SECRET: secret, TURN_USERNAME: "u" }),
+    ).toThrowError(/either/);
+    expect(() => loadConfig({ TURN_TTL_SECONDS: "5" })).toThrowError(/TURN_TTL_SECONDS/);
   });
 
   it("refuses an ICE interface that does not exist or has no IPv4 address", () => {

@@ -3,10 +3,12 @@
  * stops the server with a message naming the variable.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { IceServer } from "../protocol/messages.js";
+import type { TurnSecret } from "./media/turn-credentials.js";
 
 export interface Config {
   host: string;
@@ -36,7 +38,13 @@ export interface Config {
      */
     coreDumps: boolean;
   };
-  iceServers: IceServer[];
+  /** What participants' peer connections are given: see `ice()` and media/turn-credentials.ts. */
+  ice: {
+    urls: string[];
+    /** Given as is when there is no TURN secret. */
+    fixed: IceServer[];
+    turnSecret: TurnSecret | null;
+  };
   maxParticipantsPerRoom: number;
   /** Keep a room's public chat for people who join later. */
   chatHistory: boolean;
@@ -45,6 +53,8 @@ export interface Config {
   /** Lower a raised hand once its owner has talked this long; 0: never. */
   handAutoLowerSeconds: number;
   maxScreenShares: number;
+  /** Serve HTTPS with this certificate chain and key (TLS_CERT, TLS_KEY: PEM files); null: HTTP. */
+  tls: { cert: Buffer; key: Buffer } | null;
   /** Serve /metrics to any client, not only loopback ones. */
   metricsPublic: boolean;
   /** How long a dropped moderator's role waits for them before passing to someone else; 0: at once. */
@@ -111,23 +121,53 @@ function addressList(env: NodeJS.ProcessEnv, name: string): string[] {
   return list;
 }
 
-function iceServers(env: NodeJS.ProcessEnv): IceServer[] {
+/**
+ * ICE_SERVERS: comma-separated stun:/turn:/turns: URLs of the operator's own servers (no default: privacy).
+ * turn: URLs need credentials, or a browser refuses to build the peer connection and every join fails: either
+ * TURN_SECRET (coturn's static-auth-secret; each join gets credentials of its own that expire after
+ * TURN_TTL_SECONDS) or the static TURN_USERNAME and TURN_CREDENTIAL. Said at start, not at the first join.
+ */
+function ice(env: NodeJS.ProcessEnv): Config["ice"] {
   const raw = env.ICE_SERVERS;
-  if (!raw) return [];
-  // Comma-separated stun:/turn: URLs of the operator's own servers. No default: privacy.
-  const urls = raw.split(",").map((s) => s.trim());
+  const urls = raw ? raw.split(",").map((s) => s.trim()) : [];
   for (const url of urls) {
-    if (!/^(stun|turns?):[^\s]+$/.test(url))
+    if (!/^(stun|turns?):[^\s,]+$/.test(url))
       throw new ConfigError("ICE_SERVERS", `not a stun:/turn: URL: '${url}'`);
   }
+  const secret = env.TURN_SECRET ?? "";
   const username = env.TURN_USERNAME ?? "";
   const credential = env.TURN_CREDENTIAL ?? "";
-  // A browser refuses to build a peer connection with a turn: URL that has no credentials: every join
-  // would fail. Say so at start instead.
-  if (urls.some((u) => u.startsWith("turn")) && (!username || !credential)) {
-    throw new ConfigError("ICE_SERVERS", "turn: URLs need TURN_USERNAME and TURN_CREDENTIAL");
-  }
-  return username && credential ? [{ urls, username, credential }] : [{ urls }];
+  const ttlSeconds = int(env, "TURN_TTL_SECONDS", 8 * 3600, 60, 7 * 24 * 3600);
+  const turn = urls.some((u) => u.startsWith("turn"));
+  if (secret && (username || credential))
+    throw new ConfigError(
+      "TURN_SECRET",
+      "give either TURN_SECRET or TURN_USERNAME/TURN_CREDENTIAL, not both",
+    );
+  if (secret && secret.length < 32)
+    throw new ConfigError("TURN_SECRET", "at least 32 characters (e.g. openssl rand -hex 32)");
+  if (turn && !secret && (!username || !credential))
+    throw new ConfigError("ICE_SERVERS", "turn: URLs need TURN_SECRET, or TURN_USERNAME and TURN_CREDENTIAL");
+  const fixed: IceServer[] =
+    urls.length === 0 ? [] : username && credential ? [{ urls, username, credential }] : [{ urls }];
+  return { urls, fixed, turnSecret: secret ? { secret, ttlSeconds } : null };
+}
+
+/** TLS_CERT and TLS_KEY: both or neither, read once at start (a renewed certificate needs a restart). */
+function tls(env: NodeJS.ProcessEnv): Config["tls"] {
+  const certPath = env.TLS_CERT ?? "";
+  const keyPath = env.TLS_KEY ?? "";
+  if (!certPath && !keyPath) return null;
+  if (!certPath || !keyPath)
+    throw new ConfigError(certPath ? "TLS_KEY" : "TLS_CERT", "TLS_CERT and TLS_KEY go together");
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(name, `cannot read '${path}': ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+  };
+  return { cert: read("TLS_CERT", certPath), key: read("TLS_KEY", keyPath) };
 }
 
 /**
@@ -188,12 +228,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       debugLevel: int(env, "JANUS_DEBUG_LEVEL", 3, 0, 7),
       coreDumps: int(env, "JANUS_CORE_DUMPS", 0, 0, 1) === 1,
     },
-    iceServers: iceServers(env),
+    ice: ice(env),
     maxParticipantsPerRoom: int(env, "MAX_PARTICIPANTS", 100, 1, 10_000),
     chatHistory: int(env, "CHAT_HISTORY", 1, 0, 1) === 1,
     lobbyByDefault: int(env, "LOBBY_BY_DEFAULT", 0, 0, 1) === 1,
     handAutoLowerSeconds: int(env, "HAND_AUTO_LOWER_SECONDS", 0, 0, 3600),
     maxScreenShares: int(env, "MAX_SCREEN_SHARES", 3, 0, 100),
+    tls: tls(env),
     metricsPublic: int(env, "METRICS_PUBLIC", 0, 0, 1) === 1,
     moderatorReturnSeconds: int(env, "MODERATOR_RETURN_SECONDS", 10, 0, 60),
     limits: {

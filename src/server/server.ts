@@ -10,6 +10,7 @@ import { renderMetrics } from "./gateway/metrics.js";
 import { SignalingEndpoint } from "./gateway/ws.js";
 import { JanusMediaEngine } from "./media/janus-media-engine.js";
 import { ProcessCpu } from "./media/process-cpu.js";
+import { IceServerIssuer } from "./media/turn-credentials.js";
 import { Cluster } from "./routing/cluster.js";
 import { LocalRouter } from "./routing/local-router.js";
 import { RemoteSessions } from "./session/remote-sessions.js";
@@ -25,6 +26,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await media.start();
   const router = new LocalRouter();
   const janusCpu = new ProcessCpu();
+  const iceServers = new IceServerIssuer(config.ice.urls, config.ice.fixed, config.ice.turnSecret);
   const cluster: Cluster | undefined = config.cluster
     ? new Cluster({ ...config.cluster, janusAddress: config.janus.publicIp }, () => ({
         rooms: conference.roomCount,
@@ -40,7 +42,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       maxWaiting: config.limits.waitingPerRoom,
       maxWaitingPerAddress: config.limits.waitingPerAddress,
       moderatorReturnMs: config.moderatorReturnSeconds * 1000,
-      iceServers: config.iceServers,
+      iceServers: () => iceServers.issue(),
       chatHistory: config.chatHistory,
       lobbyByDefault: config.lobbyByDefault,
       handAutoLowerMs: config.handAutoLowerSeconds * 1000,
@@ -76,7 +78,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   const http = createHttpServer({
     clientDir: config.clientDir,
-    health: () => ({ ok: media.ready, media: media.ready ? "up" : "down", rooms: conference.roomCount }),
+    tls: config.tls,
+    health: () => ({ ok: media.ready, media: media.ready ? "up" : "down" }),
+    healthDetail: () => ({ rooms: conference.roomCount, participants: conference.participantCount }),
     metricsPublic: config.metricsPublic,
     metrics: () =>
       renderMetrics({
@@ -110,7 +114,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${config.tls ? "https" : "http"}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   return {
     url,
     async close() {

@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import https from "node:https";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
@@ -130,6 +131,7 @@ function pickRtpRange(): string {
 }
 
 async function healthz(origin: string): Promise<boolean> {
+  if (origin.startsWith("https:")) return healthzOverTls(origin);
   try {
     const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2000) });
     await res.arrayBuffer();
@@ -137,6 +139,18 @@ async function healthz(origin: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Readiness only (the tests check the certificate themselves, with their CA): any certificate will do here. */
+function healthzOverTls(origin: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(`${origin}/healthz`, { rejectUnauthorized: false, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode === 200));
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+  });
 }
 
 /** How many ports startServer tries when the one it picked is taken before the server listens on it. */
@@ -160,7 +174,8 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
   installExitHook();
   const host = options.host ?? "127.0.0.1";
   const port = await getFreePort(host);
-  const origin = `http://${host}:${port}`;
+  // TLS_CERT given: the server serves HTTPS itself.
+  const origin = `${options.env?.TLS_CERT ? "https" : "http"}://${host}:${port}`;
   const name = options.name ?? "server";
   const logFile = path.join(resultsDir("logs"), `${name.replace(/[^\w.-]+/g, "_")}-${port}.log`);
   const logStream = fs.createWriteStream(logFile);
@@ -335,7 +350,7 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
   const handle: ServerHandle = {
     port,
     origin,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsUrl: `${origin.startsWith("https:") ? "wss" : "ws"}://127.0.0.1:${port}/ws`,
     pid,
     logFile,
     lines,

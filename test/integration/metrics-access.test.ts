@@ -28,10 +28,14 @@ interface Answer {
 }
 
 /** GET from this namespace, from 127.0.0.1. */
-function getFromLoopback(server: ServerHandle, path: string): Promise<Answer> {
+function getFromLoopback(
+  server: ServerHandle,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     http
-      .get(`${server.origin}${path}`, { localAddress: "127.0.0.1" }, (res) => {
+      .get(`${server.origin}${path}`, { localAddress: "127.0.0.1", headers }, (res) => {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (c) => (body += c));
@@ -70,6 +74,37 @@ describe("/metrics by default", () => {
     const answer = await getFromOutside(loopbackOnly, "/metrics");
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain("palabre_");
+  });
+
+  describe("behind a reverse proxy on the same machine (every request from loopback)", () => {
+    const proxies: Record<string, string>[] = [
+      { "X-Forwarded-For": "198.51.100.7" },
+      { Forwarded: "for=198.51.100.7" },
+      { "X-Real-IP": "198.51.100.7" },
+      { Via: "1.1 caddy" },
+    ];
+
+    it("gives /metrics only to a request no proxy forwarded", async () => {
+      for (const headers of proxies) {
+        const answer = await getFromLoopback(loopbackOnly, "/metrics", headers);
+        expect(answer.status, JSON.stringify(headers)).toBe(404);
+        expect(answer.body).not.toContain("palabre_");
+      }
+    });
+
+    it("shows /healthz's counts to the operator's own loopback check, and only up/down to anyone else", async () => {
+      const own = JSON.parse((await getFromLoopback(loopbackOnly, "/healthz")).body);
+      expect(own).toMatchObject({ ok: true, media: "up", rooms: 0, participants: 0 });
+      for (const headers of proxies) {
+        const answer = await getFromLoopback(loopbackOnly, "/healthz", headers);
+        expect(answer.status).toBe(200);
+        expect(JSON.parse(answer.body), JSON.stringify(headers)).toEqual({ ok: true, media: "up" });
+      }
+      expect(JSON.parse((await getFromOutside(loopbackOnly, "/healthz")).body)).toEqual({
+        ok: true,
+        media: "up",
+      });
+    });
   });
 });
 

@@ -45,8 +45,8 @@ export interface RoomOptions {
    * before passing to the longest-present participant; 0: at once.
    */
   moderatorReturnMs: number;
-  /** Given to every participant for its peer connections. */
-  iceServers: IceServer[];
+  /** The ICE servers for one participant's peer connections (TURN credentials of its own, if any). */
+  iceServers: () => IceServer[];
   /** Keep public chat for latecomers. */
   chatHistory: boolean;
   /** New rooms start with the lobby on. */
@@ -207,7 +207,7 @@ export class Room implements MediaRoomSink {
       you: participant.info(),
       room: this.name,
       participants: others,
-      iceServers: this.options.iceServers,
+      iceServers: this.options.iceServers(),
       settings: this.settings(),
       chat: this.chat.history(),
       hands: this.hands.list(),

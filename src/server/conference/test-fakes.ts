@@ -77,7 +77,7 @@ export function makeRoom(options: Partial<RoomOptions> = {}) {
     maxWaiting: 10,
     maxWaitingPerAddress: 3,
     moderatorReturnMs: 0,
-    iceServers: [],
+    iceServers: () => [],
     chatHistory: true,
     lobbyByDefault: false,
     handAutoLowerMs: 0,

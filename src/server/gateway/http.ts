@@ -4,6 +4,7 @@
  */
 import { createReadStream, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { extname, join, normalize, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import { errorFields } from "../log-fields.js";
@@ -55,6 +56,10 @@ export interface HttpDeps {
   metrics: () => Promise<string>;
   metricsPublic: boolean;
   health: () => { ok: boolean; [key: string]: unknown };
+  /** Counts added to /healthz for a direct loopback client only (the operator's own checks). */
+  healthDetail: () => Record<string, number>;
+  /** Serve HTTPS with this certificate and key (PEM), and send HSTS; null: plain HTTP. */
+  tls: { cert: Buffer; key: Buffer } | null;
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
@@ -65,14 +70,18 @@ export function createHttpServer(deps: HttpDeps): Server {
   if (statSync(index, { throwIfNoEntry: false }) && !statSync(`${index}.br`, { throwIfNoEntry: false })) {
     log.warn("the client build has no compressed copies: it is served uncompressed until 'npm run build'");
   }
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     try {
+      if (deps.tls) res.setHeader("Strict-Transport-Security", "max-age=31536000");
       handle(deps, req, res);
     } catch (err) {
       log.error("request failed", errorFields(err));
       if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error");
     }
-  });
+  };
+  const server = deps.tls
+    ? createHttpsServer({ cert: deps.tls.cert, key: deps.tls.key }, listener)
+    : createServer(listener);
   server.on("upgrade", (req, socket, head) => {
     if (pathOf(req) === WS_PATH) deps.upgrade(req, socket, head);
     else socket.destroy();
@@ -85,6 +94,19 @@ function pathOf(req: IncomingMessage): string {
   return q === -1 ? (req.url ?? "/") : (req.url ?? "/").slice(0, q);
 }
 
+/**
+ * A request from this machine that no proxy forwarded. Behind a reverse proxy on the same host every request
+ * comes from loopback, so the proxy's forwarding headers (which every common proxy adds, Caddy's
+ * reverse_proxy included) mark it as someone else's: /metrics and the counts stay theirs to ask for only with
+ * METRICS_PUBLIC=1.
+ */
+function directLoopback(req: IncomingMessage): boolean {
+  const remote = req.socket.remoteAddress ?? "";
+  const loopback = remote.startsWith("127.") || remote === "::1" || remote.startsWith("::ffff:127.");
+  const h = req.headers;
+  return loopback && !h["x-forwarded-for"] && !h.forwarded && !h["x-real-ip"] && !h.via;
+}
+
 function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("Allow", "GET, HEAD");
@@ -93,9 +115,7 @@ function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): void
   }
   const path = pathOf(req);
   if (path === "/metrics") {
-    const remote = req.socket.remoteAddress ?? "";
-    const local = remote.startsWith("127.") || remote === "::1" || remote.startsWith("::ffff:127.");
-    if (!deps.metricsPublic && !local) {
+    if (!deps.metricsPublic && !directLoopback(req)) {
       send(res, 404, "text/plain; charset=utf-8", "not found");
       return;
     }
@@ -107,7 +127,8 @@ function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): void
   }
   if (path === "/healthz") {
     const health = deps.health();
-    send(res, health.ok ? 200 : 503, "application/json", JSON.stringify(health));
+    const body = directLoopback(req) ? { ...health, ...deps.healthDetail() } : health;
+    send(res, health.ok ? 200 : 503, "application/json", JSON.stringify(body));
     return;
   }
   if (path.startsWith("/assets/") || (extname(path) !== "" && path.lastIndexOf("/") === 0)) {
