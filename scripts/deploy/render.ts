@@ -112,7 +112,9 @@ export function turnserverConf(i: Instance): string {
     // is refused (allowed-peer-ip wins over denied-peer-ip; loopback is refused before either is read).
     "denied-peer-ip=0.0.0.0-255.255.255.255",
     "denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-    `allowed-peer-ip=${i.privateIp ?? i.publicIp}`,
+    // Behind NAT, Janus announces the public address (nat_1_1_mapping): relaying there needs the provider's
+    // NAT to loop back (most clouds' do); its own address is allowed too.
+    ...[...new Set([i.publicIp, i.privateIp ?? i.publicIp])].map((ip) => `allowed-peer-ip=${ip}`),
     "no-multicast-peers",
     "no-tcp-relay",
     // Quotas: a participant needs two allocations (publish and subscribe), a few more while reconnecting.
@@ -138,6 +140,8 @@ export function envFile(i: Instance): string {
     HOST: i.palabre.host,
     PORT: String(i.palabre.port),
     JANUS_PUBLIC_IP: i.publicIp,
+    // Candidates on the server's own address only (not a container bridge's or a VPN's).
+    JANUS_ICE_INTERFACE: i.privateIp ?? i.publicIp,
     JANUS_RTP_PORTS: `${i.rtpPorts[0]}-${i.rtpPorts[1]}`,
     ICE_SERVERS: iceUrls(i).join(","),
     TURN_SECRET: i.turn.secret,

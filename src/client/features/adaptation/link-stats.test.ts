@@ -87,6 +87,8 @@ describe("readPublish", () => {
           rid: "l",
           active: true,
           bytesSent: 1000,
+          // Headers and padding (Firefox probing): not what the camera sends.
+          headerBytesSent: 50_000,
           frameWidth: 320,
           frameHeight: 180,
           qualityLimitationReason: "none",

@@ -167,7 +167,9 @@ export function readPublish(report: Iterable<Stat>, at: number): PublishReading 
   let frameHeight = 0;
   for (const s of stats) {
     if (s.type === "outbound-rtp") {
-      bytesSent += num(s.bytesSent) + num(s.headerBytesSent);
+      // Payload only: headerBytesSent counts padding too (RTCOutboundRtpStreamStats), which Firefox sends a
+      // lot of while it probes: the tile showed its probing as if the camera took it.
+      bytesSent += num(s.bytesSent);
       if (s.kind === "video" && s.active !== false) {
         if (s.qualityLimitationReason !== undefined) limitationKnown = true;
         if (s.qualityLimitationReason === "bandwidth") limited = true;
