@@ -28,6 +28,8 @@ export class Publisher {
   /** Whether each device sends at all (not while muted), and the camera's highest simulcast layer sent. */
   private readonly sending: Record<MediaKind, boolean> = { audio: true, video: true };
   private maxVideoLayer: VideoLayer = 2;
+  /** The microphone's track, attached to its sender only while it sends (see `setSending`). */
+  private microphone: MediaStreamTrack | null;
   /** Candidates gathered before the offer went out: the server cannot place them before it sees `publish`. */
   private held: (Candidate | null)[] | null = [];
 
@@ -39,6 +41,7 @@ export class Publisher {
     this.pc = new RTCPeerConnection(rtcConfiguration(iceServers));
     const audio = stream.getAudioTracks()[0];
     const video = stream.getVideoTracks()[0];
+    this.microphone = audio ?? null;
     // Both m-lines always exist, even with no device: a camera turned on later is a replaceTrack,
     // not a renegotiation, and the others' subscriptions stay stable.
     this.transceivers = {
@@ -88,17 +91,28 @@ export class Publisher {
 
   /** Swaps the track a sender carries (a device opened late); the m-line and the encodings stay. */
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
-    await this.transceivers[kind].sender.replaceTrack(track);
+    if (kind === "audio") {
+      this.microphone = track;
+      await this.attachMicrophone();
+    } else await this.transceivers.video.sender.replaceTrack(track);
   }
 
   /**
    * Starts or stops sending a device's RTP at all. A disabled track alone still sends comfort packets
    * (audio) or black frames (video); turning the encodings off sends nothing, costs no bandwidth, and,
-   * like the disabled track, needs no renegotiation.
+   * like the disabled track, needs no renegotiation. Firefox (ESR 153) keeps sending an inactive audio
+   * encoding, silence at 50 packets a second: the microphone's track is detached from its sender as well.
    */
   async setSending(kind: MediaKind, on: boolean): Promise<void> {
     this.sending[kind] = on;
     await this.applyEncodings(kind);
+    if (kind === "audio") await this.attachMicrophone();
+  }
+
+  private async attachMicrophone(): Promise<void> {
+    const sender = this.transceivers.audio.sender;
+    const wanted = this.sending.audio ? this.microphone : null;
+    if (sender.track !== wanted) await sender.replaceTrack(wanted);
   }
 
   /** Sends the camera's simulcast encodings up to `layer` only (features/quality); -1: no video at all. */

@@ -7,7 +7,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
+import { type Action, msel, rowOf } from "../../e2e/helpers/moderation-ui.js";
 import { RTC_RECORDER_SCRIPT } from "../../e2e/helpers/rtc.js";
+import { social } from "../../e2e/helpers/social.js";
 import { sel } from "../../e2e/helpers/ui.js";
 import { resultsDir } from "../../helpers/paths.js";
 import { waitFor } from "../../helpers/wait.js";
@@ -64,9 +66,18 @@ export interface FirefoxParticipant {
   close(): Promise<void>;
 }
 
-export async function newFirefoxParticipant(browser: Browser, label: string): Promise<FirefoxParticipant> {
+/**
+ * `ownWindow`: the page opens in a window of its own. Browser contexts share Firefox's window, so a second
+ * participant's page would be a new tab there and hide the first one's (document.visibilityState "hidden"),
+ * and a hidden meeting page stops receiving video (features/adaptation): for several Firefox participants at once.
+ */
+export async function newFirefoxParticipant(
+  browser: Browser,
+  label: string,
+  { ownWindow = false } = {},
+): Promise<FirefoxParticipant> {
   const context = await browser.createBrowserContext();
-  const page = await context.newPage();
+  const page = await context.newPage(ownWindow ? { type: "window" } : undefined);
   // Over BiDi the launch's default viewport is not applied to new pages.
   await page.setViewport({ width: 1024, height: 700 });
   await page.evaluateOnNewDocument(RTC_RECORDER_SCRIPT);
@@ -97,25 +108,98 @@ export async function inPage<T>(page: Page, script: string): Promise<T> {
 /** Prejoin → name → Join through the UI; waits for the conference and returns the local participant id. */
 export async function joinInFirefox(page: Page, origin: string, room: string, name: string): Promise<string> {
   await page.goto(`${origin}/${encodeURIComponent(room)}`, { waitUntil: "load" });
+  return enterFromPrejoin(page, name);
+}
+
+const js = JSON.stringify;
+
+/**
+ * On the prejoin screen (after a goto or a reload): types `name` over whatever the field holds, presses Join,
+ * waits for the conference and returns the local participant id.
+ */
+export async function enterFromPrejoin(page: Page, name: string): Promise<string> {
   await page.waitForSelector(sel.displayName, { visible: true, timeout: 20_000 });
-  await page.type(sel.displayName, name);
+  await inPage(
+    page,
+    `(() => { const i = document.querySelector(${js(sel.displayName)}); i.focus(); i.select(); })()`,
+  );
+  await page.keyboard.type(name);
   await waitFor(
     () =>
       inPage<boolean>(
         page,
-        `(() => { const b = document.querySelector(${JSON.stringify(sel.join)}); return !!b && !b.disabled; })()`,
+        `(() => { const b = document.querySelector(${js(sel.join)}); return !!b && !b.disabled; })()`,
       ),
     { timeoutMs: 20_000, what: "an enabled Join button in Firefox" },
   );
   await page.click(sel.join);
-  await page.waitForSelector(sel.conference, { visible: true, timeout: 20_000 });
+  await page.waitForSelector(sel.conference, { visible: true, timeout: 30_000 });
   await page.waitForSelector(sel.localTile, { timeout: 20_000 });
   const id = await inPage<string | null>(
     page,
-    `document.querySelector(${JSON.stringify(sel.localTile)}).getAttribute("data-participant-id")`,
+    `document.querySelector(${js(sel.localTile)}).getAttribute("data-participant-id")`,
   );
   if (!id) throw new Error("local tile has no data-participant-id");
   return id;
+}
+
+/** Waits until `selector` matches in the Firefox page (with `gone`, until it no longer does). */
+export async function seesInFirefox(
+  page: Page,
+  selector: string,
+  what: string,
+  { gone = false, timeoutMs = 15_000 } = {},
+): Promise<void> {
+  await waitFor(
+    async () => (await inPage<boolean>(page, `!!document.querySelector(${js(selector)})`)) !== gone,
+    { timeoutMs, what },
+  );
+}
+
+/** An attribute of the first element `selector` matches in the Firefox page (null: no such element or attribute). */
+export function attributeInFirefox(page: Page, selector: string, name: string): Promise<string | null> {
+  return inPage<string | null>(
+    page,
+    `(() => { const el = document.querySelector(${js(selector)}); return el ? el.getAttribute(${js(name)}) : null; })()`,
+  );
+}
+
+/** Participants pane → row of `participantId` → ⋯ menu → the action (moderation-ui's participantAction). */
+export async function participantActionInFirefox(
+  page: Page,
+  participantId: string,
+  action: Action,
+): Promise<void> {
+  if (!(await inPage<boolean>(page, `!!document.querySelector(${js(msel.pane)})`)))
+    await page.click(msel.toggleParticipants);
+  await page.waitForSelector(msel.pane, { visible: true, timeout: 10_000 });
+  await page.waitForSelector(rowOf(participantId), { visible: true, timeout: 10_000 });
+  await page.click(`${rowOf(participantId)} ${msel.menu}`);
+  const item = `[data-testid=action-${action}]`;
+  await page.waitForSelector(item, { visible: true, timeout: 5000 });
+  await page.click(item);
+}
+
+/** Opens the chat panel (if it is not open) and waits for it. */
+export async function openChatInFirefox(page: Page): Promise<void> {
+  if (!(await inPage<boolean>(page, `!!document.querySelector(${js(social.chatPanel)})`)))
+    await page.click(social.toggleChat);
+  await page.waitForSelector(social.chatPanel, { visible: true, timeout: 10_000 });
+}
+
+/** Opens the chat panel (if it is not open) and sends `text` to everyone. */
+export async function sendChatInFirefox(page: Page, text: string): Promise<void> {
+  await openChatInFirefox(page);
+  await page.type(social.chatInput, text);
+  await page.click(social.chatSend);
+}
+
+/** The texts the Firefox page's chat panel shows, in order (none while it is closed). */
+export function chatTextsInFirefox(page: Page): Promise<string[]> {
+  return inPage<string[]>(
+    page,
+    `Array.from(document.querySelectorAll(${js(`${social.chatPanel} ${social.chatMessage} ${social.chatText}`)})).map((e) => e.textContent)`,
+  );
 }
 
 /** Saves a screenshot and the console lines of each Firefox participant under test-results/firefox/<tag>/. */
