@@ -13,6 +13,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import WebSocket from "ws";
 import { probeTurn } from "./deploy/turn-probe.js";
 
@@ -106,7 +107,8 @@ async function turnChecks(servers: IceServer[]): Promise<void> {
     );
     try {
       const r = await probeTurn(
-        { host: t.host, port: t.port, ...(t.tls ? { tls: { servername: t.host } } : {}) },
+        // SNI carries names only (RFC 6066); the certificate is checked against the host either way.
+        { host: t.host, port: t.port, ...(t.tls ? { tls: isIP(t.host) ? {} : { servername: t.host } } : {}) },
         turn.username,
         turn.credential,
         peers,

@@ -2,7 +2,7 @@
  * Writes the production files (render.ts) where a Debian server reads them, for `setup.sh --domain`:
  *
  *   node --import tsx scripts/deploy/cli.ts --domain meet.example.org --public-ip 203.0.113.7 \
- *     [--private-ip 10.0.0.7] [--turn-tls-ip 203.0.113.8] [--root /] [--metrics-public]
+ *     [--private-ip 10.0.0.7] [--root /] [--metrics-public]
  *
  * A file is written only when its content changes, and each one written is printed as `changed <path>`
  * (setup.sh restarts what depends on it): run twice, the second run prints nothing. The TURN secret is made
@@ -34,7 +34,6 @@ export interface Options {
   domain: string;
   publicIp: string;
   privateIp?: string;
-  turnTlsIp?: string;
   root: string;
   appDir: string;
   metricsPublic: boolean;
@@ -52,10 +51,9 @@ export function productionInstance(o: Options, secret: string): Instance {
     certificate: "acme",
     turn: {
       secret,
-      // turns: shares nothing with Caddy's 443: on a second address it takes 443 there, else 5349.
+      // Caddy holds 443 on every address; TURN over TLS takes the standard 5349 (README "On a server").
       tls: {
-        port: o.turnTlsIp ? 443 : 5349,
-        ...(o.turnTlsIp ? { ip: o.turnTlsIp } : {}),
+        port: 5349,
         cert: `${certDir}/cert.pem`,
         key: `${certDir}/key.pem`,
       },
@@ -109,7 +107,6 @@ function parse(argv: string[]): Options {
       domain: { type: "string" },
       "public-ip": { type: "string" },
       "private-ip": { type: "string" },
-      "turn-tls-ip": { type: "string" },
       root: { type: "string", default: "/" },
       "app-dir": { type: "string" },
       "metrics-public": { type: "boolean", default: false },
@@ -130,12 +127,10 @@ function parse(argv: string[]): Options {
   };
   const publicIp = ip("public-ip", values["public-ip"], true) as string;
   const privateIp = ip("private-ip", values["private-ip"], false);
-  const turnTlsIp = ip("turn-tls-ip", values["turn-tls-ip"], false);
   return {
     domain,
     publicIp,
     ...(privateIp ? { privateIp } : {}),
-    ...(turnTlsIp ? { turnTlsIp } : {}),
     root: resolve(values.root),
     appDir: resolve(values["app-dir"] ?? fileURLToPath(new URL("../..", import.meta.url))),
     metricsPublic: values["metrics-public"],

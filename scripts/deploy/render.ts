@@ -1,7 +1,7 @@
 /**
  * The production set-up's files, from one description of the instance: the TLS front's Caddyfile, coturn's
  * configuration, Palabre's environment file and its systemd unit. `setup.sh --domain` writes them for a real
- * server (scripts/deploy/cli.ts); the deployment test (test/deploy/) writes them with test addresses and runs
+ * server (scripts/deploy/cli.ts); the deployment test (test/e2e/deploy.test.ts) writes them with test addresses and runs
  * Caddy and coturn on them, so what is tested is what an operator gets. Pure: no I/O here.
  */
 
@@ -25,7 +25,10 @@ export interface Instance {
   front?: { bind: string; port: number };
   turn: {
     secret: string;
-    /** TURN over TLS: on 5349 of publicIp, or on 443 of a second address (restrictive networks allow only 443). */
+    /**
+     * TURN over TLS: on 5349 of publicIp in production (Caddy holds 443 there); the test runs it on 443 of an
+     * address of its own, the topology that serves networks letting only 443 out.
+     */
     tls: {
       port: number;
       /** A second address to listen on (then port 443 is free there); default: publicIp. */

@@ -120,8 +120,12 @@ function status(m: Message): number {
 class Channel {
   #buffer = Buffer.alloc(0);
   #waiting: ((m: Message) => void) | null = null;
+  #failed: ((err: Error) => void) | null = null;
 
   constructor(readonly socket: net.Socket) {
+    // A server that hangs up (or a broken connection) fails the request at once, not at its timeout.
+    socket.on("error", (err) => this.#failed?.(err));
+    socket.on("close", () => this.#failed?.(new Error("the TURN server closed the connection")));
     socket.on("data", (chunk: Buffer) => {
       this.#buffer = Buffer.concat([this.#buffer, chunk]);
       while (this.#buffer.length >= 20) {
@@ -140,6 +144,10 @@ class Channel {
       this.#waiting = (m) => {
         clearTimeout(timer);
         resolve(m);
+      };
+      this.#failed = (err) => {
+        clearTimeout(timer);
+        reject(err);
       };
       this.socket.write(request);
     });
