@@ -1,64 +1,43 @@
-/**
- * A meeting of Firefox only, no Chromium: two participants (two contexts of Debian's Firefox ESR, English UI)
- * join through the UI, each decodes the other's video and receives its audio (getStats), chat goes both ways,
- * and hanging up removes the tile from the other page. The tests run in order and share one meeting.
- */
-import type { Browser as FirefoxBrowser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleGrowth, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
 import { sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { VETH_ADDRESS } from "../helpers/veth.js";
 import { waitFor } from "../helpers/wait.js";
+import { Cast } from "./helpers/cast.js";
 import {
   chatTextsInFirefox,
   type FirefoxParticipant,
   inPage,
   joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
   openChatInFirefox,
-  saveFirefoxEvidence,
   seesInFirefox,
   sendChatInFirefox,
 } from "./helpers/firefox.js";
 
-let server: ServerHandle;
-let firefox: FirefoxBrowser;
+let cast: Cast;
 let fiona: FirefoxParticipant;
 let fionaId: string;
 let felix: FirefoxParticipant;
 let felixId: string;
 const room = `firefox-only-${Date.now().toString(36)}`;
 
-function evidenceOnFailure(tag: string): void {
-  onTestFailed(async () => {
-    const dir = await saveFirefoxEvidence(`only-${tag}`, [fiona, felix].filter(Boolean));
-    console.error(`evidence in ${dir}\nserver log (tail):\n${tail(server.lines, 60)}`);
-  });
-}
-
 beforeAll(async () => {
-  server = await startServer({ name: "firefox-only" });
-  firefox = await launchFirefox("en-US, en");
+  cast = await Cast.start("firefox-only", { language: "en-US, en" });
   // Each in a window of its own: as tabs of one window, the first page would be hidden (see the helper).
-  fiona = await newFirefoxParticipant(firefox, "fiona", { ownWindow: true });
-  felix = await newFirefoxParticipant(firefox, "felix", { ownWindow: true });
+  fiona = await cast.firefox("fiona", { ownWindow: true });
+  felix = await cast.firefox("felix", { ownWindow: true });
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  await felix?.close();
-  await firefox?.close();
-  if (server) await server.stop();
+  await cast?.close();
 });
 
 describe.sequential("two Firefox participants, no Chromium", () => {
   it("join through the UI; each decodes the other's video and receives its audio, through Janus on pal0", async () => {
-    evidenceOnFailure("join");
-    fionaId = await joinInFirefox(fiona.page, server.origin, room, "Fiona");
-    felixId = await joinInFirefox(felix.page, server.origin, room, "Felix");
+    cast.evidenceOnFailure("join");
+    fionaId = await joinInFirefox(fiona.page, cast.server.origin, room, "Fiona");
+    felixId = await joinInFirefox(felix.page, cast.server.origin, room, "Felix");
     for (const p of [fiona, felix])
       expect(await inPage<string>(p.page, "document.visibilityState"), `${p.label}'s page shown`).toBe(
         "visible",
@@ -91,7 +70,7 @@ describe.sequential("two Firefox participants, no Chromium", () => {
   });
 
   it("chat goes both ways", async () => {
-    evidenceOnFailure("chat");
+    cast.evidenceOnFailure("chat");
     const shows = (p: FirefoxParticipant, texts: string[]) =>
       waitFor(async () => (await chatTextsInFirefox(p.page)).join("|") === texts.join("|"), {
         timeoutMs: 15_000,
@@ -106,7 +85,7 @@ describe.sequential("two Firefox participants, no Chromium", () => {
   });
 
   it("Felix hangs up: his page says so, and his tile leaves Fiona's page", async () => {
-    evidenceOnFailure("hangup");
+    cast.evidenceOnFailure("hangup");
     await felix.page.click(sel.hangup);
     await felix.page.waitForSelector(sel.leftScreen, { visible: true, timeout: 10_000 });
     await seesInFirefox(fiona.page, tileOf(felixId), "Felix's tile gone from Fiona's page", {
@@ -126,4 +105,4 @@ describe("the pages", () => {
   });
 });
 
-describeServerLog(() => server);
+describeServerLog(() => cast?.server);

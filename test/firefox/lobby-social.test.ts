@@ -1,40 +1,15 @@
-/**
- * The lobby, chat, hands and reactions with Firefox on both sides of them: Firefox as the moderator who admits
- * a Chromium guest from the lobby, and as the guest a Chromium moderator admits; chat both ways; a raised hand
- * in the other browser's queue; a reaction. Through the UI (English), media checked by getStats.
- */
-import type { Browser as ChromiumBrowser } from "playwright-core";
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
+import type { Page as FirefoxPage } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Participant } from "../e2e/helpers/browser.js";
 import { clickJoin, msel, setLobby, waitForConference } from "../e2e/helpers/moderation-ui.js";
 import { openChat, sendChat, social, waitForHandOrder, waitForShownTexts } from "../e2e/helpers/social.js";
 import { joinViaUi, waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
-import {
-  type FirefoxParticipant,
-  inPage,
-  joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
-  saveFirefoxEvidence,
-} from "./helpers/firefox.js";
+import { Cast } from "./helpers/cast.js";
+import { type FirefoxParticipant, inPage, joinInFirefox } from "./helpers/firefox.js";
 
-let server: ServerHandle;
-let chromium: ChromiumBrowser;
-let firefox: FirefoxBrowser;
-const chromiumPages: Participant[] = [];
-const firefoxPages: FirefoxParticipant[] = [];
-
-function evidenceOnFailure(tag: string): void {
-  onTestFailed(async () => {
-    const a = await saveEvidence(`firefox-${tag}`, chromiumPages);
-    const b = await saveFirefoxEvidence(tag, firefoxPages);
-    console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(server.lines, 60)}`);
-  });
-}
+let cast: Cast;
 
 const js = JSON.stringify;
 /** Waits until `selector` matches in the Firefox page (or, with `gone`, no longer does). */
@@ -54,29 +29,12 @@ const firefoxChat = (page: FirefoxPage) =>
     `Array.from(document.querySelectorAll(${js(`${social.chatPanel} ${social.chatMessage} ${social.chatText}`)})).map((e) => e.textContent)`,
   );
 
-async function firefoxParticipant(label: string): Promise<FirefoxParticipant> {
-  const p = await newFirefoxParticipant(firefox, label);
-  firefoxPages.push(p);
-  return p;
-}
-async function chromiumParticipant(label: string): Promise<Participant> {
-  const p = await newParticipant(chromium, label);
-  chromiumPages.push(p);
-  return p;
-}
-
 beforeAll(async () => {
-  server = await startServer({ name: "firefox-social" });
-  chromium = await launchChromium();
-  firefox = await launchFirefox("en-US, en");
+  cast = await Cast.start("firefox-social", { language: "en-US, en" });
 });
 
 afterAll(async () => {
-  for (const p of firefoxPages) await p.close();
-  for (const p of chromiumPages) await p.close();
-  await firefox?.close();
-  await chromium?.close();
-  if (server) await server.stop();
+  await cast?.close();
 });
 
 describe.sequential("Firefox as the moderator", () => {
@@ -87,9 +45,9 @@ describe.sequential("Firefox as the moderator", () => {
   let gabeId: string;
 
   it("turns the lobby on; a Chromium guest knocks, Firefox admits it from the notification; media both ways", async () => {
-    evidenceOnFailure("firefox-moderator");
-    fiona = await firefoxParticipant("fiona");
-    fionaId = await joinInFirefox(fiona.page, server.origin, room, "Fiona");
+    cast.evidenceOnFailure("firefox-moderator");
+    fiona = await cast.firefox("fiona");
+    fionaId = await joinInFirefox(fiona.page, cast.server.origin, room, "Fiona");
     await fiona.page.click(msel.toggleParticipants);
     await fiona.page.waitForSelector(msel.lobbyToggle, { visible: true, timeout: 10_000 });
     await fiona.page.click(msel.lobbyToggle);
@@ -102,8 +60,8 @@ describe.sequential("Firefox as the moderator", () => {
     );
     await fiona.page.click(msel.toggleParticipants);
 
-    gabe = await chromiumParticipant("gabe");
-    await clickJoin(gabe.page, server.origin, room, "Gabe");
+    gabe = await cast.chromium("gabe");
+    await clickJoin(gabe.page, cast.server.origin, room, "Gabe");
     await gabe.page.locator(msel.lobbyScreen).waitFor({ state: "visible", timeout: 20_000 });
     const admit = `${msel.knock} ${msel.knockAdmit}`;
     await firefoxSees(fiona.page, admit, "Gabe's knock on Firefox's page");
@@ -117,7 +75,7 @@ describe.sequential("Firefox as the moderator", () => {
   });
 
   it("chat both ways, Gabe's hand in Firefox's queue, Firefox gives the floor, a reaction", async () => {
-    evidenceOnFailure("firefox-moderator-social");
+    cast.evidenceOnFailure("firefox-moderator-social");
     await fiona.page.click(social.toggleChat);
     await fiona.page.waitForSelector(social.chatPanel, { visible: true, timeout: 10_000 });
     await fiona.page.type(social.chatInput, "Hello from Firefox");
@@ -162,12 +120,12 @@ describe.sequential("Firefox as the guest", () => {
   let fred: FirefoxParticipant;
 
   it("knocks at a Chromium moderator's lobby, is admitted, and hears and sees the meeting", async () => {
-    evidenceOnFailure("firefox-guest");
-    mia = await chromiumParticipant("mia");
-    miaId = await joinViaUi(mia.page, server.origin, room, "Mia");
+    cast.evidenceOnFailure("firefox-guest");
+    mia = await cast.chromium("mia");
+    miaId = await joinViaUi(mia.page, cast.server.origin, room, "Mia");
     await setLobby(mia.page, true);
-    fred = await firefoxParticipant("fred");
-    await fred.page.goto(`${server.origin}/${room}`, { waitUntil: "load" });
+    fred = await cast.firefox("fred");
+    await fred.page.goto(`${cast.server.origin}/${room}`, { waitUntil: "load" });
     await fred.page.waitForSelector("input#display-name", { visible: true, timeout: 20_000 });
     await fred.page.type("input#display-name", "Fred");
     await waitFor(
@@ -193,11 +151,11 @@ describe.sequential("Firefox as the guest", () => {
 
 describe("the pages", () => {
   it("logged no uncaught error", () => {
-    const errors = [...firefoxPages, ...chromiumPages].flatMap((p) =>
+    const errors = [...cast.firefoxPages, ...cast.chromiumPages].flatMap((p) =>
       p.console.filter((l) => l.startsWith("[pageerror]")).map((l) => `${p.label} ${l}`),
     );
     expect(errors).toEqual([]);
   });
 });
 
-describeServerLog(() => server);
+describeServerLog(() => cast?.server);

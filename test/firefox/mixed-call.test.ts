@@ -5,43 +5,24 @@
  * Chromium joiner gets both, Firefox's simulcast layers follow the tile size on a Chromium page and the other
  * way round, and Firefox hangs up. The tests run in order and share one meeting.
  */
-import type { Browser as ChromiumBrowser, Page as ChromiumPage } from "playwright-core";
-import type { Browser as FirefoxBrowser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
+import type { Page as ChromiumPage } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Participant } from "../e2e/helpers/browser.js";
 import { atLowest, atTop, type Received, timeUntil } from "../e2e/helpers/received.js";
 import { type StatsPage, sampleGrowth, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
 import { joinViaUi, sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { VETH_ADDRESS } from "../helpers/veth.js";
 import { waitFor } from "../helpers/wait.js";
-import {
-  type FirefoxParticipant,
-  inPage,
-  joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
-  saveFirefoxEvidence,
-} from "./helpers/firefox.js";
+import { Cast } from "./helpers/cast.js";
+import { type FirefoxParticipant, inPage, joinInFirefox } from "./helpers/firefox.js";
 
-let server: ServerHandle;
-let chromium: ChromiumBrowser;
-let firefox: FirefoxBrowser;
-const chromiumPages: Participant[] = [];
+let cast: Cast;
 let fiona: FirefoxParticipant;
 let fionaId: string;
 let chloe: Participant;
 let chloeId: string;
 const room = `firefox-mixed-${Date.now().toString(36)}`;
-
-function evidenceOnFailure(tag: string): void {
-  onTestFailed(async () => {
-    const a = await saveEvidence(`firefox-${tag}`, chromiumPages);
-    const b = fiona ? await saveFirefoxEvidence(tag, [fiona]) : "";
-    console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(server.lines, 60)}`);
-  });
-}
 
 /** The few UI actions the layer tests take, in either browser. */
 interface Ui {
@@ -94,27 +75,20 @@ const inFirefox = (selector: string) =>
   inPage<boolean>(fiona.page, `!!document.querySelector(${JSON.stringify(selector)})`);
 
 beforeAll(async () => {
-  server = await startServer({ name: "firefox-mixed" });
-  chromium = await launchChromium();
-  firefox = await launchFirefox("fr-FR, fr");
+  cast = await Cast.start("firefox-mixed", { language: "fr-FR, fr" });
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  for (const p of chromiumPages) await p.close();
-  await firefox?.close();
-  await chromium?.close();
-  if (server) await server.stop();
+  await cast?.close();
 });
 
 describe.sequential("Firefox and Chromium in one meeting", () => {
   it("join through the French UI; each decodes the other's video and hears its audio, through Janus on pal0", async () => {
-    evidenceOnFailure("join");
-    fiona = await newFirefoxParticipant(firefox, "fiona");
-    chloe = await newParticipant(chromium, "chloe", { locale: "fr-FR" });
-    chromiumPages.push(chloe);
-    fionaId = await joinInFirefox(fiona.page, server.origin, room, "Fiona");
-    chloeId = await joinViaUi(chloe.page, server.origin, room, "Chloé");
+    cast.evidenceOnFailure("join");
+    fiona = await cast.firefox("fiona");
+    chloe = await cast.chromium("chloe", { locale: "fr-FR" });
+    fionaId = await joinInFirefox(fiona.page, cast.server.origin, room, "Fiona");
+    chloeId = await joinViaUi(chloe.page, cast.server.origin, room, "Chloé");
     expect(await inPage<string>(fiona.page, "document.documentElement.lang")).toBe("fr");
     expect(await chloe.page.evaluate("document.documentElement.lang")).toBe("fr");
 
@@ -148,7 +122,7 @@ describe.sequential("Firefox and Chromium in one meeting", () => {
   });
 
   it("each sees the other's microphone go off and on", async () => {
-    evidenceOnFailure("mute");
+    cast.evidenceOnFailure("mute");
     await fiona.page.click(sel.toggleMic);
     await chloe.page
       .locator(`${tileOf(fionaId)} ${sel.micMuted}`)
@@ -176,10 +150,9 @@ describe.sequential("Firefox and Chromium in one meeting", () => {
   });
 
   it("a late Chromium joiner sees and hears both, and both see it", async () => {
-    evidenceOnFailure("late");
-    const leo = await newParticipant(chromium, "leo", { locale: "fr-FR" });
-    chromiumPages.push(leo);
-    const leoId = await joinViaUi(leo.page, server.origin, room, "Léo");
+    cast.evidenceOnFailure("late");
+    const leo = await cast.chromium("leo", { locale: "fr-FR" });
+    const leoId = await joinViaUi(leo.page, cast.server.origin, room, "Léo");
     await waitForMediaFrom(leo.page, [fionaId, chloeId], 40_000);
     await waitForMediaFrom(fiona.page, [chloeId, leoId], 40_000);
     await waitForMediaFrom(chloe.page, [fionaId, leoId], 40_000);
@@ -192,7 +165,7 @@ describe.sequential("Firefox and Chromium in one meeting", () => {
   });
 
   it("Firefox's simulcast: on a Chromium page, on stage it gets Firefox's top layer, in the strip its lowest", async () => {
-    evidenceOnFailure("simulcast-from-firefox");
+    cast.evidenceOnFailure("simulcast-from-firefox");
     const page = chloe.page;
     await page.setViewportSize({ width: 1280, height: 760 }); // a stage over 800 px wide calls for the top layer
     await setLayout(uiOf(page), "speaker");
@@ -203,7 +176,7 @@ describe.sequential("Firefox and Chromium in one meeting", () => {
   });
 
   it("Chromium's simulcast on a Firefox page: on stage the top layer, in the strip the lowest", async () => {
-    evidenceOnFailure("simulcast-to-firefox");
+    cast.evidenceOnFailure("simulcast-to-firefox");
     const page = fiona.page;
     await page.setViewport({ width: 1280, height: 760 });
     await setLayout(firefoxUi(page), "speaker");
@@ -214,7 +187,7 @@ describe.sequential("Firefox and Chromium in one meeting", () => {
   });
 
   it("Firefox hangs up: its page says so, and its tile leaves the Chromium page within 2 s", async () => {
-    evidenceOnFailure("hangup");
+    cast.evidenceOnFailure("hangup");
     const t0 = Date.now();
     await fiona.page.click(sel.hangup);
     await fiona.page.waitForSelector(sel.leftScreen, { visible: true, timeout: 10_000 });
@@ -227,7 +200,7 @@ describe("the pages", () => {
   it("logged no uncaught error", () => {
     const errors = [
       ...fiona.console.filter((l) => l.startsWith("[pageerror]")).map((l) => `fiona ${l}`),
-      ...chromiumPages.flatMap((p) =>
+      ...cast.chromiumPages.flatMap((p) =>
         p.console.filter((l) => l.startsWith("[pageerror]")).map((l) => `${p.label} ${l}`),
       ),
     ];
@@ -235,4 +208,4 @@ describe("the pages", () => {
   });
 });
 
-describeServerLog(() => server);
+describeServerLog(() => cast?.server);

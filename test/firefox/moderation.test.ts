@@ -1,35 +1,20 @@
-/**
- * Moderation across the two browsers, through the real UI (English). A Chromium moderator (the first to join)
- * mutes a Firefox participant from the participants pane: Firefox shows its microphone off, and its audio stops
- * reaching the Chromium page while its video goes on (inbound-rtp read by track id, as e2e/moderation reads
- * it); the Firefox user turns the microphone back on from the toolbar, and its audio flows again. Then, in a
- * new meeting Firefox opens first (so it is the moderator), Firefox removes the Chromium participant with a
- * reason: the Chromium page shows the removed screen with the reason, and its tile leaves the Firefox page.
- */
-import type { Browser as ChromiumBrowser } from "playwright-core";
-import type { Browser as FirefoxBrowser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Participant } from "../e2e/helpers/browser.js";
 import { inboundByTrack, msel, participantAction, rowOf } from "../e2e/helpers/moderation-ui.js";
 import { outboundSummary, readTiles } from "../e2e/helpers/rtc.js";
 import { joinViaUi, sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
+import { Cast } from "./helpers/cast.js";
 import {
   attributeInFirefox,
   type FirefoxParticipant,
   joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
   participantActionInFirefox,
-  saveFirefoxEvidence,
   seesInFirefox,
 } from "./helpers/firefox.js";
 
-let server: ServerHandle;
-let chromium: ChromiumBrowser;
-let firefox: FirefoxBrowser;
+let cast: Cast;
 let chloe: Participant;
 let chloeId: string;
 let fiona: FirefoxParticipant;
@@ -38,14 +23,6 @@ let fionaId: string;
 let audioTrack = "";
 let videoTrack = "";
 const stamp = Date.now().toString(36);
-
-function evidenceOnFailure(tag: string): void {
-  onTestFailed(async () => {
-    const a = chloe ? await saveEvidence(`firefox-moderation-${tag}`, [chloe]) : "";
-    const b = fiona ? await saveFirefoxEvidence(`moderation-${tag}`, [fiona]) : "";
-    console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(server.lines, 60)}`);
-  });
-}
 
 /**
  * What Chloé's page received of Fiona's audio and video over a window of `ms` (by track id, not through the
@@ -79,27 +56,21 @@ const micButtonShows = (on: boolean) =>
   });
 
 beforeAll(async () => {
-  server = await startServer({ name: "firefox-moderation" });
-  chromium = await launchChromium();
-  firefox = await launchFirefox("en-US, en");
-  chloe = await newParticipant(chromium, "chloe");
-  fiona = await newFirefoxParticipant(firefox, "fiona");
+  cast = await Cast.start("firefox-moderation", { language: "en-US, en" });
+  chloe = await cast.chromium("chloe");
+  fiona = await cast.firefox("fiona");
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  await chloe?.close();
-  await firefox?.close();
-  await chromium?.close();
-  if (server) await server.stop();
+  await cast?.close();
 });
 
 describe.sequential("a Chromium moderator mutes a Firefox participant", () => {
   it("Chloé (Chromium, first: moderator) and Fiona (Firefox) are in a call, media both ways", async () => {
-    evidenceOnFailure("setup");
+    cast.evidenceOnFailure("setup");
     const room = `firefox-modmute-${stamp}`;
-    chloeId = await joinViaUi(chloe.page, server.origin, room, "Chloé");
-    fionaId = await joinInFirefox(fiona.page, server.origin, room, "Fiona");
+    chloeId = await joinViaUi(chloe.page, cast.server.origin, room, "Chloé");
+    fionaId = await joinInFirefox(fiona.page, cast.server.origin, room, "Fiona");
     await waitForRemoteSet(chloe.page, [fionaId], 30_000);
     await waitForMediaFrom(chloe.page, [fionaId], 40_000);
     await waitForMediaFrom(fiona.page, [chloeId], 40_000);
@@ -114,7 +85,7 @@ describe.sequential("a Chromium moderator mutes a Firefox participant", () => {
   });
 
   it("Chloé mutes Fiona: Firefox shows its mic off, its audio stops reaching Chromium, its video does not", async () => {
-    evidenceOnFailure("mute");
+    cast.evidenceOnFailure("mute");
     await micButtonShows(true);
     await participantAction(chloe.page, fionaId, "mute");
     await seesInFirefox(fiona.page, msel.mutedNotice, "the moderator's mute notice in Firefox");
@@ -141,7 +112,7 @@ describe.sequential("a Chromium moderator mutes a Firefox participant", () => {
   });
 
   it("Fiona turns her mic back on from the toolbar: Chromium shows it on and receives her audio again", async () => {
-    evidenceOnFailure("unmute");
+    cast.evidenceOnFailure("unmute");
     await fiona.page.click(sel.toggleMic);
     await micButtonShows(true);
     await seesInFirefox(fiona.page, `${sel.localTile} ${sel.micMuted}`, "Fiona's own tile unmuted", {
@@ -163,7 +134,7 @@ describe.sequential("a Chromium moderator mutes a Firefox participant", () => {
 
 describe.sequential("a Firefox participant mutes itself", () => {
   it("sends no audio at all while muted (nothing for the media server to block), and sends again after", async () => {
-    evidenceOnFailure("self-mute");
+    cast.evidenceOnFailure("self-mute");
     await fiona.page.click(sel.toggleMic);
     await micButtonShows(false);
     await waitFor(async () => (await fionaOnChloe(1000)).sentAudio === 0, {
@@ -188,14 +159,14 @@ describe.sequential("a Firefox moderator removes a Chromium participant", () => 
   const reason = "Testing the removal";
 
   it("both hang up; Fiona opens a new meeting first (moderator, her badge in Firefox), Chloé joins it", async () => {
-    evidenceOnFailure("remove-setup");
+    cast.evidenceOnFailure("remove-setup");
     await fiona.page.click(sel.hangup);
     await fiona.page.waitForSelector(sel.leftScreen, { visible: true, timeout: 10_000 });
     await chloe.page.locator(sel.hangup).click();
     await chloe.page.locator(sel.leftScreen).waitFor({ state: "visible", timeout: 10_000 });
     const room = `firefox-modremove-${stamp}`;
-    fionaId = await joinInFirefox(fiona.page, server.origin, room, "Fiona");
-    chloeId = await joinViaUi(chloe.page, server.origin, room, "Chloé");
+    fionaId = await joinInFirefox(fiona.page, cast.server.origin, room, "Fiona");
+    chloeId = await joinViaUi(chloe.page, cast.server.origin, room, "Chloé");
     await waitForRemoteSet(fiona.page, [chloeId], 30_000);
     await waitForMediaFrom(fiona.page, [chloeId], 40_000);
     await fiona.page.click(msel.toggleParticipants);
@@ -206,7 +177,7 @@ describe.sequential("a Firefox moderator removes a Chromium participant", () => 
   });
 
   it("Fiona removes Chloé with a reason: Chromium shows the removed screen and the reason, the tile leaves Firefox", async () => {
-    evidenceOnFailure("remove");
+    cast.evidenceOnFailure("remove");
     await participantActionInFirefox(fiona.page, chloeId, "remove");
     await fiona.page.waitForSelector("[data-testid=remove-reason]", { visible: true, timeout: 5000 });
     await fiona.page.type("[data-testid=remove-reason]", reason);
@@ -233,4 +204,4 @@ describe("the pages", () => {
   });
 });
 
-describeServerLog(() => server);
+describeServerLog(() => cast?.server);

@@ -1,50 +1,27 @@
-/**
- * Reloading a Firefox page in a meeting with a Chromium one, through the real UI (English). The resume token is
- * kept for the tab (sessionStorage) and the page drops its socket without `leave` on pagehide, so Firefox
- * reloading and pressing Join comes back as the same participant (same id, still the moderator it was as the
- * first to join), as e2e/reload-resume expects of Chromium: the Chromium page saw its connection drop and the
- * same participant come back, and video and audio flow both ways again. Then the other way round: Chromium
- * reloads, and the Firefox page gets it back, same id, with its media.
- */
-import type { Browser as ChromiumBrowser } from "playwright-core";
-import type { Browser as FirefoxBrowser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Participant } from "../e2e/helpers/browser.js";
 import { msel, rowOf, waitForConference } from "../e2e/helpers/moderation-ui.js";
 import { sampleGrowth } from "../e2e/helpers/rtc.js";
 import { fillName, joinViaUi, sel, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { type FrameLog, recordFrames } from "../e2e/helpers/ws-frames.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
+import { Cast } from "./helpers/cast.js";
 import {
   enterFromPrejoin,
   type FirefoxParticipant,
   inPage,
   joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
-  saveFirefoxEvidence,
   seesInFirefox,
 } from "./helpers/firefox.js";
 
-let server: ServerHandle;
-let chromium: ChromiumBrowser;
-let firefox: FirefoxBrowser;
+let cast: Cast;
 let chloe: Participant;
 let chloeId: string;
 let chloeFrames: FrameLog;
 let fiona: FirefoxParticipant;
 let fionaId: string;
 const room = `firefox-reload-${Date.now().toString(36)}`;
-
-function evidenceOnFailure(tag: string): void {
-  onTestFailed(async () => {
-    const a = chloe ? await saveEvidence(`firefox-reload-${tag}`, [chloe]) : "";
-    const b = fiona ? await saveFirefoxEvidence(`reload-${tag}`, [fiona]) : "";
-    console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(server.lines, 60)}`);
-  });
-}
 
 /**
  * Each page decodes the other's video and receives its audio: a 2 s window in which all four grow (a page
@@ -84,34 +61,28 @@ async function expectMediaBothWays(when: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ name: "firefox-reload" });
-  chromium = await launchChromium();
-  firefox = await launchFirefox("en-US, en");
-  chloe = await newParticipant(chromium, "chloe");
+  cast = await Cast.start("firefox-reload", { language: "en-US, en" });
+  chloe = await cast.chromium("chloe");
   chloeFrames = recordFrames(chloe.page);
-  fiona = await newFirefoxParticipant(firefox, "fiona");
+  fiona = await cast.firefox("fiona");
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  await chloe?.close();
-  await firefox?.close();
-  await chromium?.close();
-  if (server) await server.stop();
+  await cast?.close();
 });
 
 describe.sequential("a Firefox page reloads in a meeting with Chromium", () => {
   it("Fiona (Firefox, first: moderator) and Chloé (Chromium) are in a call, media both ways", async () => {
-    evidenceOnFailure("setup");
-    fionaId = await joinInFirefox(fiona.page, server.origin, room, "Fiona");
-    chloeId = await joinViaUi(chloe.page, server.origin, room, "Chloé");
+    cast.evidenceOnFailure("setup");
+    fionaId = await joinInFirefox(fiona.page, cast.server.origin, room, "Fiona");
+    chloeId = await joinViaUi(chloe.page, cast.server.origin, room, "Chloé");
     await waitForRemoteSet(fiona.page, [chloeId], 30_000);
     await waitForRemoteSet(chloe.page, [fionaId], 30_000);
     await expectMediaBothWays("before the reload");
   });
 
   it("Fiona reloads and presses Join: the same participant, still moderator; media flows both ways again", async () => {
-    evidenceOnFailure("firefox-reload");
+    cast.evidenceOnFailure("firefox-reload");
     const from = chloeFrames.mark();
     const t0 = Date.now();
     await fiona.page.reload({ waitUntil: "load" });
@@ -151,7 +122,7 @@ describe.sequential("a Firefox page reloads in a meeting with Chromium", () => {
   });
 
   it("Chloé (Chromium) reloads and presses Join: Firefox gets the same participant back, with its media", async () => {
-    evidenceOnFailure("chromium-reload");
+    cast.evidenceOnFailure("chromium-reload");
     await chloe.page.reload({ waitUntil: "load" });
     await chloe.page.locator(sel.displayName).waitFor({ state: "visible", timeout: 20_000 });
     await fillName(chloe.page, "Chloé");
@@ -171,4 +142,4 @@ describe("the pages", () => {
   });
 });
 
-describeServerLog(() => server);
+describeServerLog(() => cast?.server);

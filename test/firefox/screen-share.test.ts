@@ -1,65 +1,35 @@
-/**
- * Screen sharing from Firefox (on a virtual display: headless Firefox has no screen to share): a Chromium page
- * gets Firefox's screen tile, decoding; when Firefox stops, the tile goes and Firefox sends nothing more on the
- * screen's m-line (Firefox went on encoding a stopped share, a frame a second, until its encodings were turned
- * off), while its camera goes on.
- */
-import type { Browser as ChromiumBrowser } from "playwright-core";
-import type { Browser as FirefoxBrowser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { launchChromium, newParticipant, type Participant, saveEvidence } from "../e2e/helpers/browser.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Participant } from "../e2e/helpers/browser.js";
 import { mv, sourceTile, waitForDecodingTile } from "../e2e/helpers/media-views.js";
 import { sentVideoBytes } from "../e2e/helpers/rtc.js";
 import { joinViaUi, waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep } from "../helpers/wait.js";
-import {
-  type FirefoxParticipant,
-  joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
-  saveFirefoxEvidence,
-} from "./helpers/firefox.js";
+import { Cast } from "./helpers/cast.js";
+import { type FirefoxParticipant, joinInFirefox } from "./helpers/firefox.js";
 
-let server: ServerHandle;
-let chromium: ChromiumBrowser;
-let firefox: FirefoxBrowser;
+let cast: Cast;
 let fiona: FirefoxParticipant;
 let fionaId: string;
 let chris: Participant;
 const room = `firefox-share-${Date.now().toString(36)}`;
 
-function evidenceOnFailure(tag: string): void {
-  onTestFailed(async () => {
-    const a = chris ? await saveEvidence(`firefox-${tag}`, [chris]) : "";
-    const b = fiona ? await saveFirefoxEvidence(tag, [fiona]) : "";
-    console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(server.lines, 60)}`);
-  });
-}
-
 beforeAll(async () => {
-  server = await startServer({ name: "firefox-share" });
-  chromium = await launchChromium();
-  firefox = await launchFirefox("en-US, en", { display: true });
-  fiona = await newFirefoxParticipant(firefox, "fiona");
-  chris = await newParticipant(chromium, "chris");
-  fionaId = await joinInFirefox(fiona.page, server.origin, room, "Fiona");
-  await joinViaUi(chris.page, server.origin, room, "Chris");
+  cast = await Cast.start("firefox-share", { language: "en-US, en", display: true });
+  fiona = await cast.firefox("fiona");
+  chris = await cast.chromium("chris");
+  fionaId = await joinInFirefox(fiona.page, cast.server.origin, room, "Fiona");
+  await joinViaUi(chris.page, cast.server.origin, room, "Chris");
   await waitForMediaFrom(chris.page, [fionaId], 40_000);
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  await chris?.close();
-  await firefox?.close();
-  await chromium?.close();
-  if (server) await server.stop();
+  await cast?.close();
 });
 
 describe.sequential("screen sharing from Firefox", () => {
   it("Firefox shares its screen: the Chromium page gets a screen tile beside the camera, decoding", async () => {
-    evidenceOnFailure("share");
+    cast.evidenceOnFailure("share");
     await fiona.page.click(mv.toggleScreen);
     await chris.page.locator(sourceTile(fionaId, "screen")).waitFor({ state: "attached", timeout: 20_000 });
     const g = await waitForDecodingTile(chris.page, fionaId, "screen", { timeoutMs: 30_000, minFrames: 3 });
@@ -70,7 +40,7 @@ describe.sequential("screen sharing from Firefox", () => {
   });
 
   it("Firefox stops: the tile goes within 2 s, and Firefox sends no more screen bytes while its camera goes on", async () => {
-    evidenceOnFailure("stop");
+    cast.evidenceOnFailure("stop");
     const t0 = Date.now();
     await fiona.page.click(mv.toggleScreen);
     await chris.page.locator(sourceTile(fionaId, "screen")).waitFor({ state: "detached", timeout: 5000 });
@@ -94,4 +64,4 @@ describe("the pages", () => {
   });
 });
 
-describeServerLog(() => server);
+describeServerLog(() => cast?.server);
