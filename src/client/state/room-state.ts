@@ -1,6 +1,8 @@
 /**
- * The room as the UI sees it, held in signals: components read them and re-render on change; only the
- * Room class writes them. Collections are replaced, never mutated, so a changed reference means a change.
+ * The room as the UI sees it, held in signals: components read them and re-render on change. The Room writes
+ * most of them; some features write their own corner too (chat, hands, lobby, moderation, settings, the
+ * screens: which panel is open, what the server said). Issue 20 would give each feature its own state.
+ * Collections are replaced, never mutated, so a changed reference means a change.
  */
 import { signal } from "@preact/signals";
 import type {

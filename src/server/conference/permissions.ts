@@ -1,6 +1,7 @@
 /**
- * Who may send what. The one table every client message is checked against before the room acts on it;
- * `join` is not here (it is what gives a connection its standing).
+ * Who may send what. The table every client message is checked against before the room acts on it; `join` is
+ * not here (it is what gives a connection its standing). A rule that depends on the message's content, not
+ * only on its type, is checked where the content is read: lowering someone else's hand (session/in-room.ts).
  */
 import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type { ClientMessageType, Role } from "../../protocol/messages.js";

@@ -12,7 +12,7 @@ import type {
   StreamInfo,
 } from "../../protocol/messages.js";
 import { logger } from "../logger.js";
-import type { JanusClient, JanusHandle } from "./janus-client.js";
+import { type JanusClient, JanusError, type JanusHandle } from "./janus-client.js";
 import { MediaPublisher } from "./media-publisher.js";
 import {
   type DeviceState,
@@ -61,12 +61,12 @@ export class JanusMediaRoom implements MediaRoom {
   }
 
   static async create(client: JanusClient, name: string, sink: MediaRoomSink, maxPublishers: number) {
-    const control = await client.attach("janus.plugin.videoroom");
+    const control = await asMediaError(client.attach("janus.plugin.videoroom"));
     const roomId = randomJanusId();
     try {
-      await createVideoRoom(control, roomId, { maxPublishers });
+      await asMediaError(createVideoRoom(control, roomId, { maxPublishers }));
     } catch (err) {
-      await control.detach();
+      await control.detach().catch(() => undefined);
       throw err;
     }
     return new JanusMediaRoom(name, roomId, client, control, sink);
@@ -77,14 +77,14 @@ export class JanusMediaRoom implements MediaRoom {
     offer: Jsep,
     sources?: { mid: string; source: Source }[],
   ): Promise<Jsep> {
-    return this.#member(participantId).publisher.publish(offer, sources);
+    return asMediaError(this.#member(participantId).publisher.publish(offer, sources));
   }
 
   async configureSubscription(participantId: string, choices: StreamChoice[]): Promise<void> {
     const subscriber = this.#member(participantId).subscriber;
     // Key frames are asked for once the rest applies: a resumed stream switches layers only on a key frame
     // that arrives while it forwards.
-    await subscriber.configure(choices);
+    await asMediaError(subscriber.configure(choices));
     for (const c of choices) {
       // Only for m-lines of the participant's own subscription: the source is looked up there.
       const source = c.keyframe ? subscriber.keyframeSource(c.mid) : undefined;
@@ -98,7 +98,7 @@ export class JanusMediaRoom implements MediaRoom {
   }
 
   async answer(participantId: string, answer: Jsep): Promise<void> {
-    await this.#member(participantId).subscriber.answer(answer);
+    await asMediaError(this.#member(participantId).subscriber.answer(answer));
   }
 
   trickle(participantId: string, pc: Pc, candidate: Candidate | null): void {
@@ -108,7 +108,7 @@ export class JanusMediaRoom implements MediaRoom {
   }
 
   async setBlocked(participantId: string, device: Device, blocked: boolean): Promise<void> {
-    await this.#member(participantId).publisher.setBlocked(device, blocked);
+    await asMediaError(this.#member(participantId).publisher.setBlocked(device, blocked));
   }
 
   async removeParticipant(participantId: string): Promise<void> {
@@ -253,5 +253,15 @@ export class JanusMediaRoom implements MediaRoom {
       out.push({ mid: s.mid, participantId, kind: s.type, source });
     }
     return out;
+  }
+}
+
+/** Janus's errors do not leave `media/`: they become the media plane's own, with Janus's code. */
+async function asMediaError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof JanusError) throw new MediaError(err.message, "failed", err.code);
+    throw err;
   }
 }

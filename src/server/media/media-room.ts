@@ -75,9 +75,24 @@ export interface MediaEngine {
   close(): Promise<void>;
 }
 
-/** The media plane refused or failed a request. */
+/**
+ * Why the media plane did not do what was asked: `out_of_order`, the request came when the media state does
+ * not allow it (an answer with no offer pending: the requester's mistake); `failed`, the media server refused or
+ * failed it.
+ */
+export type MediaFailure = "out_of_order" | "failed";
+
+/**
+ * The media plane refused or failed a request: the only error that leaves `media/` (Janus's own errors are
+ * turned into this one at the MediaRoom and MediaEngine boundary). `code`: the media server's error code, when
+ * it gave one; its message may then quote what the client sent, so only the code is logged (log-fields.ts).
+ */
 export class MediaError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly failure: MediaFailure = "failed",
+    readonly code?: number,
+  ) {
     super(message);
     this.name = "MediaError";
   }

@@ -100,7 +100,7 @@ export class MediaSubscriber {
 
   async answer(jsep: Jsep): Promise<void> {
     if (this.#answers >= this.#offers || !this.#handle)
-      throw new MediaError("no subscriber offer is pending");
+      throw new MediaError("no subscriber offer is pending", "out_of_order");
     this.#answers += 1;
     // The client answers offers in the order it got them. If Janus made a newer offer meanwhile (a publisher
     // left while ours was pending), this answer is to a superseded one: Janus expects only the latest.

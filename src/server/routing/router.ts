@@ -1,7 +1,8 @@
 /**
  * Where a participant's socket lives. Room code addresses participants by id through a Router and never
- * knows which process holds the socket: `LocalRouter` for one process; a Redis-backed router for several
- * nodes implements the same interface.
+ * knows which process holds the socket. Each node has one `LocalRouter`; in a cluster, a participant whose
+ * socket landed on another node is attached to it with a sink that relays over Redis to that node
+ * (session/remote-sessions.ts, routing/relay.ts), so the same Router serves both.
  */
 import type { ServerMessage } from "../../protocol/messages.js";
 

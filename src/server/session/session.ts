@@ -13,7 +13,6 @@ import type { Room } from "../conference/room.js";
 import { WindowLimiter } from "../conference/window-limiter.js";
 import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
-import { JanusError } from "../media/janus-client.js";
 import { MediaError } from "../media/media-room.js";
 import type { ParticipantSink, Router } from "../routing/router.js";
 import { type InRoomContext, inRoomHandlers } from "./in-room.js";
@@ -169,9 +168,9 @@ export class Session {
     if (err instanceof ProtocolError) {
       const retry = err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {};
       this.#send({ type: "error", ...id, code: err.code, message: err.message, ...retry });
-    } else if (err instanceof MediaError || err instanceof JanusError) {
-      // A subscriber answer with no offer pending is the client's mistake, not the media server's.
-      const code = message.type === "subscribe.answer" ? ErrorCode.BadState : ErrorCode.MediaFailed;
+    } else if (err instanceof MediaError) {
+      // A request out of order (an answer with no offer pending) is the client's mistake, not the media server's.
+      const code = err.failure === "out_of_order" ? ErrorCode.BadState : ErrorCode.MediaFailed;
       // Janus's reasons can quote what the client sent (a mid, an SDP line): the log gets codes only.
       log.warn("media request refused", { type: message.type, ...errorFields(err) });
       this.#send({ type: "error", ...id, code, message: err.message });
