@@ -8,7 +8,6 @@ import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { IceServer } from "../protocol/messages.js";
-import type { TurnSecret } from "./media/turn-credentials.js";
 
 export interface Config {
   host: string;
@@ -80,6 +79,13 @@ export interface Config {
     nodeId: string;
     nodeTtlMs: number;
   } | null;
+}
+
+/** coturn's shared secret (TURN_SECRET) and how long the credentials made from it last. */
+export interface TurnSecret {
+  secret: string;
+  /** How long a credential is valid, in seconds. */
+  ttlSeconds: number;
 }
 
 export class ConfigError extends Error {

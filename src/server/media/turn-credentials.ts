@@ -10,12 +10,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { IceServer } from "../../protocol/messages.js";
-
-export interface TurnSecret {
-  secret: string;
-  /** How long a credential is valid, in seconds. */
-  ttlSeconds: number;
-}
+import type { TurnSecret } from "../config.js";
 
 export class IceServerIssuer {
   readonly #stun: string[];
