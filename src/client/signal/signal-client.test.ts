@@ -1,5 +1,5 @@
-/** The signal client against a stand-in WebSocket (Node 20 has none built in). */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+/** The signal client against a stand-in WebSocket, given as its socket constructor. */
+import { describe, expect, it, vi } from "vitest";
 import { SignalClient, SignalError } from "./signal-client.js";
 
 class FakeSocket {
@@ -7,11 +7,11 @@ class FakeSocket {
   static last: FakeSocket;
   readyState = 0;
   readonly sent: Record<string, unknown>[] = [];
-  private readonly listeners = new Map<string, ((ev: unknown) => void)[]>();
+  private readonly listeners = new Map<string, ((ev: never) => void)[]>();
   constructor(readonly url: string) {
     FakeSocket.last = this;
   }
-  addEventListener(type: string, fn: (ev: unknown) => void) {
+  addEventListener(type: string, fn: (ev: never) => void) {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
   }
   send(text: string) {
@@ -33,12 +33,17 @@ class FakeSocket {
     this.fire("close", { code, reason: "" });
   }
   private fire(type: string, ev: unknown) {
-    for (const fn of this.listeners.get(type) ?? []) fn(ev);
+    for (const fn of this.listeners.get(type) ?? []) fn(ev as never);
   }
 }
 
-async function connected(): Promise<{ client: SignalClient; socket: FakeSocket }> {
-  const client = new SignalClient();
+/** What the client's listener heard. */
+function listener() {
+  return { message: vi.fn(), close: vi.fn() };
+}
+
+async function connected(heard = listener()): Promise<{ client: SignalClient; socket: FakeSocket }> {
+  const client = new SignalClient(heard, FakeSocket);
   const opening = client.connect("ws://test/ws");
   const socket = FakeSocket.last;
   socket.open();
@@ -47,9 +52,6 @@ async function connected(): Promise<{ client: SignalClient; socket: FakeSocket }
 }
 
 describe("SignalClient", () => {
-  beforeEach(() => vi.stubGlobal("WebSocket", FakeSocket));
-  afterEach(() => vi.unstubAllGlobals());
-
   it("matches replies to requests by id, whatever their order", async () => {
     const { client, socket } = await connected();
     const ping = client.request({ type: "ping" });
@@ -74,22 +76,27 @@ describe("SignalClient", () => {
     expect((err as SignalError).code).toBe("room_full");
   });
 
-  it("emits messages the server sends on its own", async () => {
-    const { client, socket } = await connected();
-    const seen = vi.fn();
-    client.on("participant.left", seen);
+  it("hands the messages the server sends on its own to its listener, not late replies", async () => {
+    const heard = listener();
+    const { client, socket } = await connected(heard);
     socket.receive({ type: "participant.left", participantId: "p_1", reason: "left" });
-    expect(seen).toHaveBeenCalledWith({ type: "participant.left", participantId: "p_1", reason: "left" });
+    expect(heard.message).toHaveBeenCalledWith({
+      type: "participant.left",
+      participantId: "p_1",
+      reason: "left",
+    });
+    socket.receive({ type: "ok", id: 999 });
+    expect(heard.message).toHaveBeenCalledTimes(1);
+    client.close();
   });
 
   it("fails pending requests when the socket closes, and reports the close code", async () => {
-    const { client, socket } = await connected();
-    const closes = vi.fn();
-    client.on("close", closes);
+    const heard = listener();
+    const { client, socket } = await connected(heard);
     const pending = client.request({ type: "ping" });
     socket.serverClose(4002);
     await expect(pending).rejects.toMatchObject({ code: "closed" });
-    expect(closes).toHaveBeenCalledWith({ code: 4002, reason: "" });
+    expect(heard.close).toHaveBeenCalledWith({ code: 4002, reason: "" });
   });
 
   it("gives up on a request with no reply (a rate-limited message may get none)", async () => {
@@ -105,7 +112,7 @@ describe("SignalClient", () => {
   });
 
   it("rejects connect when the socket closes before opening", async () => {
-    const client = new SignalClient();
+    const client = new SignalClient(listener(), FakeSocket);
     const opening = client.connect("ws://test/ws");
     FakeSocket.last.serverClose(1006);
     await expect(opening).rejects.toMatchObject({ code: "closed" });

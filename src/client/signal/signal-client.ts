@@ -1,16 +1,12 @@
 /**
- * The browser end of the signaling WebSocket (PROTOCOL.md): requests carry an `id` and are settled by the
- * reply with the same `id`; everything the server sends on its own is re-emitted as a typed event.
- * Server messages are trusted to follow the protocol, so they are JSON-parsed and switched on, not validated.
+ * The client end of the signaling WebSocket (PROTOCOL.md): requests carry an `id` and are settled by the
+ * reply with the same `id`; everything the server sends on its own goes to the listener, and so does the
+ * socket's closing. It works over the browser's WebSocket or any constructor of the same shape (the `ws`
+ * package in Node: the bots and the tests). Server messages are trusted to follow the protocol, so they are
+ * JSON-parsed and switched on, not validated.
  */
 import type { ErrorCode } from "../../protocol/errors.js";
-import type {
-  ClientMessageInput,
-  ServerMessage,
-  ServerMessageOf,
-  ServerMessageType,
-} from "../../protocol/messages.js";
-import { Emitter } from "./emitter.js";
+import type { ClientMessageInput, ServerMessage, ServerMessageOf } from "../../protocol/messages.js";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -40,10 +36,26 @@ export class SignalError extends Error {
   }
 }
 
-/** Events: one per server-initiated message type, plus the socket closing. */
-export type SignalEvents = { [K in ServerMessageType]: ServerMessageOf<K> } & {
-  close: { code: number; reason: string };
-};
+/** Who hears what the server sends on its own, and the socket closing. */
+export interface SignalListener {
+  message(message: ServerMessage): void;
+  close(info: { code: number; reason: string }): void;
+}
+
+/** What the client needs of a WebSocket: the browser's, or the `ws` package's. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number): void;
+  addEventListener(type: "open", listener: () => void): void;
+  addEventListener(type: "message", listener: (ev: { data: unknown }) => void): void;
+  addEventListener(type: "close", listener: (ev: { code: number; reason: string }) => void): void;
+}
+export type SocketConstructor = new (url: string) => SocketLike;
+
+/** WebSocket.OPEN and CLOSING: the same numbers in every implementation. */
+const OPEN = 1;
+const CLOSING = 2;
 
 interface Pending {
   resolve: (msg: ServerMessage) => void;
@@ -62,15 +74,19 @@ export function defaultSignalUrl(): string {
 }
 
 export class SignalClient {
-  private socket: WebSocket | null = null;
+  private socket: SocketLike | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly events = new Emitter<SignalEvents>();
+
+  constructor(
+    private readonly listener: SignalListener,
+    private readonly Socket: SocketConstructor = WebSocket,
+  ) {}
 
   /** Opens the socket; resolves once it is open, rejects if it closes first. */
   connect(url: string = defaultSignalUrl()): Promise<void> {
     if (this.socket) return Promise.reject(new Error("SignalClient.connect called twice"));
-    const socket = new WebSocket(url);
+    const socket = new this.Socket(url);
     this.socket = socket;
     return new Promise((resolve, reject) => {
       let opened = false;
@@ -82,18 +98,14 @@ export class SignalClient {
       socket.addEventListener("close", (ev) => {
         this.failAll(new SignalError("closed", `socket closed (${ev.code})`));
         if (!opened) reject(new SignalError("closed", `could not connect (${ev.code})`));
-        this.events.emit("close", { code: ev.code, reason: ev.reason });
+        this.listener.close({ code: ev.code, reason: ev.reason });
       });
       // 'error' is always followed by 'close', which does the bookkeeping.
     });
   }
 
   get isOpen(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
-  }
-
-  on<K extends keyof SignalEvents>(event: K, handler: (payload: SignalEvents[K]) => void): () => void {
-    return this.events.on(event, handler);
+    return this.socket?.readyState === OPEN;
   }
 
   /** Sends a request and waits for its reply; rejects with the server's error code on `error`. */
@@ -121,7 +133,7 @@ export class SignalClient {
 
   close(): void {
     const socket = this.socket;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+    if (socket && socket.readyState < CLOSING) socket.close(1000);
     this.failAll(new SignalError("closed", "closed by client"));
   }
 
@@ -151,9 +163,9 @@ export class SignalClient {
         return;
       }
     }
-    // A reply nobody waits for any more (it timed out) is dropped; unsolicited messages become events.
+    // A reply nobody waits for any more (it timed out) is dropped; unsolicited messages go to the listener.
     if (typeof id === "number" && msg.type !== "error") return;
-    this.events.emit(msg.type, msg as never);
+    this.listener.message(msg);
   }
 
   private failAll(err: SignalError): void {

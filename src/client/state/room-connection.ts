@@ -10,17 +10,16 @@
  */
 
 import { CloseCode } from "../../protocol/errors.js";
-import { type IceServer, PROTOCOL_VERSION, type ServerMessageOf } from "../../protocol/messages.js";
+import {
+  type IceServer,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type ServerMessageOf,
+} from "../../protocol/messages.js";
 import { Engine } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
-import type { Emitter } from "../signal/emitter.js";
-import {
-  type OutgoingMessage,
-  type ReplyTo,
-  SignalClient,
-  SignalError,
-  type SignalEvents,
-} from "../signal/signal-client.js";
+import type { ServerHandlers } from "../signal/handlers.js";
+import { type OutgoingMessage, type ReplyTo, SignalClient, SignalError } from "../signal/signal-client.js";
 import { meetingKey } from "./meeting-key.js";
 import { roomErrorOf } from "./room-errors.js";
 import type { RoomError, RoomState, View } from "./room-state.js";
@@ -28,25 +27,6 @@ import type { Roster } from "./roster.js";
 
 /** A socket that neither opens nor fails (a dead network) must not stall the reconnection loop. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-
-/** Server messages handed on to feature modules (chat, hands, reactions) through Room.onServer. */
-const RELAYED = [
-  "chat.message",
-  "hands",
-  "reaction",
-  // lobby, moderation: features/lobby/lobby-events.ts, features/moderation/moderation-events.ts
-  "lobby.list",
-  "lobby.knock",
-  "lobby.resolved",
-  "barred.list",
-  "moderation.muted",
-  "moderation.unmute_request",
-  "floor.given",
-  // features/speaker
-  "speaking",
-  // features/quality (suggests a lower quality on a poor link)
-  "connection.slow",
-] as const;
 
 /** What the person asked to join, kept to join again (rejoin, reconnection, password retry). */
 export interface JoinTarget {
@@ -84,14 +64,21 @@ export interface ConnectionOwner {
   lost(mediaLost: boolean): void;
   /** The media could not be set up: the call cannot go on. */
   failed(error: RoomError): void;
+  /** A server message, for the feature modules: after the connection applied its own part. */
+  tell(message: ServerMessage): void;
 }
+
+/**
+ * Messages the connection hands on itself, at the moment it chooses (after building the engine, before
+ * publishing): the others are handed on as they come, once the connection's own handler ran.
+ */
+const TOLD_BY_HANDLER: ReadonlySet<ServerMessage["type"]> = new Set(["joined", "media.restored"]);
 
 export class RoomConnection {
   readonly #state: RoomState;
   readonly #roster: Roster;
-  readonly #relay: Emitter<SignalEvents>;
   readonly #owner: ConnectionOwner;
-  readonly #signal = new SignalClient();
+  readonly #signal: SignalClient;
   #engine: Engine | null = null;
   /** From `joined`: kept to build the engine again after the media server restarted. */
   #iceServers: readonly IceServer[] = [];
@@ -102,12 +89,20 @@ export class RoomConnection {
   /** An offer that arrived before the engine existed (it should not happen, but costs nothing to keep). */
   #earlyOffer: ServerMessageOf<"subscribe.offer"> | null = null;
 
-  constructor(state: RoomState, roster: Roster, relay: Emitter<SignalEvents>, owner: ConnectionOwner) {
+  constructor(state: RoomState, roster: Roster, owner: ConnectionOwner) {
     this.#state = state;
     this.#roster = roster;
-    this.#relay = relay;
     this.#owner = owner;
-    this.#listen();
+    const own = this.#handlers();
+    this.#signal = new SignalClient({
+      // Only an open connection speaks: one dropped while reconnecting must not start anything.
+      message: (message) => {
+        if (this.#closed) return;
+        (own[message.type] as ((m: ServerMessage) => void) | undefined)?.(message);
+        if (!this.#closed && !TOLD_BY_HANDLER.has(message.type)) this.#owner.tell(message);
+      },
+      close: ({ code }) => this.#socketClosed(code),
+    });
   }
 
   /** The media engine, once in the meeting. */
@@ -248,7 +243,7 @@ export class RoomConnection {
     // A toggle pressed while `join` was in flight (or in the lobby): declare the devices' real state.
     if (local && (local.audio !== joined.you.audio || local.video !== joined.you.video))
       this.sendMediaState();
-    this.#relay.emit("joined", joined);
+    this.#owner.tell(joined);
     if (this.#earlyOffer) this.#applyOffer(this.#earlyOffer);
     this.#earlyOffer = null;
     this.#publish();
@@ -293,73 +288,58 @@ export class RoomConnection {
     this.#engine?.close();
     this.#startEngine(media);
     this.#state.mediaReconnecting.value = false;
-    this.#relay.emit("media.restored", msg);
+    this.#owner.tell(msg);
     if (this.#earlyOffer) this.#applyOffer(this.#earlyOffer);
     this.#earlyOffer = null;
     this.#publish();
   }
 
-  #listen(): void {
-    const signal = this.#signal;
-    // Only an open connection speaks: one dropped while reconnecting must not start anything.
-    const current = () => !this.#closed;
-    signal.on("participant.joined", ({ participant }) => {
-      if (current()) this.#roster.joined(participant, this.#engine?.remoteTracksOf(participant.id) ?? {});
-    });
-    signal.on("participant.updated", ({ participant }) => {
-      if (current()) this.#roster.updated(participant);
-    });
-    signal.on("participant.left", ({ participantId }) => {
-      if (current()) this.#roster.left(participantId);
-    });
-    signal.on("subscribe.offer", (msg) => {
-      if (!current()) return;
-      if (this.#engine) this.#applyOffer(msg);
-      else this.#earlyOffer = msg;
-    });
-    // Admitted from the lobby: `joined` without an id, and from here on it is an ordinary join.
-    signal.on("joined", (joined) => {
-      const media = this.#state.local.value?.media;
-      if (!current() || this.#state.view.value !== "lobby" || !media) return;
-      this.#enter(joined, media);
-    });
-    signal.on("media.lost", () => {
-      if (current() && this.#live) this.#mediaLost();
-    });
-    signal.on("media.restored", (msg) => {
-      if (current() && this.#live) this.#mediaRestored(msg);
-    });
-    signal.on("room.updated", ({ settings }) => {
-      if (current()) this.#state.settings.value = settings;
-    });
-    // The close that follows (4003, 4004) says the same; acting on the message does not depend on its code.
-    signal.on("lobby.denied", () => {
-      if (current()) this.#owner.ended("denied");
-    });
-    signal.on("moderation.removed", ({ reason }) => {
-      if (!current()) return;
-      this.#state.removalReason.value = reason ?? null;
-      this.#owner.ended("removed");
-    });
-    for (const type of RELAYED)
-      signal.on(type, (msg) => {
-        if (current()) this.#relay.emit(type, msg as never);
-      });
-    signal.on("error", (msg) => {
+  /** What the connection itself does with each server message (the feature modules hear them after). */
+  #handlers(): ServerHandlers {
+    return {
+      "participant.joined": ({ participant }) =>
+        this.#roster.joined(participant, this.#engine?.remoteTracksOf(participant.id) ?? {}),
+      "participant.updated": ({ participant }) => this.#roster.updated(participant),
+      "participant.left": ({ participantId }) => this.#roster.left(participantId),
+      "subscribe.offer": (msg) => {
+        if (this.#engine) this.#applyOffer(msg);
+        else this.#earlyOffer = msg;
+      },
+      // Admitted from the lobby: `joined` without an id, and from here on it is an ordinary join.
+      joined: (joined) => {
+        const media = this.#state.local.value?.media;
+        if (this.#state.view.value === "lobby" && media) this.#enter(joined, media);
+      },
+      "media.lost": () => {
+        if (this.#live) this.#mediaLost();
+      },
+      "media.restored": (msg) => {
+        if (this.#live) this.#mediaRestored(msg);
+      },
+      "room.updated": ({ settings }) => {
+        this.#state.settings.value = settings;
+      },
+      // The close that follows (4003, 4004) says the same; acting on the message does not depend on its code.
+      "lobby.denied": () => this.#owner.ended("denied"),
+      "moderation.removed": ({ reason }) => {
+        this.#state.removalReason.value = reason ?? null;
+        this.#owner.ended("removed");
+      },
       // Errors without a request id answer fire-and-forget messages (trickle): worth a log, not a halt.
-      console.warn(`palabre: server error ${msg.code}: ${msg.message}`);
-    });
-    signal.on("close", ({ code }) => {
-      if (!current()) return;
-      this.#closeCode = code;
-      this.#state.connection.value = "closed";
-      // A join still in flight fails with "closed", and its caller decides.
-      if (!this.#live) return;
-      const ending = ENDINGS.get(code);
-      if (ending) this.#owner.ended(ending);
-      // A network drop, a server restart, the media server gone (4002): come back by ourselves.
-      else this.#owner.lost(code === CloseCode.MediaLost);
-    });
+      error: (msg) => console.warn(`palabre: server error ${msg.code}: ${msg.message}`),
+    };
+  }
+
+  #socketClosed(code: number): void {
+    if (this.#closed) return;
+    this.#closeCode = code;
+    this.#state.connection.value = "closed";
+    // A join still in flight fails with "closed", and its caller decides.
+    if (!this.#live) return;
+    const ending = ENDINGS.get(code);
+    if (ending) this.#owner.ended(ending);
+    // A network drop, a server restart, the media server gone (4002): come back by ourselves.
+    else this.#owner.lost(code === CloseCode.MediaLost);
   }
 
   #applyOffer(msg: ServerMessageOf<"subscribe.offer">): void {

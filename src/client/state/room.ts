@@ -13,14 +13,13 @@
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
 import type { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
-import { Emitter } from "../signal/emitter.js";
+import { HandlerTables, type ServerHandlers } from "../signal/handlers.js";
 import { waitForServerReady } from "../signal/server-ready.js";
 import {
   type FailureCode,
   type OutgoingMessage,
   type ReplyTo,
   SignalError,
-  type SignalEvents,
 } from "../signal/signal-client.js";
 import { RESUME_WINDOW_MS, reconnectDelays } from "./reconnect.js";
 import { resumeStore } from "./resume-store.js";
@@ -60,8 +59,8 @@ export class Room {
   private lastJoin: JoinTarget | null = null;
   /** From `joined.resume`: presented after a lost connection to come back as the same participant. */
   private resumeToken: string | null = null;
-  /** Feature modules' listeners: they outlive connections, so they subscribe here rather than to one socket. */
-  private readonly relay = new Emitter<SignalEvents>();
+  /** Feature modules' handler tables: they outlive connections, so they register here, not on one socket. */
+  private readonly handlers = new HandlerTables();
   private readonly rejoinListeners = new Set<(info: { resumed: boolean }) => void>();
   /** The current connection's owner: every call comes from the connection the Room holds now. */
   private readonly owner: ConnectionOwner = {
@@ -74,15 +73,16 @@ export class Room {
       this.reconnect(mediaLost);
     },
     failed: (error) => this.fail(this.session, error),
+    tell: (message) => this.handlers.dispatch(message),
   };
 
   /**
-   * Lets a feature module hear server messages of the current connection (RELAYED in room-connection.ts),
-   * and `joined` each time we enter a room (first join and every join again), to (re)load its state and
-   * flush what waits.
+   * A feature module's handlers for what the server says on the current connection, whatever it is (every
+   * message the server sends on its own), and `joined` each time we enter a room (first join and every join
+   * again), to (re)load its state and flush what waits. Returns the function that removes them.
    */
-  onServer<K extends keyof SignalEvents>(type: K, handler: (msg: SignalEvents[K]) => void): () => void {
-    return this.relay.on(type, handler);
+  register(handlers: ServerHandlers): () => void {
+    return this.handlers.register(handlers);
   }
 
   /**
@@ -287,7 +287,7 @@ export class Room {
     const target = this.lastJoin;
     if (!target || session !== this.session) return { kind: "stale" };
     this.conn?.close();
-    const conn = new RoomConnection(this.state, this.roster, this.relay, this.owner);
+    const conn = new RoomConnection(this.state, this.roster, this.owner);
     this.conn = conn;
     const outcome = await conn.open(target, media, resume);
     if (session !== this.session) return { kind: "stale" };

@@ -92,15 +92,17 @@ export class AdaptationController {
     private readonly room: Room,
     private readonly now: () => number = () => performance.now(),
   ) {
-    room.onServer("joined", () => this.reset());
-    room.onServer("media.restored", () => this.reset());
-    room.onServer("connection.slow", ({ direction, kind, lost }) => {
-      console.debug(`palabre: slow link ${direction}, ${kind}, ${lost} lost`);
-      this.slowPending[direction] = true;
-      this.slowAt[direction] = this.now();
-    });
-    room.onServer("speaking", ({ participantId, speaking }) => {
-      if (speaking) this.lastSpoke.set(participantId, this.now());
+    room.register({
+      joined: () => this.reset(),
+      "media.restored": () => this.reset(),
+      "connection.slow": ({ direction, kind, lost }) => {
+        console.debug(`palabre: slow link ${direction}, ${kind}, ${lost} lost`);
+        this.slowPending[direction] = true;
+        this.slowAt[direction] = this.now();
+      },
+      speaking: ({ participantId, speaking }) => {
+        if (speaking) this.lastSpoke.set(participantId, this.now());
+      },
     });
     if (typeof document !== "undefined")
       document.addEventListener("visibilitychange", () => {

@@ -4,8 +4,8 @@
  */
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { ChatIcon } from "../../ui/icons.js";
 import { chatOf } from "./chat-controller.js";
-import { ChatIcon } from "./chat-icons.js";
 import "./chat.css";
 
 export function ChatButton({ room }: { room: Room }) {

@@ -58,8 +58,10 @@ export class ChatController {
 
   constructor(private readonly room: Room) {
     const s = room.state;
-    room.onServer("joined", (joined) => this.onJoined(joined));
-    room.onServer("chat.message", ({ message }) => this.onMessage(message));
+    room.register({
+      joined: (joined) => this.onJoined(joined),
+      "chat.message": ({ message }) => this.onMessage(message),
+    });
     effect(() => {
       if (s.connection.value !== "connected") this.offline();
     });

@@ -8,8 +8,8 @@ import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
 import { MicOffIcon } from "../../ui/icons.js";
 import { AudioSink, VideoView } from "../../ui/media-elements.js";
+import { PinButton, type PinProps } from "../../ui/pin-button.js";
 import { TileHand } from "../hands/tile-hand.js";
-import { PinButton, type PinProps } from "../layout/pin-button.js";
 
 export interface TileProps {
   id: string;

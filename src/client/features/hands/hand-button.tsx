@@ -5,7 +5,7 @@
 import { useEffect } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { HandIcon } from "../chat/chat-icons.js";
+import { HandIcon } from "../../ui/icons.js";
 import { handsOf } from "./hands-controller.js";
 import { isHandShortcut } from "./queue.js";
 import "./hands.css";

@@ -15,11 +15,13 @@ export class HandsController {
   readonly problem = signal<MessageKey | null>(null);
 
   constructor(private readonly room: Room) {
-    room.onServer("joined", (joined) => {
-      room.state.hands.value = joined.hands;
-    });
-    room.onServer("hands", ({ queue }) => {
-      room.state.hands.value = queue;
+    room.register({
+      joined: (joined) => {
+        room.state.hands.value = joined.hands;
+      },
+      hands: ({ queue }) => {
+        room.state.hands.value = queue;
+      },
     });
   }
 

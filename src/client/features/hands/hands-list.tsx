@@ -8,7 +8,7 @@ import { useEffect } from "preact/hooks";
 import type { HandEntry, ParticipantInfo } from "../../../protocol/server-messages.js";
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { HandIcon } from "../chat/chat-icons.js";
+import { HandIcon } from "../../ui/icons.js";
 import { handsOf } from "./hands-controller.js";
 import { ordinal } from "./ordinal.js";
 import "./hands.css";

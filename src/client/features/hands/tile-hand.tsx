@@ -1,6 +1,6 @@
 /** The raised-hand mark on a tile, with the hand's place in the queue ("1st", "2e"…). */
 import { language, t } from "../../i18n/i18n.js";
-import { HandIcon } from "../chat/chat-icons.js";
+import { HandIcon } from "../../ui/icons.js";
 import { ordinal } from "./ordinal.js";
 import "./hands.css";
 

@@ -31,8 +31,10 @@ export class LayoutController {
     const s = room.state;
     const screen = screenShareOf(room);
     const speaker = speakerOf(room);
-    room.onServer("joined", () => {
-      this.page.value = 0;
+    room.register({
+      joined: () => {
+        this.page.value = 0;
+      },
     });
     // Keep the start order of the others' shares: a new share goes last (and so on stage).
     effect(() => {

@@ -5,8 +5,8 @@
 import { useEffect } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { SpeakerViewIcon, TileViewIcon } from "../../ui/icons.js";
 import { layoutOf } from "./layout-controller.js";
-import { SpeakerViewIcon, TileViewIcon } from "./layout-icons.js";
 import { isLayoutShortcut } from "./layout-model.js";
 
 export function LayoutToggle({ room }: { room: Room }) {

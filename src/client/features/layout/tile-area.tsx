@@ -8,6 +8,7 @@ import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { ChevronIcon } from "../../ui/icons.js";
 import { AudioSink } from "../../ui/media-elements.js";
 import { adaptationOf } from "../adaptation/adaptation-controller.js";
 import { QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
@@ -20,7 +21,6 @@ import { screenShareOf } from "../screen-share/screen-share-controller.js";
 import { ScreenTile } from "../screen-share/screen-tile.js";
 import { speakerOf } from "../speaker/speaker-controller.js";
 import { layoutOf } from "./layout-controller.js";
-import { ChevronIcon } from "./layout-icons.js";
 import { pageSizeFor, paginate, type TileRef } from "./layout-model.js";
 import "./layout.css";
 

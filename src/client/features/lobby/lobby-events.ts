@@ -8,25 +8,27 @@ import type { Room } from "../../state/room.js";
 import { playKnock } from "./knock-sound.js";
 import { withKnock, without } from "./lobby-list.js";
 
-/** Subscribes once for the page: the Room relays the messages of whichever connection is current. */
+/** Registers once for the page: the Room hands on the messages of whichever connection is current. */
 export function installLobbyEvents(room: Room): void {
   const s = room.state;
-  room.onServer("lobby.list", ({ entries }) => {
-    // Sent to someone who just became moderator: the whole lobby, without a knock for each.
-    s.lobbyEntries.value = [...entries].sort((a, b) => a.since - b.since);
-    s.knocks.value = s.knocks.value.filter((k) => entries.some((e) => e.id === k.id));
-  });
-  room.onServer("lobby.knock", ({ entry }) => {
-    s.lobbyEntries.value = withKnock(s.lobbyEntries.value, entry);
-    s.knocks.value = withKnock(s.knocks.value, entry);
-    playKnock();
-  });
-  room.onServer("barred.list", ({ entries }) => {
-    s.barred.value = entries;
-  });
-  room.onServer("lobby.resolved", ({ participantId }) => {
-    // Whoever decided (us or another moderator), the person is no longer waiting.
-    forget(room, participantId);
+  room.register({
+    "lobby.list": ({ entries }) => {
+      // Sent to someone who just became moderator: the whole lobby, without a knock for each.
+      s.lobbyEntries.value = [...entries].sort((a, b) => a.since - b.since);
+      s.knocks.value = s.knocks.value.filter((k) => entries.some((e) => e.id === k.id));
+    },
+    "lobby.knock": ({ entry }) => {
+      s.lobbyEntries.value = withKnock(s.lobbyEntries.value, entry);
+      s.knocks.value = withKnock(s.knocks.value, entry);
+      playKnock();
+    },
+    "barred.list": ({ entries }) => {
+      s.barred.value = entries;
+    },
+    "lobby.resolved": ({ participantId }) => {
+      // Whoever decided (us or another moderator), the person is no longer waiting.
+      forget(room, participantId);
+    },
   });
 }
 

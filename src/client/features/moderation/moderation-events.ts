@@ -9,31 +9,33 @@ import type { Notice } from "../../state/room-state.js";
 
 let nextId = 1;
 
-/** Subscribes once for the page: the Room relays the messages of whichever connection is current. */
+/** Registers once for the page: the Room hands on the messages of whichever connection is current. */
 export function installModerationEvents(room: Room): void {
   const s = room.state;
   const nameOf = (id: string) => s.remotes.value.get(id)?.info.name ?? null;
-  room.onServer("moderation.muted", ({ kind, by }) => {
-    // The server already stops forwarding the stream; turning the device off keeps our own state honest.
-    // A stopped screen share: features/screen-share, which owns the capture, stops it on the same message.
-    if (kind !== "screen")
-      (kind === "audio" ? room.setMic(false) : room.setCamera(false)).catch((err: unknown) => {
-        console.warn("palabre: could not turn the device off after a moderator's mute", err);
-      });
-    // A pending request to turn this device on is moot now.
-    const rest = s.notices.value.filter((n) => !(n.type === "unmuteRequest" && n.kind === kind));
-    s.notices.value = [...rest, { id: nextId++, type: "muted", kind, byName: nameOf(by) }];
-  });
-  room.onServer("moderation.unmute_request", ({ kind, by }) => {
-    const rest = s.notices.value.filter((n) => !(n.type === "unmuteRequest" && n.kind === kind));
-    s.notices.value = [...rest, { id: nextId++, type: "unmuteRequest", kind, byName: nameOf(by) }];
-  });
-  room.onServer("floor.given", ({ by, askUnmute }) => {
-    // The floor notice carries its own Unmute button: one offer at a time, not two.
-    const rest = s.notices.value.filter(
-      (n) => n.type !== "floor" && !(askUnmute && n.type === "unmuteRequest" && n.kind === "audio"),
-    );
-    s.notices.value = [...rest, { id: nextId++, type: "floor", askUnmute, byName: nameOf(by) }];
+  room.register({
+    "moderation.muted": ({ kind, by }) => {
+      // The server already stops forwarding the stream; turning the device off keeps our own state honest.
+      // A stopped screen share: features/screen-share, which owns the capture, stops it on the same message.
+      if (kind !== "screen")
+        (kind === "audio" ? room.setMic(false) : room.setCamera(false)).catch((err: unknown) => {
+          console.warn("palabre: could not turn the device off after a moderator's mute", err);
+        });
+      // A pending request to turn this device on is moot now.
+      const rest = s.notices.value.filter((n) => !(n.type === "unmuteRequest" && n.kind === kind));
+      s.notices.value = [...rest, { id: nextId++, type: "muted", kind, byName: nameOf(by) }];
+    },
+    "moderation.unmute_request": ({ kind, by }) => {
+      const rest = s.notices.value.filter((n) => !(n.type === "unmuteRequest" && n.kind === kind));
+      s.notices.value = [...rest, { id: nextId++, type: "unmuteRequest", kind, byName: nameOf(by) }];
+    },
+    "floor.given": ({ by, askUnmute }) => {
+      // The floor notice carries its own Unmute button: one offer at a time, not two.
+      const rest = s.notices.value.filter(
+        (n) => n.type !== "floor" && !(askUnmute && n.type === "unmuteRequest" && n.kind === "audio"),
+      );
+      s.notices.value = [...rest, { id: nextId++, type: "floor", askUnmute, byName: nameOf(by) }];
+    },
   });
 }
 

@@ -5,7 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useId, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
-import { MoreIcon } from "./icons.js";
+import { MoreIcon } from "../../ui/icons.js";
 
 export interface MenuItem {
   testId: string;

@@ -5,10 +5,10 @@
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Avatar } from "../../ui/avatar.js";
+import { SmallCameraIcon, SmallHandIcon, SmallMicIcon } from "../../ui/icons.js";
 import { ordinal } from "../hands/ordinal.js";
 import { askUnmute, grantModerator, mute } from "../moderation/moderation-actions.js";
 import { askToRemove } from "../moderation/remove-dialog.js";
-import { HandIcon, SmallCameraIcon, SmallMicIcon } from "./icons.js";
 import { type MenuItem, ParticipantMenu } from "./participant-menu.js";
 import type { Person } from "./people.js";
 
@@ -97,7 +97,7 @@ export function ParticipantRow({ room, person, moderating, report }: Props) {
           aria-label={t("participants.handPosition", { position: place })}
           title={t("participants.handPosition", { position: place })}
         >
-          <HandIcon />
+          <SmallHandIcon />
           {place}
         </span>
       )}

@@ -7,7 +7,7 @@
  */
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { PeopleIcon } from "./icons.js";
+import { PeopleIcon } from "../../ui/icons.js";
 import { PANE_ID } from "./participants-pane.js";
 
 export function ParticipantsButton({ room }: { room: Room }) {

@@ -5,8 +5,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
+import { SmallMicIcon } from "../../ui/icons.js";
 import { LevelReader, levelPercent } from "../audio-help/levels.js";
-import { SmallMicIcon } from "../participants/icons.js";
 import "./prejoin-help.css";
 
 const SAMPLE_MS = 100;

@@ -25,8 +25,8 @@ function setup() {
   const room = {
     state: { local, view: signal("conference") },
     media: engine,
-    onServer: (type: string, handler: (msg: unknown) => void) => {
-      handlers.set(type, handler);
+    register: (table: Record<string, (msg: unknown) => void>) => {
+      for (const [type, handler] of Object.entries(table)) handlers.set(type, handler);
       return () => {};
     },
     request: vi.fn(async () => ({ type: "ok" })),

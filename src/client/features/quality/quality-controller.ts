@@ -57,9 +57,11 @@ export class QualityController {
 
   constructor(private readonly room: Room) {
     // Every `joined` comes with a new engine: follow its subscribe offers, cap its camera.
-    room.onServer("joined", () => this.attach());
-    room.onServer("media.restored", () => this.attach());
-    room.onServer("connection.slow", () => this.onSlow());
+    room.register({
+      joined: () => this.attach(),
+      "media.restored": () => this.attach(),
+      "connection.slow": () => this.onSlow(),
+    });
     effect(() => {
       const local = room.state.local.value;
       if (local?.video && this.quality.peek() === "audio-only" && room.state.view.peek() === "conference") {

@@ -8,7 +8,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { REACTIONS } from "../../../protocol/common.js";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { SmileIcon } from "../chat/chat-icons.js";
+import { SmileIcon } from "../../ui/icons.js";
 import { reactionsOf } from "./reactions-controller.js";
 import { REACTION_NAMES } from "./reactions-names.js";
 import "./reactions.css";

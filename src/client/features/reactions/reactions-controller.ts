@@ -31,7 +31,9 @@ export class ReactionsController {
   private hintTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly room: Room) {
-    room.onServer("reaction", ({ participantId, emoji }) => this.show(participantId, emoji));
+    room.register({
+      reaction: ({ participantId, emoji }) => this.show(participantId, emoji),
+    });
   }
 
   async send(emoji: Reaction): Promise<void> {

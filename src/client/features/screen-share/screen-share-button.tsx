@@ -5,7 +5,7 @@
 import { useEffect } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { ScreenShareIcon, StopShareIcon } from "../layout/layout-icons.js";
+import { ScreenShareIcon, StopShareIcon } from "../../ui/icons.js";
 import { canShareScreen, screenShareOf } from "./screen-share-controller.js";
 import "./screen-share.css";
 

@@ -32,11 +32,13 @@ export class ScreenShareController {
 
   constructor(private readonly room: Room) {
     // Back in the meeting on a new connection while sharing: share again there (or let go if refused).
-    room.onServer("joined", () => void this.carryOver());
-    // The media server restarted: the share goes on, on the new connection.
-    room.onServer("media.restored", () => void this.carryOver());
-    room.onServer("moderation.muted", ({ kind }) => {
-      if (kind === "screen") void this.stop(false);
+    room.register({
+      joined: () => void this.carryOver(),
+      // The media server restarted: the share goes on, on the new connection.
+      "media.restored": () => void this.carryOver(),
+      "moderation.muted": ({ kind }) => {
+        if (kind === "screen") void this.stop(false);
+      },
     });
     // Out of the meeting (hung up, removed, error, lobby): the capture must not go on with nobody watching.
     effect(() => {

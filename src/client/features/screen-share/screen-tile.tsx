@@ -7,9 +7,9 @@ import type { ComponentChildren, Ref } from "preact";
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
+import { ScreenShareIcon } from "../../ui/icons.js";
 import { AudioSink, VideoView } from "../../ui/media-elements.js";
-import { ScreenShareIcon } from "../layout/layout-icons.js";
-import { PinButton, type PinProps } from "../layout/pin-button.js";
+import { PinButton, type PinProps } from "../../ui/pin-button.js";
 
 export interface ScreenTileProps {
   id: string;

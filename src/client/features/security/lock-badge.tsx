@@ -1,7 +1,7 @@
 /** Tells everyone in the meeting that it is password protected (and whether newcomers wait in a lobby). */
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { LockIcon } from "../participants/icons.js";
+import { LockIcon } from "../../ui/icons.js";
 import "./security.css";
 
 export function LockBadge({ room }: { room: Room }) {

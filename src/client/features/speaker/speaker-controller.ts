@@ -20,12 +20,14 @@ export class SpeakerController {
     private readonly room: Room,
     private readonly now: () => number = () => performance.now(),
   ) {
-    room.onServer("joined", () => {
-      this.tracker.clear();
-      this.localTalking = false;
-      this.publish();
+    room.register({
+      joined: () => {
+        this.tracker.clear();
+        this.localTalking = false;
+        this.publish();
+      },
+      speaking: ({ participantId, speaking }) => this.heard(participantId, speaking),
     });
-    room.onServer("speaking", ({ participantId, speaking }) => this.heard(participantId, speaking));
     // Someone muted or left: their ring goes off now, whatever the server says later.
     effect(() => {
       const remotes = room.state.remotes.value;

@@ -1,6 +1,6 @@
 /** The pin toggle on a tile: pins it on the speaker view's stage (pressed), or unpins it. */
-import { t } from "../../i18n/i18n.js";
-import { PinIcon } from "./layout-icons.js";
+import { t } from "../i18n/i18n.js";
+import { PinIcon } from "./icons.js";
 
 export interface PinProps {
   pinned: boolean;
