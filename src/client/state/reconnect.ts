@@ -3,7 +3,8 @@
  * participant's place for 60 s (PROTOCOL.md, "Coming back"); we stop a little before, so the last try still
  * lands inside the window: quick tries first (a blip in the network), then one every few seconds.
  */
-import { CloseCode } from "../../protocol/errors.js";
+import { CloseCode, ErrorCode } from "../../protocol/errors.js";
+import type { FailureCode } from "../signal/signal-client.js";
 
 /** How long to keep trying with the resume token, from the moment the socket dropped. */
 export const RESUME_WINDOW_MS = 55_000;
@@ -39,3 +40,14 @@ export function isFinalClose(code: number): boolean {
     code === CloseCode.MeetingEnded
   );
 }
+
+/** Failures worth another try while reconnecting: the network or the server, not a refusal. */
+export const RETRYABLE: ReadonlySet<FailureCode> = new Set<FailureCode>([
+  "closed",
+  "timeout",
+  ErrorCode.Internal,
+  ErrorCode.MediaFailed,
+  ErrorCode.RateLimited,
+  // A cluster moving the meeting between nodes (README "Many machines").
+  ErrorCode.Unavailable,
+]);

@@ -1,7 +1,7 @@
 /** Turns a failure into something the error screen can say in the participant's language. */
 import { ErrorCode } from "../../protocol/errors.js";
-import { SignalError } from "../signal/signal-client.js";
-import type { RoomError } from "./room-state.js";
+import { type FailureCode, SignalError } from "../signal/signal-client.js";
+import type { PasswordPrompt, RoomError } from "./room-state.js";
 
 export function roomErrorOf(err: unknown): RoomError {
   if (!(err instanceof SignalError)) {
@@ -31,5 +31,24 @@ export function roomErrorOf(err: unknown): RoomError {
       return { key: "error.connectionLost", detail };
     default:
       return { key: "error.generic", detail };
+  }
+}
+
+/** What a failure is, as a code (null: not a protocol failure, e.g. a browser error). */
+export function codeOf(err: unknown): FailureCode | null {
+  return err instanceof SignalError ? err.code : null;
+}
+
+/** A join refused for its password: what to tell the person at the prompt (null: another refusal). */
+export function passwordReason(err: unknown): PasswordPrompt["reason"] | null {
+  switch (codeOf(err)) {
+    case ErrorCode.PasswordRequired:
+      return "required";
+    case ErrorCode.PasswordWrong:
+      return "wrong";
+    case ErrorCode.TooManyAttempts:
+      return "tooMany";
+    default:
+      return null;
   }
 }

@@ -126,6 +126,20 @@ export class RoomState {
   readonly notices = signal<readonly Notice[]>([]);
   /** Bumped each time the Room joined again by itself after losing its connection. */
   readonly rejoinCount = signal(0);
+
+  /** Forgets what belonged to the last meeting's participant (a new one is about to be created). */
+  resetMeeting(): void {
+    this.error.value = null;
+    this.announcement.value = null;
+    this.remotes.value = new Map();
+    this.mediaHealth.value = "connecting";
+    this.settings.value = { lobby: false, locked: false };
+    this.lobbyEntries.value = [];
+    this.barred.value = [];
+    this.removalReason.value = null;
+    this.knocks.value = [];
+    this.notices.value = [];
+  }
 }
 
 export interface PasswordPrompt {

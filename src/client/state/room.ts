@@ -15,13 +15,8 @@ import type { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
 import { HandlerTables, type ServerHandlers } from "../signal/handlers.js";
 import { waitForServerReady } from "../signal/server-ready.js";
-import {
-  type FailureCode,
-  type OutgoingMessage,
-  type ReplyTo,
-  SignalError,
-} from "../signal/signal-client.js";
-import { RESUME_WINDOW_MS, reconnectDelays } from "./reconnect.js";
+import { type OutgoingMessage, type ReplyTo, SignalError } from "../signal/signal-client.js";
+import { RESUME_WINDOW_MS, RETRYABLE, reconnectDelays } from "./reconnect.js";
 import { resumeStore } from "./resume-store.js";
 import {
   type Attempt,
@@ -30,24 +25,12 @@ import {
   type JoinTarget,
   RoomConnection,
 } from "./room-connection.js";
-import { roomErrorOf } from "./room-errors.js";
+import { codeOf, passwordReason, roomErrorOf } from "./room-errors.js";
 import { type RoomError, RoomState, type View } from "./room-state.js";
 import { Roster } from "./roster.js";
 
 const LEAVE_REPLY_TIMEOUT_MS = 3_000;
 
-/** Failures worth another try while reconnecting: the network or the server, not a refusal. */
-const RETRYABLE: ReadonlySet<FailureCode> = new Set<FailureCode>([
-  "closed",
-  "timeout",
-  ErrorCode.Internal,
-  ErrorCode.MediaFailed,
-  ErrorCode.RateLimited,
-  // A cluster moving the meeting between nodes (README "Many machines").
-  ErrorCode.Unavailable,
-]);
-
-const codeOf = (err: unknown): FailureCode | null => (err instanceof SignalError ? err.code : null);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Room {
@@ -124,7 +107,7 @@ export class Room {
         ? { room: roomName, name: displayName }
         : { room: roomName, name: displayName, password };
     this.resumeToken = null;
-    this.resetMeeting();
+    this.state.resetMeeting();
     s.local.value = {
       info: null,
       name: displayName,
@@ -298,13 +281,7 @@ export class Room {
   /** A join that did not get in: ask for the password, or say why. */
   private refused(session: number, outcome: Extract<Attempt, { kind: "failed" }>): void {
     if (session !== this.session) return;
-    const reason = (
-      {
-        [ErrorCode.PasswordRequired]: "required",
-        [ErrorCode.PasswordWrong]: "wrong",
-        [ErrorCode.TooManyAttempts]: "tooMany",
-      } as const
-    )[codeOf(outcome.error) as string];
+    const reason = passwordReason(outcome.error);
     if (reason) {
       // The devices stay open (the preview stays): the next try is one click away.
       this.state.reconnecting.value = false;
@@ -352,7 +329,7 @@ export class Room {
         // Too late to be the same participant: come in as a new one (the lobby and password apply again).
         this.forgetResume();
         resumed = false;
-        this.resetMeeting();
+        this.state.resetMeeting();
         outcome = await this.attempt(session, media, null);
       }
       if (outcome.kind === "stale" || outcome.kind === "waiting") return;
@@ -381,21 +358,6 @@ export class Room {
   private forgetResume(): void {
     this.resumeToken = null;
     if (this.lastJoin) resumeStore.clear(this.lastJoin.room);
-  }
-
-  /** Forgets what belonged to the last meeting's participant (a new one is about to be created). */
-  private resetMeeting(): void {
-    const s = this.state;
-    s.error.value = null;
-    s.announcement.value = null;
-    s.remotes.value = new Map();
-    s.mediaHealth.value = "connecting";
-    s.settings.value = { lobby: false, locked: false };
-    s.lobbyEntries.value = [];
-    s.barred.value = [];
-    s.removalReason.value = null;
-    s.knocks.value = [];
-    s.notices.value = [];
   }
 
   /** The meeting is over for us, for a reason the view tells (refused, removed, ended, left). */

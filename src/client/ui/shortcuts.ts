@@ -5,7 +5,9 @@
  * on a key's repeats unless the binding holds the key (push-to-talk), not outside the meeting, and Space never
  * where it already presses a button or ticks a box.
  */
+import { useEffect, useRef } from "preact/hooks";
 import type { MessageKey } from "../i18n/i18n.js";
+import { scope } from "./scope.js";
 
 export interface KeyPress {
   key: string;
@@ -155,3 +157,26 @@ export const SHORTCUTS: readonly { keys: readonly string[]; label: MessageKey }[
   { keys: ["?"], label: "shortcuts.help" },
   { keys: ["Escape"], label: "shortcuts.escape" },
 ];
+
+/** The page's shortcuts (meeting.tsx makes them and listens on the window). */
+export const ShortcutsScope = scope<Shortcuts>("keyboard shortcuts");
+
+/**
+ * Binds a key while the component is mounted. The binding's functions are read at each press, so they may
+ * close over the component's latest props.
+ */
+export function useShortcut(binding: KeyBinding): void {
+  const shortcuts = ShortcutsScope.use();
+  const latest = useRef(binding);
+  latest.current = binding;
+  useEffect(
+    () =>
+      shortcuts.bind({
+        key: binding.key,
+        down: () => latest.current.down(),
+        up: () => latest.current.up?.(),
+        held: () => latest.current.held?.() ?? false,
+      }),
+    [shortcuts, binding.key],
+  );
+}

@@ -8,7 +8,8 @@ import { logger } from "../logger.js";
 import type { MediaEngine } from "../media/media-room.js";
 import type { MeetingStore } from "../routing/meeting-state.js";
 import type { Router } from "../routing/router.js";
-import { Room, type RoomDump, type RoomOptions } from "./room.js";
+import { Room } from "./room.js";
+import type { RoomDump, RoomOptions } from "./room-options.js";
 import { anyoneMayReturn } from "./snapshot.js";
 
 const log = logger("conference");

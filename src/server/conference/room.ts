@@ -9,7 +9,6 @@
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type {
   Device,
-  IceServer,
   Jsep,
   LeaveReason,
   MediaKind,
@@ -29,63 +28,12 @@ import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
 import type { Standing } from "./permissions.js";
+import { type RoomDump, type RoomOptions, STATE_MESSAGES } from "./room-options.js";
 import { restoreSnapshot, takeSnapshot } from "./snapshot.js";
 import { Speakers } from "./speakers.js";
 import { Vacancy } from "./vacancy.js";
 
 const log = logger("room");
-
-export interface RoomOptions {
-  maxParticipants: number;
-  /** People waiting in the lobby, and of those, from one client address (counted apart from participants). */
-  maxWaiting: number;
-  maxWaitingPerAddress: number;
-  /**
-   * How long the role of a moderator whose connection dropped waits for them (a reload, a network change)
-   * before passing to the longest-present participant; 0: at once.
-   */
-  moderatorReturnMs: number;
-  /** The ICE servers for one participant's peer connections (TURN credentials of its own, if any). */
-  iceServers: () => IceServer[];
-  /** Keep public chat for latecomers. */
-  chatHistory: boolean;
-  /** New rooms start with the lobby on. */
-  lobbyByDefault: boolean;
-  /** Lower a raised hand once its owner has talked this long; 0: never. */
-  handAutoLowerMs: number;
-  /** How many participants may share a screen at once. */
-  maxScreenShares: number;
-  /** Called once, when the last participant has left or the room was closed. */
-  onClosed: (room: Room) => void;
-  /**
-   * Called when something of the meeting's state changed (someone came or left, a setting, the chat, the
-   * hands, a role): a cluster keeps a snapshot of it for the node that would take the meeting over.
-   */
-  onChange?: ((room: Room) => void) | undefined;
-}
-
-/** The messages that tell of a change in the meeting's state (see RoomOptions.onChange). */
-const STATE_MESSAGES: ReadonlySet<ServerMessage["type"]> = new Set([
-  "joined",
-  "participant.joined",
-  "participant.left",
-  "participant.updated",
-  "room.updated",
-  "chat.message",
-  "hands",
-  "lobby.knock",
-  "lobby.resolved",
-  "barred.list",
-]);
-
-export interface RoomDump {
-  name: string;
-  participants: number;
-  moderators: number;
-  waiting: number;
-  hands: number;
-  media: ReturnType<MediaRoom["dump"]> | null;
-}
 
 export class Room implements MediaRoomSink {
   readonly name: string;

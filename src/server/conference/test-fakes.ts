@@ -3,7 +3,8 @@ import type { ServerMessage } from "../../protocol/messages.js";
 import type { DeviceState, MediaRoom, MediaRoomDump } from "../media/media-room.js";
 import type { ParticipantSink, Router } from "../routing/router.js";
 import type { EntryClient, EntryRequest } from "./door.js";
-import { Room, type RoomOptions } from "./room.js";
+import { Room } from "./room.js";
+import type { RoomOptions } from "./room-options.js";
 import { WindowLimiter } from "./window-limiter.js";
 
 /** Records what each participant was sent and which connections were closed. */

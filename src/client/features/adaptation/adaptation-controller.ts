@@ -16,13 +16,21 @@
 import { computed, effect, type ReadonlySignal, signal } from "@preact/signals";
 import type { Engine } from "../../engine/engine.js";
 import type { Room } from "../../state/room.js";
-import { layoutOf } from "../layout/layout-controller.js";
+import { scope } from "../../ui/scope.js";
+import type { LayoutController } from "../layout/layout-controller.js";
 import { tileKey } from "../layout/layout-model.js";
 import type { Advice } from "../quality/quality.js";
 import { layerOf } from "../quality/quality.js";
-import { qualityOf } from "../quality/quality-controller.js";
-import { speakerOf } from "../speaker/speaker-controller.js";
-import { AUDIO_BPS, LAYER_BPS, plan, type VideoCandidate, type VideoDecision } from "./allocation.js";
+import type { QualityController } from "../quality/quality-controller.js";
+import type { SpeakerController } from "../speaker/speaker-controller.js";
+import {
+  AUDIO_BPS,
+  LAYER_BPS,
+  plan,
+  sameDecisions,
+  type VideoCandidate,
+  type VideoDecision,
+} from "./allocation.js";
 import { DrainWatch } from "./drain-watch.js";
 import { DownlinkEstimator } from "./estimator.js";
 import { FreezeWatch } from "./freeze-watch.js";
@@ -90,6 +98,9 @@ export class AdaptationController {
 
   constructor(
     private readonly room: Room,
+    private readonly layout: LayoutController,
+    private readonly speaker: SpeakerController,
+    private readonly quality: QualityController,
     private readonly now: () => number = () => performance.now(),
   ) {
     room.register({
@@ -108,22 +119,19 @@ export class AdaptationController {
       document.addEventListener("visibilitychange", () => {
         this.shown.value = document.visibilityState !== "hidden";
       });
-    const layout = layoutOf(room);
-    const speaker = speakerOf(room);
-    const quality = qualityOf(room);
     effect(() => {
       // What the plan depends on, besides the statistics.
       void [
         this.watch.tiles.value,
         this.shown.value,
         this.lastN.value,
-        layout.mode.value,
-        layout.stage.value,
-        layout.pinned.value,
-        layout.tiles.value,
-        speaker.active.value,
+        this.layout.mode.value,
+        this.layout.stage.value,
+        this.layout.pinned.value,
+        this.layout.tiles.value,
+        this.speaker.active.value,
         room.state.remotes.value,
-        quality.quality.value,
+        this.quality.quality.value,
       ];
       this.queuePlan();
     });
@@ -249,7 +257,7 @@ export class AdaptationController {
         console.debug(
           `palabre: uplink cap ${cap} → ${next}; rtt ${sample.rtt?.toFixed(3) ?? "?"} s, loss ${sample.loss?.toFixed(2) ?? "?"}, ${sample.limitationKnown ? `encoder ${sample.bandwidthLimited ? "limited" : "free"}` : "encoder limitation unknown"}`,
         );
-      qualityOf(this.room).limitUplink(next);
+      this.quality.limitUplink(next);
       this.slowPending.up = false;
     }
     this.plan();
@@ -270,7 +278,7 @@ export class AdaptationController {
     console.debug(
       `palabre: no picture decoded on ${due.join(", ")} while packets arrive; key frame asked for`,
     );
-    qualityOf(this.room).requestKeyFrames(due);
+    this.quality.requestKeyFrames(due);
   }
 
   /** Asks again for layer changes the received pictures still do not show (switch-watch.ts). */
@@ -278,7 +286,7 @@ export class AdaptationController {
     const widths = new Map<string, number>();
     for (const [mid, r] of this.rates) if (r.kind === "video") widths.set(mid, r.frameWidth);
     const due = this.switches.due(widths, at);
-    if (due.length > 0) qualityOf(this.room).resend(due);
+    if (due.length > 0) this.quality.resend(due);
   }
 
   /** Decides every remote video's layer (or why not) and hands the advice to features/quality. */
@@ -286,8 +294,8 @@ export class AdaptationController {
     const engine = this.room.media;
     if (!engine || this.room.state.view.peek() !== "conference") return;
     const streams = engine.subscribedStreams();
-    const layout = layoutOf(this.room);
-    const speaker = speakerOf(this.room).active.peek();
+    const layout = this.layout;
+    const speaker = this.speaker.active.peek();
     const remotes = this.room.state.remotes.peek();
     const places = this.watch.tiles.peek();
     const mode = layout.mode.peek();
@@ -320,7 +328,7 @@ export class AdaptationController {
       });
     }
     for (const mid of this.firstSeen.keys()) if (!seen.has(mid)) this.firstSeen.delete(mid);
-    const quality = qualityOf(this.room);
+    const quality = this.quality;
     const result = plan({
       videos,
       audioCount: streams.filter((s) => s.kind === "audio").length,
@@ -377,7 +385,7 @@ export class AdaptationController {
               id: me,
               reading: pub,
               bitrate: this.publishBitrate,
-              reduced: this.uplink.cap < layerOf(qualityOf(this.room).quality.peek()),
+              reduced: this.uplink.cap < layerOf(this.quality.quality.peek()),
               slow: at - this.slowAt.up < SLOW_SHOWS_MS,
             }
           : null,
@@ -385,28 +393,5 @@ export class AdaptationController {
   }
 }
 
-function sameDecisions(
-  a: ReadonlyMap<string, VideoDecision>,
-  b: ReadonlyMap<string, VideoDecision>,
-): boolean {
-  if (a.size !== b.size) return false;
-  for (const [mid, x] of a) {
-    const y = b.get(mid);
-    if (!y || x.send !== y.send) return false;
-    if (x.send && y.send && (x.layer !== y.layer || x.wanted !== y.wanted)) return false;
-    if (!x.send && !y.send && x.why !== y.why) return false;
-  }
-  return true;
-}
-
-const controllers = new WeakMap<Room, AdaptationController>();
-
-/** The Room's adaptation controller (main.tsx creates it before the first join, to hear `joined`). */
-export function adaptationOf(room: Room): AdaptationController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new AdaptationController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's adaptation controller (meeting.tsx makes it), for the components below. */
+export const AdaptationScope = scope<AdaptationController>("adaptation controller");

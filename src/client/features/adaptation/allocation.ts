@@ -143,3 +143,18 @@ export function plan({ videos, audioCount, budget, cap, lastN }: PlanInput): Pla
   }
   return { decisions, used, nextNeed: extras.length > 0 ? used + Math.min(...extras) : null };
 }
+
+/** Whether two plans decide the same for every video (nothing to send the media server again). */
+export function sameDecisions(
+  a: ReadonlyMap<string, VideoDecision>,
+  b: ReadonlyMap<string, VideoDecision>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [mid, x] of a) {
+    const y = b.get(mid);
+    if (!y || x.send !== y.send) return false;
+    if (x.send && y.send && (x.layer !== y.layer || x.wanted !== y.wanted)) return false;
+    if (!x.send && !y.send && x.why !== y.why) return false;
+  }
+  return true;
+}

@@ -12,8 +12,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { CloseIcon } from "../../ui/icons.js";
-import { isPushToTalkKey } from "../more-menu/shortcuts.js";
-import { keyPress, modalOpen } from "../more-menu/use-shortcuts.js";
+import { useShortcut } from "../../ui/shortcuts.js";
 import { LevelReader } from "./levels.js";
 import { TalkDetector } from "./talk-detector.js";
 import "./audio-help.css";
@@ -60,43 +59,31 @@ export function AudioHelp({ room }: { room: Room }) {
     };
   }, [muted, mic, micLive]);
 
-  useEffect(() => {
-    let held = false;
-    let pending: Promise<void> = Promise.resolve();
-    const down = (ev: KeyboardEvent) => {
-      if (ev.defaultPrevented || modalOpen() || !isPushToTalkKey(keyPress(ev))) return;
+  // Space held down talks while muted (push-to-talk); its repeats are the same press.
+  const held = useRef(false);
+  const pending = useRef<Promise<void>>(Promise.resolve());
+  const release = () => {
+    if (!held.current) return;
+    held.current = false;
+    holding.value = false;
+    pending.current = pending.current.then(() => room.setMic(false));
+  };
+  useShortcut({
+    key: " ",
+    held: () => held.current,
+    down: () => {
       const me = room.state.local.peek();
-      if (held) {
-        ev.preventDefault(); // the key's repeats: no scrolling meanwhile
-        return;
-      }
-      if (ev.repeat || !me || me.audio || room.state.view.peek() !== "conference") return;
-      const track = me.media.track("audio");
-      if (track?.readyState !== "live") return; // no microphone to open on a key press
-      ev.preventDefault();
-      held = true;
+      if (!me || me.audio) return false;
+      if (me.media.track("audio")?.readyState !== "live") return false; // no microphone to open on a key press
+      held.current = true;
       holding.value = true;
-      pending = pending.then(() => room.setMic(true));
-    };
-    const release = () => {
-      if (!held) return;
-      held = false;
-      holding.value = false;
-      pending = pending.then(() => room.setMic(false));
-    };
-    const up = (ev: KeyboardEvent) => {
-      if (ev.key === " ") release();
-    };
-    addEventListener("keydown", down);
-    addEventListener("keyup", up);
-    addEventListener("blur", release);
-    return () => {
-      removeEventListener("keydown", down);
-      removeEventListener("keyup", up);
-      removeEventListener("blur", release);
-      release();
-    };
-  }, [room]);
+      pending.current = pending.current.then(() => room.setMic(true));
+      return true;
+    },
+    up: release,
+  });
+  // Unmounted while held (the meeting ended): the microphone goes back off.
+  useEffect(() => release, []);
 
   const dismiss = () => {
     dismissedUntil.current = performance.now() + DISMISS_MS;

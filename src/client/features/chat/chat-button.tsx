@@ -5,11 +5,11 @@
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { ChatIcon } from "../../ui/icons.js";
-import { chatOf } from "./chat-controller.js";
+import { ChatScope } from "./chat-controller.js";
 import "./chat.css";
 
 export function ChatButton({ room }: { room: Room }) {
-  const chat = chatOf(room);
+  const chat = ChatScope.use();
   const open = room.state.chatOpen.value;
   const unread = chat.unread.value;
   const said = chat.announcement.value;

@@ -9,6 +9,7 @@ import type { ChatMessage, ServerMessageOf } from "../../../protocol/server-mess
 import type { MessageKey } from "../../i18n/i18n.js";
 import { SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
+import { scope } from "../../ui/scope.js";
 import { appendMessage, mergeHistory, unreadAfter } from "./chat-log.js";
 import { checkChatText, failureAction, Outbox, type OutboxEntry } from "./outbox.js";
 
@@ -220,14 +221,5 @@ export class ChatController {
   }
 }
 
-const controllers = new WeakMap<Room, ChatController>();
-
-/** The Room's chat controller, created on first use (main.tsx creates it before the first join). */
-export function chatOf(room: Room): ChatController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new ChatController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's chat controller (meeting.tsx makes it), for the components below. */
+export const ChatScope = scope<ChatController>("chat controller");

@@ -8,7 +8,7 @@ import type { ChatMessage } from "../../../protocol/server-messages.js";
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { CloseIcon, SendIcon } from "../../ui/icons.js";
-import { type ChatController, chatOf } from "./chat-controller.js";
+import { type ChatController, ChatScope } from "./chat-controller.js";
 import { MessageText } from "./message-text.js";
 import type { OutboxEntry } from "./outbox.js";
 import "./chat.css";
@@ -32,7 +32,7 @@ export function ChatPanel({ room }: { room: Room }) {
 }
 
 function OpenChatPanel({ room }: { room: Room }) {
-  const chat = chatOf(room);
+  const chat = ChatScope.use();
   const close = () => {
     room.state.chatOpen.value = false;
     // Back to the button that opened it, so keyboard users do not lose their place.

@@ -5,8 +5,7 @@ import type { Room } from "../../state/room.js";
 import { AudioHelp } from "../audio-help/audio-help.js";
 import { ChatPanel } from "../chat/chat-panel.js";
 import { HandsList } from "../hands/hands-list.js";
-import { layoutOf } from "../layout/layout-controller.js";
-import { TileArea } from "../layout/tile-area.js";
+import { LayoutScope } from "../layout/layout-controller.js";
 import { KnockToasts } from "../lobby/knock-toasts.js";
 import { ReconnectingBanner } from "../lobby/reconnecting-banner.js";
 import { Notices } from "../moderation/notices.js";
@@ -16,10 +15,12 @@ import { ReactionLayer } from "../reactions/reaction-layer.js";
 import { ShareError } from "../screen-share/screen-share-button.js";
 import { LockBadge } from "../security/lock-badge.js";
 import { Toolbar } from "../toolbar/toolbar.js";
+import { TileArea } from "./tile-area.js";
 import "./conference.css";
 
 export function Conference({ room }: { room: Room }) {
   const { remotes, roomName, announcement, mediaHealth } = room.state;
+  const layout = LayoutScope.use();
 
   useSignalEffect(() => {
     document.title = `${roomName.value} · ${t("app.name")}`;
@@ -31,7 +32,7 @@ export function Conference({ room }: { room: Room }) {
     <main
       class="conference"
       data-testid="conference"
-      data-layout={layoutOf(room).mode.value}
+      data-layout={layout.mode.value}
       aria-label={t("conference.label", { room: roomName.value })}
     >
       {/* The page's title for screen readers (heading navigation starts here); the tiles say the rest. */}
@@ -48,7 +49,7 @@ export function Conference({ room }: { room: Room }) {
       <p class="visually-hidden" aria-live="polite">
         {said ? <span key={said.seq}>{t(said.key, { name: said.name })}</span> : null}
       </p>
-      <ReactionLayer room={room} />
+      <ReactionLayer />
       <HandsList room={room} />
       <ChatPanel room={room} />
       <ParticipantsPane room={room} />
@@ -58,7 +59,7 @@ export function Conference({ room }: { room: Room }) {
       <Notices room={room} />
       <AudioHelp room={room} />
       <MeetingDialogs room={room} />
-      <ShareError room={room} />
+      <ShareError />
       <Toolbar room={room} />
     </main>
   );

@@ -2,29 +2,23 @@
  * The toolbar's raise-hand toggle, and its keyboard shortcut R (PROTOCOL.md, Raised hands). Pressed means
  * the server has our hand in its queue: the state shown is the server's, not a guess.
  */
-import { useEffect } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
-import type { Room } from "../../state/room.js";
 import { HandIcon } from "../../ui/icons.js";
-import { handsOf } from "./hands-controller.js";
-import { isHandShortcut } from "./queue.js";
+import { HandsScope } from "./hands-controller.js";
 import "./hands.css";
+import { useShortcut } from "../../ui/shortcuts.js";
 
-export function HandButton({ room }: { room: Room }) {
-  const hands = handsOf(room);
+export function HandButton() {
+  const hands = HandsScope.use();
   const raised = hands.isRaised();
 
-  useEffect(() => {
-    const onKey = (ev: KeyboardEvent) => {
-      const target = ev.target instanceof HTMLElement ? ev.target : null;
-      const { key, repeat, ctrlKey, metaKey, altKey } = ev;
-      if (!isHandShortcut({ key, repeat, ctrlKey, metaKey, altKey, target })) return;
-      ev.preventDefault();
+  useShortcut({
+    key: "r",
+    down: () => {
       void hands.toggle();
-    };
-    addEventListener("keydown", onKey);
-    return () => removeEventListener("keydown", onKey);
-  }, [hands]);
+      return true;
+    },
+  });
 
   return (
     <button

@@ -7,6 +7,7 @@ import { signal } from "@preact/signals";
 import type { MessageKey } from "../../i18n/i18n.js";
 import { type OutgoingMessage, SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
+import { scope } from "../../ui/scope.js";
 
 export class HandsController {
   /** A request in flight from the toolbar button: a second press waits for the first. */
@@ -67,14 +68,5 @@ export class HandsController {
   }
 }
 
-const controllers = new WeakMap<Room, HandsController>();
-
-/** The Room's hands controller, created on first use (main.tsx creates it before the first join). */
-export function handsOf(room: Room): HandsController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new HandsController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's hands controller (meeting.tsx makes it), for the components below. */
+export const HandsScope = scope<HandsController>("hands controller");

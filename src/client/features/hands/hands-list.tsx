@@ -9,7 +9,7 @@ import type { HandEntry, ParticipantInfo } from "../../../protocol/server-messag
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { HandIcon } from "../../ui/icons.js";
-import { handsOf } from "./hands-controller.js";
+import { HandsScope } from "./hands-controller.js";
 import { ordinal } from "./ordinal.js";
 import "./hands.css";
 
@@ -64,7 +64,7 @@ interface BodyProps {
 }
 
 function HandsBody({ room, me, queue, askUnmute }: BodyProps) {
-  const hands = handsOf(room);
+  const hands = HandsScope.use();
   const problem = hands.problem.value;
   const remotes = room.state.remotes.value;
   const lang = language.value;

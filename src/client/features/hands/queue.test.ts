@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isHandShortcut, queuePositions } from "./queue.js";
+import { queuePositions } from "./queue.js";
 
 describe("queuePositions", () => {
   it("numbers hands from 1 in queue order", () => {
@@ -12,31 +12,5 @@ describe("queuePositions", () => {
       ["p_a", 2],
     ]);
     expect(queuePositions([]).size).toBe(0);
-  });
-});
-
-describe("isHandShortcut", () => {
-  const key = (over: Partial<Parameters<typeof isHandShortcut>[0]> = {}) => ({
-    key: "r",
-    repeat: false,
-    ctrlKey: false,
-    metaKey: false,
-    altKey: false,
-    target: { tagName: "BODY" },
-    ...over,
-  });
-  it("R (either case) on the page toggles the hand", () => {
-    expect(isHandShortcut(key())).toBe(true);
-    expect(isHandShortcut(key({ key: "R", target: { tagName: "BUTTON" } }))).toBe(true);
-  });
-  it("not while typing, with a modifier (Ctrl+R reloads), or on repeat", () => {
-    expect(isHandShortcut(key({ target: { tagName: "TEXTAREA" } }))).toBe(false);
-    expect(isHandShortcut(key({ target: { tagName: "INPUT" } }))).toBe(false);
-    expect(isHandShortcut(key({ target: { tagName: "SELECT" } }))).toBe(false);
-    expect(isHandShortcut(key({ target: { tagName: "DIV", isContentEditable: true } }))).toBe(false);
-    expect(isHandShortcut(key({ ctrlKey: true }))).toBe(false);
-    expect(isHandShortcut(key({ metaKey: true }))).toBe(false);
-    expect(isHandShortcut(key({ repeat: true }))).toBe(false);
-    expect(isHandShortcut(key({ key: "t" }))).toBe(false);
   });
 });

@@ -10,19 +10,3 @@ export function queuePositions(queue: readonly HandEntry[]): ReadonlyMap<string,
   }
   return positions;
 }
-
-/** Whether the R shortcut should act: not while typing, not with a modifier, not on key repeat. */
-export function isHandShortcut(ev: {
-  key: string;
-  repeat: boolean;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  altKey: boolean;
-  target: { tagName?: string; isContentEditable?: boolean } | null;
-}): boolean {
-  if (ev.key !== "r" && ev.key !== "R") return false;
-  if (ev.repeat || ev.ctrlKey || ev.metaKey || ev.altKey) return false;
-  const tag = ev.target?.tagName?.toLowerCase();
-  if (tag === "input" || tag === "textarea" || tag === "select") return false;
-  return ev.target?.isContentEditable !== true;
-}

@@ -6,8 +6,9 @@
  */
 import { computed, effect, type ReadonlySignal, signal } from "@preact/signals";
 import type { Room } from "../../state/room.js";
-import { screenShareOf } from "../screen-share/screen-share-controller.js";
-import { speakerOf } from "../speaker/speaker-controller.js";
+import { scope } from "../../ui/scope.js";
+import type { ScreenShareController } from "../screen-share/screen-share-controller.js";
+import type { SpeakerController } from "../speaker/speaker-controller.js";
 import { chooseLayout, type LayoutMode, pickStage, type TileRef, tileKey, tilesOf } from "./layout-model.js";
 
 export class LayoutController {
@@ -27,10 +28,8 @@ export class LayoutController {
   /** The speaker view's large tile. */
   readonly stage: ReadonlySignal<TileRef | null>;
 
-  constructor(room: Room) {
+  constructor(room: Room, screen: ScreenShareController, speaker: SpeakerController) {
     const s = room.state;
-    const screen = screenShareOf(room);
-    const speaker = speakerOf(room);
     room.register({
       joined: () => {
         this.page.value = 0;
@@ -82,14 +81,5 @@ export class LayoutController {
   }
 }
 
-const controllers = new WeakMap<Room, LayoutController>();
-
-/** The Room's layout controller, created on first use. */
-export function layoutOf(room: Room): LayoutController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new LayoutController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's layout controller (meeting.tsx makes it), for the components below. */
+export const LayoutScope = scope<LayoutController>("layout controller");

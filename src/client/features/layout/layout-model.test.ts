@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   chooseLayout,
-  isLayoutShortcut,
   MIN_TILE,
   pageSizeFor,
   paginate,
@@ -196,36 +195,5 @@ describe("pageSizeFor", () => {
       const fitsAt = (c: number, r: number) => w / c >= MIN_TILE.width && (h - 96) / r >= MIN_TILE.height;
       expect(fitsAt(cols, rows) || fitsAt(rows, cols), `${w}×${h}: ${n} tiles`).toBe(true);
     }
-  });
-});
-
-describe("isLayoutShortcut (W)", () => {
-  const press = (key: string, extra: Partial<Parameters<typeof isLayoutShortcut>[0]> = {}) =>
-    isLayoutShortcut({
-      key,
-      repeat: false,
-      ctrlKey: false,
-      metaKey: false,
-      altKey: false,
-      target: { tagName: "BODY" },
-      ...extra,
-    });
-  it("w or W, nothing else", () => {
-    expect(press("w")).toBe(true);
-    expect(press("W")).toBe(true);
-    expect(press("r")).toBe(false);
-  });
-  it("not with a modifier (Ctrl+W closes the tab) nor on key repeat", () => {
-    expect(press("w", { ctrlKey: true })).toBe(false);
-    expect(press("w", { metaKey: true })).toBe(false);
-    expect(press("w", { altKey: true })).toBe(false);
-    expect(press("w", { repeat: true })).toBe(false);
-  });
-  it("not while typing", () => {
-    expect(press("w", { target: { tagName: "INPUT" } })).toBe(false);
-    expect(press("w", { target: { tagName: "TEXTAREA" } })).toBe(false);
-    expect(press("w", { target: { tagName: "SELECT" } })).toBe(false);
-    expect(press("w", { target: { tagName: "DIV", isContentEditable: true } })).toBe(false);
-    expect(press("w", { target: { tagName: "BUTTON" } })).toBe(true);
   });
 });

@@ -136,19 +136,3 @@ export function paginate(
   const shown = Math.min(Math.max(0, Math.floor(page)), pages - 1);
   return { page: shown, pages, tiles: [...mine, ...rest.slice(shown * perPage, (shown + 1) * perPage)] };
 }
-
-/** W switches views: no modifier, no key repeat, not while typing. */
-export function isLayoutShortcut(ev: {
-  key: string;
-  repeat: boolean;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  altKey: boolean;
-  target: { tagName?: string; isContentEditable?: boolean } | null;
-}): boolean {
-  if (ev.key !== "w" && ev.key !== "W") return false;
-  if (ev.repeat || ev.ctrlKey || ev.metaKey || ev.altKey) return false;
-  const tag = ev.target?.tagName?.toLowerCase();
-  if (tag === "input" || tag === "textarea" || tag === "select") return false;
-  return ev.target?.isContentEditable !== true;
-}

@@ -7,6 +7,7 @@ import { Limits } from "../../../protocol/messages.js";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Dialog } from "../../ui/dialog.js";
+import { scope } from "../../ui/scope.js";
 import { removeParticipant } from "./moderation-actions.js";
 import "./moderation.css";
 
@@ -16,27 +17,24 @@ interface Removal {
   report: (ok: boolean) => void;
 }
 
-const pending = new WeakMap<Room, ReturnType<typeof signal<Removal | null>>>();
+/** The removal a moderator is asked to confirm, if any (one per meeting: meeting.tsx makes it). */
+export class RemovalPrompt {
+  readonly pending = signal<Removal | null>(null);
 
-function pendingOf(room: Room) {
-  let s = pending.get(room);
-  if (!s) {
-    s = signal<Removal | null>(null);
-    pending.set(room, s);
+  /** Opens the confirmation for removing participant `id`; `report` hears whether the server accepted. */
+  ask(id: string, name: string, report: (ok: boolean) => void): void {
+    this.pending.value = { id, name, report };
   }
-  return s;
 }
 
-/** Opens the confirmation for removing participant `id`; `report` hears whether the server accepted. */
-export function askToRemove(room: Room, id: string, name: string, report: (ok: boolean) => void): void {
-  pendingOf(room).value = { id, name, report };
-}
+export const RemovalScope = scope<RemovalPrompt>("removal prompt");
 
 /** Drawn once at the meeting's level; shows the confirmation while one is asked for. */
 export function RemoveDialog({ room }: { room: Room }) {
-  const removal = pendingOf(room).value;
+  const prompt = RemovalScope.use();
+  const removal = prompt.pending.value;
   if (!removal || room.state.view.value !== "conference") return null;
-  return <RemoveForm room={room} removal={removal} close={() => (pendingOf(room).value = null)} />;
+  return <RemoveForm room={room} removal={removal} close={() => (prompt.pending.value = null)} />;
 }
 
 function RemoveForm({ room, removal, close }: { room: Room; removal: Removal; close: () => void }) {

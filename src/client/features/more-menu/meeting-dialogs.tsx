@@ -3,11 +3,11 @@ import type { Room } from "../../state/room.js";
 import { InviteDialog } from "../invite/invite-dialog.js";
 import { RemoveDialog } from "../moderation/remove-dialog.js";
 import { SettingsDialog } from "../settings/settings-dialog.js";
-import { moreMenuOf } from "./more-menu-state.js";
+import { MoreMenuScope } from "./more-menu-state.js";
 import { ShortcutsDialog } from "./shortcuts-dialog.js";
 
 export function MeetingDialogs({ room }: { room: Room }) {
-  const state = moreMenuOf(room);
+  const state = MoreMenuScope.use();
   const close = () => {
     state.dialog.value = null;
   };

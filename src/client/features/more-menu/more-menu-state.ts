@@ -3,7 +3,7 @@
  * toolbar's fieldset (whose form controls they must not become), and give focus back to the ⋯ button.
  */
 import { signal } from "@preact/signals";
-import type { Room } from "../../state/room.js";
+import { scope } from "../../ui/scope.js";
 
 export type MeetingDialog = "settings" | "shortcuts" | "invite";
 
@@ -13,13 +13,5 @@ export class MoreMenuState {
   button: HTMLButtonElement | null = null;
 }
 
-const states = new WeakMap<Room, MoreMenuState>();
-
-export function moreMenuOf(room: Room): MoreMenuState {
-  let state = states.get(room);
-  if (!state) {
-    state = new MoreMenuState();
-    states.set(room, state);
-  }
-  return state;
-}
+/** The meeting's ⋯ menu state (meeting.tsx makes it), for the components below. */
+export const MoreMenuScope = scope<MoreMenuState>("⋯ menu state");

@@ -11,12 +11,12 @@ import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { FullscreenIcon, GearIcon, KeyboardIcon, LinkIcon, MoreDotsIcon } from "../../ui/icons.js";
 import { LanguageSelect } from "../../ui/language-select.js";
-import { adaptationOf } from "../adaptation/adaptation-controller.js";
+import { AdaptationScope } from "../adaptation/adaptation-controller.js";
 import { LastNSetting } from "../adaptation/adaptation-ui.js";
 import { QUALITIES, type Quality } from "../quality/quality.js";
-import { qualityOf } from "../quality/quality-controller.js";
+import { QualityScope } from "../quality/quality-controller.js";
 import { QualityHint } from "../quality/quality-hint.js";
-import { type MeetingDialog, moreMenuOf } from "./more-menu-state.js";
+import { type MeetingDialog, MoreMenuScope } from "./more-menu-state.js";
 import { useMeetingShortcuts } from "./use-shortcuts.js";
 import "./more-menu.css";
 
@@ -48,11 +48,13 @@ function useFullscreen(): boolean {
 
 export function MoreMenu({ room }: { room: Room }) {
   const open = useSignal(false);
-  const { dialog } = moreMenuOf(room);
+  const menu = MoreMenuScope.use();
+  const { dialog } = menu;
+  const adapt = AdaptationScope.use();
   const said = useSignal<{ text: string; seq: number } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLFieldSetElement>(null);
-  const quality = qualityOf(room);
+  const quality = QualityScope.use();
   const fullscreen = useFullscreen();
   const chosen = quality.quality.value;
 
@@ -67,12 +69,11 @@ export function MoreMenu({ room }: { room: Room }) {
   }, []);
   useMeetingShortcuts(room, openHelp, onToggled);
   useEffect(() => {
-    const state = moreMenuOf(room);
-    state.button = button.current;
+    menu.button = button.current;
     return () => {
-      if (state.button === button.current) state.button = null;
+      if (menu.button === button.current) menu.button = null;
     };
-  }, [room]);
+  }, [menu]);
 
   useEffect(() => {
     if (!open.value) return;
@@ -202,7 +203,7 @@ export function MoreMenu({ room }: { room: Room }) {
               </button>
             ))}
           </div>
-          <LastNSetting adapt={adaptationOf(room)} />
+          <LastNSetting adapt={adapt} />
           {canFullscreen() && (
             <button type="button" class="more-item" data-testid="fullscreen" onClick={toggleFullscreen}>
               <FullscreenIcon exit={fullscreen} />

@@ -1,7 +1,7 @@
 /** The list of keyboard shortcuts (from the ⋯ menu, or the ? key). */
 import { t } from "../../i18n/i18n.js";
 import { Dialog } from "../../ui/dialog.js";
-import { SHORTCUTS } from "./shortcuts.js";
+import { SHORTCUTS } from "../../ui/shortcuts.js";
 
 export function ShortcutsDialog({
   onClose,

@@ -8,7 +8,7 @@ import { Avatar } from "../../ui/avatar.js";
 import { SmallCameraIcon, SmallHandIcon, SmallMicIcon } from "../../ui/icons.js";
 import { ordinal } from "../hands/ordinal.js";
 import { askUnmute, grantModerator, mute } from "../moderation/moderation-actions.js";
-import { askToRemove } from "../moderation/remove-dialog.js";
+import { RemovalScope } from "../moderation/remove-dialog.js";
 import { type MenuItem, ParticipantMenu } from "./participant-menu.js";
 import type { Person } from "./people.js";
 
@@ -22,6 +22,7 @@ interface Props {
 }
 
 export function ParticipantRow({ room, person, moderating, report }: Props) {
+  const removal = RemovalScope.use();
   const { id, name } = person;
   const items: MenuItem[] = [];
   if (!person.local) {
@@ -61,7 +62,7 @@ export function ParticipantRow({ room, person, moderating, report }: Props) {
         label: t("participants.remove"),
         danger: true,
         // Asks first (with an optional reason): the removal lasts for the meeting.
-        onSelect: () => askToRemove(room, id, name, report),
+        onSelect: () => removal.ask(id, name, report),
       });
     }
     items.push({

@@ -4,7 +4,7 @@
  * heard?", sits on the preview itself.)
  */
 import type { LocalMedia } from "../../engine/local-media.js";
-import { HeadsetHint } from "./headset-hint.js";
+import { HeadsetHint } from "../settings/headset-hint.js";
 import { LightingWarning } from "./lighting-warning.js";
 import "./prejoin-help.css";
 

@@ -20,6 +20,7 @@ import type { StreamInfo } from "../../../protocol/messages.js";
 import type { Engine } from "../../engine/engine.js";
 import type { VideoLayer } from "../../engine/send-layers.js";
 import type { Room } from "../../state/room.js";
+import { scope } from "../../ui/scope.js";
 import {
   type Advice,
   changedChoices,
@@ -227,14 +228,5 @@ function sameChoices(a: ReadonlyMap<string, FinalChoice>, b: ReadonlyMap<string,
   return true;
 }
 
-const controllers = new WeakMap<Room, QualityController>();
-
-/** The Room's quality controller (main.tsx creates it before the first join, to hear `joined`). */
-export function qualityOf(room: Room): QualityController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new QualityController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's quality controller (meeting.tsx makes it), for the components below. */
+export const QualityScope = scope<QualityController>("quality controller");

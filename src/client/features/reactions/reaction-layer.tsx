@@ -3,12 +3,11 @@
  * Decorative for screen readers (aria-hidden): a stream of emoji read out would drown the meeting.
  */
 import { t } from "../../i18n/i18n.js";
-import type { Room } from "../../state/room.js";
-import { reactionsOf } from "./reactions-controller.js";
+import { ReactionsScope } from "./reactions-controller.js";
 import "./reactions.css";
 
-export function ReactionLayer({ room }: { room: Room }) {
-  const bursts = reactionsOf(room).bursts.value;
+export function ReactionLayer() {
+  const bursts = ReactionsScope.use().bursts.value;
   if (bursts.length === 0) return null;
   return (
     <div class="reaction-layer" aria-hidden="true">

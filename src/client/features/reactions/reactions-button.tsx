@@ -7,14 +7,13 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { REACTIONS } from "../../../protocol/common.js";
 import { t } from "../../i18n/i18n.js";
-import type { Room } from "../../state/room.js";
 import { SmileIcon } from "../../ui/icons.js";
-import { reactionsOf } from "./reactions-controller.js";
+import { ReactionsScope } from "./reactions-controller.js";
 import { REACTION_NAMES } from "./reactions-names.js";
 import "./reactions.css";
 
-export function ReactionsButton({ room }: { room: Room }) {
-  const reactions = reactionsOf(room);
+export function ReactionsButton() {
+  const reactions = ReactionsScope.use();
   const open = useSignal(false);
   const wrapper = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);

@@ -7,6 +7,7 @@ import { signal } from "@preact/signals";
 import type { Reaction } from "../../../protocol/common.js";
 import { SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
+import { scope } from "../../ui/scope.js";
 
 /** How long a reaction floats; the CSS animation lasts as long. */
 export const BURST_MS = 3_000;
@@ -67,14 +68,5 @@ export class ReactionsController {
   }
 }
 
-const controllers = new WeakMap<Room, ReactionsController>();
-
-/** The Room's reactions controller, created on first use (main.tsx creates it before the first join). */
-export function reactionsOf(room: Room): ReactionsController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new ReactionsController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's reactions controller (meeting.tsx makes it), for the components below. */
+export const ReactionsScope = scope<ReactionsController>("reactions controller");

@@ -4,13 +4,12 @@
  */
 import { useEffect } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
-import type { Room } from "../../state/room.js";
 import { ScreenShareIcon, StopShareIcon } from "../../ui/icons.js";
-import { canShareScreen, screenShareOf } from "./screen-share-controller.js";
+import { canShareScreen, ScreenShareScope } from "./screen-share-controller.js";
 import "./screen-share.css";
 
-export function ScreenShareButton({ room }: { room: Room }) {
-  const share = screenShareOf(room);
+export function ScreenShareButton() {
+  const share = ScreenShareScope.use();
   if (!canShareScreen()) return null;
   const on = share.stream.value !== null;
   const busy = share.busy.value;
@@ -34,8 +33,8 @@ export function ScreenShareButton({ room }: { room: Room }) {
 const FADE_MS = 12_000;
 
 /** Why the last share did not start (the room's limit, a failure), for a while or until dismissed. */
-export function ShareError({ room }: { room: Room }) {
-  const share = screenShareOf(room);
+export function ShareError() {
+  const share = ScreenShareScope.use();
   const problem = share.problem.value;
   useEffect(() => {
     if (!problem) return;

@@ -11,6 +11,7 @@ import { ErrorCode } from "../../../protocol/errors.js";
 import type { Engine } from "../../engine/engine.js";
 import { SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
+import { scope } from "../../ui/scope.js";
 
 /** Why a share did not start: the room's limit is reached, or the capture or the connection failed. */
 export type ShareProblem = "limit" | "failed";
@@ -136,14 +137,5 @@ export class ScreenShareController {
   }
 }
 
-const controllers = new WeakMap<Room, ScreenShareController>();
-
-/** The Room's screen-share controller, created on first use (main.tsx creates it before the first join). */
-export function screenShareOf(room: Room): ScreenShareController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new ScreenShareController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's screen-share controller (meeting.tsx makes it), for the components below. */
+export const ScreenShareScope = scope<ScreenShareController>("screen-share controller");

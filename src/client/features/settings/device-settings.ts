@@ -16,6 +16,7 @@ import {
 import type { MessageKey } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { audioOutputId, chooseOutput } from "../../ui/audio-output.js";
+import { scope } from "../../ui/scope.js";
 
 export type Processing = "echoCancellation" | "noiseSuppression" | "autoGainControl";
 
@@ -153,25 +154,21 @@ export class DeviceSettings {
   }
 }
 
-const controllers = new WeakMap<Room, DeviceSettings>();
-
-/** The meeting's controller: the sender follows each switch, and so does the local tile. */
-export function deviceSettingsOf(room: Room): DeviceSettings {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new DeviceSettings({
-      media: () => room.state.local.value?.media,
-      switched: async (kind, track) => {
-        await room.media?.replaceTrack(kind, track);
-      },
-      settled: (media) => {
-        // The tile shows the new camera track (and the talking-while-muted check follows the new microphone).
-        const local = room.state.local.peek();
-        if (local && local.media === media)
-          room.state.local.value = { ...local, videoTrack: media.track("video") };
-      },
-    });
-    controllers.set(room, controller);
-  }
-  return controller;
+/** The meeting's device settings: the sender follows each switch, and so does the local tile. */
+export function meetingDeviceSettings(room: Room): DeviceSettings {
+  return new DeviceSettings({
+    media: () => room.state.local.value?.media,
+    switched: async (kind, track) => {
+      await room.media?.replaceTrack(kind, track);
+    },
+    settled: (media) => {
+      // The tile shows the new camera track (and the talking-while-muted check follows the new microphone).
+      const local = room.state.local.peek();
+      if (local && local.media === media)
+        room.state.local.value = { ...local, videoTrack: media.track("video") };
+    },
+  });
 }
+
+/** The meeting's device settings (meeting.tsx makes them), for the settings dialog. */
+export const DeviceSettingsScope = scope<DeviceSettings>("device settings");

@@ -7,10 +7,10 @@ import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { audioOutputId, canChooseOutput } from "../../ui/audio-output.js";
 import { Dialog } from "../../ui/dialog.js";
-import { HeadsetHint } from "../prejoin/headset-hint.js";
-import { MicMeter } from "../prejoin/mic-meter.js";
 import { DeviceSelect } from "./device-select.js";
-import { deviceSettingsOf, type Processing } from "./device-settings.js";
+import { DeviceSettingsScope, type Processing } from "./device-settings.js";
+import { HeadsetHint } from "./headset-hint.js";
+import { MicMeter } from "./mic-meter.js";
 import "./settings.css";
 
 interface Props {
@@ -36,7 +36,7 @@ const PROCESSING: readonly { key: Processing; testId: string; label: MessageKey;
 ];
 
 export function SettingsDialog({ room, onClose, returnFocus }: Props) {
-  const settings = deviceSettingsOf(room);
+  const settings = DeviceSettingsScope.use();
   useEffect(() => {
     void settings.refresh();
   }, [settings]);

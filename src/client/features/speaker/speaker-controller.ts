@@ -6,6 +6,7 @@
  */
 import { effect, type ReadonlySignal, signal } from "@preact/signals";
 import type { Room } from "../../state/room.js";
+import { scope } from "../../ui/scope.js";
 import { ActiveSpeaker } from "./active-speaker.js";
 
 export class SpeakerController {
@@ -103,14 +104,5 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
-const controllers = new WeakMap<Room, SpeakerController>();
-
-/** The Room's speaker controller, created on first use (main.tsx creates it before the first join). */
-export function speakerOf(room: Room): SpeakerController {
-  let controller = controllers.get(room);
-  if (!controller) {
-    controller = new SpeakerController(room);
-    controllers.set(room, controller);
-  }
-  return controller;
-}
+/** The meeting's active-speaker controller (meeting.tsx makes it), for the components below. */
+export const SpeakerScope = scope<SpeakerController>("active-speaker controller");

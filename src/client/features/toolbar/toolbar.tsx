@@ -45,7 +45,7 @@ export function Toolbar({ room }: { room: Room }) {
         testId="toggle-camera"
         onToggle={(on) => toggle("video", on)}
       />
-      <ScreenShareButton room={room} />
+      <ScreenShareButton />
       <button
         type="button"
         class="round-button hangup"
@@ -58,9 +58,9 @@ export function Toolbar({ room }: { room: Room }) {
       </button>
       <ChatButton room={room} />
       <ParticipantsButton room={room} />
-      <HandButton room={room} />
-      <ReactionsButton room={room} />
-      <LayoutToggle room={room} />
+      <HandButton />
+      <ReactionsButton />
+      <LayoutToggle />
       <MoreMenu room={room} />
     </fieldset>
   );

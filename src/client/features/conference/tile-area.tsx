@@ -10,19 +10,19 @@ import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { ChevronIcon } from "../../ui/icons.js";
 import { AudioSink } from "../../ui/media-elements.js";
-import { adaptationOf } from "../adaptation/adaptation-controller.js";
+import { AdaptationScope } from "../adaptation/adaptation-controller.js";
 import { QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
-import { gridShape } from "../conference/grid.js";
-import { Tile } from "../conference/tile.js";
 import { queuePositions } from "../hands/queue.js";
+import { LayoutScope } from "../layout/layout-controller.js";
+import { pageSizeFor, paginate, type TileRef } from "../layout/layout-model.js";
 import type { FinalChoice } from "../quality/quality.js";
-import { qualityOf } from "../quality/quality-controller.js";
-import { screenShareOf } from "../screen-share/screen-share-controller.js";
+import { QualityScope } from "../quality/quality-controller.js";
+import { ScreenShareScope } from "../screen-share/screen-share-controller.js";
 import { ScreenTile } from "../screen-share/screen-tile.js";
-import { speakerOf } from "../speaker/speaker-controller.js";
-import { layoutOf } from "./layout-controller.js";
-import { pageSizeFor, paginate, type TileRef } from "./layout-model.js";
-import "./layout.css";
+import { SpeakerScope } from "../speaker/speaker-controller.js";
+import { gridShape } from "./grid.js";
+import { Tile } from "./tile.js";
+import "../layout/layout.css";
 
 function useWindowSize(): { width: number; height: number } {
   const read = () => ({ width: innerWidth, height: innerHeight });
@@ -43,14 +43,14 @@ function layerAttr(choice: FinalChoice | undefined): "0" | "1" | "2" | "paused" 
 }
 
 export function TileArea({ room }: { room: Room }) {
-  const layout = layoutOf(room);
-  const adapt = adaptationOf(room);
-  const quality = qualityOf(room);
+  const layout = LayoutScope.use();
+  const adapt = AdaptationScope.use();
+  const quality = QualityScope.use();
   const s = room.state;
   const me = s.local.value;
   const remotes = s.remotes.value;
-  const speaking = speakerOf(room).speaking.value;
-  const myScreen = screenShareOf(room).stream.value;
+  const speaking = SpeakerScope.use().speaking.value;
+  const myScreen = ScreenShareScope.use().stream.value;
   const hands = queuePositions(s.hands.value);
   const viewport = useWindowSize();
   const mode = layout.mode.value;

@@ -7,7 +7,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { SmallMicIcon } from "../../ui/icons.js";
 import { LevelReader, levelPercent } from "../audio-help/levels.js";
-import "./prejoin-help.css";
+import "./device-help.css";
 
 const SAMPLE_MS = 100;
 /** How fast the bar falls back (points per sample): it follows a voice without flickering. */

@@ -7,7 +7,7 @@ import { useEffect } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { audioOutputId } from "../../ui/audio-output.js";
 import { headsetHintNeeded, outputLabel } from "../audio-help/headset.js";
-import "./prejoin-help.css";
+import "./device-help.css";
 
 /** `microphone`: the open microphone's label (a headset's microphone says a headset is there). */
 export function HeadsetHint({ microphone }: { microphone: string }) {

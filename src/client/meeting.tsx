@@ -1,0 +1,75 @@
+/**
+ * The page's meeting: the Room and every feature module, made once, each given what it depends on, and
+ * handed to the components through scopes (ui/scope.ts). This is the only place that knows them all; a
+ * feature module knows the Room and what its constructor is given, never where the others live.
+ */
+import type { ComponentChildren } from "preact";
+import { AdaptationController, AdaptationScope } from "./features/adaptation/adaptation-controller.js";
+import { ChatController, ChatScope } from "./features/chat/chat-controller.js";
+import { HandsController, HandsScope } from "./features/hands/hands-controller.js";
+import { LayoutController, LayoutScope } from "./features/layout/layout-controller.js";
+import { installLobbyEvents } from "./features/lobby/lobby-events.js";
+import { installModerationEvents } from "./features/moderation/moderation-events.js";
+import { RemovalPrompt, RemovalScope } from "./features/moderation/remove-dialog.js";
+import { MoreMenuScope, MoreMenuState } from "./features/more-menu/more-menu-state.js";
+import { QualityController, QualityScope } from "./features/quality/quality-controller.js";
+import { ReactionsController, ReactionsScope } from "./features/reactions/reactions-controller.js";
+import { ScreenShareController, ScreenShareScope } from "./features/screen-share/screen-share-controller.js";
+import { DeviceSettingsScope, meetingDeviceSettings } from "./features/settings/device-settings.js";
+import { SpeakerController, SpeakerScope } from "./features/speaker/speaker-controller.js";
+import { Room } from "./state/room.js";
+import { given, Scopes } from "./ui/scope.js";
+import { Shortcuts, ShortcutsScope } from "./ui/shortcuts.js";
+
+export class Meeting {
+  readonly room = new Room();
+  // Chat, hands and reactions listen from the start: the first `joined` carries their history.
+  readonly chat = new ChatController(this.room);
+  readonly hands = new HandsController(this.room);
+  readonly reactions = new ReactionsController(this.room);
+  readonly speaker = new SpeakerController(this.room);
+  readonly screenShare = new ScreenShareController(this.room);
+  readonly layout = new LayoutController(this.room, this.screenShare, this.speaker);
+  // The video quality chosen in the ⋯ menu applies to every connection (each `joined` brings a new one).
+  readonly quality = new QualityController(this.room);
+  // Poor connections: the video received and sent adapts to the link; the sound never starves.
+  readonly adaptation = new AdaptationController(this.room, this.layout, this.speaker, this.quality);
+  readonly devices = meetingDeviceSettings(this.room);
+  readonly moreMenu = new MoreMenuState();
+  readonly removal = new RemovalPrompt();
+  /** Keys act in the meeting only, and not while a modal dialog has them. */
+  readonly shortcuts = new Shortcuts(
+    () => this.room.state.view.peek() === "conference",
+    () => document.querySelector("dialog[open]") !== null,
+  );
+
+  constructor() {
+    // The lobby (moderators' list, knocks) and what moderators do to us, likewise for the whole page.
+    installLobbyEvents(this.room);
+    installModerationEvents(this.room);
+  }
+}
+
+/** Puts each of the meeting's modules in its scope for everything `children` draws. */
+export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; children: ComponentChildren }) {
+  return (
+    <Scopes
+      values={[
+        given(ChatScope, m.chat),
+        given(HandsScope, m.hands),
+        given(ReactionsScope, m.reactions),
+        given(SpeakerScope, m.speaker),
+        given(ScreenShareScope, m.screenShare),
+        given(LayoutScope, m.layout),
+        given(QualityScope, m.quality),
+        given(AdaptationScope, m.adaptation),
+        given(DeviceSettingsScope, m.devices),
+        given(MoreMenuScope, m.moreMenu),
+        given(RemovalScope, m.removal),
+        given(ShortcutsScope, m.shortcuts),
+      ]}
+    >
+      {children}
+    </Scopes>
+  );
+}
