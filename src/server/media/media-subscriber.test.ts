@@ -60,6 +60,10 @@ function setUp(wanted: FeedStreams[]) {
   return { handle, subscriber, offers, settled };
 }
 
+/** The feeds a join or subscribe request asked for. */
+const feedsAsked = (request: Record<string, unknown> | undefined) =>
+  ((request?.streams ?? []) as { feed: number }[]).map((s) => s.feed);
+
 const feeds = (n: number): FeedStreams[] =>
   Array.from({ length: n }, (_, i) => ({ feed: i + 1, mids: ["v"] }));
 
@@ -103,7 +107,7 @@ describe("MediaSubscriber", () => {
     subscriber.sync();
     await settled();
     // The rank said: highest feed numbers first.
-    const first = (handle.requests[0]?.streams as { feed: number }[]).map((s) => s.feed);
+    const first = feedsAsked(handle.requests[0]);
     expect(first).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     await subscriber.answer({ type: "answer", sdp: "a" });
     await settled();
@@ -111,7 +115,7 @@ describe("MediaSubscriber", () => {
     handle.emit("webrtcup");
     await settled();
     expect(handle.requests[2]).toMatchObject({ request: "subscribe" });
-    expect((handle.requests[2]?.streams as { feed: number }[]).map((s) => s.feed)).toEqual([1, 2, 3, 4]);
+    expect(feedsAsked(handle.requests[2])).toEqual([1, 2, 3, 4]);
     expect(offers).toHaveLength(2);
   });
 
