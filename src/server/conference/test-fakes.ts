@@ -2,6 +2,7 @@
 import type { ServerMessage } from "../../protocol/messages.js";
 import type { DeviceState, MediaRoom, MediaRoomDump } from "../media/media-room.js";
 import type { ParticipantSink, Router } from "../routing/router.js";
+import type { ConferenceOptions } from "./conference.js";
 import type { EntryClient, EntryRequest } from "./door.js";
 import { Room } from "./room.js";
 import type { RoomOptions } from "./room-options.js";
@@ -69,23 +70,24 @@ export class FakeMedia implements MediaRoom {
   }
 }
 
+/** Small limits and nothing switched on: what a unit test's room or conference starts from. */
+export const ROOM_DEFAULTS: ConferenceOptions = {
+  maxParticipants: 10,
+  maxWaiting: 10,
+  maxWaitingPerAddress: 3,
+  moderatorReturnMs: 0,
+  iceServers: () => [],
+  chatHistory: true,
+  lobbyByDefault: false,
+  handAutoLowerMs: 0,
+  maxScreenShares: 2,
+};
+
 export function makeRoom(options: Partial<RoomOptions> = {}) {
   const router = new RecordingRouter();
   const media = new FakeMedia();
   let closed = 0;
-  const room = new Room("r", router, {
-    maxParticipants: 10,
-    maxWaiting: 10,
-    maxWaitingPerAddress: 3,
-    moderatorReturnMs: 0,
-    iceServers: () => [],
-    chatHistory: true,
-    lobbyByDefault: false,
-    handAutoLowerMs: 0,
-    maxScreenShares: 2,
-    onClosed: () => closed++,
-    ...options,
-  });
+  const room = new Room("r", router, { ...ROOM_DEFAULTS, onClosed: () => closed++, ...options });
   room.attachMedia(media);
   return { room, router, media, closedCount: () => closed };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../protocol/errors.js";
 import type { ClientMessage, ServerMessage } from "../../protocol/messages.js";
 import { Conference } from "../conference/conference.js";
-import { FakeMedia } from "../conference/test-fakes.js";
+import { FakeMedia, ROOM_DEFAULTS } from "../conference/test-fakes.js";
 import { WindowLimiter } from "../conference/window-limiter.js";
 import { type MediaEngine, MediaError } from "../media/media-room.js";
 import { LocalRouter } from "../routing/local-router.js";
@@ -20,17 +20,7 @@ function setUp() {
   const media = new FailingMedia();
   const engine: MediaEngine = { createRoom: async () => media, close: async () => {} };
   const router = new LocalRouter();
-  const conference = new Conference(engine, router, {
-    maxParticipants: 10,
-    maxWaiting: 10,
-    maxWaitingPerAddress: 3,
-    moderatorReturnMs: 0,
-    iceServers: () => [],
-    chatHistory: true,
-    lobbyByDefault: false,
-    handAutoLowerMs: 0,
-    maxScreenShares: 2,
-  });
+  const conference = new Conference(engine, router, ROOM_DEFAULTS);
   const sent: ServerMessage[] = [];
   const session = new Session(
     { conference, router },
