@@ -15,6 +15,8 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import WebSocket from "ws";
+import { SignalClient, type SocketConstructor } from "../src/client/signal/signal-client.js";
+import { type IceServer, PROTOCOL_VERSION } from "../src/protocol/messages.js";
 import { probeTurn } from "./deploy/turn-probe.js";
 
 interface Check {
@@ -47,40 +49,32 @@ async function httpChecks(origin: string): Promise<void> {
   }
 }
 
-interface IceServer {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
-
-/** Joins a meeting named by chance, returns the ICE servers given, and leaves. */
-function join(origin: string): Promise<IceServer[]> {
-  const url = `${origin.replace(/^http/, "ws")}/ws`;
-  const room = `doctor-${randomBytes(8).toString("hex")}`;
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error("no answer to join within 10 s"));
-    }, 10_000);
-    ws.once("open", () =>
-      ws.send(
-        JSON.stringify({ type: "join", id: 1, v: 1, room, name: "Doctor", audio: false, video: false }),
-      ),
+/** Joins a meeting named by chance with the client's own protocol client, returns the ICE servers, leaves. */
+async function join(origin: string): Promise<IceServer[]> {
+  const client = new SignalClient(
+    { message: () => {}, close: () => {} },
+    WebSocket as unknown as SocketConstructor,
+  );
+  try {
+    // A socket that neither opens nor fails (a filtered port) is given up after 10 s.
+    const giveUp = setTimeout(() => client.close(), 10_000);
+    await client.connect(`${origin.replace(/^http/, "ws")}/ws`).finally(() => clearTimeout(giveUp));
+    const reply = await client.request(
+      {
+        type: "join",
+        v: PROTOCOL_VERSION,
+        room: `doctor-${randomBytes(8).toString("hex")}`,
+        name: "Doctor",
+        audio: false,
+        video: false,
+      },
+      10_000,
     );
-    ws.on("message", (data) => {
-      const msg = JSON.parse(String(data)) as { type: string; id?: number; iceServers?: IceServer[] };
-      if (msg.id !== 1) return;
-      clearTimeout(timer);
-      ws.close();
-      if (msg.type === "joined") resolve(msg.iceServers ?? []);
-      else reject(new Error(`join refused: ${JSON.stringify(msg)}`));
-    });
-    ws.once("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
+    if (reply.type !== "joined") throw new Error(`join answered ${reply.type}`);
+    return reply.iceServers;
+  } finally {
+    client.close();
+  }
 }
 
 /** turn:host:port?transport=tcp → where to connect, over TLS or not. */

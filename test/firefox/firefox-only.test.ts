@@ -1,3 +1,8 @@
+/**
+ * A meeting of Firefox only, no Chromium: two participants (two contexts of Debian's Firefox ESR, English UI)
+ * join through the UI, each decodes the other's video and receives its audio (getStats), chat goes both ways,
+ * and hanging up removes the tile from the other page. The tests run in order and share one meeting.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleGrowth, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
 import { sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";

@@ -1,3 +1,8 @@
+/**
+ * The lobby, chat, hands and reactions with Firefox on both sides of them: Firefox as the moderator who admits
+ * a Chromium guest from the lobby, and as the guest a Chromium moderator admits; chat both ways; a raised hand
+ * in the other browser's queue; a reaction. Through the UI (English), media checked by getStats.
+ */
 import type { Page as FirefoxPage } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Participant } from "../e2e/helpers/browser.js";

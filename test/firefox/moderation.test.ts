@@ -1,3 +1,11 @@
+/**
+ * Moderation across the two browsers, through the real UI (English). A Chromium moderator (the first to join)
+ * mutes a Firefox participant from the participants pane: Firefox shows its microphone off, and its audio stops
+ * reaching the Chromium page while its video goes on (inbound-rtp read by track id, as e2e/moderation reads
+ * it); the Firefox user turns the microphone back on from the toolbar, and its audio flows again. Then, in a
+ * new meeting Firefox opens first (so it is the moderator), Firefox removes the Chromium participant with a
+ * reason: the Chromium page shows the removed screen with the reason, and its tile leaves the Firefox page.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Participant } from "../e2e/helpers/browser.js";
 import { inboundByTrack, msel, participantAction, rowOf } from "../e2e/helpers/moderation-ui.js";

@@ -4,9 +4,7 @@
  * adapts (the lowest layer or a pause within 15 s), and the top layer comes back once the cap is lifted.
  * Firefox's estimate works from what Firefox reports of what it receives, like Chromium's.
  */
-import type { Browser as FirefoxBrowser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { saveEvidence } from "../e2e/helpers/browser.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   capScenario,
   type ImpairedCall,
@@ -16,29 +14,20 @@ import {
 import { atTop, timeUntil } from "../e2e/helpers/received.js";
 import { sel, waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
-import {
-  type FirefoxParticipant,
-  inPage,
-  joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
-  saveFirefoxEvidence,
-} from "./helpers/firefox.js";
+import { Cast } from "./helpers/cast.js";
+import { type FirefoxParticipant, inPage, joinInFirefox } from "./helpers/firefox.js";
 
 let call: ImpairedCall;
-let firefox: FirefoxBrowser;
+let cast: Cast;
 let fiona: FirefoxParticipant;
 let aliceId: string;
 
 beforeAll(async () => {
   call = await startImpairedCall("firefox-poor-link");
   ({ id: aliceId } = await joinThroughRelay(call, "Alice", { width: 640, height: 400 }));
-  firefox = await launchFirefox("en-US, en");
-  fiona = await newFirefoxParticipant(firefox, "fiona");
-  // Like the Chromium pages of the relay tests: no candidate of its own, the media server learns the relay's.
-  await fiona.page.evaluateOnNewDocument("window.__candidatePolicy = 'none';");
+  cast = Cast.around(call, "firefox-poor-link", { language: "en-US, en" });
+  fiona = await cast.firefox("fiona", { relayOnly: true });
   await fiona.page.setViewport({ width: 1280, height: 760 });
   await joinInFirefox(fiona.page, call.server.origin, call.room, "Fiona");
   await waitForMediaFrom(fiona.page, [aliceId], 40_000);
@@ -53,21 +42,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  await firefox?.close();
+  await cast?.close();
   await call?.close();
 });
 
 describe("a Firefox receiver under a 300 kbit/s cap", () => {
   it("keeps the sound (concealment < 5 %), drops the video within 15 s, and brings the top layer back", async () => {
-    onTestFailed(async () => {
-      const a = await saveEvidence("firefox-poor-link", call.participants);
-      const b = await saveFirefoxEvidence("poor-link", [fiona]);
-      const flows = call.relay.flows().map((f) => JSON.stringify(f));
-      console.error(
-        `evidence in ${a} and ${b}\nrelay flows:\n${flows.join("\n")}\nserver log (tail):\n${tail(call.server.lines, 60)}`,
-      );
-    });
+    cast.evidenceOnFailure("cap");
     const top = await timeUntil(fiona.page, aliceId, atTop, 30_000);
     expect(top, "Alice's top layer on Firefox's stage before the cap").not.toBeNull();
     const r = await capScenario(call, fiona.page, aliceId);

@@ -8,26 +8,18 @@
  * the Firefox page decodes no frame of it, shows no notice, and sees it come back.
  */
 import type { Page as ChromiumPage } from "playwright-core";
-import type { Browser as FirefoxBrowser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { saveEvidence } from "../e2e/helpers/browser.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImpairedCall, joinThroughRelay, startImpairedCall } from "../e2e/helpers/degradation.js";
 import { type StatsPage, sampleGrowth } from "../e2e/helpers/rtc.js";
 import { waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
-import {
-  type FirefoxParticipant,
-  joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
-  saveFirefoxEvidence,
-} from "./helpers/firefox.js";
+import { Cast } from "./helpers/cast.js";
+import { type FirefoxParticipant, joinInFirefox } from "./helpers/firefox.js";
 import { type Health, health, mediaPath, recordStates, statesSeen } from "./helpers/media-path.js";
 
 let call: ImpairedCall;
-let firefox: FirefoxBrowser;
+let cast: Cast;
 let fiona: FirefoxParticipant;
 let fionaId: string;
 let chloe: ChromiumPage;
@@ -70,33 +62,19 @@ async function noticeShows(page: StatsPage, since: number, who: string): Promise
 
 const allPoor = (h: Health) => h.marks.length > 0 && h.marks.every((m) => m === "poor");
 
-function evidenceOnFailure(tag: string): void {
-  onTestFailed(async () => {
-    const a = await saveEvidence(`firefox-recovery-${tag}`, call.participants);
-    const b = await saveFirefoxEvidence(`recovery-${tag}`, [fiona]);
-    const flows = call.relay.flows().map((f) => JSON.stringify(f));
-    console.error(
-      `evidence in ${a} and ${b}\nrelay flows:\n${flows.join("\n")}\nserver log (tail):\n${tail(call.server.lines, 60)}`,
-    );
-  });
-}
-
 beforeAll(async () => {
   call = await startImpairedCall("firefox-recovery");
   ({ id: chloeId } = await joinThroughRelay(call, "Chloé"));
   chloe = call.participants[0]?.page as ChromiumPage;
-  firefox = await launchFirefox("fr-FR, fr");
-  fiona = await newFirefoxParticipant(firefox, "fiona");
-  // Like the Chromium pages: no candidate of its own, the media server learns the relay's.
-  await fiona.page.evaluateOnNewDocument("window.__candidatePolicy = 'none';");
+  cast = Cast.around(call, "firefox-recovery", { language: "fr-FR, fr" });
+  fiona = await cast.firefox("fiona", { relayOnly: true });
   fionaId = await joinInFirefox(fiona.page, call.server.origin, call.room, "Fiona");
   await waitForMediaFrom(fiona.page, [chloeId], 40_000);
   await waitForMediaFrom(chloe, [fionaId], 40_000);
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  await firefox?.close();
+  await cast?.close();
   await call?.close();
 });
 
@@ -104,7 +82,7 @@ describe.sequential("Firefox's media path cut, then back", () => {
   let path: Awaited<ReturnType<typeof mediaPath>>;
 
   it("before: no notice on Firefox's page, and its marks are not poor", async () => {
-    evidenceOnFailure("before");
+    cast.evidenceOnFailure("before");
     await waitFor(
       async () => {
         const s = await health(fiona.page);
@@ -116,7 +94,7 @@ describe.sequential("Firefox's media path cut, then back", () => {
   });
 
   it("cut: Firefox says 'Connexion instable…' with every mark poor; Chromium: no notice, no frame of Firefox", async () => {
-    evidenceOnFailure("cut");
+    cast.evidenceOnFailure("cut");
     await recordStates(fiona.page);
     const flows = path.set(1);
     console.log(`[firefox recovery] Firefox's relay ports ${path.ports}: ${flows} flows each`);
@@ -133,7 +111,7 @@ describe.sequential("Firefox's media path cut, then back", () => {
   });
 
   it("back: the notice goes, frames decode again both ways, and Firefox's marks leave poor", async () => {
-    evidenceOnFailure("back");
+    cast.evidenceOnFailure("back");
     path.set(0);
     const back = performance.now();
     await waitFor(async () => (await health(fiona.page)).notice === null, {
@@ -153,7 +131,7 @@ describe.sequential("Firefox's media path cut, then back", () => {
 
 describe.sequential("Chromium's media path cut: Firefox sees it go and come back", () => {
   it("cut: Chromium shows the notice, Firefox none and no frame of Chromium; back: frames again both ways", async () => {
-    evidenceOnFailure("chromium-cut");
+    cast.evidenceOnFailure("chromium-cut");
     const path = await mediaPath(call, chloe);
     await recordStates(chloe);
     expect(Math.min(...path.set(1)), `relay flows to Chromium's ports ${path.ports}`).toBeGreaterThan(0);

@@ -1,3 +1,11 @@
+/**
+ * Reloading a Firefox page in a meeting with a Chromium one, through the real UI (English). The resume token is
+ * kept for the tab (sessionStorage) and the page drops its socket without `leave` on pagehide, so Firefox
+ * reloading and pressing Join comes back as the same participant (same id, still the moderator it was as the
+ * first to join), as e2e/reload-resume expects of Chromium: the Chromium page saw its connection drop and the
+ * same participant come back, and video and audio flow both ways again. Then the other way round: Chromium
+ * reloads, and the Firefox page gets it back, same id, with its media.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Participant } from "../e2e/helpers/browser.js";
 import { msel, rowOf, waitForConference } from "../e2e/helpers/moderation-ui.js";

@@ -1,3 +1,9 @@
+/**
+ * Screen sharing from Firefox (on a virtual display: headless Firefox has no screen to share): a Chromium page
+ * gets Firefox's screen tile, decoding; when Firefox stops, the tile goes and Firefox sends nothing more on the
+ * screen's m-line (Firefox went on encoding a stopped share, a frame a second, until its encodings were turned
+ * off), while its camera goes on.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Participant } from "../e2e/helpers/browser.js";
 import { mv, sourceTile, waitForDecodingTile } from "../e2e/helpers/media-views.js";

@@ -6,9 +6,8 @@
  * `qualityLimitationReason` nor `availableOutgoingBitrate`, which tell Chromium's uplink controller the link is
  * short: the controller reads the standing queue from the round trip instead (adaptation/uplink.ts).
  */
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { saveEvidence } from "../e2e/helpers/browser.js";
+import type { Page as FirefoxPage } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ImpairedCall,
   joinThroughRelay,
@@ -18,19 +17,12 @@ import {
 import { receivedFrom } from "../e2e/helpers/received.js";
 import { waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
-import { tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
-import {
-  type FirefoxParticipant,
-  inPage,
-  joinInFirefox,
-  launchFirefox,
-  newFirefoxParticipant,
-  saveFirefoxEvidence,
-} from "./helpers/firefox.js";
+import { Cast } from "./helpers/cast.js";
+import { type FirefoxParticipant, inPage, joinInFirefox } from "./helpers/firefox.js";
 
 let call: ImpairedCall;
-let firefox: FirefoxBrowser;
+let cast: Cast;
 let fiona: FirefoxParticipant;
 let fionaId: string;
 let bobPage: import("playwright-core").Page;
@@ -73,26 +65,20 @@ beforeAll(async () => {
   call = await startImpairedCall("firefox-uplink");
   const bob = await joinThroughRelay(call, "Bob", { width: 1280, height: 760 });
   bobPage = bob.participant.page;
-  firefox = await launchFirefox("en-US, en");
-  fiona = await newFirefoxParticipant(firefox, "fiona");
-  await fiona.page.evaluateOnNewDocument("window.__candidatePolicy = 'none';");
+  cast = Cast.around(call, "firefox-uplink", { language: "en-US, en" });
+  fiona = await cast.firefox("fiona", { relayOnly: true });
   fionaId = await joinInFirefox(fiona.page, call.server.origin, call.room, "Fiona");
   await waitForMediaFrom(bobPage, [fionaId], 40_000);
 });
 
 afterAll(async () => {
-  await fiona?.close();
-  await firefox?.close();
+  await cast?.close();
   await call?.close();
 });
 
 describe("a Firefox publisher on an uplink half as wide as what it sends", () => {
   it("turns off its top layer, keeps its sound, and turns it back on once the cap is lifted", async () => {
-    onTestFailed(async () => {
-      const a = await saveEvidence("firefox-uplink", call.participants);
-      const b = await saveFirefoxEvidence("uplink", [fiona]);
-      console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(call.server.lines, 60)}`);
-    });
+    cast.evidenceOnFailure("cap");
     await waitFor(async () => Object.values(await cameraLayers(fiona.page)).filter(Boolean).length === 3, {
       timeoutMs: 30_000,
       what: "Firefox's three layers on",

@@ -1,8 +1,9 @@
 /**
  * A throwaway network namespace joined to this one by a veth pair, for tests that need a client that is not on
- * loopback: the host end and the namespace end carry a /30 picked at random in 10.213.0.0/16 (checked unused
- * here; the namespace has no other route, so nothing it sends can leave the pair). Needs root. Imports nothing
- * from vitest.
+ * loopback: the host end and the namespace end carry a /30 picked at random in 10.213.0.0/16, or in
+ * 198.18.0.0/15 (checked unused here; the namespace has no other route, so nothing it sends can leave the
+ * pair). Every namespace made is deleted when the process exits, whatever ended it. Needs root. Imports
+ * nothing from vitest.
  */
 import { execFile, execFileSync } from "node:child_process";
 
@@ -13,6 +14,8 @@ function ip(...args: string[]): string {
 export interface NamespacePair {
   /** The namespace's name (for `ip netns exec`). */
   ns: string;
+  /** The veth end in this namespace (an interface Janus may be told to use). */
+  hostIf: string;
   /** The address on this (the host's) side of the pair, and the one inside the namespace. */
   hostAddress: string;
   nsAddress: string;
@@ -22,7 +25,26 @@ export interface NamespacePair {
   remove(): void;
 }
 
-export function createNamespacePair(label: string): NamespacePair {
+export interface PairOptions {
+  /** Where the /30 is picked: 10.213.0.0/16 (default) or 198.18.0.0/15 (the benchmarking range). */
+  range?: "10.213" | "198.18";
+  /** IPv4 only on both ends: no link-local IPv6 address for a browser to offer. */
+  noIpv6?: boolean;
+}
+
+const made = new Set<string>();
+let exitHook = false;
+
+function randomSlash30(range: PairOptions["range"]): string {
+  const second = range === "198.18" ? 18 + Math.floor(Math.random() * 2) : 213;
+  const first = range === "198.18" ? 198 : 10;
+  return `${first}.${second}.${Math.floor(Math.random() * 256)}.${4 * Math.floor(Math.random() * 63)}`;
+}
+
+export function createNamespacePair(
+  label: string,
+  { range = "10.213", noIpv6 = false }: PairOptions = {},
+): NamespacePair {
   const tag = `${label.slice(0, 4)}${process.pid % 10_000}${Math.floor(Math.random() * 100)}`;
   const ns = `palns-${tag}`;
   const hostIf = `ph${tag}`.slice(0, 15);
@@ -30,8 +52,8 @@ export function createNamespacePair(label: string): NamespacePair {
   const used = ip("-o", "-4", "addr", "show");
   let hostAddress = "";
   let nsAddress = "";
-  for (let attempt = 0; attempt < 20 && !hostAddress; attempt++) {
-    const base = `10.213.${Math.floor(Math.random() * 256)}.${4 * Math.floor(Math.random() * 63)}`;
+  for (let attempt = 0; attempt < 40 && !hostAddress; attempt++) {
+    const base = randomSlash30(range);
     const [a, b, c, d] = base.split(".").map(Number) as [number, number, number, number];
     const host = `${a}.${b}.${c}.${d + 1}`;
     const peer = `${a}.${b}.${c}.${d + 2}`;
@@ -40,11 +62,30 @@ export function createNamespacePair(label: string): NamespacePair {
     hostAddress = host;
     nsAddress = peer;
   }
-  if (!hostAddress) throw new Error("no free /30 in 10.213.0.0/16");
+  if (!hostAddress) throw new Error(`no free /30 in ${range}.x.x`);
+  if (!exitHook) {
+    exitHook = true;
+    process.on("exit", () => {
+      for (const name of made) {
+        try {
+          ip("netns", "del", name);
+        } catch {
+          /* gone */
+        }
+      }
+    });
+  }
   ip("netns", "add", ns);
+  made.add(ns);
+  const sysctl = (inNs: boolean, setting: string) =>
+    execFileSync(inNs ? "ip" : "sysctl", [...(inNs ? ["netns", "exec", ns, "sysctl"] : []), "-qw", setting]);
   try {
+    if (noIpv6) sysctl(true, "net.ipv6.conf.all.disable_ipv6=1");
+    if (noIpv6) sysctl(true, "net.ipv6.conf.default.disable_ipv6=1");
     ip("link", "add", hostIf, "type", "veth", "peer", "name", nsIf);
+    if (noIpv6) sysctl(false, `net.ipv6.conf.${hostIf}.disable_ipv6=1`);
     ip("link", "set", nsIf, "netns", ns);
+    if (noIpv6) sysctl(true, `net.ipv6.conf.${nsIf}.disable_ipv6=1`);
     ip("addr", "add", `${hostAddress}/30`, "dev", hostIf);
     ip("link", "set", hostIf, "up");
     ip("-n", ns, "addr", "add", `${nsAddress}/30`, "dev", nsIf);
@@ -52,6 +93,7 @@ export function createNamespacePair(label: string): NamespacePair {
     ip("-n", ns, "link", "set", "lo", "up");
   } catch (error) {
     ip("netns", "del", ns);
+    made.delete(ns);
     try {
       ip("link", "del", hostIf);
     } catch {
@@ -61,6 +103,7 @@ export function createNamespacePair(label: string): NamespacePair {
   }
   return {
     ns,
+    hostIf,
     hostAddress,
     nsAddress,
     node: (script, timeoutMs = 15_000) =>
@@ -75,6 +118,7 @@ export function createNamespacePair(label: string): NamespacePair {
       }),
     remove: () => {
       ip("netns", "del", ns);
+      made.delete(ns);
     },
   };
 }

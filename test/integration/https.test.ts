@@ -1,9 +1,8 @@
 /**
  * README "On a server": with TLS_CERT and TLS_KEY the server serves HTTPS (and WebSocket over TLS) itself,
  * sends HSTS only then, and gives each join TURN credentials of its own when TURN_SECRET is set. The
- * certificate comes from a CA this file makes (openssl), trusted by these requests only.
+ * certificate comes from a test CA (the deployment test's, made with openssl), trusted by these requests only.
  */
-import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -11,6 +10,7 @@ import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTestPki } from "../e2e/helpers/deploy.js";
 import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
 import { RawClient } from "../helpers/ws-client.js";
@@ -20,37 +20,6 @@ let dir: string;
 let ca: string;
 let server: ServerHandle;
 let plain: ServerHandle;
-
-/** A test CA and a leaf for 127.0.0.1 signed by it, as deploy-notes.md made them. */
-function makeCertificates(into: string): { cert: string; key: string; ca: string } {
-  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: into, stdio: "pipe" });
-  run(
-    ..."req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt -days 2".split(
-      " ",
-    ),
-    ...["-subj", "/CN=Palabre test CA", "-addext", "basicConstraints=critical,CA:TRUE"],
-    ...["-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-  );
-  run(
-    ..."req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -out leaf.csr".split(
-      " ",
-    ),
-    ...["-subj", "/CN=palabre-test"],
-  );
-  fs.writeFileSync(
-    path.join(into, "leaf.ext"),
-    "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
-  );
-  run(
-    ..."x509 -req -in leaf.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out leaf.crt -days 2".split(" "),
-    ...["-extfile", "leaf.ext"],
-  );
-  return {
-    cert: path.join(into, "leaf.crt"),
-    key: path.join(into, "leaf.key"),
-    ca: path.join(into, "ca.crt"),
-  };
-}
 
 interface Answer {
   status: number;
@@ -74,8 +43,8 @@ function get(url: string, options: https.RequestOptions = {}): Promise<Answer> {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "palabre-https-"));
-  const files = makeCertificates(dir);
-  ca = fs.readFileSync(files.ca, "utf8");
+  const files = makeTestPki(dir, ["127.0.0.1"]);
+  ca = files.caPem;
   server = await startServer({
     name: "https",
     env: {

@@ -6,7 +6,7 @@ import type { Candidate, IceServer, Source } from "../../protocol/messages.js";
 import type { SignalClient } from "../signal/signal-client.js";
 import { rtcConfiguration, toProtocolCandidate } from "./ice.js";
 import type { MediaKind } from "./local-media.js";
-import { activeEncodings, type VideoLayer } from "./send-layers.js";
+import { activeEncodings, setEncodingsActive, type VideoLayer } from "./send-layers.js";
 import { SerialQueue } from "./serial-queue.js";
 
 /**
@@ -124,14 +124,11 @@ export class Publisher {
   /** Sets each encoding's `active` from the device's sending state and, for the camera, the layer cap. */
   private async applyEncodings(kind: MediaKind): Promise<void> {
     const sender = this.transceivers[kind].sender;
-    const params = sender.getParameters();
     const cap = kind === "video" ? this.maxVideoLayer : 2;
-    const wanted = activeEncodings(params.encodings.length, cap, this.sending[kind]);
-    if (params.encodings.every((e, i) => e.active === wanted[i])) return;
-    params.encodings.forEach((e, i) => {
-      e.active = wanted[i] ?? false;
-    });
-    await sender.setParameters(params);
+    await setEncodingsActive(
+      sender,
+      activeEncodings(sender.getParameters().encodings.length, cap, this.sending[kind]),
+    );
   }
 
   close(): void {

@@ -6,6 +6,7 @@
  * on the same m-lines and turns them on again, so the others' subscriptions do not change.
  */
 import type { Publisher } from "./publisher.js";
+import { setEncodingsActive } from "./send-layers.js";
 
 /**
  * One layer, no simulcast: a shared screen is mostly text, read at full size on the stage, and a low layer of
@@ -30,7 +31,7 @@ export class ScreenSender {
     video.contentHint = "detail";
     if (this.video) {
       await this.video.sender.replaceTrack(video);
-      await setActive(this.video.sender, true);
+      await setEncodingsActive(this.video.sender, true);
     } else {
       this.video = this.publisher.addTransceiver(video, "screen", {
         direction: "sendonly",
@@ -41,7 +42,7 @@ export class ScreenSender {
     }
     if (audio && this.audio) {
       await this.audio.sender.replaceTrack(audio);
-      await setActive(this.audio.sender, true);
+      await setEncodingsActive(this.audio.sender, true);
     } else if (audio) {
       this.audio = this.publisher.addTransceiver(audio, "screen_audio", {
         direction: "sendonly",
@@ -51,7 +52,7 @@ export class ScreenSender {
     } else if (this.audio) {
       // This capture has no sound; an earlier one had.
       await this.audio.sender.replaceTrack(null);
-      await setActive(this.audio.sender, false);
+      await setEncodingsActive(this.audio.sender, false);
     }
     if (!this.unsent) return;
     await this.publisher.negotiate();
@@ -64,17 +65,8 @@ export class ScreenSender {
       [this.video, this.audio].map(async (t) => {
         if (!t) return;
         await t.sender.replaceTrack(null);
-        await setActive(t.sender, false);
+        await setEncodingsActive(t.sender, false);
       }),
     );
   }
-}
-
-/** Turns a sender's encodings on or off (RTCRtpEncodingParameters.active), if they are not so already. */
-async function setActive(sender: RTCRtpSender, active: boolean): Promise<void> {
-  const parameters = sender.getParameters();
-  const encodings = parameters.encodings ?? [];
-  if (encodings.length === 0 || encodings.every((e) => (e.active ?? true) === active)) return;
-  for (const e of encodings) e.active = active;
-  await sender.setParameters(parameters);
 }

@@ -11,8 +11,8 @@ import path from "node:path";
 import { type Browser, chromium, type Page, type Response } from "playwright-core";
 import { safeJson, waitFor } from "../../helpers/wait.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, type Participant, saveEvidence } from "./browser.js";
-import { readTiles } from "./rtc.js";
-import { fillName, sel } from "./ui.js";
+import { readTiles, selectedCandidatePairs } from "./rtc.js";
+import { joinFromPrejoin, openPrejoin } from "./ui.js";
 
 /** Flags that would make an untrusted certificate or an insecure origin pass: none of them is ever given. */
 export const FORBIDDEN_FLAGS =
@@ -117,16 +117,9 @@ export async function joinThroughFront(
   room: string,
   name: string,
 ): Promise<{ response: Response; id: string }> {
-  const response = await page.goto(`${origin}/${encodeURIComponent(room)}`, { waitUntil: "load" });
+  const response = await openPrejoin(page, origin, room);
   if (!response) throw new Error("no response for the page");
-  await page.locator(sel.displayName).waitFor({ state: "visible", timeout: 20_000 });
-  await fillName(page, name);
-  await page.locator(sel.join).click();
-  await page.locator(sel.conference).waitFor({ state: "visible", timeout: 20_000 });
-  await page.locator(sel.localTile).waitFor({ state: "attached", timeout: 20_000 });
-  const id = await page.locator(sel.localTile).getAttribute("data-participant-id");
-  if (!id) throw new Error("local tile has no data-participant-id");
-  return { response, id };
+  return { response, id: await joinFromPrejoin(page, name) };
 }
 
 export interface SelectedPair {
@@ -139,25 +132,16 @@ export interface SelectedPair {
   remote: string;
 }
 
-/** Per recorded peer connection that is connected: its selected candidate pair. */
+/** Per recorded peer connection that is connected: its selected candidate pair, addresses with their ports. */
 export async function selectedPairs(page: Page): Promise<SelectedPair[]> {
-  return (await page.evaluate(`(async () => {
-    const out = [];
-    for (const pc of (window.__pcs || [])) {
-      if (pc.connectionState !== "connected") continue;
-      let r; try { r = await pc.getStats(); } catch (e) { continue; }
-      r.forEach((s) => {
-        if (s.type !== "transport" || !s.selectedCandidatePairId) return;
-        const pair = r.get(s.selectedCandidatePairId);
-        const l = pair && r.get(pair.localCandidateId);
-        const rm = pair && r.get(pair.remoteCandidateId);
-        if (!l || !rm) return;
-        out.push({ state: pair.state, localType: l.candidateType, relayProtocol: l.relayProtocol || null,
-          local: l.address + ":" + l.port, remoteType: rm.candidateType, remote: rm.address + ":" + rm.port });
-      });
-    }
-    return out;
-  })()`)) as SelectedPair[];
+  return (await selectedCandidatePairs(page)).map((p) => ({
+    state: p.state,
+    localType: p.localType,
+    relayProtocol: p.relayProtocol,
+    local: `${p.local}:${p.localPort}`,
+    remoteType: p.remoteType,
+    remote: `${p.remote}:${p.remotePort}`,
+  }));
 }
 
 /** The peer connections' states, ICE servers (credentials masked) and candidate errors: evidence. */

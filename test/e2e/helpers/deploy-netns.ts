@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { createNamespacePair } from "../../helpers/netns.js";
 import { Daemon } from "./deploy.js";
 
 function run(command: string, ...args: string[]): string {
@@ -83,68 +84,10 @@ export interface TurnNetwork {
   remove(): void;
 }
 
-const namespaces = new Set<string>();
-let exitHookInstalled = false;
-
 export function createTurnNetwork(): TurnNetwork {
-  const tag = `${process.pid % 10_000}${Math.floor(Math.random() * 100)}`;
-  const ns = `paldeploy-${tag}`;
-  const hostIf = `pdh${tag}`.slice(0, 15);
-  const nsIf = `pdn${tag}`.slice(0, 15);
-  const used = run("ip", "-o", "-4", "addr", "show");
-  let base: number[] | undefined;
-  for (let attempt = 0; attempt < 40 && !base; attempt++) {
-    const candidate = [
-      198,
-      18 + Math.floor(Math.random() * 2),
-      Math.floor(Math.random() * 256),
-      4 * (1 + Math.floor(Math.random() * 62)),
-    ];
-    const [a, b, c, d] = candidate as [number, number, number, number];
-    const clash = [1, 2].some((k) => used.includes(` ${a}.${b}.${c}.${d + k}/`));
-    if (!clash && !run("ip", "route", "show", `${a}.${b}.${c}.${d}/30`).trim()) base = candidate;
-  }
-  if (!base) throw new Error("no free /30 in 198.18.0.0/15");
-  const [a, b, c, d] = base as [number, number, number, number];
-  const hostAddress = `${a}.${b}.${c}.${d + 1}`;
-  const nsAddress = `${a}.${b}.${c}.${d + 2}`;
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", () => {
-      for (const name of namespaces) {
-        try {
-          run("ip", "netns", "del", name);
-        } catch {
-          /* gone */
-        }
-      }
-    });
-  }
-  run("ip", "netns", "add", ns);
-  namespaces.add(ns);
+  const pair = createNamespacePair("turn", { range: "198.18", noIpv6: true });
+  const { ns, hostIf, hostAddress, nsAddress } = pair;
   const inNs = (...args: string[]) => run("ip", "netns", "exec", ns, ...args);
-  try {
-    // IPv4 only on both ends: no link-local IPv6 candidate, nothing the firewall below would have to cover.
-    inNs("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
-    run("ip", "link", "add", hostIf, "type", "veth", "peer", "name", nsIf);
-    run("sysctl", "-qw", `net.ipv6.conf.${hostIf}.disable_ipv6=1`);
-    run("ip", "link", "set", nsIf, "netns", ns);
-    inNs("sysctl", "-qw", `net.ipv6.conf.${nsIf}.disable_ipv6=1`);
-    run("ip", "addr", "add", `${hostAddress}/30`, "dev", hostIf);
-    run("ip", "link", "set", hostIf, "up");
-    run("ip", "-n", ns, "addr", "add", `${nsAddress}/30`, "dev", nsIf);
-    run("ip", "-n", ns, "link", "set", nsIf, "up");
-    run("ip", "-n", ns, "link", "set", "lo", "up");
-  } catch (error) {
-    run("ip", "netns", "del", ns);
-    namespaces.delete(ns);
-    try {
-      run("ip", "link", "del", hostIf);
-    } catch {
-      /* went with the namespace, or never made */
-    }
-    throw error;
-  }
   const nft = (input: string) =>
     execFileSync("ip", ["netns", "exec", ns, "nft", "-f", "-"], { input, encoding: "utf8", stdio: "pipe" });
   const listing = () => {
@@ -164,10 +107,7 @@ export function createTurnNetwork(): TurnNetwork {
     },
     listing,
     dropped: () => [...listing().matchAll(/counter packets (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0),
-    remove: () => {
-      run("ip", "netns", "del", ns);
-      namespaces.delete(ns);
-    },
+    remove: pair.remove,
   };
 }
 

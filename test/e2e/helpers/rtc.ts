@@ -211,10 +211,22 @@ export async function sampleGrowth(page: StatsPage, intervalMs = 2000): Promise<
   return result;
 }
 
-/** For every connected recorded pc: the addresses of the selected (nominated, succeeded) candidate pair. */
-export async function selectedCandidatePairs(
-  page: StatsPage,
-): Promise<{ local: string; remote: string; remoteType: string }[]> {
+/** A connection's selected (nominated, succeeded) candidate pair. */
+export interface CandidatePair {
+  state: string;
+  /** The local candidate's address and port, and its type ("host", "relay"…). */
+  local: string;
+  localPort: number;
+  localType: string;
+  /** How the browser reaches its TURN server, for a relay candidate: "udp", "tcp" or "tls". */
+  relayProtocol: string | null;
+  remote: string;
+  remotePort: number;
+  remoteType: string;
+}
+
+/** For every connected recorded pc: its selected candidate pair. */
+export async function selectedCandidatePairs(page: StatsPage): Promise<CandidatePair[]> {
   return page.evaluate(`(async () => {
     const out = [];
     for (const pc of (window.__pcs || [])) {
@@ -225,9 +237,10 @@ export async function selectedCandidatePairs(
         const pair = r.get(s.selectedCandidatePairId);
         const l = pair && r.get(pair.localCandidateId);
         const rm = pair && r.get(pair.remoteCandidateId);
-        if (l && rm) out.push({ local: l.address, remote: rm.address, remoteType: rm.candidateType });
+        if (l && rm) out.push({ state: pair.state, local: l.address, localPort: l.port, localType: l.candidateType,
+          relayProtocol: l.relayProtocol || null, remote: rm.address, remotePort: rm.port, remoteType: rm.candidateType });
       });
     }
     return out;
-  })()`) as Promise<{ local: string; remote: string; remoteType: string }[]>;
+  })()`) as Promise<CandidatePair[]>;
 }

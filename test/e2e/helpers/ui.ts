@@ -1,5 +1,5 @@
 /** Driving the app through its UI, by the selectors contract. */
-import type { Page } from "playwright-core";
+import type { Page, Response } from "playwright-core";
 import { waitFor } from "../../helpers/wait.js";
 import { readTiles, type StatsPage, type TileInfo } from "./rtc.js";
 
@@ -27,9 +27,10 @@ export const sel = {
 export const tileOf = (participantId: string) => `[data-testid=tile][data-participant-id="${participantId}"]`;
 
 /** Opens /<room> and waits for the prejoin screen with its name field. */
-export async function openPrejoin(page: Page, origin: string, room: string): Promise<void> {
-  await page.goto(`${origin}/${encodeURIComponent(room)}`, { waitUntil: "load" });
+export async function openPrejoin(page: Page, origin: string, room: string): Promise<Response | null> {
+  const response = await page.goto(`${origin}/${encodeURIComponent(room)}`, { waitUntil: "load" });
   await page.locator(sel.displayName).waitFor({ state: "visible", timeout: 20_000 });
+  return response;
 }
 
 /** Types the name, waits for the Join button to be enabled. */
@@ -47,6 +48,11 @@ export async function fillName(page: Page, name: string): Promise<void> {
  */
 export async function joinViaUi(page: Page, origin: string, room: string, name: string): Promise<string> {
   await openPrejoin(page, origin, room);
+  return joinFromPrejoin(page, name);
+}
+
+/** On the prejoin screen: types `name`, clicks Join, waits for the meeting; returns the local participant id. */
+export async function joinFromPrejoin(page: Page, name: string): Promise<string> {
   await fillName(page, name);
   await page.locator(sel.join).click();
   await page.locator(sel.conference).waitFor({ state: "visible", timeout: 20_000 });

@@ -7,6 +7,7 @@ import type { Browser as ChromiumBrowser } from "playwright-core";
 import type { Browser as FirefoxBrowser } from "puppeteer-core";
 import { onTestFailed } from "vitest";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "../../e2e/helpers/browser.js";
+import type { ImpairedCall } from "../../e2e/helpers/degradation.js";
 import { type ServerHandle, type StartServerOptions, startServer, tail } from "../../helpers/server.js";
 import {
   type FirefoxParticipant,
@@ -22,24 +23,47 @@ export interface CastOptions {
   display?: boolean;
 }
 
+interface Borrowed {
+  /** A browser someone else launched and closes (the impaired call's), and the pages opened in it. */
+  chromium?: ChromiumBrowser;
+  chromiumPages?: Participant[];
+  /** Whether `close()` stops the server. */
+  ownsServer?: boolean;
+  /** More to print when a test fails (the relay's flows). */
+  details?: () => string;
+}
+
 export class Cast {
-  readonly chromiumPages: Participant[] = [];
+  readonly chromiumPages: Participant[];
   readonly firefoxPages: FirefoxParticipant[] = [];
   #chromium: Promise<ChromiumBrowser> | null;
   #firefox: Promise<FirefoxBrowser> | null = null;
-  #ownsServer: boolean;
 
-  /**
-   * `chromium`: a browser someone else launched (and closes), e.g. the impaired call's; `ownsServer`: whether
-   * `close()` stops the server.
-   */
   constructor(
     readonly tag: string,
     readonly server: ServerHandle,
-    private readonly options: CastOptions & { chromium?: ChromiumBrowser; ownsServer?: boolean } = {},
+    private readonly options: CastOptions & Borrowed = {},
   ) {
     this.#chromium = options.chromium ? Promise.resolve(options.chromium) : null;
-    this.#ownsServer = options.ownsServer ?? false;
+    this.chromiumPages = options.chromiumPages ?? [];
+  }
+
+  /**
+   * The cast of a call through the UDP relay (degradation.ts): its server, its Chromium and the pages it
+   * joined; the Firefox pages then join through the relay too (`firefox(label, { relayOnly: true })`). The
+   * call's owner closes the call.
+   */
+  static around(call: ImpairedCall, tag: string, options: CastOptions = {}): Cast {
+    return new Cast(tag, call.server, {
+      ...options,
+      chromium: call.browser,
+      chromiumPages: call.participants,
+      details: () =>
+        `relay flows:\n${call.relay
+          .flows()
+          .map((f) => JSON.stringify(f))
+          .join("\n")}`,
+    });
   }
 
   /** A fresh server of its own (`tag` names its log) and the cast around it. */
@@ -59,12 +83,20 @@ export class Cast {
     return page;
   }
 
-  /** A Firefox participant; `ownWindow` when several are open at once (a hidden tab receives no video). */
-  async firefox(label: string, options: { ownWindow?: boolean } = {}): Promise<FirefoxParticipant> {
+  /**
+   * A Firefox participant; `ownWindow` when several are open at once (a hidden tab receives no video);
+   * `relayOnly`: it signals no candidate of its own, so the media server learns the relay's (as the Chromium
+   * pages of an impaired call do).
+   */
+  async firefox(
+    label: string,
+    { relayOnly = false, ...options }: { ownWindow?: boolean; relayOnly?: boolean } = {},
+  ): Promise<FirefoxParticipant> {
     this.#firefox ??= launchFirefox(this.options.language ?? "fr-FR, fr", {
       display: this.options.display ?? false,
     });
     const page = await newFirefoxParticipant(await this.#firefox, label, options);
+    if (relayOnly) await page.page.evaluateOnNewDocument("window.__candidatePolicy = 'none';");
     this.firefoxPages.push(page);
     return page;
   }
@@ -79,7 +111,10 @@ export class Cast {
       const b = this.firefoxPages.length
         ? await saveFirefoxEvidence(name, this.firefoxPages)
         : "(no Firefox page)";
-      console.error(`evidence in ${a} and ${b}\nserver log (tail):\n${tail(this.server.lines, 60)}`);
+      const details = this.options.details ? `${this.options.details()}\n` : "";
+      console.error(
+        `evidence in ${a} and ${b}\n${details}server log (tail):\n${tail(this.server.lines, 60)}`,
+      );
     });
   }
 
@@ -89,6 +124,6 @@ export class Cast {
     if (ownChromium) for (const p of this.chromiumPages) await p.close();
     await (await this.#firefox?.catch(() => null))?.close();
     if (ownChromium) await (await this.#chromium?.catch(() => null))?.close();
-    if (this.#ownsServer) await this.server.stop();
+    if (this.options.ownsServer) await this.server.stop();
   }
 }
