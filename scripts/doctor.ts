@@ -13,6 +13,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import WebSocket from "ws";
 import { SignalClient, type SocketConstructor } from "../src/client/signal/signal-client.js";
@@ -85,14 +86,18 @@ function target(url: string): { host: string; port: number; tls: boolean; udp: b
   return { host: m[2] ?? "", port: Number(m[3] ?? (tls ? 5349 : 3478)), tls, udp: (m[4] ?? "udp") === "udp" };
 }
 
-async function turnChecks(servers: IceServer[]): Promise<void> {
+async function turnChecks(origin: string, servers: IceServer[]): Promise<void> {
   const turn = servers.find((s) => s.urls.some((u) => u.startsWith("turn")));
   if (!turn?.username || !turn.credential) {
     report(false, "TURN: the join gave no TURN server with credentials (ICE_SERVERS, TURN_SECRET)");
     return;
   }
-  // In Palabre's set-up the media server is on the TURN server's address (the host of its turn: URL).
-  const media = turn.urls.map(target).find((t) => t && !t.tls)?.host;
+  // In Palabre's set-up the media server is on the front's address (JANUS_PUBLIC_IP: the domain's address),
+  // whether coturn shares it or has one of its own.
+  const media = await lookup(new URL(origin).hostname.replace(/^\[|\]$/g, ""), { family: 4 }).then(
+    (a) => a.address,
+    () => undefined,
+  );
   for (const url of turn.urls) {
     const t = target(url);
     if (!t || t.udp) continue;
@@ -148,7 +153,7 @@ await httpChecks(origin);
 try {
   const servers = await join(origin);
   report(true, "signaling: a join over WebSocket works");
-  await turnChecks(servers);
+  await turnChecks(origin, servers);
 } catch (err) {
   report(false, `signaling: ${(err as Error).message}`);
 }

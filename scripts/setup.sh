@@ -67,6 +67,7 @@ usage() {
 Usage: bash scripts/setup.sh                  Janus, npm dependencies, the client build (npm start runs it)
        bash scripts/setup.sh --test           the same, plus what the test suite needs
        bash scripts/setup.sh --domain NAME [--public-ip IP] [--private-ip IP] [--metrics-public]
+                             [--turn-ip IP [--turn-private-ip IP] [--turn-host NAME]]
                                               a production server: Palabre as a systemd service behind Caddy
                                               (HTTPS, automatic certificates) with coturn (TURN); README "On a server"
        bash scripts/setup.sh --uninstall      removes what --domain set up
@@ -82,7 +83,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --test) want_tests=1 ;;
     --domain) domain="${2:-}"; [ -n "$domain" ] || usage; shift ;;
-    --public-ip | --private-ip) [ -n "${2:-}" ] || usage; cli_args+=("$1" "$2"); shift ;;
+    --public-ip | --private-ip | --turn-ip | --turn-private-ip | --turn-host)
+      [ -n "${2:-}" ] || usage; cli_args+=("$1" "$2"); shift ;;
     --metrics-public) cli_args+=("$1") ;;
     --uninstall) uninstall=1 ;;
     *) usage ;;

@@ -2,7 +2,8 @@
  * Writes the production files (render.ts) where a Debian server reads them, for `setup.sh --domain`:
  *
  *   node --import tsx scripts/deploy/cli.ts --domain meet.example.org --public-ip 203.0.113.7 \
- *     [--private-ip 10.0.0.7] [--root /] [--metrics-public]
+ *     [--private-ip 10.0.0.7] [--turn-ip 203.0.113.8 [--turn-private-ip 10.0.0.8] [--turn-host NAME]] \
+ *     [--root /] [--metrics-public]
  *
  * A file is written only when its content changes, and each one written is printed as `changed <path>`
  * (setup.sh restarts what depends on it): run twice, the second run prints nothing. The TURN secret is made
@@ -34,6 +35,8 @@ export interface Options {
   domain: string;
   publicIp: string;
   privateIp?: string;
+  /** A second address for coturn alone (TURN over TLS on 443 there), and its name (default turn.<domain>). */
+  turn?: { ip: string; privateIp?: string; host: string };
   root: string;
   appDir: string;
   metricsPublic: boolean;
@@ -51,12 +54,14 @@ export function productionInstance(o: Options, secret: string): Instance {
     certificate: "acme",
     turn: {
       secret,
-      // Caddy holds 443 on every address; TURN over TLS takes the standard 5349 (README "On a server").
+      // With one address Caddy holds its 443 and TURN over TLS takes the standard 5349; with a second one,
+      // coturn has 443 there, for networks that let nothing else out (README "On a server").
       tls: {
-        port: 5349,
+        port: o.turn ? 443 : 5349,
         cert: `${certDir}/cert.pem`,
         key: `${certDir}/key.pem`,
       },
+      ...(o.turn ? { own: o.turn } : {}),
       listeningPort: 3478,
       relayPorts: TURN_RELAY_PORTS,
     },
@@ -87,7 +92,7 @@ export function writeAll(o: Options): string[] {
   const at = (p: string) => join(o.root, p);
   const secret = keptSecret(at(PATHS.env)) ?? randomBytes(32).toString("hex");
   const instance = productionInstance(o, secret);
-  const cert = turnCertUnits(o.appDir, o.domain);
+  const cert = turnCertUnits(o.appDir, o.turn?.host ?? o.domain);
   const files: [string, string, number][] = [
     [PATHS.env, envFile(instance), 0o600],
     [PATHS.unit, unitFile(o.appDir, `/${PATHS.env}`), 0o644],
@@ -107,18 +112,24 @@ function parse(argv: string[]): Options {
       domain: { type: "string" },
       "public-ip": { type: "string" },
       "private-ip": { type: "string" },
+      "turn-ip": { type: "string" },
+      "turn-private-ip": { type: "string" },
+      "turn-host": { type: "string" },
       root: { type: "string", default: "/" },
       "app-dir": { type: "string" },
       "metrics-public": { type: "boolean", default: false },
     },
     strict: true,
   });
-  const domain = values.domain ?? "";
   // A host name (or, for tests, an address): what goes into the Caddyfile and coturn's realm verbatim.
-  if (
-    !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(domain)
-  )
-    throw new Error(`--domain: not a host name: '${domain}'`);
+  const hostName = (name: string, value: string) => {
+    if (
+      !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(value)
+    )
+      throw new Error(`--${name}: not a host name: '${value}'`);
+    return value;
+  };
+  const domain = hostName("domain", values.domain ?? "");
   const ip = (name: string, value: string | undefined, required: boolean) => {
     if (value === undefined && !required) return undefined;
     if (!value || isIP(value) !== 4)
@@ -127,10 +138,20 @@ function parse(argv: string[]): Options {
   };
   const publicIp = ip("public-ip", values["public-ip"], true) as string;
   const privateIp = ip("private-ip", values["private-ip"], false);
+  const turnIp = ip("turn-ip", values["turn-ip"], false);
+  const turnPrivateIp = ip("turn-private-ip", values["turn-private-ip"], false);
+  if (!turnIp && (turnPrivateIp || values["turn-host"]))
+    throw new Error("--turn-private-ip and --turn-host need --turn-ip");
+  if (turnIp && [publicIp, privateIp].includes(turnIp))
+    throw new Error("--turn-ip: must be a second address (the front holds 443 on the first)");
+  const turnHost = hostName("turn-host", values["turn-host"] ?? `turn.${domain}`);
   return {
     domain,
     publicIp,
     ...(privateIp ? { privateIp } : {}),
+    ...(turnIp
+      ? { turn: { ip: turnIp, ...(turnPrivateIp ? { privateIp: turnPrivateIp } : {}), host: turnHost } }
+      : {}),
     root: resolve(values.root),
     appDir: resolve(values["app-dir"] ?? fileURLToPath(new URL("../..", import.meta.url))),
     metricsPublic: values["metrics-public"],

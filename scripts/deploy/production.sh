@@ -48,33 +48,34 @@ keep_original() {
   fi
 }
 
+# $1: the TURN over TLS port (5349 beside the front, or 443 on coturn's own address, already open for HTTPS).
 open_firewall() {
-  local rtp="20000:40000" relay="49160:49999"
+  local rtp="20000:40000" relay="49160:49999" tls="$1"
+  local tcp_ports="80/tcp 443/tcp 3478/tcp" listed="80, 443, 3478"
+  [ "$tls" = 443 ] || { tcp_ports="$tcp_ports $tls/tcp"; listed="$listed, $tls"; }
   if command -v ufw >/dev/null 2>&1 && ufw status 2>/dev/null | grep -q "Status: active"; then
-    ufw allow 80/tcp >/dev/null
-    ufw allow 443/tcp >/dev/null
-    ufw allow 3478 >/dev/null
-    ufw allow 5349/tcp >/dev/null
-    ufw allow "$rtp/udp" >/dev/null
-    ufw allow "$relay/udp" >/dev/null
-    echo "ufw: opened 80, 443, 3478, 5349 and the media ranges"
+    for p in $tcp_ports 3478/udp "$rtp/udp" "$relay/udp"; do ufw allow "$p" >/dev/null; done
+    echo "ufw: opened $listed and the media ranges"
   elif command -v firewall-cmd >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then
-    for p in 80/tcp 443/tcp 3478/tcp 3478/udp 5349/tcp 20000-40000/udp 49160-49999/udp; do
+    for p in $tcp_ports 3478/udp 20000-40000/udp 49160-49999/udp; do
       firewall-cmd --permanent --add-port="$p" >/dev/null
     done
     firewall-cmd --reload >/dev/null
-    echo "firewalld: opened 80, 443, 3478, 5349 and the media ranges"
+    echo "firewalld: opened $listed and the media ranges"
   else
     echo "No active firewall found (ufw, firewalld). If one filters this machine, open: TCP 80 and 443"
-    echo "(HTTPS), TCP+UDP 3478 and TCP 5349 (TURN), UDP 20000-40000 (Janus) and 49160-49999 (TURN relays)."
+    echo "(HTTPS), TCP+UDP 3478 and TCP $tls (TURN), UDP 20000-40000 (Janus) and 49160-49999 (TURN relays)."
   fi
 }
 
 install_production() {
   local app_dir="$1" domain="$2"
   shift 2
-  local args=("$@") public_ip=""
-  for ((i = 0; i < ${#args[@]}; i++)); do [ "${args[$i]}" = "--public-ip" ] && public_ip="${args[$((i + 1))]}"; done
+  local args=("$@") public_ip="" turns_port=5349
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    [ "${args[$i]}" = "--public-ip" ] && public_ip="${args[$((i + 1))]}"
+    [ "${args[$i]}" = "--turn-ip" ] && turns_port=443
+  done
   if [ -z "$public_ip" ]; then
     public_ip=$(default_address)
     if [ -z "$public_ip" ]; then
@@ -96,7 +97,7 @@ install_production() {
   chgrp turnserver /etc/turnserver.conf
   install -d -m 0750 -g turnserver /etc/palabre/turn
   [ -n "$changed" ] && echo "$changed"
-  open_firewall
+  open_firewall "$turns_port"
   if ! systemd_up; then
     echo "systemd is not running here: the files are written; start palabre, caddy and coturn at the next boot."
     return 0

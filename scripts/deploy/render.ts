@@ -26,18 +26,15 @@ export interface Instance {
   turn: {
     secret: string;
     /**
-     * TURN over TLS: on 5349 of publicIp in production (Caddy holds 443 there); the test runs it on 443 of an
-     * address of its own, the topology that serves networks letting only 443 out.
+     * TURN over TLS. Without an address of its own, on 5349 of publicIp (Caddy holds 443 there); with one
+     * (`own`), on 443 of that address, which serves networks that let nothing but 443 out.
      */
-    tls: {
-      port: number;
-      /** A second address to listen on (then port 443 is free there); default: publicIp. */
-      ip?: string;
-      /** The name in turns: URLs, which the certificate must cover; default: the domain. */
-      host?: string;
-      cert: string;
-      key: string;
-    } | null;
+    tls: { port: number; cert: string; key: string } | null;
+    /**
+     * An address for coturn alone: it listens there and nowhere else (UDP/TCP and TLS), and the front keeps
+     * the main address. `host` is the name in turns: URLs, which its certificate covers (Caddy obtains it).
+     */
+    own?: { ip: string; privateIp?: string; host: string };
     listeningPort: number;
     relayPorts: [number, number];
     /** Where coturn keeps its pid file and (unused) user database; Debian's defaults on a real server. */
@@ -52,14 +49,47 @@ export interface Instance {
 
 /** The TURN/STUN URLs participants are given (ICE_SERVERS). */
 export function iceUrls(i: Instance): string[] {
-  const host = i.publicIp;
+  const { own, listeningPort, tls } = i.turn;
+  const address = own?.ip ?? i.publicIp;
   const urls = [
-    `turn:${host}:${i.turn.listeningPort}?transport=udp`,
-    `turn:${host}:${i.turn.listeningPort}?transport=tcp`,
+    `turn:${address}:${listeningPort}?transport=udp`,
+    `turn:${address}:${listeningPort}?transport=tcp`,
   ];
-  // turns: is checked against the certificate, so it names the domain, which must resolve to the TLS address.
-  if (i.turn.tls) urls.push(`turns:${i.turn.tls.host ?? i.domain}:${i.turn.tls.port}?transport=tcp`);
+  // turns: is checked against the certificate, so it names a host that resolves to the TLS address.
+  if (tls) urls.push(`turns:${own?.host ?? i.domain}:${tls.port}?transport=tcp`);
   return urls;
+}
+
+/** The front's listening address: all of them, unless coturn has an address of its own (or a test says). */
+function frontBind(i: Instance): string | undefined {
+  return i.front?.bind ?? (i.turn.own ? (i.privateIp ?? i.publicIp) : undefined);
+}
+
+/**
+ * With an address of its own, coturn's name needs a certificate. Caddy obtains it (a site that serves nothing)
+ * by the HTTP challenge, which the ACME CA sends to port 80 of coturn's address: Caddy answers there (every
+ * Caddy server answers challenges); the TLS-ALPN challenge would reach coturn on 443, so it is off.
+ */
+function turnNameSites(i: Instance): string[] {
+  const own = i.turn.own;
+  if (!own || i.certificate !== "acme") return [];
+  return [
+    `${own.host} {`,
+    `	bind ${frontBind(i)}`,
+    "	tls {",
+    "		issuer acme {",
+    "			disable_tlsalpn_challenge",
+    "		}",
+    "	}",
+    "	respond 404",
+    "}",
+    "",
+    `http://${own.host} {`,
+    `	bind ${own.privateIp ?? own.ip}`,
+    "	respond 404",
+    "}",
+    "",
+  ];
 }
 
 export function caddyfile(i: Instance): string {
@@ -82,7 +112,7 @@ export function caddyfile(i: Instance): string {
     "}",
     "",
     `${site} {`,
-    ...(i.front ? [`\tbind ${i.front.bind}`] : []),
+    ...(frontBind(i) ? [`\tbind ${frontBind(i)}`] : []),
     ...tls,
     '\theader Strict-Transport-Security "max-age=31536000"',
     // Caddy writes no access log unless told to: no visitor's address is kept.
@@ -90,6 +120,7 @@ export function caddyfile(i: Instance): string {
     `\treverse_proxy ${i.palabre.host}:${i.palabre.port}`,
     "}",
     "",
+    ...turnNameSites(i),
   ].join("\n");
 }
 
@@ -97,8 +128,8 @@ export function turnserverConf(i: Instance): string {
   const t = i.turn;
   const lines = [
     "# Written by Palabre's setup (scripts/deploy/render.ts); re-running the setup rewrites it.",
-    `listening-ip=${i.privateIp ?? i.publicIp}`,
-    ...(t.tls?.ip ? [`listening-ip=${t.tls.ip}`] : []),
+    // Only there: with an address of its own, 443 of the main address is the front's.
+    `listening-ip=${t.own ? (t.own.privateIp ?? t.own.ip) : (i.privateIp ?? i.publicIp)}`,
     `relay-ip=${i.privateIp ?? i.publicIp}`,
     ...(i.privateIp ? [`external-ip=${i.publicIp}/${i.privateIp}`] : []),
     `listening-port=${t.listeningPort}`,

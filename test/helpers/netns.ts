@@ -1,7 +1,7 @@
 /**
  * A throwaway network namespace joined to this one by a veth pair, for tests that need a client that is not on
- * loopback: the host end and the namespace end carry a /30 picked at random in 10.213.0.0/16, or in
- * 198.18.0.0/15 (checked unused here; the namespace has no other route, so nothing it sends can leave the
+ * loopback: the host end and the namespace end carry a /30 (a /29 when the host end needs a second address)
+ * picked at random in 10.213.0.0/16, or in 198.18.0.0/15 (checked unused here; the namespace has no other route, so nothing it sends can leave the
  * pair). Every namespace made is deleted when the process exits, whatever ended it. Needs root. Imports
  * nothing from vitest.
  */
@@ -19,6 +19,8 @@ export interface NamespacePair {
   /** The address on this (the host's) side of the pair, and the one inside the namespace. */
   hostAddress: string;
   nsAddress: string;
+  /** The host end's second address, when asked for (`secondHostAddress`); "" otherwise. */
+  secondHostAddress: string;
   /** Runs `node -e script` inside the namespace; resolves with its stdout (rejects on a non-zero exit). */
   node(script: string, timeoutMs?: number): Promise<string>;
   /** Deletes the namespace, and with it both ends of the pair. */
@@ -30,39 +32,44 @@ export interface PairOptions {
   range?: "10.213" | "198.18";
   /** IPv4 only on both ends: no link-local IPv6 address for a browser to offer. */
   noIpv6?: boolean;
+  /** A second address on the host end (the subnet is then a /29), reachable from the namespace on-link. */
+  secondHostAddress?: boolean;
 }
 
 const made = new Set<string>();
 let exitHook = false;
 
-function randomSlash30(range: PairOptions["range"]): string {
+/** The base of a subnet of `size` addresses (4 or 8) at random in `range`. */
+function randomSubnet(range: PairOptions["range"], size: number): string {
   const second = range === "198.18" ? 18 + Math.floor(Math.random() * 2) : 213;
   const first = range === "198.18" ? 198 : 10;
-  return `${first}.${second}.${Math.floor(Math.random() * 256)}.${4 * Math.floor(Math.random() * 63)}`;
+  const last = size * Math.floor(Math.random() * (256 / size - 1));
+  return `${first}.${second}.${Math.floor(Math.random() * 256)}.${last}`;
 }
 
 export function createNamespacePair(
   label: string,
-  { range = "10.213", noIpv6 = false }: PairOptions = {},
+  { range = "10.213", noIpv6 = false, secondHostAddress = false }: PairOptions = {},
 ): NamespacePair {
   const tag = `${label.slice(0, 4)}${process.pid % 10_000}${Math.floor(Math.random() * 100)}`;
   const ns = `palns-${tag}`;
   const hostIf = `ph${tag}`.slice(0, 15);
   const nsIf = `pn${tag}`.slice(0, 15);
   const used = ip("-o", "-4", "addr", "show");
+  const prefix = secondHostAddress ? 29 : 30;
   let hostAddress = "";
   let nsAddress = "";
+  let second = "";
   for (let attempt = 0; attempt < 40 && !hostAddress; attempt++) {
-    const base = randomSlash30(range);
+    const base = randomSubnet(range, 2 ** (32 - prefix));
     const [a, b, c, d] = base.split(".").map(Number) as [number, number, number, number];
-    const host = `${a}.${b}.${c}.${d + 1}`;
-    const peer = `${a}.${b}.${c}.${d + 2}`;
-    if (used.includes(` ${host}/`) || used.includes(` ${peer}/`) || ip("route", "show", `${base}/30`).trim())
+    const mine = [1, 2, 3].map((n) => `${a}.${b}.${c}.${d + n}`);
+    if (mine.some((m) => used.includes(` ${m}/`)) || ip("route", "show", `${base}/${prefix}`).trim())
       continue;
-    hostAddress = host;
-    nsAddress = peer;
+    [hostAddress, nsAddress] = mine as [string, string];
+    second = secondHostAddress ? (mine[2] as string) : "";
   }
-  if (!hostAddress) throw new Error(`no free /30 in ${range}.x.x`);
+  if (!hostAddress) throw new Error(`no free /${prefix} in ${range}.x.x`);
   if (!exitHook) {
     exitHook = true;
     process.on("exit", () => {
@@ -86,9 +93,10 @@ export function createNamespacePair(
     if (noIpv6) sysctl(false, `net.ipv6.conf.${hostIf}.disable_ipv6=1`);
     ip("link", "set", nsIf, "netns", ns);
     if (noIpv6) sysctl(true, `net.ipv6.conf.${nsIf}.disable_ipv6=1`);
-    ip("addr", "add", `${hostAddress}/30`, "dev", hostIf);
+    ip("addr", "add", `${hostAddress}/${prefix}`, "dev", hostIf);
+    if (second) ip("addr", "add", `${second}/${prefix}`, "dev", hostIf);
     ip("link", "set", hostIf, "up");
-    ip("-n", ns, "addr", "add", `${nsAddress}/30`, "dev", nsIf);
+    ip("-n", ns, "addr", "add", `${nsAddress}/${prefix}`, "dev", nsIf);
     ip("-n", ns, "link", "set", nsIf, "up");
     ip("-n", ns, "link", "set", "lo", "up");
   } catch (error) {
@@ -106,6 +114,7 @@ export function createNamespacePair(
     hostIf,
     hostAddress,
     nsAddress,
+    secondHostAddress: second,
     node: (script, timeoutMs = 15_000) =>
       new Promise((resolve, reject) => {
         execFile(

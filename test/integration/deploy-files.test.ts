@@ -82,6 +82,19 @@ describe("the production files", () => {
         ["--domain", "meet.example.org\nreverse_proxy evil:80", "--public-ip", "203.0.113.7"],
         ["--domain", "meet.example.org", "--public-ip", "203.0.113.7; rm -rf /"],
         ["--domain", "meet.example.org"],
+        // coturn's own address must be a second one (the front holds 443 on the first), and only it has a name.
+        ["--domain", "meet.example.org", "--public-ip", "203.0.113.7", "--turn-ip", "203.0.113.7"],
+        ["--domain", "meet.example.org", "--public-ip", "203.0.113.7", "--turn-host", "turn.example.org"],
+        [
+          "--domain",
+          "meet.example.org",
+          "--public-ip",
+          "203.0.113.7",
+          "--turn-ip",
+          "203.0.113.8",
+          "--turn-host",
+          "a b",
+        ],
       ]) {
         const r = cli(...bad, "--root", elsewhere);
         expect(r.status, r.stdout).toBe(2);
@@ -121,6 +134,61 @@ describe("the production files", () => {
     } catch (err) {
       throw new Error(`caddy validate: ${(err as { stderr?: string }).stderr ?? err}`);
     } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("with --turn-ip: coturn alone on the second address, TURN over TLS on its 443, the front on the first", () => {
+    const second = fs.mkdtempSync(path.join(os.tmpdir(), "palabre-deploy-turn-ip-"));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "palabre-caddy-"));
+    try {
+      const r = cli(...ARGS, "--turn-ip", "203.0.113.8", "--root", second);
+      expect(r.status, r.stderr).toBe(0);
+      const read = (p: string) => fs.readFileSync(path.join(second, p), "utf8");
+      const turn = read("etc/turnserver.conf");
+      expect(turn.match(/^listening-ip=.*$/gm)).toEqual(["listening-ip=203.0.113.8"]);
+      expect(turn).toMatch(/^tls-listening-port=443$/m);
+      expect(turn).toMatch(/^relay-ip=203\.0\.113\.7$/m);
+      expect(turn.match(/^allowed-peer-ip=.*$/gm)).toEqual(["allowed-peer-ip=203.0.113.7"]);
+      expect(read("etc/palabre/palabre.env")).toMatch(
+        /^ICE_SERVERS=turn:203\.0\.113\.8:3478\?transport=udp,turn:203\.0\.113\.8:3478\?transport=tcp,turns:turn\.meet\.example\.org:443\?transport=tcp$/m,
+      );
+      // coturn is given the certificate of its own name.
+      expect(read("etc/systemd/system/palabre-turn-cert.service")).toMatch(
+        /turn-cert\.sh turn\.meet\.example\.org$/m,
+      );
+      // What Caddy makes of it: 443 on the first address only; on the second, port 80 alone, where the ACME
+      // CA's HTTP challenge for the TURN name arrives; that name's certificate without the TLS-ALPN challenge
+      // (it would reach coturn).
+      const adapted = JSON.parse(
+        execFileSync(
+          "caddy",
+          ["adapt", "--config", path.join(second, "etc/caddy/Caddyfile"), "--adapter", "caddyfile"],
+          {
+            encoding: "utf8",
+            env: { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
+          },
+        ),
+      ) as {
+        apps: {
+          http: { servers: Record<string, { listen: string[] }> };
+          tls: {
+            automation: {
+              policies: { subjects: string[]; issuers?: { challenges?: Record<string, unknown> }[] }[];
+            };
+          };
+        };
+      };
+      const listens = Object.values(adapted.apps.http.servers)
+        .flatMap((srv) => srv.listen)
+        .sort();
+      expect(listens).toEqual(["203.0.113.7:443", "203.0.113.8:80"]);
+      const policy = adapted.apps.tls.automation.policies.find((p) =>
+        p.subjects.includes("turn.meet.example.org"),
+      );
+      expect(policy?.issuers?.[0]?.challenges?.["tls-alpn"]).toEqual({ disabled: true });
+    } finally {
+      fs.rmSync(second, { recursive: true, force: true });
       fs.rmSync(home, { recursive: true, force: true });
     }
   });

@@ -1,17 +1,15 @@
 /**
- * A restrictive network for the deployment test (deploy.test.ts): a namespace joined to this one by a veth
- * pair on a /30 picked at random in 198.18.0.0/15 (the benchmarking range, checked unused here; the namespace
- * has no other route), with an nftables table inside the namespace that blocks what a restrictive network
- * blocks; a Chromium runs there through a wrapper script, and reaches the TLS front on loopback through a TCP
- * bridge (namespace 127.0.0.1:port → Unix socket → this namespace's 127.0.0.1:port), so both browsers open the
- * same https origin and only the media crosses the veth. Needs root; imports nothing from vitest.
+ * The deployment test's network (deploy.test.ts): a namespace joined to this one by a veth pair on a /29
+ * picked at random in 198.18.0.0/15 (the benchmarking range, checked unused here; the namespace has no other
+ * route). The host end has two addresses, as a server with a second address for coturn has: the main one
+ * (the front on 443, Janus) and coturn's own (TURN, and TURN over TLS on 443). An nftables table inside the
+ * namespace blocks what a restrictive network blocks, and a Chromium runs there through a wrapper script.
+ * Needs root; imports nothing from vitest.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { createNamespacePair } from "../../helpers/netns.js";
-import { Daemon } from "./deploy.js";
 
 function run(command: string, ...args: string[]): string {
   return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -20,13 +18,13 @@ function run(command: string, ...args: string[]): string {
 /**
  * What the namespace's firewall lets through. "udp-blocked": no UDP at all, and no TCP to the TURN server's
  * TLS port either, so that the relay that carries the media can only be TURN over TCP. "tls443-only": nothing
- * but TCP to the TURN address's port 443 (and the answers to it).
+ * but TCP to port 443 (the front's and coturn's), and the answers to it.
  */
 export type Firewall = "udp-blocked" | "tls443-only";
 
 const TABLE = "palabre_deploy";
 
-function rules(mode: Firewall, turn: string, tlsPort: number): string {
+function rules(mode: Firewall, turn: string): string {
   const body =
     mode === "udp-blocked"
       ? [
@@ -34,7 +32,7 @@ function rules(mode: Firewall, turn: string, tlsPort: number): string {
           "  type filter hook output priority 0; policy accept;",
           '  oif "lo" accept',
           "  meta l4proto udp counter drop",
-          `  ip daddr ${turn} tcp dport ${tlsPort} counter drop`,
+          `  ip daddr ${turn} tcp dport 443 counter drop`,
           "}",
           "chain in {",
           "  type filter hook input priority 0; policy accept;",
@@ -46,13 +44,13 @@ function rules(mode: Firewall, turn: string, tlsPort: number): string {
           "chain out {",
           "  type filter hook output priority 0; policy drop;",
           '  oif "lo" accept',
-          `  ip daddr ${turn} tcp dport ${tlsPort} accept`,
+          "  tcp dport 443 accept",
           "  counter",
           "}",
           "chain in {",
           "  type filter hook input priority 0; policy drop;",
           '  iif "lo" accept',
-          `  ip saddr ${turn} tcp sport ${tlsPort} ct state established accept`,
+          "  tcp sport 443 ct state established accept",
           "  counter",
           "}",
         ];
@@ -69,13 +67,15 @@ function rules(mode: Firewall, turn: string, tlsPort: number): string {
 
 export interface TurnNetwork {
   ns: string;
-  /** The veth end in this namespace (JANUS_ICE_INTERFACE) and its address: the TURN and Janus address. */
+  /** The veth end in this namespace (JANUS_ICE_INTERFACE) and its main address: the front's and Janus's. */
   hostIf: string;
   hostAddress: string;
+  /** Its second address: coturn's own. */
+  turnAddress: string;
   /** The address inside the namespace: browser B's, and a peer that is not Janus. */
   nsAddress: string;
   /** Loads (or replaces) the namespace's firewall. */
-  firewall(mode: Firewall, tlsPort: number): void;
+  firewall(mode: Firewall): void;
   /** `nft list table` inside the namespace, counters included (evidence); what went wrong if it cannot. */
   listing(): string;
   /** Packets the firewall's counters saw, all of them dropped ones. */
@@ -85,8 +85,8 @@ export interface TurnNetwork {
 }
 
 export function createTurnNetwork(): TurnNetwork {
-  const pair = createNamespacePair("turn", { range: "198.18", noIpv6: true });
-  const { ns, hostIf, hostAddress, nsAddress } = pair;
+  const pair = createNamespacePair("turn", { range: "198.18", noIpv6: true, secondHostAddress: true });
+  const { ns, hostIf, hostAddress, nsAddress, secondHostAddress: turnAddress } = pair;
   const inNs = (...args: string[]) => run("ip", "netns", "exec", ns, ...args);
   const nft = (input: string) =>
     execFileSync("ip", ["netns", "exec", ns, "nft", "-f", "-"], { input, encoding: "utf8", stdio: "pipe" });
@@ -101,13 +101,23 @@ export function createTurnNetwork(): TurnNetwork {
     ns,
     hostIf,
     hostAddress,
+    turnAddress,
     nsAddress,
-    firewall: (mode, tlsPort) => {
-      nft(rules(mode, hostAddress, tlsPort));
+    firewall: (mode) => {
+      nft(rules(mode, turnAddress));
     },
     listing,
     dropped: () => [...listing().matchAll(/counter packets (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0),
-    remove: pair.remove,
+    remove: () => {
+      // A socket the browser left closing (FIN-WAIT toward a front already stopped) keeps the namespace, and
+      // the veth with it, for minutes after its deletion: closed here first.
+      try {
+        inNs("ss", "-K", "-tan");
+      } catch {
+        /* nothing to close, or a kernel without socket destruction: the namespace just goes later */
+      }
+      pair.remove();
+    },
   };
 }
 
@@ -116,68 +126,4 @@ export function chromiumInNamespace(dir: string, ns: string, chromium: string): 
   const file = path.join(dir, `chromium-in-${ns}.sh`);
   fs.writeFileSync(file, `#!/bin/sh\nexec ip netns exec ${ns} ${chromium} "$@"\n`, { mode: 0o755 });
   return file;
-}
-
-export interface Bridge {
-  /** Connections carried so far. */
-  connections(): number;
-  stop(): Promise<string>;
-}
-
-/** The namespace's 127.0.0.1:`port` carried to this namespace's 127.0.0.1:`port`, through a Unix socket in `dir`. */
-export async function startBridge(ns: string, dir: string, port: number): Promise<Bridge> {
-  const socketPath = path.join(dir, "bridge.sock");
-  const sockets = new Set<net.Socket>();
-  let count = 0;
-  const splice = (x: net.Socket, y: net.Socket) => {
-    sockets.add(x);
-    sockets.add(y);
-    x.pipe(y);
-    y.pipe(x);
-    x.on("error", () => y.destroy());
-    y.on("error", () => x.destroy());
-    x.on("close", () => {
-      y.destroy();
-      sockets.delete(x);
-    });
-    y.on("close", () => {
-      x.destroy();
-      sockets.delete(y);
-    });
-  };
-  const outside = net.createServer((inbound) => {
-    count++;
-    splice(inbound, net.connect({ host: "127.0.0.1", port }));
-  });
-  await new Promise<void>((resolve, reject) => {
-    outside.once("error", reject);
-    outside.listen(socketPath, resolve);
-  });
-  const inside = new Daemon("bridge", "ip", [
-    "netns",
-    "exec",
-    ns,
-    process.execPath,
-    "-e",
-    `const net = require("node:net");
-     net.createServer((c) => {
-       const u = net.connect(${JSON.stringify(socketPath)});
-       c.pipe(u); u.pipe(c);
-       c.on("error", () => u.destroy()); u.on("error", () => c.destroy());
-       c.on("close", () => u.destroy()); u.on("close", () => c.destroy());
-     }).listen(${port}, "127.0.0.1", () => console.log("bridge ready"));`,
-  ]);
-  const stop = async () => {
-    const how = await inside.stop();
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => outside.close(() => resolve()));
-    return how;
-  };
-  try {
-    await inside.waitForLine(/bridge ready/);
-  } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n${inside.tail(20)}`);
-  }
-  return { connections: () => count, stop };
 }

@@ -1,9 +1,10 @@
 /**
  * The deployment under test (deploy.test.ts), from the files scripts/deploy/render.ts writes for an instance with
- * test addresses: a namespace and veth for the TURN address (deploy-netns.ts), a test CA whose leaf covers
- * 127.0.0.1 and that address, coturn from turnserverConf, Palabre from envFile (HOST and PORT its own), Caddy from
- * caddyfile in front of it, the bridge into the namespace, and two Chromiums trusting only the test CA (B inside
- * the namespace). Each part's stop goes to the teardown as soon as the part runs, and `parts` is filled as they
+ * test addresses, the topology of `setup.sh --domain … --turn-ip …`: a namespace and veth whose host end has two
+ * addresses (deploy-netns.ts), the main one for the front (Caddy on 443) and Janus, the second for coturn alone
+ * (TURN on 3478, TURN over TLS on 443); a test CA whose leaf covers both; coturn from turnserverConf, Palabre from
+ * envFile (HOST and PORT its own), Caddy from caddyfile in front of it, and two Chromiums trusting only the test
+ * CA (B inside the namespace). Each part's stop goes to the teardown as soon as the part runs, and `parts` is filled as they
  * come, so that a failure half-way still leaves logs to read and nothing running. Imports nothing from vitest.
  */
 import fs from "node:fs";
@@ -11,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { caddyfile, envFile, type Instance, turnserverConf } from "../../../scripts/deploy/render.js";
-import { getFreePort, type ServerHandle, startServer } from "../../helpers/server.js";
+import { type ServerHandle, startServer } from "../../helpers/server.js";
 import { waitFor } from "../../helpers/wait.js";
 import { CHROMIUM_PATH } from "./browser.js";
 import {
@@ -25,13 +26,7 @@ import {
   trustingHome,
 } from "./deploy.js";
 import { launchWithHome, processesWithHome } from "./deploy-browser.js";
-import {
-  type Bridge,
-  chromiumInNamespace,
-  createTurnNetwork,
-  startBridge,
-  type TurnNetwork,
-} from "./deploy-netns.js";
+import { chromiumInNamespace, createTurnNetwork, type TurnNetwork } from "./deploy-netns.js";
 
 export const TURN_PORT = 3478;
 export const TURNS_PORT = 443;
@@ -43,12 +38,11 @@ export interface Deployment {
   pki: TestPki;
   /** The instance the files were rendered from (palabre.port: the test server's). */
   instance: Instance;
-  /** https://127.0.0.1:<front port>: the origin both browsers open. */
+  /** https://<main address>: the origin both browsers open. */
   front: string;
   coturn: Daemon;
   server: ServerHandle;
   caddy: Daemon;
-  bridge: Bridge;
   /** HOMEs of browser A and B (NSS database trusting the test CA), and one without any database. */
   homes: { a: string; b: string; none: string };
   /** A in this namespace, B in the restrictive one. */
@@ -72,27 +66,32 @@ export async function startDeployment(
     for (const d of [parts.caddy, parts.coturn]) if (d?.running) throw new Error(`${d.name} still running`);
     const net = parts.network;
     if (net && fs.existsSync(`/run/netns/${net.ns}`)) throw new Error(`namespace ${net.ns} still there`);
-    if (net && fs.existsSync(`/sys/class/net/${net.hostIf}`)) throw new Error(`${net.hostIf} still there`);
+    // The kernel tears a deleted namespace's devices down in the background: the veth end goes a moment later.
+    if (net)
+      await waitFor(() => !fs.existsSync(`/sys/class/net/${net.hostIf}`), {
+        timeoutMs: 10_000,
+        what: `${net.hostIf} gone`,
+      });
   });
   teardown.add("temporary folder", () => fs.rmSync(dir, { recursive: true, force: true }));
   const net = createTurnNetwork();
   parts.network = net;
   teardown.add("namespace", () => net.remove());
-  const pki = makeTestPki(dir, ["127.0.0.1", net.hostAddress]);
+  const pki = makeTestPki(dir, ["127.0.0.1", net.hostAddress, net.turnAddress]);
   parts.pki = pki;
-  const frontPort = await getFreePort();
   const rtpBase = 20_000 + 1000 * Math.floor(Math.random() * 20);
   const draft: Instance = {
-    domain: "127.0.0.1",
+    domain: net.hostAddress,
     publicIp: net.hostAddress,
     // The server's own port is known once it listens: the front is rendered after it.
     palabre: { host: "127.0.0.1", port: 0 },
     rtpPorts: [rtpBase, rtpBase + 999],
     certificate: { cert: pki.cert, key: pki.key },
-    front: { bind: "127.0.0.1", port: frontPort },
+    front: { bind: net.hostAddress, port: 443 },
     turn: {
       secret,
-      tls: { port: TURNS_PORT, host: net.hostAddress, cert: pki.cert, key: pki.key },
+      tls: { port: TURNS_PORT, cert: pki.cert, key: pki.key },
+      own: { ip: net.turnAddress, host: net.turnAddress },
       listeningPort: TURN_PORT,
       relayPorts: RELAY_PORTS,
       pidFile: path.join(dir, "turnserver.pid"),
@@ -101,8 +100,8 @@ export async function startDeployment(
     },
   };
   const coturn = await startCoturn(dir, turnserverConf(draft), [
-    { host: net.hostAddress, port: TURN_PORT },
-    { host: net.hostAddress, port: TURNS_PORT },
+    { host: net.turnAddress, port: TURN_PORT },
+    { host: net.turnAddress, port: TURNS_PORT },
   ]);
   parts.coturn = coturn;
   teardown.add("coturn", () => coturn.stop());
@@ -116,14 +115,11 @@ export async function startDeployment(
   teardown.add("server", () => server.stop());
   const instance: Instance = { ...draft, palabre: { host: "127.0.0.1", port: server.port } };
   parts.instance = instance;
-  const front = `https://127.0.0.1:${frontPort}`;
+  const front = `https://${net.hostAddress}`;
   parts.front = front;
   const caddy = await startCaddy(dir, caddyfile(instance), `${front}/healthz`, pki.caPem);
   parts.caddy = caddy;
   teardown.add("caddy", () => caddy.stop());
-  const bridge = await startBridge(net.ns, dir, frontPort);
-  parts.bridge = bridge;
-  teardown.add("bridge", () => bridge.stop());
   const homes = {
     a: trustingHome(path.join(dir, "home-a"), pki.caCert),
     b: trustingHome(path.join(dir, "home-b"), pki.caCert),

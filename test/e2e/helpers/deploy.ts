@@ -98,7 +98,7 @@ export function trustingHome(home: string, caCert: string): string {
 const daemons = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-/** A foreground program of the test (caddy, turnserver, the bridge): its output kept and logged, stopped by pid. */
+/** A foreground program of the test (caddy, turnserver): its output kept and logged, stopped by pid. */
 export class Daemon {
   readonly lines: string[] = [];
   readonly logFile: string;
