@@ -198,3 +198,26 @@ export async function saveDeployEvidence(tag: string, people: Participant[], log
   fs.writeFileSync(path.join(where, "deploy.txt"), `${text}\n`);
   console.error(`evidence in ${where}\n${text}`);
 }
+
+/**
+ * The relay candidates a page gathers with only `server` to use (iceTransportPolicy "relay"): Chromium's own
+ * TURN client allocating with those credentials. Gathering ends (or 10 s pass) before they are counted.
+ */
+export async function relayCandidates(page: Page, server: RTCIceServer): Promise<string[]> {
+  return page.evaluate(async (s) => {
+    const pc = new RTCPeerConnection({ iceServers: [s], iceTransportPolicy: "relay" });
+    const found: string[] = [];
+    pc.onicecandidate = (e) => {
+      if (e.candidate?.type === "relay") found.push(`${e.candidate.address}:${e.candidate.port}`);
+    };
+    const done = new Promise<void>((resolve) => {
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && resolve();
+      setTimeout(resolve, 10_000);
+    });
+    pc.createDataChannel("probe");
+    await pc.setLocalDescription(await pc.createOffer());
+    await done;
+    pc.close();
+    return found;
+  }, server);
+}
