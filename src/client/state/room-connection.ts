@@ -16,10 +16,17 @@ import {
   type ServerMessage,
   type ServerMessageOf,
 } from "../../protocol/messages.js";
-import { Engine } from "../engine/engine.js";
+import { Engine, type EngineCallbacks } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
-import type { ServerHandlers } from "../signal/handlers.js";
-import { type OutgoingMessage, type ReplyTo, SignalClient, SignalError } from "../signal/signal-client.js";
+import type { HandlerTables, ServerHandlers } from "../signal/handlers.js";
+import {
+  defaultSignalUrl,
+  type OutgoingMessage,
+  type ReplyTo,
+  SignalClient,
+  SignalError,
+  type SocketConstructor,
+} from "../signal/signal-client.js";
 import { meetingKey } from "./meeting-key.js";
 import { roomErrorOf } from "./room-errors.js";
 import type { RoomError, RoomState, View } from "./room-state.js";
@@ -27,6 +34,30 @@ import type { Roster } from "./roster.js";
 
 /** A socket that neither opens nor fails (a dead network) must not stall the reconnection loop. */
 export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * What a connection is made of: the browser's by default; the unit tests of the Room's state machine give a
+ * scripted socket and an engine without WebRTC (state/room.test.ts).
+ */
+export interface ConnectionParts {
+  /** Whether media can work here at all (a browser without WebRTC gets an error at once). */
+  webrtc: () => boolean;
+  Socket: SocketConstructor;
+  url: () => string;
+  engine: (
+    signal: SignalClient,
+    iceServers: readonly IceServer[],
+    stream: MediaStream,
+    callbacks: EngineCallbacks,
+  ) => Engine;
+}
+
+export const BROWSER_PARTS: ConnectionParts = {
+  webrtc: () => typeof RTCPeerConnection !== "undefined",
+  Socket: globalThis.WebSocket,
+  url: defaultSignalUrl,
+  engine: (signal, iceServers, stream, callbacks) => new Engine(signal, iceServers, stream, callbacks),
+};
 
 /** What the person asked to join, kept to join again (rejoin, reconnection, password retry). */
 export interface JoinTarget {
@@ -64,8 +95,6 @@ export interface ConnectionOwner {
   lost(mediaLost: boolean): void;
   /** The media could not be set up: the call cannot go on. */
   failed(error: RoomError): void;
-  /** A server message, for the feature modules: after the connection applied its own part. */
-  tell(message: ServerMessage): void;
 }
 
 /**
@@ -78,7 +107,10 @@ export class RoomConnection {
   readonly #state: RoomState;
   readonly #roster: Roster;
   readonly #owner: ConnectionOwner;
+  /** The feature modules' handler tables: each server message goes there after the connection's own part. */
+  readonly #modules: HandlerTables;
   readonly #signal: SignalClient;
+  readonly #parts: ConnectionParts;
   #engine: Engine | null = null;
   /** From `joined`: kept to build the engine again after the media server restarted. */
   #iceServers: readonly IceServer[] = [];
@@ -89,20 +121,31 @@ export class RoomConnection {
   /** An offer that arrived before the engine existed (it should not happen, but costs nothing to keep). */
   #earlyOffer: ServerMessageOf<"subscribe.offer"> | null = null;
 
-  constructor(state: RoomState, roster: Roster, owner: ConnectionOwner) {
+  constructor(
+    state: RoomState,
+    roster: Roster,
+    owner: ConnectionOwner,
+    modules: HandlerTables,
+    parts: ConnectionParts,
+  ) {
     this.#state = state;
     this.#roster = roster;
     this.#owner = owner;
+    this.#modules = modules;
+    this.#parts = parts;
     const own = this.#handlers();
-    this.#signal = new SignalClient({
-      // Only an open connection speaks: one dropped while reconnecting must not start anything.
-      message: (message) => {
-        if (this.#closed) return;
-        (own[message.type] as ((m: ServerMessage) => void) | undefined)?.(message);
-        if (!this.#closed && !TOLD_BY_HANDLER.has(message.type)) this.#owner.tell(message);
+    this.#signal = new SignalClient(
+      {
+        // Only an open connection speaks: one dropped while reconnecting must not start anything.
+        message: (message) => {
+          if (this.#closed) return;
+          (own[message.type] as ((m: ServerMessage) => void) | undefined)?.(message);
+          if (!this.#closed && !TOLD_BY_HANDLER.has(message.type)) this.#modules.dispatch(message);
+        },
+        close: ({ code }) => this.#socketClosed(code),
       },
-      close: ({ code }) => this.#socketClosed(code),
-    });
+      parts.Socket,
+    );
   }
 
   /** The media engine, once in the meeting. */
@@ -124,7 +167,7 @@ export class RoomConnection {
     s.connection.value = "connecting";
     const giveUp = setTimeout(() => this.#signal.close(), CONNECT_TIMEOUT_MS);
     try {
-      await this.#signal.connect();
+      await this.#signal.connect(this.#parts.url());
     } catch (error) {
       return this.#failed("connect", error);
     } finally {
@@ -243,7 +286,7 @@ export class RoomConnection {
     // A toggle pressed while `join` was in flight (or in the lobby): declare the devices' real state.
     if (local && (local.audio !== joined.you.audio || local.video !== joined.you.video))
       this.sendMediaState();
-    this.#owner.tell(joined);
+    this.#modules.dispatch(joined);
     if (this.#earlyOffer) this.#applyOffer(this.#earlyOffer);
     this.#earlyOffer = null;
     this.#publish();
@@ -252,7 +295,7 @@ export class RoomConnection {
   /** A new engine (both peer connections) for this socket: on entering, and after the media server restarted. */
   #startEngine(media: LocalMedia): void {
     const s = this.#state;
-    const engine = new Engine(this.#signal, this.#iceServers, media.stream, {
+    const engine = this.#parts.engine(this.#signal, this.#iceServers, media.stream, {
       onRemoteTracks: (id, tracks) => {
         if (!this.#closed && this.#engine === engine) this.#roster.tracks(id, tracks);
       },
@@ -288,7 +331,7 @@ export class RoomConnection {
     this.#engine?.close();
     this.#startEngine(media);
     this.#state.mediaReconnecting.value = false;
-    this.#owner.tell(msg);
+    this.#modules.dispatch(msg);
     if (this.#earlyOffer) this.#applyOffer(this.#earlyOffer);
     this.#earlyOffer = null;
     this.#publish();

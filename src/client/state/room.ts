@@ -20,8 +20,10 @@ import { RESUME_WINDOW_MS, RETRYABLE, reconnectDelays } from "./reconnect.js";
 import { resumeStore } from "./resume-store.js";
 import {
   type Attempt,
+  BROWSER_PARTS,
   CONNECT_TIMEOUT_MS,
   type ConnectionOwner,
+  type ConnectionParts,
   type JoinTarget,
   RoomConnection,
 } from "./room-connection.js";
@@ -56,8 +58,10 @@ export class Room {
       this.reconnect(mediaLost);
     },
     failed: (error) => this.fail(this.session, error),
-    tell: (message) => this.handlers.dispatch(message),
   };
+
+  /** `parts`: the browser's socket and media engine, unless a test gives its own. */
+  constructor(private readonly parts: ConnectionParts = BROWSER_PARTS) {}
 
   /**
    * A feature module's handlers for what the server says on the current connection, whatever it is (every
@@ -126,7 +130,7 @@ export class Room {
       if (session === this.session) this.refreshLocal();
     };
 
-    if (typeof RTCPeerConnection === "undefined") {
+    if (!this.parts.webrtc()) {
       this.fail(session, { key: "error.noWebrtc" });
       return;
     }
@@ -270,7 +274,7 @@ export class Room {
     const target = this.lastJoin;
     if (!target || session !== this.session) return { kind: "stale" };
     this.conn?.close();
-    const conn = new RoomConnection(this.state, this.roster, this.owner);
+    const conn = new RoomConnection(this.state, this.roster, this.owner, this.handlers, this.parts);
     this.conn = conn;
     const outcome = await conn.open(target, media, resume);
     if (session !== this.session) return { kind: "stale" };
