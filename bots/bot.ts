@@ -1,25 +1,42 @@
 /**
  * A load bot: a headless participant that enters a room through Palabre's real WebSocket protocol
  * (PROTOCOL.md) — join, publish, trickle, subscribe.offer/answer, subscribe.configure, media.state, leave —
- * with no side door. Its media is in media.ts.
+ * with no side door, spoken by the browser client's own SignalClient (over bot-socket.ts). Its media is in
+ * media.ts.
  *
  *   const bot = new Bot({ url, room, name: "bot-1", audio: "muted", video: false, subscribe: false });
  *   await bot.start();            // joined, publishing (if it has anything to publish)
  *   const report = await bot.report();
  *   await bot.leave();
  */
-import WebSocket from "ws";
+import type { ServerHandlers } from "../src/client/signal/handlers.js";
+import {
+  type OutgoingMessage,
+  type ReplyTo,
+  SignalClient,
+  SignalError,
+} from "../src/client/signal/signal-client.js";
+import {
+  type ClientMessageInput,
+  type ParticipantInfo,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type ServerMessageOf,
+  type StreamInfo,
+} from "../src/protocol/messages.js";
+import { type BotReport, type BotState, byParticipant } from "./bot-report.js";
+import { BotSocket } from "./bot-socket.js";
 import { newPublisher, newReceiver, preparePublisher, receiveMode } from "./connections.js";
 import {
   type AudioMode,
   emptyIn,
   emptyOut,
-  type InCounters,
-  type OutCounters,
   type Publisher,
   type Receiver,
   type WireCandidate,
 } from "./media.js";
+
+export type { BotReport, BotState } from "./bot-report.js";
 
 export interface BotOptions {
   /** ws://host:port/ws */
@@ -42,50 +59,23 @@ export interface BotOptions {
 }
 
 /** A participant as the bot last heard of it. */
-export interface Peer {
-  id: string;
-  name: string;
-  audio: boolean;
-  video: boolean;
-}
+export type Peer = Pick<ParticipantInfo, "id" | "name" | "audio" | "video">;
 
 /** One stream of the subscribe connection, from the latest subscribe.offer. */
-export interface StreamInfo {
-  mid: string;
-  participantId: string;
-  kind: string;
-}
+export type { StreamInfo };
 
-export interface BotReport {
-  name: string;
-  id: string | undefined;
-  state: BotState;
-  /** connect → `joined`, ms. */
-  joinMs: number | undefined;
-  /** `joined` → publish connection connected, ms. */
-  publishConnectedMs: number | undefined;
-  publishState: string;
-  subscribeState: string;
-  /** subscribe.offer received / answered. */
-  offers: number;
-  answers: number;
-  out: OutCounters;
-  in: InCounters;
-  /** Packets received per publishing participant (audio + video), from the subscribe connection. */
-  inByParticipant: Map<string, { audio: number; video: number; frames: number }>;
-  wsIn: number;
-  wsOut: number;
-  failures: string[];
-}
+/**
+ * A server message as `onMessage` hands it over: typed, and also readable field by field before narrowing
+ * (a caller may look at `m.message` of any message, as the tests do).
+ */
+export type HeardMessage = ServerMessage & Record<string, unknown>;
 
-export type BotState = "new" | "connecting" | "joined" | "left" | "closed" | "failed";
+type RequestType = OutgoingMessage["type"];
 
-type Msg = Record<string, unknown> & { type: string };
-
-interface PendingRequest {
-  resolve(msg: Msg): void;
-  reject(err: Error): void;
-  timer: NodeJS.Timeout;
+/** A request `request` is making: `send` sends it through the signal client and leaves the reply here. */
+interface Asking {
+  timeoutMs: number;
+  reply?: Promise<ServerMessage>;
 }
 
 export class Bot {
@@ -101,18 +91,16 @@ export class Bot {
   streams = new Map<string, StreamInfo>();
   offers = 0;
   answers = 0;
-  wsIn = 0;
-  wsOut = 0;
-  /** Messages received, by type. */
+  /** Messages received, by type (but errors that reject a request). */
   readonly inByType = new Map<string, number>();
   /** Resolves when the socket closes (code, reason). */
   readonly closed: Promise<{ code: number; reason: string }>;
   closeInfo: { code: number; reason: string } | undefined;
 
-  #ws: WebSocket | undefined;
+  readonly #client: SignalClient;
+  #socket: BotSocket | undefined;
+  #asking: Asking | undefined;
   #closedResolve: (info: { code: number; reason: string }) => void = () => {};
-  #nextId = 1;
-  readonly #pending = new Map<number, PendingRequest>();
   #publisher: Publisher | undefined;
   #subscriber: Receiver | undefined;
   /** subscribe.offer handling runs in turn. */
@@ -122,7 +110,28 @@ export class Bot {
   #iceServers: RTCIceServer[] = [];
   #leaving = false;
   readonly #timeoutMs: number;
-  readonly #listeners = new Set<(msg: Msg) => void>();
+  readonly #listeners = new Set<(msg: HeardMessage) => void>();
+
+  /** What the bot does with what the server sends on its own (replies settle the requests instead). */
+  readonly #handlers: ServerHandlers = {
+    "participant.joined": (m) => this.peers.set(m.participant.id, pick(m.participant)),
+    "participant.updated": (m) => this.peers.set(m.participant.id, pick(m.participant)),
+    "participant.left": (m) => this.peers.delete(m.participantId),
+    "subscribe.offer": (m) => {
+      this.offers++;
+      this.#offerChain = this.#offerChain.then(() =>
+        this.#onSubscribeOffer(m).catch((err) => {
+          if (!this.#leaving) this.#fail(`subscribe: ${errText(err)}`);
+        }),
+      );
+    },
+    // With an id: the reply to a request nobody waits for any more (it timed out), or to one sent with an id
+    // of the caller's own. Without: rate_limited, or a failure the server reports on its own (a trickle's).
+    error: (m) =>
+      this.#fail(
+        `${m.id === undefined ? "server error" : `error for request ${m.id}`}: ${m.code}: ${m.message}`,
+      ),
+  };
 
   constructor(opts: BotOptions) {
     this.opts = opts;
@@ -130,6 +139,12 @@ export class Bot {
     this.closed = new Promise((resolve) => {
       this.#closedResolve = resolve;
     });
+    this.#client = new SignalClient(
+      { message: (m) => this.#onServerMessage(m), close: (info) => this.#onClose(info) },
+      BotSocket.maker((socket) => {
+        this.#socket = socket;
+      }),
+    );
   }
 
   get publishState(): string {
@@ -138,6 +153,15 @@ export class Bot {
 
   get subscribeState(): string {
     return this.#subscriber?.state ?? "none";
+  }
+
+  /** WebSocket frames received and sent. */
+  get wsIn(): number {
+    return this.#socket?.framesIn ?? 0;
+  }
+
+  get wsOut(): number {
+    return this.#socket?.framesOut ?? 0;
   }
 
   /** What starting needs and every bot of the process shares (see `preparePublisher`). */
@@ -151,10 +175,10 @@ export class Bot {
     const t0 = performance.now();
     try {
       await this.#connect();
-      const joined = await this.request(
+      const joined = await this.#ask(
         {
           type: "join",
-          v: 1,
+          v: PROTOCOL_VERSION,
           room: this.opts.room,
           name: this.opts.name,
           audio: this.opts.audio === "on",
@@ -162,13 +186,12 @@ export class Bot {
         },
         this.#timeoutMs,
       );
-      if (joined.type !== "joined") throw new Error(`join refused: ${describe(joined)}`);
+      if (joined.type !== "joined") throw new Error(`join refused: ${joined.type}`);
       this.joinMs = performance.now() - t0;
       this.state = "joined";
-      const you = joined.you as { id: string };
-      this.id = you.id;
-      for (const p of (joined.participants as Peer[]) ?? []) this.peers.set(p.id, pick(p));
-      this.#iceServers = (joined.iceServers as RTCIceServer[]) ?? [];
+      this.id = joined.you.id;
+      for (const p of joined.participants) this.peers.set(p.id, pick(p));
+      this.#iceServers = joined.iceServers;
       if (this.opts.audio !== "off" || this.opts.video) await this.#publish(performance.now());
     } catch (err) {
       this.#fail(`start: ${errText(err)}`);
@@ -177,28 +200,37 @@ export class Bot {
     }
   }
 
-  /** Sends a request with a fresh id and resolves with the reply carrying it (any type). */
-  request(msg: Record<string, unknown>, timeoutMs = this.#timeoutMs): Promise<Msg> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new Error(`no reply to ${String(msg.type)} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
-      this.send({ ...msg, id });
+  /**
+   * Sends a request and resolves with its reply; rejects with a SignalError: the server's error code,
+   * `timeout` or `closed`. Only the type is checked: callers build messages the compiler cannot vouch for.
+   */
+  request<K extends RequestType>(
+    msg: { type: K } & Record<string, unknown>,
+    timeoutMs = this.#timeoutMs,
+  ): Promise<ReplyTo<K>> {
+    // A request leaves through `send` like any message, so that wrapping `send` shows requests too
+    // (bench/hangup-stress.ts catches the moment `publish` goes out that way); `send` finds it in #asking.
+    const asking: Asking = { timeoutMs };
+    this.#asking = asking;
+    this.send(msg as unknown as ClientMessageInput);
+    this.#asking = undefined;
+    const reply = asking.reply ?? Promise.reject(new SignalError("closed", `'${msg.type}' was not sent`));
+    return reply.then((m) => {
+      this.#heard(m);
+      return m as ReplyTo<K>;
     });
   }
 
-  send(msg: Record<string, unknown>): void {
-    const ws = this.#ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    this.wsOut++;
-    ws.send(JSON.stringify(msg));
+  /** Sends a message that needs no reply. An `id` given goes as it is; its reply then goes to no one. */
+  send(msg: ClientMessageInput): void {
+    const asking = this.#asking;
+    this.#asking = undefined;
+    if (asking) asking.reply = this.#client.request(msg, asking.timeoutMs);
+    else this.#client.send(msg);
   }
 
-  /** Called for every message the bot receives (after its own handling). */
-  onMessage(listener: (msg: Msg) => void): () => void {
+  /** Called for every message the bot receives (after its own handling), but errors that reject a request. */
+  onMessage(listener: (msg: HeardMessage) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -206,8 +238,7 @@ export class Bot {
   /** Turns the tone on or off: media.state for the others, and the track on or off the sender. */
   async setAudio(on: boolean): Promise<void> {
     await this.#publisher?.setAudio(on);
-    const reply = await this.request({ type: "media.state", audio: on, video: this.opts.video });
-    if (reply.type !== "ok") throw new Error(`media.state refused: ${describe(reply)}`);
+    await this.#ask({ type: "media.state", audio: on, video: this.opts.video });
   }
 
   /** Waits until every subscribe.offer received so far has been answered (and configured). */
@@ -218,10 +249,9 @@ export class Bot {
   /** Hangs up with `leave` (the server answers ok and closes with 4000), then closes the connections. */
   async leave(timeoutMs = 5000): Promise<void> {
     this.#leaving = true;
-    if (this.#ws?.readyState === WebSocket.OPEN && this.state === "joined") {
+    if (this.#client.isOpen && this.state === "joined") {
       try {
-        const reply = await this.request({ type: "leave" }, timeoutMs);
-        if (reply.type !== "ok") this.#fail(`leave: ${describe(reply)}`);
+        await this.#ask({ type: "leave" }, timeoutMs);
         await Promise.race([this.closed, new Promise((r) => setTimeout(r, timeoutMs))]);
       } catch (err) {
         this.#fail(`leave: ${errText(err)}`);
@@ -236,12 +266,9 @@ export class Bot {
     this.#leaving = true;
     this.#publisher?.close();
     this.#subscriber?.close();
-    this.#ws?.terminate();
-    for (const [, p] of this.#pending) {
-      clearTimeout(p.timer);
-      p.reject(new Error("bot closed"));
-    }
-    this.#pending.clear();
+    // Dropped, not closed: SignalClient's close() would say goodbye (1000), which a crashed client never does.
+    this.#socket?.terminate();
+    this.#client.close();
   }
 
   async report(): Promise<BotReport> {
@@ -249,16 +276,6 @@ export class Bot {
       this.#publisher?.counters().catch(() => emptyOut()) ?? emptyOut(),
       this.#subscriber?.counters().catch(() => emptyIn()) ?? emptyIn(),
     ]);
-    const inByParticipant = new Map<string, { audio: number; video: number; frames: number }>();
-    for (const [mid, c] of inn.byMid) {
-      const stream = this.streams.get(mid);
-      if (!stream) continue;
-      const entry = inByParticipant.get(stream.participantId) ?? { audio: 0, video: 0, frames: 0 };
-      if (c.kind === "audio") entry.audio += c.packets;
-      else entry.video += c.packets;
-      entry.frames += c.frames;
-      inByParticipant.set(stream.participantId, entry);
-    }
     return {
       name: this.opts.name,
       id: this.id,
@@ -271,7 +288,7 @@ export class Bot {
       answers: this.answers,
       out,
       in: inn,
-      inByParticipant,
+      inByParticipant: byParticipant(inn, this.streams),
       wsIn: this.wsIn,
       wsOut: this.wsOut,
       failures: [...this.failures],
@@ -280,88 +297,47 @@ export class Bot {
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
 
-  #connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.opts.url, { maxPayload: 16 * 1024 * 1024, perMessageDeflate: false });
-      this.#ws = ws;
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(new Error(`websocket not open within ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
-      ws.once("open", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      ws.once("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      ws.on("message", (data) => this.#onFrame(data.toString()));
-      ws.on("close", (code, reason) => {
-        this.closeInfo = { code, reason: reason.toString() };
-        if (!this.#leaving && this.state === "joined") {
-          this.#fail(`socket closed unexpectedly (${code} ${reason.toString()})`);
-          this.state = "closed";
-        }
-        this.#closedResolve(this.closeInfo);
-      });
-    });
+  /** `request`, with the message type-checked: the bot's own are well-formed. */
+  #ask<M extends OutgoingMessage>(msg: M, timeoutMs?: number): Promise<ReplyTo<M["type"]>> {
+    return this.request<M["type"]>(msg as M & Record<string, unknown>, timeoutMs);
   }
 
-  #onFrame(text: string): void {
-    this.wsIn++;
-    let msg: Msg;
+  async #connect(): Promise<void> {
+    // SignalClient waits for the socket as long as it takes: a server that never answers is given up here.
+    let late = false;
+    const giveUp = setTimeout(() => {
+      late = true;
+      this.#socket?.terminate();
+    }, this.#timeoutMs);
     try {
-      msg = JSON.parse(text) as Msg;
-    } catch {
-      this.#fail("a frame that is not JSON");
-      return;
+      await this.#client.connect(this.opts.url);
+    } catch (err) {
+      throw late
+        ? new Error(`websocket not open within ${this.#timeoutMs} ms`)
+        : (this.#socket?.error ?? err);
+    } finally {
+      clearTimeout(giveUp);
     }
+  }
+
+  #onServerMessage(msg: ServerMessage): void {
+    const handler = this.#handlers[msg.type] as ((m: ServerMessage) => void) | undefined;
+    handler?.(msg);
+    this.#heard(msg);
+  }
+
+  #heard(msg: ServerMessage): void {
     this.inByType.set(msg.type, (this.inByType.get(msg.type) ?? 0) + 1);
-    if (typeof msg.id === "number") {
-      const pending = this.#pending.get(msg.id);
-      if (pending) {
-        this.#pending.delete(msg.id);
-        clearTimeout(pending.timer);
-        pending.resolve(msg);
-      } else if (msg.type === "error") {
-        this.#fail(`error for request ${msg.id}: ${describe(msg)}`);
-      }
-    } else {
-      this.#onEvent(msg);
-    }
     for (const listener of this.#listeners) listener(msg);
   }
 
-  #onEvent(msg: Msg): void {
-    switch (msg.type) {
-      case "participant.joined":
-      case "participant.updated": {
-        const p = msg.participant as Peer;
-        this.peers.set(p.id, pick(p));
-        break;
-      }
-      case "participant.left":
-        this.peers.delete(String(msg.participantId));
-        break;
-      case "subscribe.offer": {
-        this.offers++;
-        const jsep = msg.jsep as { sdp: string };
-        const streams = (msg.streams as StreamInfo[]) ?? [];
-        this.#offerChain = this.#offerChain.then(() =>
-          this.#onSubscribeOffer(jsep.sdp, streams).catch((err) => {
-            if (!this.#leaving) this.#fail(`subscribe: ${errText(err)}`);
-          }),
-        );
-        break;
-      }
-      case "error":
-        // Errors without id: rate_limited, or a failure the server reports on its own.
-        this.#fail(`server error: ${describe(msg)}`);
-        break;
-      default:
-        break;
+  #onClose(info: { code: number; reason: string }): void {
+    this.closeInfo = info;
+    if (!this.#leaving && this.state === "joined") {
+      this.#fail(`socket closed unexpectedly (${info.code} ${info.reason})`);
+      this.state = "closed";
     }
+    this.#closedResolve(info);
   }
 
   async #publish(since: number): Promise<void> {
@@ -373,34 +349,28 @@ export class Bot {
     });
     this.#publisher = publisher;
     const sdp = await publisher.createOffer();
-    const reply = await this.request({ type: "publish", jsep: { type: "offer", sdp } });
-    if (reply.type !== "publish.answer") throw new Error(`publish refused: ${describe(reply)}`);
-    await publisher.applyAnswer((reply.jsep as { sdp: string }).sdp);
+    const reply = await this.#ask({ type: "publish", jsep: { type: "offer", sdp } });
+    await publisher.applyAnswer(reply.jsep.sdp);
     await publisher.connected(this.#timeoutMs);
     this.publishConnectedMs = performance.now() - since;
   }
 
-  async #onSubscribeOffer(sdp: string, streams: StreamInfo[]): Promise<void> {
+  async #onSubscribeOffer({ jsep, streams }: ServerMessageOf<"subscribe.offer">): Promise<void> {
     if (this.#leaving) return;
     this.#subscriber ??= newReceiver(receiveMode(this.opts.subscribe, this.opts.decode), {
       iceServers: this.#iceServers,
       onCandidate: (c) => this.#trickle("subscribe", c),
     });
     this.streams = new Map(streams.map((s) => [s.mid, s]));
-    const answer = await this.#subscriber.answer(sdp);
-    const reply = await this.request({ type: "subscribe.answer", jsep: { type: "answer", sdp: answer } });
-    if (reply.type !== "ok") throw new Error(`subscribe.answer refused: ${describe(reply)}`);
+    const answer = await this.#subscriber.answer(jsep.sdp);
+    await this.#ask({ type: "subscribe.answer", jsep: { type: "answer", sdp: answer } });
     this.answers++;
     if (this.opts.subscribe) return;
     // Present but not receiving: ask the server to have Janus forward nothing on any m-line.
     const fresh = streams.filter((s) => !this.#silenced.has(s.mid)).map((s) => s.mid);
     for (let i = 0; i < fresh.length; i += 256) {
       const chunk = fresh.slice(i, i + 256);
-      const ok = await this.request({
-        type: "subscribe.configure",
-        streams: chunk.map((mid) => ({ mid, send: false })),
-      });
-      if (ok.type !== "ok") throw new Error(`subscribe.configure refused: ${describe(ok)}`);
+      await this.#ask({ type: "subscribe.configure", streams: chunk.map((mid) => ({ mid, send: false })) });
       for (const mid of chunk) this.#silenced.add(mid);
     }
     // A mid that is no longer listed may come back for someone else: configure it again then.
@@ -409,7 +379,7 @@ export class Bot {
 
   #trickle(pc: "publish" | "subscribe", candidate: WireCandidate | null): void {
     if (this.#leaving) return;
-    // Fire and forget: the server answers trickles only on error (then `#onFrame` records it).
+    // Fire and forget: the server answers trickles only on error (then the `error` handler records it).
     this.send({ type: "trickle", pc, candidate });
   }
 
@@ -418,15 +388,11 @@ export class Bot {
   }
 }
 
-function pick(p: Peer): Peer {
+function pick(p: ParticipantInfo): Peer {
   return { id: p.id, name: p.name, audio: p.audio, video: p.video };
 }
 
-function describe(msg: Msg): string {
-  if (msg.type === "error") return `${String(msg.code)}: ${String(msg.message ?? "")}`;
-  return msg.type;
-}
-
 function errText(err: unknown): string {
+  if (err instanceof SignalError) return `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
