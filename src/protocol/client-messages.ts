@@ -78,6 +78,8 @@ const lobby = {
   /** Absent fields stay as they are; `password: null` removes the password. */
   "room.configure": msg("room.configure", {
     lobby: v.optional(v.boolean()),
+    /** End-to-end encryption goes on, never off (PROTOCOL.md "End-to-end encryption"). */
+    e2ee: v.optional(v.literal(true)),
     password: v.optional(
       v.nullable(
         v.pipe(
@@ -122,7 +124,31 @@ const social = {
   "reaction.send": msg("reaction.send", { emoji: ReactionSchema }),
 };
 
-export const clientSchemas = { ...call, ...lobby, ...moderation, ...social } as const;
+// ── End-to-end encryption ───────────────────────────────────────────────────────────────────
+
+const e2ee = {
+  /**
+   * One payload per addressee (a browser sends its key to everyone in one message), each relayed as it is to
+   * that participant alone: the server cannot read them (PROTOCOL.md "End-to-end encryption").
+   */
+  "e2ee.signal": msg("e2ee.signal", {
+    entries: boundedArray(
+      v.strictObject({
+        to: ParticipantIdSchema,
+        payload: v.pipe(
+          v.string(),
+          v.minLength(1),
+          v.maxLength(Limits.e2eePayloadMaxChars),
+          v.regex(/^[A-Za-z0-9_.-]+$/, "payload must be base64url (with dots)"),
+        ),
+      }),
+      1,
+      Limits.e2eeEntriesMax,
+    ),
+  }),
+};
+
+export const clientSchemas = { ...call, ...lobby, ...moderation, ...social, ...e2ee } as const;
 
 export type ClientMessageType = keyof typeof clientSchemas;
 export type ClientMessage = {

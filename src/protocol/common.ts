@@ -22,6 +22,12 @@ export const Limits = {
    */
   combiningMarksMaxRun: 30,
   passwordMaxChars: 128,
+  /**
+   * An end-to-end encryption message between two browsers (a signed public key, or a wrapped media key), in
+   * base64url: opaque to the server, which only relays it; and how many addressees one `e2ee.signal` has.
+   */
+  e2eePayloadMaxChars: 512,
+  e2eeEntriesMax: 200,
   /** A moderator's reason for removing someone. */
   reasonMaxChars: 200,
   /** A subscriber answer carries one m-line per stream received: ~600 characters each, 110+ in a big room. */

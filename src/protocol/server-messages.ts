@@ -37,6 +37,8 @@ export interface RoomSettings {
   lobby: boolean;
   /** Newcomers need the password. */
   locked: boolean;
+  /** Media is end-to-end encrypted: browsers encrypt every frame with keys the server never sees. */
+  e2ee: boolean;
 }
 
 /** Someone waiting in the lobby, as moderators see them. */
@@ -122,6 +124,8 @@ export type ServerMessage =
   | { type: "chat.message"; message: ChatMessage }
   | { type: "hands"; queue: HandEntry[] }
   | { type: "floor.given"; by: string; askUnmute: boolean }
+  /** Another browser's end-to-end encryption message, relayed as sent (`from`: who sent it). */
+  | { type: "e2ee.signal"; from: string; payload: string }
   | { type: "reaction"; participantId: string; emoji: Reaction }
   // media quality
   | { type: "speaking"; participantId: string; speaking: boolean }

@@ -86,7 +86,8 @@ class ScriptedServer {
   received(socket: ScriptedSocket, frame: Sent): void {
     if (frame.type !== "join") return;
     this.joins += 1;
-    const answer = this.answers.shift() ?? joined(`token-${this.joins}`);
+    const next = this.answers.shift();
+    const answer = next === undefined || next === "unreachable" ? joined(`token-${this.joins}`) : next;
     queueMicrotask(() => socket.say({ ...answer, id: frame.id } as ServerMessage));
   }
 
@@ -118,7 +119,7 @@ function joined(resume: string): ServerMessageOf<"joined"> {
     room: "standup",
     participants: [ME],
     iceServers: [],
-    settings: { lobby: false, locked: false },
+    settings: { lobby: false, locked: false, e2ee: false },
     chat: [],
     hands: [],
     resume,
@@ -173,6 +174,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A turn of the real event loop (setImmediate is not faked here). */
+const realTurn = () =>
+  new Promise<void>((resolve) =>
+    (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(resolve),
+  );
+
 /**
  * Lets `ms` pass on the fake clock, then lets the scripted exchanges settle: each turn runs what is due and
  * yields to the real event loop, so that a reply scheduled at the end of a promise chain is run too.
@@ -180,7 +187,7 @@ afterEach(() => {
 async function run(ms = 0): Promise<void> {
   await vi.advanceTimersByTimeAsync(ms);
   for (let turn = 0; turn < 20; turn++) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await realTurn();
     await vi.advanceTimersByTimeAsync(0);
   }
 }

@@ -22,6 +22,9 @@ export const BUDGETS = {
   devices: { max: 20, windowMs: 10_000, what: "device changes" },
   publish: { max: 10, windowMs: 10_000, what: "publish offers" },
   moderation: { max: 30, windowMs: 10_000, what: "moderator actions" },
+  // One message (to everyone) at each change of who is in the meeting, a few per newcomer: thirty people
+  // coming in within ten seconds stay within it (browsers gather what they send within 50 ms into one).
+  keys: { max: 120, windowMs: 10_000, what: "encryption messages" },
 } as const satisfies Record<string, Budget>;
 
 type BudgetName = keyof typeof BUDGETS;
@@ -45,6 +48,7 @@ const COST: Partial<Record<ClientMessageType, BudgetName>> = {
   "moderate.remove": "moderation",
   "moderate.grant": "moderation",
   "moderate.allow": "moderation",
+  "e2ee.signal": "keys",
 };
 
 /** One participant's budgets; kept across a resume, so reconnecting does not refill them. */

@@ -28,6 +28,7 @@ import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
 import type { Standing } from "./permissions.js";
+import { type ConfigChanges, RoomConfig } from "./room-config.js";
 import { type RoomDump, type RoomOptions, STATE_MESSAGES } from "./room-options.js";
 import { restoreSnapshot, takeSnapshot } from "./snapshot.js";
 import { Speakers } from "./speakers.js";
@@ -44,13 +45,13 @@ export class Room implements MediaRoomSink {
   readonly door: Door;
   /** Browsers removed by a moderator, barred until one lets them back. */
   readonly barred = new BarList();
+  /** Lobby, password, end-to-end encryption: what moderators set. */
+  readonly config: RoomConfig;
   readonly #router: Router;
   readonly #participants = new Map<string, Participant>();
   readonly #speakers = new Speakers(this);
   /** While someone it needs is away: an empty room waiting for who may return, a moderator's role kept. */
   readonly #vacancy = new Vacancy(this);
-  #lobbyOn: boolean;
-  #password: PasswordSeal | null = null;
   #media: MediaRoom | undefined;
   #closed = false;
 
@@ -59,7 +60,7 @@ export class Room implements MediaRoomSink {
     this.#router = router;
     this.options = options;
     this.chat = new Chat({ history: options.chatHistory });
-    this.#lobbyOn = options.lobbyByDefault;
+    this.config = new RoomConfig(options.lobbyByDefault);
     this.door = new Door(this);
   }
 
@@ -77,15 +78,15 @@ export class Room implements MediaRoomSink {
   }
 
   get lobbyOn(): boolean {
-    return this.#lobbyOn;
+    return this.config.lobby;
   }
 
   get password(): PasswordSeal | null {
-    return this.#password;
+    return this.config.password;
   }
 
   settings(): RoomSettings {
-    return { lobby: this.#lobbyOn, locked: this.#password !== null };
+    return this.config.view();
   }
 
   participant(id: string): Participant | undefined {
@@ -234,9 +235,8 @@ export class Room implements MediaRoomSink {
     if (this.barred.list().length > 0) this.send(id, { type: "barred.list", entries: this.barred.list() });
   }
 
-  configure(changes: { lobby?: boolean | undefined; password?: PasswordSeal | null | undefined }): void {
-    if (changes.lobby !== undefined) this.#lobbyOn = changes.lobby;
-    if (changes.password !== undefined) this.#password = changes.password;
+  configure(changes: ConfigChanges): void {
+    this.config.change(changes);
     this.broadcast({ type: "room.updated", settings: this.settings() });
   }
 
@@ -254,11 +254,6 @@ export class Room implements MediaRoomSink {
   takeOver(snapshot: MeetingSnapshot, now = Date.now()): void {
     restoreSnapshot(this, snapshot, now);
     if (this.#participants.size === 0) this.#vacancy.emptied(now);
-  }
-
-  restoreSettings(lobby: boolean, password: PasswordSeal | null): void {
-    this.#lobbyOn = lobby;
-    this.#password = password;
   }
 
   // ── Media ────────────────────────────────────────────────────────────────────────────────

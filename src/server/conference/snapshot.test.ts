@@ -12,7 +12,7 @@ describe("a meeting's snapshot", () => {
     const bob = await enter(held.room, "Bob", { key: "k-bob" }, 2);
     const cy = await enter(held.room, "Cy", { key: "k-cy" }, 3);
     const eve = await enter(held.room, "Eve", { key: "k-eve" }, 4);
-    held.room.configure({ lobby: true, password: await sealPassword("secret") });
+    held.room.configure({ lobby: true, password: await sealPassword("secret"), e2ee: true });
     held.room.chat.post(ada, "hello", "c1", undefined, 10);
     held.room.chat.post(bob, "hi", "c2", undefined, 11);
     held.room.hands.raise(cy.id, 20);
@@ -26,7 +26,7 @@ describe("a meeting's snapshot", () => {
     const fresh = makeRoom();
     fresh.room.takeOver(snapshot, 100);
 
-    expect(fresh.room.settings()).toEqual({ lobby: true, locked: true });
+    expect(fresh.room.settings()).toEqual({ lobby: true, locked: true, e2ee: true });
     expect(fresh.room.password && (await passwordMatches(fresh.room.password, "secret"))).toBe(true);
     // Nobody is inside until they come back; newcomers still meet the password first.
     expect(fresh.room.size).toBe(0);

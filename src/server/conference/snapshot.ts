@@ -8,7 +8,6 @@
 import type { BarredEntry, Device, Role } from "../../protocol/messages.js";
 import {
   type MeetingSnapshot,
-  type PasswordSeal,
   type PersonSnapshot,
   type RaisedHand,
   SNAPSHOT_VERSION,
@@ -16,11 +15,11 @@ import {
 import { Budgets } from "./budgets.js";
 import type { ChatState } from "./chat.js";
 import { type Departed, RESUME_WINDOW_MS } from "./door.js";
+import type { SavedConfig } from "./room-config.js";
 
 /** What a snapshot reads from and writes to (room.ts's Room is one). */
 export interface SnapshotRoom {
-  readonly lobbyOn: boolean;
-  readonly password: PasswordSeal | null;
+  readonly config: { saved(): SavedConfig; restore(saved: SavedConfig): void };
   readonly chat: { state(): ChatState; restore(state: ChatState): void };
   readonly hands: { seq: number; record(id: string): RaisedHand | undefined };
   readonly barred: {
@@ -39,7 +38,6 @@ export interface SnapshotRoom {
     readonly blocked: ReadonlySet<Device>;
     readonly key: string | undefined;
   }>;
-  restoreSettings(lobby: boolean, password: PasswordSeal | null): void;
 }
 
 export function takeSnapshot(room: SnapshotRoom, now = Date.now()): MeetingSnapshot {
@@ -70,8 +68,7 @@ export function takeSnapshot(room: SnapshotRoom, now = Date.now()): MeetingSnaps
   }
   return {
     v: SNAPSHOT_VERSION,
-    lobby: room.lobbyOn,
-    password: room.password,
+    ...room.config.saved(),
     chat: room.chat.state(),
     hands: { seq: room.hands.seq },
     barred: room.barred.entries(),
@@ -89,7 +86,7 @@ export function anyoneMayReturn(snapshot: MeetingSnapshot, now = Date.now()): bo
  * within the resume window, counted from now (their node was lost; they could not have come back sooner).
  */
 export function restoreSnapshot(room: SnapshotRoom, snapshot: MeetingSnapshot, now = Date.now()): void {
-  room.restoreSettings(snapshot.lobby, snapshot.password);
+  room.config.restore({ lobby: snapshot.lobby, password: snapshot.password, e2ee: snapshot.e2ee });
   room.chat.restore(snapshot.chat);
   room.hands.seq = snapshot.hands.seq;
   room.barred.restore(snapshot.barred);

@@ -94,6 +94,8 @@ export const MeetingSnapshotSchema = v.strictObject({
   v: v.literal(SNAPSHOT_VERSION),
   lobby: v.boolean(),
   password: v.nullable(SealSchema),
+  /** Absent in a snapshot from a node that predates end-to-end encryption. */
+  e2ee: v.optional(v.boolean(), false),
   chat: v.strictObject({
     seq: Count,
     history: v.pipe(v.array(ChatMessageSchema), v.maxLength(Limits.chatHistory)),

@@ -39,6 +39,7 @@ export interface MeetingSnapshot {
   v: typeof SNAPSHOT_VERSION;
   lobby: boolean;
   password: PasswordSeal | null;
+  e2ee: boolean;
   chat: { seq: number; history: ChatMessage[]; recent: [string, string[]][] };
   hands: { seq: number };
   barred: [string, BarredEntry][];

@@ -84,7 +84,7 @@ export const inRoomHandlers: Handlers = {
   "room.configure": async (ctx, m) => {
     // Only the seal is kept (password.ts); null and undefined (remove, leave as is) pass through.
     const password = typeof m.password === "string" ? await sealPassword(m.password) : m.password;
-    ctx.room.configure({ lobby: m.lobby, password });
+    ctx.room.configure({ lobby: m.lobby, password, e2ee: m.e2ee });
     ok(ctx, m);
   },
 
@@ -156,6 +156,18 @@ export const inRoomHandlers: Handlers = {
   },
   "reaction.send": (ctx, m) => {
     ctx.room.broadcast({ type: "reaction", participantId: ctx.id, emoji: m.emoji });
+    ok(ctx, m);
+  },
+
+  // end-to-end encryption: relayed unread, to people in the meeting, only while it is on. An addressee who
+  // left meanwhile is passed over (keys go out as people come and go; the race is ordinary).
+  "e2ee.signal": (ctx, m) => {
+    const room = ctx.room;
+    if (!room.settings().e2ee)
+      throw new ProtocolError(ErrorCode.BadState, "end-to-end encryption is not on in this meeting");
+    for (const { to, payload } of m.entries)
+      if (to !== ctx.id && room.participant(to))
+        room.send(to, { type: "e2ee.signal", from: ctx.id, payload });
     ok(ctx, m);
   },
 };
