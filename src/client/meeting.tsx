@@ -6,6 +6,7 @@
 import type { ComponentChildren } from "preact";
 import { AdaptationController, AdaptationScope } from "./features/adaptation/adaptation-controller.js";
 import { ChatController, ChatScope } from "./features/chat/chat-controller.js";
+import { E2eeController, E2eeScope } from "./features/e2ee/e2ee-controller.js";
 import { HandsController, HandsScope } from "./features/hands/hands-controller.js";
 import { LayoutController, LayoutScope } from "./features/layout/layout-controller.js";
 import { installLobbyEvents } from "./features/lobby/lobby-events.js";
@@ -29,6 +30,8 @@ export class Meeting {
   readonly reactions = new ReactionsController(this.room);
   readonly speaker = new SpeakerController(this.room);
   readonly screenShare = new ScreenShareController(this.room);
+  // End-to-end encryption: transforms on the media and keys exchanged, when the meeting has it on.
+  readonly e2ee = new E2eeController(this.room);
   readonly layout = new LayoutController(this.room, this.screenShare, this.speaker);
   // The video quality chosen in the ⋯ menu applies to every connection (each `joined` brings a new one).
   readonly quality = new QualityController(this.room);
@@ -67,6 +70,7 @@ export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; chil
         given(MoreMenuScope, m.moreMenu),
         given(RemovalScope, m.removal),
         given(ShortcutsScope, m.shortcuts),
+        given(E2eeScope, m.e2ee),
       ]}
     >
       {children}

@@ -10,6 +10,7 @@ import { Publisher } from "./publisher.js";
 import { ScreenSender } from "./screen-sender.js";
 import type { VideoLayer } from "./send-layers.js";
 import { type RemoteTracks, Subscriber } from "./subscriber.js";
+import type { TransformsSource } from "./transforms.js";
 
 /** Health of the media as a whole: the worse of the two connections. */
 export type MediaHealth = "connecting" | "connected" | "unstable" | "failed";
@@ -17,6 +18,8 @@ export type MediaHealth = "connecting" | "connected" | "unstable" | "failed";
 export interface EngineCallbacks {
   onRemoteTracks(participantId: string, tracks: RemoteTracks): void;
   onHealth(health: MediaHealth): void;
+  /** End-to-end encryption's transforms, when the meeting has them (engine/transforms.ts). */
+  transforms?: TransformsSource;
 }
 
 function healthOf(state: RTCPeerConnectionState | undefined): MediaHealth {
@@ -50,13 +53,26 @@ export class Engine {
     localStream: MediaStream,
     private readonly callbacks: EngineCallbacks,
   ) {
-    this.publisher = new Publisher(signal, iceServers, localStream);
+    const transforms = callbacks.transforms ?? (() => null);
+    this.publisher = new Publisher(signal, iceServers, localStream, transforms);
     this.publisher.pc.addEventListener("connectionstatechange", () => this.onPublishState());
     this.screen = new ScreenSender(this.publisher);
-    this.subscriber = new Subscriber(signal, iceServers, callbacks.onRemoteTracks, (state) => {
-      this.subscribeState = state;
-      this.reportHealth();
-    });
+    this.subscriber = new Subscriber(
+      signal,
+      iceServers,
+      callbacks.onRemoteTracks,
+      (state) => {
+        this.subscribeState = state;
+        this.reportHealth();
+      },
+      transforms,
+    );
+  }
+
+  /** End-to-end encryption came on: every sender and receiver gets its transform now. */
+  applyTransforms(): void {
+    this.publisher.attachTransforms();
+    this.subscriber.attachTransforms();
   }
 
   /** Sends the publish offer and applies the answer. */

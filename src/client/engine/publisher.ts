@@ -8,6 +8,7 @@ import { rtcConfiguration, toProtocolCandidate } from "./ice.js";
 import type { MediaKind } from "./local-media.js";
 import { activeEncodings, setEncodingsActive, type VideoLayer } from "./send-layers.js";
 import { SerialQueue } from "./serial-queue.js";
+import { TransformAttacher, type TransformsSource } from "./transforms.js";
 
 /**
  * Three simulcast layers, lowest first as the protocol requires: the SFU forwards to each subscriber the
@@ -32,12 +33,15 @@ export class Publisher {
   private microphone: MediaStreamTrack | null;
   /** Candidates gathered before the offer went out: the server cannot place them before it sees `publish`. */
   private held: (Candidate | null)[] | null = [];
+  private readonly transforms: TransformAttacher;
 
   constructor(
     private readonly signal: SignalClient,
     iceServers: readonly IceServer[],
     stream: MediaStream,
+    transforms: TransformsSource,
   ) {
+    this.transforms = new TransformAttacher(transforms);
     this.pc = new RTCPeerConnection(rtcConfiguration(iceServers));
     const audio = stream.getAudioTracks()[0];
     const video = stream.getVideoTracks()[0];
@@ -65,6 +69,8 @@ export class Publisher {
   /** Offers and applies the answer. Called once at join, and again to restart ICE after a failure. */
   negotiate(options: { iceRestart?: boolean } = {}): Promise<void> {
     return this.queue.run(async () => {
+      // Before the first offer: no frame leaves before it is encrypted, in an end-to-end encrypted meeting.
+      this.attachTransforms();
       const offer = await this.pc.createOffer({ iceRestart: options.iceRestart ?? false });
       await this.pc.setLocalDescription(offer);
       const sdp = offer.sdp ?? "";
@@ -86,7 +92,17 @@ export class Publisher {
   addTransceiver(track: MediaStreamTrack, source: Source, init: RTCRtpTransceiverInit): RTCRtpTransceiver {
     const transceiver = this.pc.addTransceiver(track, init);
     this.sources.set(transceiver, source);
+    this.transforms.sender(transceiver.sender, track.kind);
     return transceiver;
+  }
+
+  /** Gives every sender its transform, if the meeting has any (E2EE turned on: at once, while sending). */
+  attachTransforms(): void {
+    for (const [t, source] of this.sources)
+      this.transforms.sender(
+        t.sender,
+        source === "microphone" || source === "screen_audio" ? "audio" : "video",
+      );
   }
 
   /** Swaps the track a sender carries (a device opened late); the m-line and the encodings stay. */

@@ -7,6 +7,7 @@ import type { Candidate, IceServer, Source, StreamInfo } from "../../protocol/me
 import type { SignalClient } from "../signal/signal-client.js";
 import { rtcConfiguration, toProtocolCandidate } from "./ice.js";
 import { SerialQueue } from "./serial-queue.js";
+import { TransformAttacher, type TransformsSource } from "./transforms.js";
 
 /** The tracks currently received for one participant: microphone, camera, shared screen and its sound. */
 export interface RemoteTracks {
@@ -39,13 +40,22 @@ export class Subscriber {
   /** The streams of the last offer answered: the m-lines `subscribe.configure` may name. */
   private answered: readonly StreamInfo[] = [];
   private readonly answeredListeners = new Set<(streams: readonly StreamInfo[]) => void>();
+  private readonly transforms: TransformAttacher;
 
   constructor(
     private readonly signal: SignalClient,
     private readonly iceServers: readonly IceServer[],
     private readonly onTracks: TracksListener,
     private readonly onState: (state: RTCPeerConnectionState) => void,
-  ) {}
+    transforms: TransformsSource = () => null,
+  ) {
+    this.transforms = new TransformAttacher(transforms);
+  }
+
+  /** Gives every receiver its transform, if the meeting has any. */
+  attachTransforms(): void {
+    for (const t of this.pc?.getTransceivers() ?? []) this.transforms.receiver(t.receiver);
+  }
 
   /** Applies a `subscribe.offer`; offers are queued so two negotiations never overlap. */
   handleOffer(sdp: string, streams: readonly StreamInfo[]): Promise<void> {
@@ -95,6 +105,7 @@ export class Subscriber {
     const pc = this.pc ?? this.create();
     this.streams = new Map(streams.map((s) => [s.mid, s]));
     await pc.setRemoteDescription({ type: "offer", sdp });
+    this.attachTransforms();
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     this.sync();
@@ -118,7 +129,11 @@ export class Subscriber {
     });
     // Fired while the offer is applied, for each m-line that starts receiving; `streams` is already
     // the new offer's, so the track can be placed at once.
-    pc.addEventListener("track", () => this.sync());
+    pc.addEventListener("track", (ev) => {
+      // The earliest moment a receiver exists: its first frame already goes through the transform.
+      this.transforms.receiver(ev.receiver);
+      this.sync();
+    });
     pc.addEventListener("connectionstatechange", () => this.onState(pc.connectionState));
     return pc;
   }

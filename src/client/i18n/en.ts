@@ -228,6 +228,29 @@ export const en = {
   "security.locked": "Password protected",
   "security.failed": "The setting could not be changed. Try again.",
 
+  "e2ee.badge": "End-to-end encrypted",
+  "e2ee.starting": "Exchanging keys…",
+  "e2ee.needsPassphrase": "Encrypted: passphrase needed",
+  "e2ee.title": "End-to-end encryption",
+  "e2ee.explain":
+    "Sound, video and shared screens are encrypted in each browser with keys the server never sees.",
+  "e2ee.safetyCode": "Safety code",
+  "e2ee.safetyHint":
+    "Compare it aloud with the others: the same code on every screen means nobody is listening in between. Keys exchanged with {count} people.",
+  "e2ee.shareLink": "Link that carries the key",
+  "e2ee.passphraseTitle": "This meeting is end-to-end encrypted",
+  "e2ee.passphraseHint":
+    "Enter the meeting's passphrase: the end of the link after #e2ee=, from whoever invited you. Until then you can neither see nor hear the others, nor be seen or heard.",
+  "e2ee.passphraseLabel": "Passphrase",
+  "e2ee.passphraseUse": "Decrypt",
+  "e2ee.mismatch": "Someone here has another passphrase: they can neither see nor hear you, nor you them.",
+  "e2ee.turnOn": "Turn on end-to-end encryption",
+  "e2ee.turnOnHint":
+    "It cannot be turned off again for this meeting. Everyone then needs the new link (it carries the key) or its passphrase.",
+  "e2ee.onStatus": "End-to-end encryption is on.",
+  "e2ee.unsupportedHere": "This browser cannot encrypt end to end.",
+  "e2ee.failed": "Encryption could not be turned on. Try again.",
+
   // Screen sharing, tile and speaker views, active speaker (features/screen-share, layout, speaker).
   "screen.share": "Share screen",
   "screen.startHint": "Share your screen",
@@ -364,6 +387,8 @@ export const en = {
   "error.badName": "This name or meeting name cannot be used. Please choose another.",
   "error.rateLimited": "Too many requests. Wait a moment, then try again.",
   "error.noWebrtc": "This browser cannot make video calls.",
+  "error.e2eeUnsupported":
+    "This meeting is end-to-end encrypted, and this browser cannot encrypt its media. Join with a recent Chrome, Edge or Firefox.",
   "error.generic": "An unexpected error occurred.",
 } as const;
 

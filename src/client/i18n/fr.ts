@@ -231,6 +231,30 @@ export const fr: Dictionary = {
   "security.locked": "Protégée par mot de passe",
   "security.failed": "Le réglage n'a pas pu être modifié. Réessayez.",
 
+  "e2ee.badge": "Chiffré de bout en bout",
+  "e2ee.starting": "Échange des clés…",
+  "e2ee.needsPassphrase": "Chiffré : phrase secrète requise",
+  "e2ee.title": "Chiffrement de bout en bout",
+  "e2ee.explain":
+    "Le son, l'image et les écrans partagés sont chiffrés dans chaque navigateur avec des clés que le serveur ne voit jamais.",
+  "e2ee.safetyCode": "Code de sécurité",
+  "e2ee.safetyHint":
+    "Comparez-le à voix haute avec les autres : le même code sur tous les écrans signifie que personne n'écoute entre vous. Clés échangées avec {count} personnes.",
+  "e2ee.shareLink": "Lien qui porte la clé",
+  "e2ee.passphraseTitle": "Cette réunion est chiffrée de bout en bout",
+  "e2ee.passphraseHint":
+    "Saisissez la phrase secrète de la réunion : la fin du lien après #e2ee=, que vous tenez de qui vous a invité. D'ici là, vous ne pouvez ni voir ni entendre les autres, ni être vu ou entendu.",
+  "e2ee.passphraseLabel": "Phrase secrète",
+  "e2ee.passphraseUse": "Déchiffrer",
+  "e2ee.mismatch":
+    "Quelqu'un ici a une autre phrase secrète : il ne peut ni vous voir ni vous entendre, ni vous lui.",
+  "e2ee.turnOn": "Activer le chiffrement de bout en bout",
+  "e2ee.turnOnHint":
+    "Il ne pourra plus être désactivé pour cette réunion. Chacun aura alors besoin du nouveau lien (il porte la clé) ou de sa phrase secrète.",
+  "e2ee.onStatus": "Le chiffrement de bout en bout est activé.",
+  "e2ee.unsupportedHere": "Ce navigateur ne sait pas chiffrer de bout en bout.",
+  "e2ee.failed": "Le chiffrement n'a pas pu être activé. Réessayez.",
+
   // Partage d'écran, vues mosaïque et orateur, orateur actif (features/screen-share, layout, speaker).
   "screen.share": "Partager l'écran",
   "screen.startHint": "Partager votre écran",
@@ -367,5 +391,7 @@ export const fr: Dictionary = {
   "error.badName": "Ce nom ou ce nom de réunion ne peut pas être utilisé. Veuillez en choisir un autre.",
   "error.rateLimited": "Trop de requêtes. Patientez un instant, puis réessayez.",
   "error.noWebrtc": "Ce navigateur ne permet pas les appels vidéo.",
+  "error.e2eeUnsupported":
+    "Cette réunion est chiffrée de bout en bout, et ce navigateur ne sait pas chiffrer ses médias. Rejoignez-la avec un Chrome, Edge ou Firefox récent.",
   "error.generic": "Une erreur inattendue s'est produite.",
 };

@@ -18,6 +18,7 @@ import {
 } from "../../protocol/messages.js";
 import { Engine, type EngineCallbacks } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
+import type { MediaTransforms } from "../engine/transforms.js";
 import type { HandlerTables, ServerHandlers } from "../signal/handlers.js";
 import {
   defaultSignalUrl,
@@ -95,6 +96,8 @@ export interface ConnectionOwner {
   lost(mediaLost: boolean): void;
   /** The media could not be set up: the call cannot go on. */
   failed(error: RoomError): void;
+  /** End-to-end encryption's transforms, if the meeting has them. */
+  transforms(): MediaTransforms | null;
 }
 
 /**
@@ -302,6 +305,7 @@ export class RoomConnection {
       onHealth: (health) => {
         if (!this.#closed && this.#engine === engine) s.mediaHealth.value = health;
       },
+      transforms: () => this.#owner.transforms(),
     });
     this.#engine = engine;
   }

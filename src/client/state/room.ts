@@ -13,6 +13,7 @@
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
 import type { Engine } from "../engine/engine.js";
 import { LocalMedia, type MediaKind } from "../engine/local-media.js";
+import type { TransformsSource } from "../engine/transforms.js";
 import { HandlerTables, type ServerHandlers } from "../signal/handlers.js";
 import { waitForServerReady } from "../signal/server-ready.js";
 import { type OutgoingMessage, type ReplyTo, SignalError } from "../signal/signal-client.js";
@@ -47,6 +48,8 @@ export class Room {
   /** Feature modules' handler tables: they outlive connections, so they register here, not on one socket. */
   private readonly handlers = new HandlerTables();
   private readonly rejoinListeners = new Set<(info: { resumed: boolean }) => void>();
+  /** End-to-end encryption's transforms for the media (features/e2ee sets them), for every connection. */
+  transforms: TransformsSource = () => null;
   /** The current connection's owner: every call comes from the connection the Room holds now. */
   private readonly owner: ConnectionOwner = {
     entered: (resume) => {
@@ -58,24 +61,23 @@ export class Room {
       this.reconnect(mediaLost);
     },
     failed: (error) => this.fail(this.session, error),
+    transforms: () => this.transforms(),
   };
 
   /** `parts`: the browser's socket and media engine, unless a test gives its own. */
   constructor(private readonly parts: ConnectionParts = BROWSER_PARTS) {}
 
   /**
-   * A feature module's handlers for what the server says on the current connection, whatever it is (every
-   * message the server sends on its own), and `joined` each time we enter a room (first join and every join
-   * again), to (re)load its state and flush what waits. Returns the function that removes them.
+   * A feature module's handlers for every message the server sends on its own, on whatever connection, and
+   * `joined` at each entry (first join and every join again). Returns the function that removes them.
    */
   register(handlers: ServerHandlers): () => void {
     return this.handlers.register(handlers);
   }
 
   /**
-   * Called each time the Room got back into the meeting by itself after losing its connection: `resumed`
-   * says whether the server took us back as the same participant (else we are a new one). `joined` has been
-   * relayed just before. Returns the unsubscribe function. (state.rejoinCount counts the same events.)
+   * Called each time the Room got back into the meeting by itself after losing its connection (after
+   * `joined`): `resumed` says whether as the same participant. Returns the unsubscribe function.
    */
   onRejoined(cb: (info: { resumed: boolean }) => void): () => void {
     this.rejoinListeners.add(cb);
@@ -173,9 +175,7 @@ export class Room {
     // quicker.
     const said = this.conn?.closeSaying({ type: "lobby.cancel" }, LEAVE_REPLY_TIMEOUT_MS);
     this.conn = null;
-    this.teardown();
-    this.state.local.value?.media.stop();
-    this.state.reconnecting.value = false;
+    this.stopAll(false);
     this.state.view.value = "prejoin";
     await said;
   }
@@ -191,15 +191,18 @@ export class Room {
     await this.join(last.room, last.name, media, last.password);
   }
 
+  /** A feature that cannot let the call go on (E2EE in a browser without it): leaves, and says why. */
+  endWith(error: RoomError): void {
+    this.conn?.closeNow({ type: "leave" });
+    this.fail(this.session, error);
+  }
+
   /** Hangs up: the devices stop at once, the server is told, the socket closes. */
   async leave(): Promise<void> {
     // The server drops us anyway when the socket closes; `leave` tells the others at once.
     const said = this.conn?.closeSaying({ type: "leave" }, LEAVE_REPLY_TIMEOUT_MS);
     this.conn = null;
-    this.teardown();
-    this.forgetResume();
-    this.state.local.value?.media.stop();
-    this.state.reconnecting.value = false;
+    this.stopAll(true);
     this.state.view.value = "left";
     await said;
   }
@@ -208,10 +211,7 @@ export class Room {
   leaveNow(): void {
     this.conn?.closeNow({ type: "leave" });
     this.conn = null;
-    this.teardown();
-    this.forgetResume();
-    this.state.local.value?.media.stop();
-    this.state.reconnecting.value = false;
+    this.stopAll(true);
     const view = this.state.view.value;
     if (view === "joining" || view === "conference" || view === "lobby" || view === "password")
       this.state.view.value = "left";
@@ -219,8 +219,7 @@ export class Room {
 
   /**
    * The page goes away (a reload, a closed tab): the socket closes without `leave`, so the server keeps our
-   * place for its resume window, and the token kept for this tab brings us back as ourselves after a reload.
-   * To the others it is a dropped connection; for a closed tab, the place simply expires.
+   * place for its resume window, and this tab's token brings us back as ourselves after a reload.
    */
   suspendNow(): void {
     this.conn?.close();
@@ -300,10 +299,9 @@ export class Room {
   }
 
   /**
-   * The connection dropped in the meeting (or its lobby): join again by ourselves, with the resume token so the
-   * others see the same participant, trying at 0.5 s, 1 s, 2 s… within the server's window. With 4002 (the
-   * media server restarted) we first wait for the server to be ready. The meeting stays on screen meanwhile,
-   * under a "Reconnecting…" banner.
+   * The connection dropped in the meeting (or its lobby): join again by ourselves with the resume token,
+   * at 0.5 s, 1 s, 2 s… within the server's window (after 4002, once the server is ready), the meeting on
+   * screen under a "Reconnecting…" banner.
    */
   private async reconnect(waitReady: boolean): Promise<void> {
     const media = this.state.local.value?.media;
@@ -366,10 +364,7 @@ export class Room {
 
   /** The meeting is over for us, for a reason the view tells (refused, removed, ended, left). */
   private finish(view: Extract<View, "denied" | "removed" | "ended" | "left">): void {
-    this.teardown();
-    this.forgetResume();
-    this.state.local.value?.media.stop();
-    this.state.reconnecting.value = false;
+    this.stopAll(true);
     this.state.passwordPrompt.value = null;
     this.state.view.value = view;
   }
@@ -377,12 +372,21 @@ export class Room {
   private fail(session: number, error: RoomError): void {
     if (session !== this.session) return;
     console.warn(`palabre: ${error.key}${error.detail ? ` (${error.detail})` : ""}`);
-    this.teardown();
-    this.state.local.value?.media.stop();
-    this.state.reconnecting.value = false;
+    this.stopAll(false);
     this.state.passwordPrompt.value = null;
     this.state.error.value = error;
     this.state.view.value = "error";
+  }
+
+  /**
+   * Out of the meeting: the connection closed, the devices stopped, no banner; `forget`: not to come back as
+   * ourselves either. A connection still saying goodbye (closeSaying) is let go by its caller first.
+   */
+  private stopAll(forget: boolean): void {
+    this.teardown();
+    if (forget) this.forgetResume();
+    this.state.local.value?.media.stop();
+    this.state.reconnecting.value = false;
   }
 
   /** Closes the connections and invalidates every callback of the current session. */

@@ -4,6 +4,7 @@ import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { AudioHelp } from "../audio-help/audio-help.js";
 import { ChatPanel } from "../chat/chat-panel.js";
+import { E2eeBadge } from "../e2ee/e2ee-badge.js";
 import { HandsList } from "../hands/hands-list.js";
 import { LayoutScope } from "../layout/layout-controller.js";
 import { KnockToasts } from "../lobby/knock-toasts.js";
@@ -54,6 +55,7 @@ export function Conference({ room }: { room: Room }) {
       <ChatPanel room={room} />
       <ParticipantsPane room={room} />
       <LockBadge room={room} />
+      <E2eeBadge />
       <ReconnectingBanner room={room} />
       <KnockToasts room={room} />
       <Notices room={room} />

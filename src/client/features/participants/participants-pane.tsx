@@ -8,6 +8,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { CloseIcon } from "../../ui/icons.js";
+import { E2eeSettings } from "../e2ee/e2ee-settings.js";
 import { BarredSection } from "../moderation/barred-section.js";
 import { muteAll } from "../moderation/moderation-actions.js";
 import { SecuritySettings } from "../security/security-settings.js";
@@ -138,6 +139,7 @@ function Pane({ room }: { room: Room }) {
           </p>
         )}
         {moderating && <SecuritySettings room={room} />}
+        {moderating && <E2eeSettings room={room} />}
       </div>
     </aside>
   );

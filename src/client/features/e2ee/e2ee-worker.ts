@@ -1,0 +1,101 @@
+/**
+ * The media frames' worker (RTCRtpScriptTransform, in Chromium and Firefox alike): every frame this page
+ * sends is encrypted with its current key, every frame it receives decrypted with its sender's key
+ * (frame-crypto.ts). A frame that cannot be encrypted (no key yet) is not sent, and one that cannot be
+ * decrypted is dropped: nothing in clear ever leaves, nothing undecodable reaches the decoder. Keys come from
+ * the page (e2ee-controller.ts) as CryptoKeys that cannot be exported.
+ */
+import { clearBytes, decryptFrame, encryptFrame, type FrameKey, type FrameKind } from "./frame-crypto.js";
+
+export type WorkerCommand =
+  | { type: "encrypt-with"; key: FrameKey }
+  | { type: "decrypt-with"; key: FrameKey }
+  | { type: "forget"; tags: number[] }
+  | { type: "stats" };
+
+export interface WorkerStats {
+  encrypted: number;
+  /** Frames not sent for want of a key. */
+  unsent: number;
+  decrypted: number;
+  /** Frames dropped: no key with their tag, or they did not verify. */
+  undecryptable: number;
+}
+
+export interface TransformOptions {
+  role: "send" | "receive";
+  kind: FrameKind;
+}
+
+interface EncodedFrame {
+  data: ArrayBuffer;
+  type?: "key" | "delta" | "empty";
+}
+
+interface ScriptTransformer {
+  readonly readable: ReadableStream<EncodedFrame>;
+  readonly writable: WritableStream<EncodedFrame>;
+  readonly options: TransformOptions;
+  generateKeyFrame?(): Promise<void>;
+}
+
+const scope = self as unknown as {
+  onmessage: ((ev: MessageEvent<WorkerCommand>) => void) | null;
+  onrtctransform: ((ev: { transformer: ScriptTransformer }) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+let sending: FrameKey | null = null;
+const receiving = new Map<number, CryptoKey>();
+const stats: WorkerStats = { encrypted: 0, unsent: 0, decrypted: 0, undecryptable: 0 };
+/** The senders' transformers: a new key asks each for a key frame, so that receivers start at once. */
+const senders = new Set<ScriptTransformer>();
+
+scope.onmessage = ({ data }) => {
+  switch (data.type) {
+    case "encrypt-with":
+      sending = data.key;
+      for (const t of senders) t.generateKeyFrame?.().catch(() => {});
+      break;
+    case "decrypt-with":
+      receiving.set(data.key.tag, data.key.key);
+      break;
+    case "forget":
+      for (const tag of data.tags) receiving.delete(tag);
+      break;
+    case "stats":
+      scope.postMessage({ type: "stats", stats });
+      break;
+  }
+};
+
+scope.onrtctransform = ({ transformer }) => {
+  const { role, kind } = transformer.options;
+  if (role === "send" && kind === "video") senders.add(transformer);
+  const transform =
+    role === "send"
+      ? async (frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>) => {
+          const key = sending;
+          if (!key) {
+            stats.unsent++;
+            return;
+          }
+          frame.data = await encryptFrame(frame.data, clearBytes(kind, frame.type === "key"), key);
+          stats.encrypted++;
+          out.enqueue(frame);
+        }
+      : async (frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>) => {
+          const data = await decryptFrame(frame.data, clearBytes(kind, frame.type === "key"), receiving);
+          if (!data) {
+            stats.undecryptable++;
+            return;
+          }
+          frame.data = data;
+          stats.decrypted++;
+          out.enqueue(frame);
+        };
+  transformer.readable
+    .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform }))
+    .pipeTo(transformer.writable)
+    .catch(() => senders.delete(transformer));
+};
