@@ -69,12 +69,6 @@ export class Engine {
     );
   }
 
-  /** End-to-end encryption came on: every sender and receiver gets its transform now. */
-  applyTransforms(): void {
-    this.publisher.attachTransforms();
-    this.subscriber.attachTransforms();
-  }
-
   /** Sends the publish offer and applies the answer. */
   publish(): Promise<void> {
     return this.publisher.negotiate();

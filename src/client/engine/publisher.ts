@@ -96,8 +96,8 @@ export class Publisher {
     return transceiver;
   }
 
-  /** Gives every sender its transform, if the meeting has any (E2EE turned on: at once, while sending). */
-  attachTransforms(): void {
+  /** Gives every sender its transform, if the meeting has any (before the first offer). */
+  private attachTransforms(): void {
     for (const [t, source] of this.sources)
       this.transforms.sender(
         t.sender,

@@ -53,7 +53,7 @@ export class Subscriber {
   }
 
   /** Gives every receiver its transform, if the meeting has any. */
-  attachTransforms(): void {
+  private attachTransforms(): void {
     for (const t of this.pc?.getTransceivers() ?? []) this.transforms.receiver(t.receiver);
   }
 

@@ -8,7 +8,10 @@ export interface MediaTransforms {
   receive(receiver: RTCRtpReceiver, kind: "audio" | "video"): void;
 }
 
-/** Where the engine finds them: asked each time a sender or receiver appears, and when E2EE comes on. */
+/**
+ * Where the engine finds them: asked before each publish offer and as each receiver appears. A sender already
+ * sending cannot be given one (Chromium ignores it): E2EE turned on during a call takes new connections.
+ */
 export type TransformsSource = () => MediaTransforms | null;
 
 /** Attaches each sender's or receiver's transform once. */

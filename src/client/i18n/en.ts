@@ -249,6 +249,8 @@ export const en = {
     "It cannot be turned off again for this meeting. Everyone then needs the new link (it carries the key) or its passphrase.",
   "e2ee.onStatus": "End-to-end encryption is on.",
   "e2ee.unsupportedHere": "This browser cannot encrypt end to end.",
+  "e2ee.notEncrypted":
+    "Not end-to-end encrypted, although your link has a key: only a moderator can turn it on.",
   "e2ee.failed": "Encryption could not be turned on. Try again.",
 
   // Screen sharing, tile and speaker views, active speaker (features/screen-share, layout, speaker).

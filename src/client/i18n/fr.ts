@@ -253,6 +253,8 @@ export const fr: Dictionary = {
     "Il ne pourra plus être désactivé pour cette réunion. Chacun aura alors besoin du nouveau lien (il porte la clé) ou de sa phrase secrète.",
   "e2ee.onStatus": "Le chiffrement de bout en bout est activé.",
   "e2ee.unsupportedHere": "Ce navigateur ne sait pas chiffrer de bout en bout.",
+  "e2ee.notEncrypted":
+    "Pas de chiffrement de bout en bout, bien que votre lien porte une clé : seul un modérateur peut l'activer.",
   "e2ee.failed": "Le chiffrement n'a pas pu être activé. Réessayez.",
 
   // Partage d'écran, vues mosaïque et orateur, orateur actif (features/screen-share, layout, speaker).

@@ -191,6 +191,11 @@ export class Room {
     await this.join(last.room, last.name, media, last.password);
   }
 
+  /** Comes back at once as ourselves on a new connection, new media with it (E2EE turned on meanwhile). */
+  reconnectNow(): void {
+    void this.reconnect(false);
+  }
+
   /** A feature that cannot let the call go on (E2EE in a browser without it): leaves, and says why. */
   endWith(error: RoomError): void {
     this.conn?.closeNow({ type: "leave" });
@@ -228,15 +233,8 @@ export class Room {
     this.state.local.value?.media.stop();
   }
 
-  setMic(on: boolean): Promise<void> {
-    return this.setDevice("audio", on);
-  }
-
-  setCamera(on: boolean): Promise<void> {
-    return this.setDevice("video", on);
-  }
-
-  private async setDevice(kind: MediaKind, on: boolean): Promise<void> {
+  /** Turns the microphone or the camera on or off, and tells the others. */
+  async setDevice(kind: MediaKind, on: boolean): Promise<void> {
     const media = this.state.local.value?.media;
     if (!media) return;
     const session = this.session;

@@ -66,7 +66,7 @@ export function AudioHelp({ room }: { room: Room }) {
     if (!held.current) return;
     held.current = false;
     holding.value = false;
-    pending.current = pending.current.then(() => room.setMic(false));
+    pending.current = pending.current.then(() => room.setDevice("audio", false));
   };
   useShortcut({
     key: " ",
@@ -77,7 +77,7 @@ export function AudioHelp({ room }: { room: Room }) {
       if (me.media.track("audio")?.readyState !== "live") return false; // no microphone to open on a key press
       held.current = true;
       holding.value = true;
-      pending.current = pending.current.then(() => room.setMic(true));
+      pending.current = pending.current.then(() => room.setDevice("audio", true));
       return true;
     },
     up: release,
@@ -106,7 +106,7 @@ export function AudioHelp({ room }: { room: Room }) {
             type="button"
             class="primary"
             data-testid="talking-while-muted-unmute"
-            onClick={() => void room.setMic(true)}
+            onClick={() => void room.setDevice("audio", true)}
           >
             {t("audio.unmute")}
           </button>

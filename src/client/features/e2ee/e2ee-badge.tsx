@@ -17,7 +17,12 @@ export function E2eeBadge() {
   useSignalEffect(() => {
     if (e2ee.status.value === "needs-passphrase") open.value = true;
   });
-  if (status === "off") return null;
+  if (status === "off")
+    return e2ee.notEncrypted.value ? (
+      <p class="e2ee-badge is-not-encrypted" role="alert" data-testid="e2ee-not-encrypted">
+        {t("e2ee.notEncrypted")}
+      </p>
+    ) : null;
   const label =
     status === "on"
       ? t("e2ee.badge")

@@ -34,17 +34,30 @@ export class E2eeController {
   readonly keyed = signal(0);
   /** A hello that did not verify: someone with another passphrase is in the meeting. */
   readonly mismatch = signal(false);
+  /** Our link carries a passphrase, but the meeting is not encrypted (and we may not turn it on). */
+  readonly notEncrypted = signal(false);
   #worker: Worker | null = null;
   #exchange: KeyExchange | null = null;
-  #passphrase: string | null = passphraseFromLink();
+  #passphrase: string | null = null;
   #outbox: { to: string; payload: string }[] = [];
+  /** We turned it on as we entered: the `room.updated` that follows needs nothing more. */
+  #startOnEntry = false;
   #flush: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly room: Room) {
     room.register({
       joined: (joined) => this.#entered(joined),
       "room.updated": ({ settings }) => {
-        if (settings.e2ee && this.status.peek() === "off") this.#turnedOn();
+        if (!settings.e2ee || this.#startOnEntry) {
+          this.#startOnEntry = false;
+          return;
+        }
+        if (this.status.peek() !== "off") return;
+        // On while our media flows: a transform cannot be put on a sender already sending (Chromium ignores
+        // it), so we come back at once as ourselves on new connections, encrypted from their first frame.
+        this.notEncrypted.value = false;
+        this.status.value = "starting";
+        this.room.reconnectNow();
       },
       "participant.left": ({ participantId }) => void this.#exchange?.left(participantId),
       "e2ee.signal": ({ from, payload }) => void this.#exchange?.receive(from, payload),
@@ -90,7 +103,15 @@ export class E2eeController {
   #entered(joined: ServerMessageOf<"joined">): void {
     // Every join (a reconnection too) starts over: a new key pair, new keys, hello to whoever is there.
     this.#stop();
+    this.#passphrase ??= passphraseFromLink();
     if (joined.settings.e2ee) this.#turnedOn();
+    // Whoever opens the meeting with a passphrase in the link wants it encrypted: a moderator turns it on,
+    // anyone else is told it is not (never a quiet downgrade of what the link promised).
+    else if (this.#passphrase && joined.you.role === "moderator" && e2eeSupported())
+      this.turnOn().catch((err: unknown) =>
+        console.warn("palabre: end-to-end encryption not turned on", err),
+      );
+    else if (this.#passphrase) this.notEncrypted.value = true;
   }
 
   #turnedOn(): void {
@@ -99,8 +120,6 @@ export class E2eeController {
       return;
     }
     this.status.value = "starting";
-    // The engine's senders and receivers get their transforms now (already sending: from the next frame).
-    this.room.media?.applyTransforms();
     void this.#start();
   }
 

@@ -5,7 +5,14 @@
  * decrypted is dropped: nothing in clear ever leaves, nothing undecodable reaches the decoder. Keys come from
  * the page (e2ee-controller.ts) as CryptoKeys that cannot be exported.
  */
-import { clearBytes, decryptFrame, encryptFrame, type FrameKey, type FrameKind } from "./frame-crypto.js";
+import {
+  clearBytes,
+  decryptFrame,
+  encryptFrame,
+  type FrameKey,
+  type FrameKind,
+  tagOf,
+} from "./frame-crypto.js";
 
 export type WorkerCommand =
   | { type: "encrypt-with"; key: FrameKey }
@@ -20,6 +27,12 @@ export interface WorkerStats {
   decrypted: number;
   /** Frames dropped: no key with their tag, or they did not verify. */
   undecryptable: number;
+  /** The tag of the key we encrypt with (null: none yet). */
+  sendingTag: number | null;
+  /** The tags of the keys we hold to decrypt. */
+  keyTags: number[];
+  /** The tags named by the last frames received, decrypted or not (they travel in clear). */
+  seenTags: number[];
 }
 
 export interface TransformOptions {
@@ -47,7 +60,10 @@ const scope = self as unknown as {
 
 let sending: FrameKey | null = null;
 const receiving = new Map<number, CryptoKey>();
-const stats: WorkerStats = { encrypted: 0, unsent: 0, decrypted: 0, undecryptable: 0 };
+const counts = { encrypted: 0, unsent: 0, decrypted: 0, undecryptable: 0 };
+/** Distinct tags of received frames, the newest last (a few: enough to see a key change). */
+const seen: number[] = [];
+const SEEN_KEPT = 16;
 /** The senders' transformers: a new key asks each for a key frame, so that receivers start at once. */
 const senders = new Set<ScriptTransformer>();
 
@@ -63,9 +79,16 @@ scope.onmessage = ({ data }) => {
     case "forget":
       for (const tag of data.tags) receiving.delete(tag);
       break;
-    case "stats":
+    case "stats": {
+      const stats: WorkerStats = {
+        ...counts,
+        sendingTag: sending?.tag ?? null,
+        keyTags: [...receiving.keys()],
+        seenTags: [...seen],
+      };
       scope.postMessage({ type: "stats", stats });
       break;
+    }
   }
 };
 
@@ -77,21 +100,28 @@ scope.onrtctransform = ({ transformer }) => {
       ? async (frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>) => {
           const key = sending;
           if (!key) {
-            stats.unsent++;
+            counts.unsent++;
             return;
           }
           frame.data = await encryptFrame(frame.data, clearBytes(kind, frame.type === "key"), key);
-          stats.encrypted++;
+          counts.encrypted++;
           out.enqueue(frame);
         }
       : async (frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>) => {
+          const tag = tagOf(frame.data);
+          if (tag !== null && seen.at(-1) !== tag) {
+            const i = seen.indexOf(tag);
+            if (i >= 0) seen.splice(i, 1);
+            seen.push(tag);
+            if (seen.length > SEEN_KEPT) seen.shift();
+          }
           const data = await decryptFrame(frame.data, clearBytes(kind, frame.type === "key"), receiving);
           if (!data) {
-            stats.undecryptable++;
+            counts.undecryptable++;
             return;
           }
           frame.data = data;
-          stats.decrypted++;
+          counts.decrypted++;
           out.enqueue(frame);
         };
   transformer.readable

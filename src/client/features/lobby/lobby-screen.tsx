@@ -25,7 +25,7 @@ export function LobbyScreen({ room }: { room: Room }) {
     if (busy.value) return;
     busy.value = kind;
     try {
-      await (kind === "audio" ? room.setMic(on) : room.setCamera(on));
+      await room.setDevice(kind, on);
     } finally {
       busy.value = null;
     }

@@ -18,7 +18,7 @@ export function installModerationEvents(room: Room): void {
       // The server already stops forwarding the stream; turning the device off keeps our own state honest.
       // A stopped screen share: features/screen-share, which owns the capture, stops it on the same message.
       if (kind !== "screen")
-        (kind === "audio" ? room.setMic(false) : room.setCamera(false)).catch((err: unknown) => {
+        room.setDevice(kind, false).catch((err: unknown) => {
           console.warn("palabre: could not turn the device off after a moderator's mute", err);
         });
       // A pending request to turn this device on is moot now.
@@ -46,5 +46,5 @@ export function dismissNotice(room: Room, id: number): void {
 /** The person accepted: turn the device on (it may prompt for permission) and drop the notice. */
 export async function acceptUnmute(room: Room, notice: Notice, kind: MediaKind): Promise<void> {
   dismissNotice(room, notice.id);
-  await (kind === "audio" ? room.setMic(true) : room.setCamera(true));
+  await room.setDevice(kind, true);
 }

@@ -20,7 +20,8 @@ export function useMeetingShortcuts(
     if (busy.current) return true; // a device being opened: a second press would race it
     busy.current = true;
     const on = !(kind === "audio" ? local.audio : local.video);
-    (kind === "audio" ? room.setMic(on) : room.setCamera(on))
+    room
+      .setDevice(kind, on)
       .then(() => {
         const now = room.state.local.peek();
         if (now) onToggled(kind, kind === "audio" ? now.audio : now.video);

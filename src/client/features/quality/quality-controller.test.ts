@@ -30,8 +30,8 @@ function setup() {
       return () => {};
     },
     request: vi.fn(async () => ({ type: "ok" })),
-    setCamera: vi.fn(async (on: boolean) => {
-      local.value = { ...local.value, video: on };
+    setDevice: vi.fn(async (kind: string, on: boolean) => {
+      if (kind === "video") local.value = { ...local.value, video: on };
     }),
   };
   const controller = new QualityController(room as unknown as Room);
@@ -105,7 +105,7 @@ describe("QualityController", () => {
     await joined();
     await offer([audio("0", "p_a"), video("1", "p_a")]);
     await controller.set("audio-only");
-    expect(room.setCamera).toHaveBeenCalledWith(false);
+    expect(room.setDevice).toHaveBeenCalledWith("video", false);
     expect(local.value.video).toBe(false);
     expect(engine.setMaxVideoLayer).toHaveBeenLastCalledWith(-1);
     expect(room.request).toHaveBeenLastCalledWith({
@@ -113,7 +113,7 @@ describe("QualityController", () => {
       streams: [{ mid: "1", send: false }],
     });
     await controller.set("standard");
-    expect(room.setCamera).toHaveBeenLastCalledWith(true);
+    expect(room.setDevice).toHaveBeenLastCalledWith("video", true);
     // A video that resumes asks for a key frame (see changedChoices).
     expect(room.request).toHaveBeenLastCalledWith({
       type: "subscribe.configure",

@@ -127,10 +127,10 @@ export class QualityController {
     if (quality === "audio-only") {
       this.beforeAudioOnly = previous;
       this.cameraWasOn = this.room.state.local.peek()?.video === true;
-      if (this.cameraWasOn) await this.room.setCamera(false);
+      if (this.cameraWasOn) await this.room.setDevice("video", false);
     } else if (previous === "audio-only" && this.cameraWasOn) {
       this.cameraWasOn = false;
-      await this.room.setCamera(true);
+      await this.room.setDevice("video", true);
     }
     const engine = this.room.media;
     if (engine) await Promise.all([this.applySending(engine), this.applyReceiving(engine)]);

@@ -22,7 +22,7 @@ export function Toolbar({ room }: { room: Room }) {
     if (busy.value) return; // a device being opened: a second click would race it
     busy.value = kind;
     try {
-      await (kind === "audio" ? room.setMic(on) : room.setCamera(on));
+      await room.setDevice(kind, on);
     } finally {
       busy.value = null;
     }
