@@ -29,8 +29,9 @@ export class TransformAttacher {
 
   receiver(receiver: RTCRtpReceiver): void {
     const t = this.source();
+    if (!t || this.#done.has(receiver)) return;
     const kind = receiver.track.kind;
-    if (!t || this.#done.has(receiver) || (kind !== "audio" && kind !== "video")) return;
+    if (kind !== "audio" && kind !== "video") return;
     this.#done.add(receiver);
     t.receive(receiver, kind);
   }
