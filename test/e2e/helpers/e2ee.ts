@@ -4,6 +4,7 @@
  * with a passphrase, and the safety code as the dialog shows it. Imports nothing from vitest.
  */
 import type { Page } from "playwright-core";
+import type { StatsPage } from "./rtc.js";
 import { sel } from "./ui.js";
 
 /** Wraps Worker so that the E2EE worker the page makes is kept as window.__e2eeWorker. */
@@ -27,23 +28,27 @@ export interface E2eeStats {
   seenTags: number[];
 }
 
-/** The page's worker counts (null: the page made no E2EE worker). */
-export function e2eeStats(page: Page): Promise<E2eeStats | null> {
-  return page.evaluate(
-    () =>
-      new Promise<E2eeStats | null>((resolve) => {
-        const w = (window as unknown as { __e2eeWorker?: Worker }).__e2eeWorker;
-        if (!w) return resolve(null);
-        const on = (ev: MessageEvent) => {
-          if (ev.data?.type !== "stats") return;
-          w.removeEventListener("message", on);
-          resolve(ev.data.stats as E2eeStats);
-        };
-        w.addEventListener("message", on);
-        w.postMessage({ type: "stats" });
-      }),
-  );
+/** Asks the tapped worker for its counts (a string: Firefox's pages take scripts, see rtc.ts). */
+const STATS_SCRIPT = `new Promise((resolve) => {
+  const w = window.__e2eeWorker;
+  if (!w) return resolve(null);
+  const on = (ev) => {
+    if (!ev.data || ev.data.type !== "stats") return;
+    w.removeEventListener("message", on);
+    resolve(ev.data.stats);
+  };
+  w.addEventListener("message", on);
+  w.postMessage({ type: "stats" });
+})`;
+
+/** The page's worker counts (null: the page made no E2EE worker), in Chromium or Firefox. */
+export async function e2eeStats(page: StatsPage): Promise<E2eeStats | null> {
+  return (await page.evaluate(STATS_SCRIPT)) as E2eeStats | null;
 }
+
+/** The meeting's link with `passphrase` in its fragment. */
+export const linkWithKey = (origin: string, room: string, passphrase: string) =>
+  `${origin}/${encodeURIComponent(room)}#e2ee=${encodeURIComponent(passphrase)}`;
 
 /** Opens the meeting's link with `passphrase` in its fragment, up to the name field. */
 export async function openWithKey(
@@ -52,9 +57,7 @@ export async function openWithKey(
   room: string,
   passphrase: string,
 ): Promise<void> {
-  await page.goto(`${origin}/${encodeURIComponent(room)}#e2ee=${encodeURIComponent(passphrase)}`, {
-    waitUntil: "load",
-  });
+  await page.goto(linkWithKey(origin, room, passphrase), { waitUntil: "load" });
   await page.locator(sel.displayName).waitFor({ state: "visible", timeout: 20_000 });
 }
 
