@@ -15,10 +15,10 @@ import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { E2EE_WORKER_TAP, e2eeStats, openWithKey, safetyCode, waitForE2ee } from "./helpers/e2ee.js";
-import { participantAction } from "./helpers/moderation-ui.js";
+import { openParticipants, participantAction } from "./helpers/moderation-ui.js";
 import { concealment, receivedFrom } from "./helpers/received.js";
 import { readTiles, type TileInfo } from "./helpers/rtc.js";
-import { joinFromPrejoin, waitForMediaFrom } from "./helpers/ui.js";
+import { fillName, joinFromPrejoin, joinViaUi, sel, waitForMediaFrom } from "./helpers/ui.js";
 
 let server: ServerHandle;
 let browser: Browser;
@@ -183,6 +183,81 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     const hidden = concealment(audioBefore, await receivedFrom(ben.page, id("Ana")));
     console.log(`[e2ee] Ana's sound at Ben concealed over the key change: ${(hidden * 100).toFixed(2)} %`);
     expect(hidden).toBeLessThan(0.05);
+  });
+});
+
+describe.sequential("end-to-end encryption turned on during a call (Chromium)", () => {
+  const room2 = `e2e-e2ee-during-${Date.now().toString(36)}`;
+  let cleo: Participant;
+  let dan: Participant;
+  let cleoId: string;
+  let danId: string;
+
+  it("everyone comes back on encrypted connections; who has no passphrase sees nothing until it is typed", async () => {
+    evidence("e2ee-during");
+    cleo = await newParticipant(browser, "Cleo");
+    dan = await newParticipant(browser, "Dan");
+    for (const p of [cleo, dan]) {
+      await p.context.addInitScript(E2EE_WORKER_TAP);
+      everyone.push(p);
+    }
+    cleoId = await joinViaUi(cleo.page, server.origin, room2, "Cleo");
+    danId = await joinViaUi(dan.page, server.origin, room2, "Dan");
+    await waitForMediaFrom(dan.page, [cleoId], 30_000);
+    expect(await e2eeStats(dan.page), "no worker before E2EE").toBeNull();
+
+    await openParticipants(cleo.page);
+    await cleo.page.locator("[data-testid=e2ee-turn-on]").click();
+    await waitForE2ee(cleo.page, "on");
+    const link = await cleo.page.locator("[data-testid=e2ee-settings-link]").inputValue();
+    expect(link).toMatch(/#e2ee=[A-Za-z0-9_-]{20,}$/);
+    // Dan is asked; meanwhile nothing of Cleo decodes at his page, and nothing of his at hers.
+    await waitForE2ee(dan.page, "needs-passphrase");
+    await dan.page.locator("[data-testid=e2ee-passphrase]").waitFor({ state: "visible", timeout: 5000 });
+    await sleep(3000);
+    const stuck = await e2eeStats(dan.page);
+    expect(stuck?.decrypted ?? 0).toBe(0);
+    expect(stuck?.encrypted ?? 0).toBe(0);
+    const frames = async (p: Participant, from: string) =>
+      (await readTiles(p.page)).find((t) => t.participantId === from)?.video?.framesDecoded ?? 0;
+    const danSaw = await frames(dan, cleoId);
+    await sleep(2000);
+    expect(await frames(dan, cleoId), "Cleo's frames at Dan without the passphrase").toBe(danSaw);
+
+    await dan.page
+      .locator("[data-testid=e2ee-passphrase]")
+      .fill(decodeURIComponent(link.split("#e2ee=")[1] ?? ""));
+    await dan.page.locator("[data-testid=e2ee-passphrase-use]").click();
+    await waitForE2ee(dan.page, "on");
+    await waitFor(async () => (await frames(dan, cleoId)) > danSaw + 20, {
+      timeoutMs: 30_000,
+      what: "Cleo's video decoding at Dan with the passphrase",
+    });
+    await waitFor(async () => (await frames(cleo, danId)) > 20, {
+      timeoutMs: 30_000,
+      what: "Dan's video decoding at Cleo",
+    });
+    const [sc, sd] = [await e2eeStats(cleo.page), await e2eeStats(dan.page)];
+    expect(sc?.decrypted).toBeGreaterThan(20);
+    expect(sd?.decrypted).toBeGreaterThan(20);
+    expect(await safetyCode(dan.page)).toBe(await safetyCode(cleo.page));
+  });
+
+  it("a browser that cannot encrypt is refused with the reason, and never offers its media", async () => {
+    evidence("e2ee-unsupported");
+    const old = await newParticipant(browser, "Olga");
+    everyone.push(old);
+    await old.context.addInitScript("delete window.RTCRtpScriptTransform;");
+    await openWithKey(old.page, server.origin, room2, "whatever");
+    await fillName(old.page, "Olga");
+    await old.page.locator(sel.join).click();
+    const screen = old.page.locator("[data-testid=error-screen]");
+    await screen.waitFor({ state: "visible", timeout: 20_000 });
+    expect(await screen.textContent()).toContain("cannot encrypt its media");
+    const offers = await old.page.evaluate(
+      "(window.__pcs || []).filter((pc) => pc.localDescription && pc.localDescription.type === 'offer').length",
+    );
+    expect(offers, "publish offers made by the refused page").toBe(0);
   });
 });
 

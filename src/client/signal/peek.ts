@@ -1,38 +1,25 @@
 /**
  * How many people are in a meeting, asked before joining (`room.peek`): a count, never who. One short-lived
- * socket of its own, so the pre-join screen needs no Room and no session.
+ * connection of its own (the same SignalClient as the meeting's), so the pre-join screen needs no Room and no
+ * session.
  */
-import { defaultSignalUrl } from "./signal-client.js";
+import { defaultSignalUrl, SignalClient } from "./signal-client.js";
 
 const PEEK_TIMEOUT_MS = 5000;
 
 /** Resolves with the count, or null if the server could not be asked (offline, an old server). */
-export function peekRoom(room: string, url = defaultSignalUrl()): Promise<number | null> {
-  return new Promise((resolve) => {
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(url);
-    } catch {
-      resolve(null);
-      return;
-    }
-    const done = (count: number | null) => {
-      clearTimeout(timer);
-      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
-      socket.close();
-      resolve(count);
-    };
-    const timer = setTimeout(() => done(null), PEEK_TIMEOUT_MS);
-    socket.onopen = () => socket.send(JSON.stringify({ type: "room.peek", id: 1, room }));
-    socket.onmessage = (ev) => {
-      try {
-        const msg = JSON.parse(String(ev.data)) as { type?: string; participants?: unknown };
-        done(msg.type === "room.info" && typeof msg.participants === "number" ? msg.participants : null);
-      } catch {
-        done(null);
-      }
-    };
-    socket.onerror = () => done(null);
-    socket.onclose = () => done(null);
-  });
+export async function peekRoom(room: string, url = defaultSignalUrl()): Promise<number | null> {
+  const client = new SignalClient({ message: () => {}, close: () => {} });
+  // A socket that neither opens nor fails must not hold the answer past the deadline.
+  const giveUp = setTimeout(() => client.close(), PEEK_TIMEOUT_MS);
+  try {
+    await client.connect(url);
+    const reply = await client.request({ type: "room.peek", room }, PEEK_TIMEOUT_MS);
+    return reply.participants;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(giveUp);
+    client.close();
+  }
 }

@@ -22,7 +22,9 @@ export type ReplyTo<K extends OutgoingType> = K extends "join"
     ? ServerMessageOf<"publish.answer">
     : K extends "ping"
       ? ServerMessageOf<"pong">
-      : ServerMessageOf<"ok">;
+      : K extends "room.peek"
+        ? ServerMessageOf<"room.info">
+        : ServerMessageOf<"ok">;
 
 /** Why a request failed: a protocol error code, or a local reason. */
 export type FailureCode = ErrorCode | "closed" | "timeout";
