@@ -4,7 +4,7 @@
  * Asserted: both decode each other's video and hear each other; every frame they send went through the worker
  * encrypted; the safety code is the same on both screens. Wes comes with another passphrase: media reaches his
  * page (packets) and none of it decodes (0 frames, no sound), and the others are told someone has another
- * passphrase. Rita, with the right one, is removed: every sender's key changes, Ben keeps seeing and hearing Ana
+ * passphrase; Ana's shared screen likewise (Ben decodes it, Wes does not). Rita, with the right one, is removed: every sender's key changes, Ben keeps seeing and hearing Ana
  * through the change, and the keys of what is sent after are keys Rita never held (her worker says which it
  * holds; Wes's says which tags arrive on the wire).
  */
@@ -15,6 +15,7 @@ import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { E2EE_WORKER_TAP, e2eeStats, openWithKey, safetyCode, waitForE2ee } from "./helpers/e2ee.js";
+import { mv, readMediaTiles, sourceTile, waitForDecodingTile, waitPressed } from "./helpers/media-views.js";
 import { openParticipants, participantAction } from "./helpers/moderation-ui.js";
 import { concealment, receivedFrom } from "./helpers/received.js";
 import { readTiles, type TileInfo } from "./helpers/rtc.js";
@@ -137,6 +138,24 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     }
     // Nothing changed for the two who share the key.
     expect((await growth(ben, "Ana")).frames).toBeGreaterThan(20);
+  });
+
+  it("a shared screen is encrypted too: Ben decodes it, Wes gets its packets and decodes none", async () => {
+    evidence("e2ee-screen");
+    const sent = (await e2eeStats(ana.page))?.encrypted ?? 0;
+    await ana.page.locator(mv.toggleScreen).click();
+    await waitPressed(ana.page, mv.toggleScreen, true, 15_000);
+    const g = await waitForDecodingTile(ben.page, id("Ana"), "screen", { timeoutMs: 30_000, minFrames: 3 });
+    console.log(`[e2ee] Ben decodes Ana's screen: frames ${g.before} → ${g.after}, width ${g.width}`);
+    await wes.page.locator(sourceTile(id("Ana"), "screen")).waitFor({ state: "attached", timeout: 20_000 });
+    await sleep(3000);
+    const atWes = (await readMediaTiles(wes.page)).find(
+      (t) => t.participantId === id("Ana") && t.source === "screen",
+    );
+    expect(atWes?.framesDecoded ?? 0, "Ana's screen decoded at Wes").toBe(0);
+    expect((await e2eeStats(ana.page))?.encrypted ?? 0).toBeGreaterThan(sent);
+    await ana.page.locator(mv.toggleScreen).click();
+    await waitPressed(ana.page, mv.toggleScreen, false, 15_000);
   });
 
   it("after a removal every key changes, without a gap for those who stay, and the removed page holds none of the new ones", async () => {
