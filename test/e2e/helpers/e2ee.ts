@@ -4,6 +4,7 @@
  * with a passphrase, and the safety code as the dialog shows it. Imports nothing from vitest.
  */
 import type { Page } from "playwright-core";
+import type { WorkerStats } from "../../../src/client/features/e2ee/e2ee-worker.js";
 import type { StatsPage } from "./rtc.js";
 import { sel } from "./ui.js";
 
@@ -18,15 +19,8 @@ export const E2EE_WORKER_TAP = `(() => {
   };
 })()`;
 
-export interface E2eeStats {
-  encrypted: number;
-  unsent: number;
-  decrypted: number;
-  undecryptable: number;
-  sendingTag: number | null;
-  keyTags: number[];
-  seenTags: number[];
-}
+/** What the worker counts (the product's own type: the tap asks the very worker the page runs). */
+export type E2eeStats = WorkerStats;
 
 /** Asks the tapped worker for its counts (a string: Firefox's pages take scripts, see rtc.ts). */
 const STATS_SCRIPT = `new Promise((resolve) => {

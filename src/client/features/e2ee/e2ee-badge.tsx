@@ -10,6 +10,22 @@ import { LockIcon } from "../../ui/icons.js";
 import { type E2eeController, E2eeScope } from "./e2ee-controller.js";
 import "./e2ee.css";
 
+/** The link that carries the key, selected whole when focused (to copy). */
+export function ShareLinkField({ link, testId }: { link: string; testId: string }) {
+  return (
+    <label class="e2ee-link">
+      {t("e2ee.shareLink")}
+      <input
+        type="text"
+        readOnly
+        value={link}
+        data-testid={testId}
+        onFocus={(ev) => ev.currentTarget.select()}
+      />
+    </label>
+  );
+}
+
 export function E2eeBadge() {
   const e2ee = E2eeScope.use();
   const open = useSignal(false);
@@ -92,18 +108,7 @@ function E2eeDialog({ e2ee, onClose }: { e2ee: E2eeController; onClose: () => vo
             {e2ee.safetyCode.value ?? "…"}
           </p>
           <p class="hint">{t("e2ee.safetyHint", { count: e2ee.keyed.value })}</p>
-          {link && (
-            <label class="e2ee-link">
-              {t("e2ee.shareLink")}
-              <input
-                type="text"
-                readOnly
-                value={link}
-                data-testid="e2ee-link"
-                onFocus={(ev) => ev.currentTarget.select()}
-              />
-            </label>
-          )}
+          {link && <ShareLinkField link={link} testId="e2ee-link" />}
         </>
       )}
       {e2ee.mismatch.value && (

@@ -6,6 +6,7 @@
 import { useSignal } from "@preact/signals";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { ShareLinkField } from "./e2ee-badge.js";
 import { E2eeScope, e2eeSupported } from "./e2ee-controller.js";
 
 export function E2eeSettings({ room }: { room: Room }) {
@@ -42,18 +43,7 @@ export function E2eeSettings({ room }: { room: Room }) {
           <p class="hint">{e2eeSupported() ? t("e2ee.turnOnHint") : t("e2ee.unsupportedHere")}</p>
         </>
       )}
-      {link && (
-        <label class="e2ee-link">
-          {t("e2ee.shareLink")}
-          <input
-            type="text"
-            readOnly
-            value={link}
-            data-testid="e2ee-settings-link"
-            onFocus={(ev) => ev.currentTarget.select()}
-          />
-        </label>
-      )}
+      {link && <ShareLinkField link={link} testId="e2ee-settings-link" />}
       {failed.value && <p role="alert">{t("e2ee.failed")}</p>}
     </div>
   );
