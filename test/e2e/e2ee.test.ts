@@ -2,7 +2,8 @@
  * Issue 21, end-to-end encryption in Chromium (Firefox: test/firefox/e2ee.test.ts). Ana opens the meeting with a
  * passphrase in her link and, being its first (a moderator), turns E2EE on; Ben comes with the same link.
  * Asserted: both decode each other's video and hear each other; every frame they send went through the worker
- * encrypted; the safety code is the same on both screens. Wes comes with another passphrase: media reaches his
+ * encrypted; the safety code is the same on both screens; simulcast layers still switch (Janus reads only what
+ * stays clear). Wes comes with another passphrase: media reaches his
  * page (packets) and none of it decodes (0 frames, no sound), and the others are told someone has another
  * passphrase; Ana's shared screen likewise (Ben decodes it, Wes does not). Rita, with the right one, is removed: every sender's key changes, Ben keeps seeing and hearing Ana
  * through the change, and the keys of what is sent after are keys Rita never held (her worker says which it
@@ -15,7 +16,14 @@ import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { E2EE_WORKER_TAP, e2eeStats, openWithKey, safetyCode, waitForE2ee } from "./helpers/e2ee.js";
-import { mv, readMediaTiles, sourceTile, waitForDecodingTile, waitPressed } from "./helpers/media-views.js";
+import {
+  mv,
+  openMoreMenu,
+  readMediaTiles,
+  sourceTile,
+  waitForDecodingTile,
+  waitPressed,
+} from "./helpers/media-views.js";
 import { openParticipants, participantAction } from "./helpers/moderation-ui.js";
 import { concealment, receivedFrom } from "./helpers/received.js";
 import { readTiles, type TileInfo } from "./helpers/rtc.js";
@@ -113,6 +121,30 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     const codes = [await safetyCode(ana.page), await safetyCode(ben.page)];
     expect(codes[0]).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     expect(codes[1]).toBe(codes[0]);
+  });
+
+  it("simulcast still switches layers on what it cannot read: Ben asks for low, then high quality, and decodes Ana at each size", async () => {
+    evidence("e2ee-layers");
+    const width = async () => (await tileOf(ben, "Ana")).video?.frameWidth ?? 0;
+    const top = await width();
+    await openMoreMenu(ben.page);
+    await ben.page.locator(mv.quality("low")).click();
+    const low = await waitFor(
+      async () => ((await width()) > 0 && (await width()) < top ? width() : undefined),
+      {
+        timeoutMs: 20_000,
+        what: "Ana's video at a lower layer at Ben",
+      },
+    );
+    expect((await growth(ben, "Ana")).frames, "frames at the low layer").toBeGreaterThan(10);
+    await openMoreMenu(ben.page);
+    await ben.page.locator(mv.quality("high")).click();
+    const high = await waitFor(async () => ((await width()) > low ? width() : undefined), {
+      timeoutMs: 20_000,
+      what: "Ana's video back at a higher layer at Ben",
+    });
+    console.log(`[e2ee] Ana's video at Ben: ${top} px wide, ${low} at low quality, ${high} at high again`);
+    expect((await growth(ben, "Ana")).frames, "frames at the high layer").toBeGreaterThan(10);
   });
 
   it("a page with another passphrase gets the packets and decodes none of them; the others are told", async () => {

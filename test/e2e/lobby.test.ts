@@ -110,7 +110,7 @@ describe.sequential("the lobby through the UI", () => {
       { timeoutMs: 10_000, what: "room.updated {lobby: true} on the moderator's page" },
     );
     const update = await bystander.next((m) => m.type === "room.updated", 5000, "room.updated");
-    expect(update.settings).toEqual({ lobby: true, locked: false });
+    expect(update.settings).toEqual({ lobby: true, locked: false, e2ee: false });
     expect(framesOf(mod).sent.some((f) => f.type === "room.configure" && f.lobby === true)).toBe(true);
   });
 
@@ -261,6 +261,7 @@ describe.sequential("the password through the UI", () => {
     expect(framesOf(late).received.find((m) => m.type === "joined")?.settings).toEqual({
       lobby: false,
       locked: false,
+      e2ee: false,
     });
     await mod.page.locator(tileOf(lateId)).waitFor({ state: "attached", timeout: 10_000 });
   });
