@@ -17,6 +17,7 @@ import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { E2EE_WORKER_TAP, e2eeStats, openWithKey, safetyCode, waitForE2ee } from "./helpers/e2ee.js";
 import {
+  closeMoreMenu,
   mv,
   openMoreMenu,
   readMediaTiles,
@@ -129,6 +130,7 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     const top = await width();
     await openMoreMenu(ben.page);
     await ben.page.locator(mv.quality("low")).click();
+    await closeMoreMenu(ben.page);
     const low = await waitFor(
       async () => ((await width()) > 0 && (await width()) < top ? width() : undefined),
       {
@@ -139,6 +141,7 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     expect((await growth(ben, "Ana")).frames, "frames at the low layer").toBeGreaterThan(10);
     await openMoreMenu(ben.page);
     await ben.page.locator(mv.quality("high")).click();
+    await closeMoreMenu(ben.page);
     const high = await waitFor(async () => ((await width()) > low ? width() : undefined), {
       timeoutMs: 20_000,
       what: "Ana's video back at a higher layer at Ben",

@@ -333,6 +333,13 @@ export async function openMoreMenu(page: Page): Promise<void> {
   await page.locator(mv.moreMenuPanel).waitFor({ state: "visible", timeout: 10_000 });
 }
 
+/** Closes the ⋯ menu (Escape) if it is open, and waits until it is gone. */
+export async function closeMoreMenu(page: Page): Promise<void> {
+  if ((await page.locator(mv.moreMenuPanel).count()) === 0) return;
+  await page.keyboard.press("Escape");
+  await page.locator(mv.moreMenuPanel).waitFor({ state: "detached", timeout: 5000 });
+}
+
 /** The conference's layout attribute ("tile" | "speaker" | …). */
 export async function layoutOf(page: Page): Promise<string | null> {
   return page.locator(mv.conference).getAttribute("data-layout", { timeout: 5000 });
