@@ -119,6 +119,10 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     expect(sa?.encrypted).toBeGreaterThan(100);
     expect(sb?.decrypted).toBeGreaterThan(100);
     expect(sb?.keyTags).toContain(sa?.sendingTag);
+    // One connection each way per page, encrypted from its first frame: Ana turned it on before publishing,
+    // without coming back on new connections (which would mean she had first sent in clear).
+    for (const p of [ana, ben])
+      expect(await p.page.evaluate("(window.__pcs || []).length"), `${p.label}'s peer connections`).toBe(2);
     const codes = [await safetyCode(ana.page), await safetyCode(ben.page)];
     expect(codes[0]).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     expect(codes[1]).toBe(codes[0]);
@@ -205,7 +209,7 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     await participantAction(ana.page, id("Rita"), "remove");
     await ana.page.locator("[data-testid=remove-confirm]").click();
     await rita.page.locator("[data-testid=removed-screen]").waitFor({ state: "visible", timeout: 10_000 });
-    // The new keys are given at once and used a second later.
+    // The new keys are given at once and used two seconds later.
     await waitFor(
       async () => {
         const a = await e2eeStats(ana.page);
@@ -232,11 +236,19 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
     const now = await tileOf(ben, "Ana");
     expect((now.video?.framesDecoded ?? 0) - (heard.video?.framesDecoded ?? 0)).toBeGreaterThan(50);
     expect((await growth(ben, "Ana")).energy).toBeGreaterThan(0);
-    // (Ben does drop Wes's frames, all of them: another key.) Ana's sound at Ben, over the removal and both key
-    // changes: hardly any concealment.
+    // No gap: Ben dropped none of Ana's frames for want of her new key (he had it before she used it). (He
+    // does drop all of Wes's: another key.) The sound's concealment over the window is logged, not judged: on
+    // a loaded machine the network's own losses weigh in it.
+    const newAna = String(after.ana?.sendingTag);
+    console.log(
+      `[e2ee] Ben's frames dropped for a key not yet there, by tag: ${JSON.stringify(after.ben?.keyMissing)}`,
+    );
+    expect(after.ben?.keyMissing[newAna] ?? 0, "Ana's frames Ben dropped for want of her new key").toBe(0);
+    expect(ritaAfter?.keyTags).not.toContain(after.ana?.sendingTag);
     const hidden = concealment(audioBefore, await receivedFrom(ben.page, id("Ana")));
-    console.log(`[e2ee] Ana's sound at Ben concealed over the key change: ${(hidden * 100).toFixed(2)} %`);
-    expect(hidden).toBeLessThan(0.05);
+    console.log(
+      `[e2ee] Ana's sound at Ben concealed over the removal and the key changes: ${(hidden * 100).toFixed(2)} %`,
+    );
   });
 });
 

@@ -21,6 +21,7 @@ export type E2eeStatus = "off" | "needs-passphrase" | "starting" | "on";
 /** Entries gathered this long go out as one `e2ee.signal` (a change of who is here makes one per person). */
 const BATCH_MS = 50;
 const MAX_ENTRIES = 200;
+const KEY_FRAME_AFTER_MS = 300;
 
 export function e2eeSupported(): boolean {
   return typeof RTCRtpScriptTransform !== "undefined" && typeof Worker !== "undefined";
@@ -48,11 +49,11 @@ export class E2eeController {
     room.register({
       joined: (joined) => this.#entered(joined),
       "room.updated": ({ settings }) => {
-        if (!settings.e2ee || this.#startOnEntry) {
-          this.#startOnEntry = false;
-          return;
-        }
-        if (this.status.peek() !== "off") return;
+        if (!settings.e2ee) return;
+        // Already on since we entered (we turned it on then), or on by a join meanwhile: nothing to redo.
+        const onSinceEntry = this.#startOnEntry;
+        this.#startOnEntry = false;
+        if (onSinceEntry || this.status.peek() !== "off") return;
         // On while our media flows: a transform cannot be put on a sender already sending (Chromium ignores
         // it), so we come back at once as ourselves on new connections, encrypted from their first frame.
         this.notEncrypted.value = false;
@@ -105,13 +106,17 @@ export class E2eeController {
     this.#stop();
     this.#passphrase ??= passphraseFromLink();
     if (joined.settings.e2ee) this.#turnedOn();
-    // Whoever opens the meeting with a passphrase in the link wants it encrypted: a moderator turns it on,
-    // anyone else is told it is not (never a quiet downgrade of what the link promised).
-    else if (this.#passphrase && joined.you.role === "moderator" && e2eeSupported())
+    // Whoever opens the meeting with a passphrase in the link wants it encrypted: a moderator turns it on
+    // before anything is sent (the engine publishes right after this handler, its senders then carry their
+    // transforms from the first frame); anyone else is told it is not (never a quiet downgrade of what the
+    // link promised).
+    else if (this.#passphrase && joined.you.role === "moderator" && e2eeSupported()) {
+      this.#startOnEntry = true;
+      this.#turnedOn();
       this.turnOn().catch((err: unknown) =>
         console.warn("palabre: end-to-end encryption not turned on", err),
       );
-    else if (this.#passphrase) this.notEncrypted.value = true;
+    } else if (this.#passphrase) this.notEncrypted.value = true;
   }
 
   #turnedOn(): void {
@@ -184,6 +189,9 @@ export class E2eeController {
       this.#flush = undefined;
       const all = this.#outbox;
       this.#outbox = [];
+      // Our key went to someone: a key frame a moment later (once it has arrived) starts their picture.
+      if (all.some((e) => e.payload.startsWith("k.")))
+        setTimeout(() => this.#command({ type: "key-frame" }), KEY_FRAME_AFTER_MS);
       for (let i = 0; i < all.length; i += MAX_ENTRIES)
         this.room.request({ type: "e2ee.signal", entries: all.slice(i, i + MAX_ENTRIES) }).catch((err) => {
           console.warn("palabre: encryption keys not sent", err);

@@ -18,6 +18,8 @@ export type WorkerCommand =
   | { type: "encrypt-with"; key: FrameKey }
   | { type: "decrypt-with"; key: FrameKey }
   | { type: "forget"; tags: number[] }
+  /** Someone was just given our key: a key frame lets them start decoding at once. */
+  | { type: "key-frame" }
   | { type: "stats" };
 
 export interface WorkerStats {
@@ -33,6 +35,8 @@ export interface WorkerStats {
   keyTags: number[];
   /** The tags named by the last frames received, decrypted or not (they travel in clear). */
   seenTags: number[];
+  /** Frames dropped because their key had not arrived yet, by tag (the last few tags): a gap, if any. */
+  keyMissing: Record<string, number>;
 }
 
 export interface TransformOptions {
@@ -50,6 +54,7 @@ interface ScriptTransformer {
   readonly writable: WritableStream<EncodedFrame>;
   readonly options: TransformOptions;
   generateKeyFrame?(): Promise<void>;
+  sendKeyFrameRequest?(): Promise<void>;
 }
 
 const scope = self as unknown as {
@@ -64,17 +69,29 @@ const counts = { encrypted: 0, unsent: 0, decrypted: 0, undecryptable: 0 };
 /** Distinct tags of received frames, the newest last (a few: enough to see a key change). */
 const seen: number[] = [];
 const SEEN_KEPT = 16;
-/** The senders' transformers: a new key asks each for a key frame, so that receivers start at once. */
+const missing = new Map<number, number>();
+/**
+ * The video transformers. A frame dropped for want of a key leaves the decoder waiting for a key frame it
+ * would not ask for (it saw nothing to fail on): a new key asks the senders for one, and the receivers ask theirs.
+ */
 const senders = new Set<ScriptTransformer>();
+const receivers = new Set<ScriptTransformer>();
+const keyFrame = (set: Set<ScriptTransformer>, ask: (t: ScriptTransformer) => Promise<void> | undefined) => {
+  for (const t of set) ask(t)?.catch(() => {});
+};
 
 scope.onmessage = ({ data }) => {
   switch (data.type) {
     case "encrypt-with":
       sending = data.key;
-      for (const t of senders) t.generateKeyFrame?.().catch(() => {});
+      keyFrame(senders, (t) => t.generateKeyFrame?.());
+      break;
+    case "key-frame":
+      keyFrame(senders, (t) => t.generateKeyFrame?.());
       break;
     case "decrypt-with":
       receiving.set(data.key.tag, data.key.key);
+      keyFrame(receivers, (t) => t.sendKeyFrameRequest?.());
       break;
     case "forget":
       for (const tag of data.tags) receiving.delete(tag);
@@ -85,6 +102,7 @@ scope.onmessage = ({ data }) => {
         sendingTag: sending?.tag ?? null,
         keyTags: [...receiving.keys()],
         seenTags: [...seen],
+        keyMissing: Object.fromEntries(missing),
       };
       scope.postMessage({ type: "stats", stats });
       break;
@@ -94,7 +112,7 @@ scope.onmessage = ({ data }) => {
 
 scope.onrtctransform = ({ transformer }) => {
   const { role, kind } = transformer.options;
-  if (role === "send" && kind === "video") senders.add(transformer);
+  if (kind === "video") (role === "send" ? senders : receivers).add(transformer);
   const transform =
     role === "send"
       ? async (frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>) => {
@@ -118,6 +136,10 @@ scope.onrtctransform = ({ transformer }) => {
           const data = await decryptFrame(frame.data, clearBytes(kind, frame.type === "key"), receiving);
           if (!data) {
             counts.undecryptable++;
+            if (tag !== null && !receiving.has(tag)) {
+              missing.set(tag, (missing.get(tag) ?? 0) + 1);
+              if (missing.size > SEEN_KEPT) missing.delete(missing.keys().next().value as number);
+            }
             return;
           }
           frame.data = data;
@@ -127,5 +149,8 @@ scope.onrtctransform = ({ transformer }) => {
   transformer.readable
     .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform }))
     .pipeTo(transformer.writable)
-    .catch(() => senders.delete(transformer));
+    .catch(() => {
+      senders.delete(transformer);
+      receivers.delete(transformer);
+    });
 };

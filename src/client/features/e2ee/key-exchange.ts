@@ -92,7 +92,7 @@ export class KeyExchange {
     private readonly me: string,
     private readonly send: Outbox,
     private readonly events: KeyEvents,
-    private readonly switchDelayMs = 1000,
+    private readonly switchDelayMs = 2000,
   ) {}
 
   /** Derives the keys and says hello to `others` (everyone in the meeting but us). */
