@@ -52,11 +52,6 @@ export class Subscriber {
     this.transforms = new TransformAttacher(transforms);
   }
 
-  /** Gives every receiver its transform, if the meeting has any. */
-  private attachTransforms(): void {
-    for (const t of this.pc?.getTransceivers() ?? []) this.transforms.receiver(t.receiver);
-  }
-
   /** Applies a `subscribe.offer`; offers are queued so two negotiations never overlap. */
   handleOffer(sdp: string, streams: readonly StreamInfo[]): Promise<void> {
     return this.queue.run(async () => {
@@ -105,7 +100,6 @@ export class Subscriber {
     const pc = this.pc ?? this.create();
     this.streams = new Map(streams.map((s) => [s.mid, s]));
     await pc.setRemoteDescription({ type: "offer", sdp });
-    this.attachTransforms();
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     this.sync();

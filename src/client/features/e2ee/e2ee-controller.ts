@@ -12,7 +12,7 @@ import type { MediaTransforms } from "../../engine/transforms.js";
 import { SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
 import { scope } from "../../ui/scope.js";
-import type { TransformOptions, WorkerCommand, WorkerStats } from "./e2ee-worker.js";
+import type { TransformOptions, WorkerCommand } from "./e2ee-worker.js";
 import { KeyExchange } from "./key-exchange.js";
 import { newPassphrase, passphraseFromLink, putPassphraseInLink } from "./passphrase.js";
 
@@ -84,21 +84,6 @@ export class E2eeController {
   /** The link that brings the passphrase with it (for the moderator to share), or null. */
   shareLink(): string | null {
     return this.#passphrase ? `${location.origin}${location.pathname}#e2ee=${this.#passphrase}` : null;
-  }
-
-  /** The worker's counts (tests and the ⋯ menu's statistics). */
-  stats(): Promise<WorkerStats | null> {
-    const worker = this.#worker;
-    if (!worker) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const done = (ev: MessageEvent<{ type: string; stats: WorkerStats }>) => {
-        if (ev.data.type !== "stats") return;
-        worker.removeEventListener("message", done);
-        resolve(ev.data.stats);
-      };
-      worker.addEventListener("message", done);
-      this.#command({ type: "stats" });
-    });
   }
 
   #entered(joined: ServerMessageOf<"joined">): void {

@@ -211,15 +211,16 @@ export class KeyExchange {
 
   async #onKey(from: string, [tag, iv, sealed]: [string, string, string]): Promise<void> {
     const peer = this.#peers.get(from);
-    if (!peer) return;
+    const tagNumber = Number(tag);
+    // A key already held (the answer to a hello crossing ours brings it twice): nothing to unwrap.
+    if (!peer || !Number.isInteger(tagNumber) || peer.tags.includes(tagNumber)) return;
     const raw = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromB64(iv), additionalData: enc.encode(`${from}>${this.me}:${tag}`) },
       peer.wrap,
       fromB64(sealed),
     );
     const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);
-    const tagNumber = Number(tag);
-    if (!Number.isInteger(tagNumber) || peer.tags.includes(tagNumber)) return;
+    if (peer.tags.includes(tagNumber)) return;
     peer.tags.push(tagNumber);
     this.events.decryptWith(from, { tag: tagNumber, key });
     if (peer.tags.length > KEYS_KEPT_PER_PEER) this.events.forget(peer.tags.splice(0, 1));
