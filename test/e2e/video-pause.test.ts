@@ -11,8 +11,8 @@
  *   connection's relay flow only), which holds Alice's sound (~50 kbit/s) but not her lowest layer (150
  *   kbit/s): during the 12 s of the cap her tile shows the notice, with that text and role "status", for 3 s
  *   on end at least (more than the half-second stop that begins any drop), exactly while the tile asks for no
- *   video (data-layer "paused"), and her sound keeps arriving; once the cap is lifted the notice goes, and
- *   her video is decoded again with no notice on the tile.
+ *   video (data-layer "paused"), and her sound keeps arriving; once the cap is lifted, within 30 s, her
+ *   video is decoded for 3 s on end with no notice on the tile.
  * - Last, the server's log holds no internal error.
  *
  * Times are logged for the record; the machine is shared, so the bounds are generous.
@@ -186,32 +186,38 @@ describe.sequential("a downlink too narrow for any video (100 kbit/s)", () => {
     expect(disagree, "the notice shows exactly while the tile asks no video for bandwidth").toEqual([]);
     expect(audioCapped, "Alice's audio packets reaching Bob over the 12 s capped").toBeGreaterThan(300);
 
-    // Lifted: the video comes back by itself (a probe within ~10 s), and the notice goes with the pause.
+    // Lifted: the video comes back by itself, and for good: a 3-s window in which pictures keep coming and the
+    // notice never shows (polled every 200 ms). A probe may begin just before the lift and fail on the backlog
+    // the cap left in the relay; the next one waits its gap (up to 10 s, estimator.ts), so the first window
+    // without the notice is not yet the end of the pause: windows are watched until one holds, within 30 s.
     const goneMs = await timeUntil(bob.page, aliceId, (r) => !r.paused, 25_000);
     expect(goneMs, "ms until the paused notice is gone once the cap is lifted").not.toBeNull();
-    const backMs = await waitFor(
-      async () => ((await growth(500)).frames > 0 ? performance.now() - lifted : undefined),
-      { timeoutMs: 15_000, intervalMs: 0, what: "Alice's video decoded again on Bob's page" },
-    );
-    // Back for good: over the next 3 s, pictures keep coming and the notice never shows (polled every 200 ms;
-    // under a cap still on, a probe's moment without the notice would end in it again).
-    const first = await receivedFrom(bob.page, aliceId);
-    const noticeSeen: number[] = [];
-    const watchFrom = performance.now();
-    let last = first;
-    while (performance.now() - watchFrom < 3000) {
-      await sleep(200);
-      last = await receivedFrom(bob.page, aliceId);
-      if (last.paused) noticeSeen.push(Math.round(performance.now() - watchFrom));
+    const windows: { fromMs: number; frames: number; noticeAt: number[] }[] = [];
+    while (performance.now() - lifted < 30_000) {
+      const first = await receivedFrom(bob.page, aliceId);
+      const watchFrom = performance.now();
+      const noticeAt: number[] = [];
+      let last = first;
+      while (performance.now() - watchFrom < 3000) {
+        await sleep(200);
+        last = await receivedFrom(bob.page, aliceId);
+        if (last.paused) noticeAt.push(Math.round(performance.now() - watchFrom));
+      }
+      const frames = (last.video?.framesDecoded ?? 0) - (first.video?.framesDecoded ?? 0);
+      windows.push({ fromMs: Math.round(watchFrom - lifted), frames, noticeAt });
+      if (frames > 10 && noticeAt.length === 0) break;
     }
-    const frames = (last.video?.framesDecoded ?? 0) - (first.video?.framesDecoded ?? 0);
+    const back = windows.at(-1);
     console.log(
-      `[video-pause] lifted: notice gone after ${Math.round(goneMs ?? -1)} ms, video decoded after ${Math.round(backMs)} ms; next 3 s: ${frames} frames, notice at ${JSON.stringify(noticeSeen)} ms`,
+      `[video-pause] lifted: notice first gone after ${Math.round(goneMs ?? -1)} ms; 3-s windows since (ms after the lift, frames, notice at): ${JSON.stringify(windows)}`,
     );
-    expect(frames, "Alice's video frames decoded in 3 s once back").toBeGreaterThan(10);
-    expect(noticeSeen, "ms (of those 3 s) when the paused notice showed with the video back").toEqual([]);
+    expect(
+      back?.frames,
+      "Alice's video frames decoded in the last 3 s watched (within 30 s of the lift)",
+    ).toBeGreaterThan(10);
+    expect(back?.noticeAt, "ms (of those 3 s) when the paused notice showed with the video back").toEqual([]);
     expect(await notice.count(), "paused notices on Alice's tile with the video back").toBe(0);
-  }, 120_000);
+  }, 150_000);
 });
 
 // Last: judges every line the server printed during the file's tests.
