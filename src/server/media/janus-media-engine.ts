@@ -15,10 +15,14 @@ import { type JanusEndpoint, JanusProcess } from "./janus-process.js";
 import { type MediaEngine, MediaError, type MediaRoom, type MediaRoomSink } from "./media-room.js";
 
 const log = logger("media-engine");
-const RESTART_DELAY_MS = 500;
-/** A restart that failed is tried again after this long, doubling up to the maximum. */
+/**
+ * A restart that failed, or a Janus lost less than CRASH_LOOP_MS after it came up, waits this long before the
+ * next try, doubling up to the maximum. A Janus that had been running longer is restarted at once: every second
+ * counts for the meetings waiting on it, while one that keeps dying must not be respawned in a tight loop.
+ */
 const RESTART_RETRY_MS = 1000;
 const RESTART_RETRY_MAX_MS = 10_000;
+const CRASH_LOOP_MS = 10_000;
 
 export interface MediaEngineEvents {
   /** Janus was lost: every room created before now has no media any more. */
@@ -33,6 +37,8 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
   #client: JanusClient | undefined;
   #endpoint: JanusEndpoint | undefined;
   #closed = false;
+  /** When the current Janus came up, and the delay its (re)start had waited (0 for an immediate one). */
+  #upSince = { at: 0, delayMs: 0 };
 
   constructor(config: Config["janus"], maxPublishers: number) {
     super();
@@ -84,7 +90,12 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
     this.#client.close();
     this.#client = undefined;
     this.emit("lost");
-    void this.#process.stop().then(() => this.#restartAfter(RESTART_DELAY_MS));
+    const up = this.#upSince;
+    const delayMs =
+      Date.now() - up.at < CRASH_LOOP_MS
+        ? Math.min(RESTART_RETRY_MAX_MS, Math.max(RESTART_RETRY_MS, up.delayMs * 2))
+        : 0;
+    void this.#process.stop().then(() => this.#restartAfter(delayMs));
   }
 
   #restartAfter(delayMs: number): void {
@@ -93,6 +104,7 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
       this.start().then(
         () => {
           if (this.#closed) return;
+          this.#upSince = { at: Date.now(), delayMs };
           log.info("media server restarted");
           this.emit("restored");
         },

@@ -146,7 +146,10 @@ export async function waitForNewMedia(
 ): Promise<MediaBack> {
   const firstFrames = new Map<string, number>();
   const growing = new Set<string>();
+  /** When (ms after `since`) each remote's first new frame and first new audio packet were seen. */
+  const firstSeen: Record<string, { video?: number; audio?: number }> = {};
   let last = "";
+  const report = () => `${last}; first seen (ms): ${JSON.stringify(firstSeen)}`;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const media = await readFreshMedia(page);
@@ -155,13 +158,17 @@ export async function waitForNewMedia(
     let audioOk = true;
     for (const id of from) {
       const frames = media[id]?.frames ?? 0;
+      const seen = firstSeen[id] ?? {};
+      firstSeen[id] = seen;
+      if (frames > 0) seen.video ??= at - since;
+      if ((media[id]?.packets ?? 0) > 0) seen.audio ??= at - since;
       const first = firstFrames.get(id);
       if (frames > 0 && first === undefined) firstFrames.set(id, frames);
       else if (first !== undefined && frames > first) growing.add(id);
       if ((media[id]?.packets ?? 0) === 0) audioOk = false;
     }
-    if (audioOk && from.every((id) => growing.has(id))) return { ms: at - since, detail: last };
+    if (audioOk && from.every((id) => growing.has(id))) return { ms: at - since, detail: report() };
     await sleep(100);
   }
-  throw new Error(`no new media from [${from.join(",")}] within ${timeoutMs} ms; last seen: ${last}`);
+  throw new Error(`no new media from [${from.join(",")}] within ${timeoutMs} ms; last seen: ${report()}`);
 }
