@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 //   unit        — pure functions, no I/O.
 //   integration — a real server + Janus, raw WebSocket clients (and a couple of Chromium pages).
 //   e2e         — headless Chromium participants through the real UI.
-// Integration and e2e share a globalSetup: the veth pair Janus needs for loopback ICE, and a fresh client build.
+// Integration and e2e share a globalSetup: the veth pair Janus needs for loopback ICE, and a fresh client build;
+// and a setup file that fails a test during which a server message broke the contract (test/helpers/contract.ts).
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +23,7 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["test/helpers/global-setup.ts"],
+          setupFiles: ["test/helpers/contract-setup.ts"],
           testTimeout: 90_000,
           hookTimeout: 90_000,
           fileParallelism: false,
@@ -34,6 +36,7 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           globalSetup: ["test/helpers/global-setup.ts"],
+          setupFiles: ["test/helpers/contract-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

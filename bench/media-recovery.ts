@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import { launchChromium, newParticipant, type Participant } from "../test/e2e/helpers/browser.js";
 import { janusPid, markConnectionsOld, waitForNewMedia } from "../test/e2e/helpers/recovery.js";
 import { joinViaUi, waitForMediaFrom } from "../test/e2e/helpers/ui.js";
-import { type Frame, recordFrames } from "../test/e2e/helpers/ws-frames.js";
+import { type FrameLog, recordFrames } from "../test/e2e/helpers/ws-frames.js";
 import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ServerHandle, startServer } from "../test/helpers/server.js";
 import { ensureVeth } from "../test/helpers/veth.js";
@@ -30,8 +30,8 @@ interface Page3 {
   participant: Participant;
   id: string;
   name: string;
-  /** When each `media.restored` frame reached the page (Date.now()). */
-  restoredAt: number[];
+  /** What the page received, and when. */
+  frames: FrameLog;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -49,14 +49,7 @@ async function main(): Promise<void> {
   try {
     for (const name of ["Ann", "Ben", "Cat"]) {
       const participant = await newParticipant(browser, name.toLowerCase());
-      const entry: Page3 = { participant, id: "", name, restoredAt: [] };
-      // Frames are seen by the test process as they arrive: stamp media.restored on arrival.
-      const log = recordFrames(participant.page);
-      const push = log.received.push.bind(log.received);
-      log.received.push = (...frames: Frame[]) => {
-        for (const f of frames) if (f.type === "media.restored") entry.restoredAt.push(Date.now());
-        return push(...frames);
-      };
+      const entry: Page3 = { participant, id: "", name, frames: recordFrames(participant.page) };
       entry.id = await joinViaUi(participant.page, server.origin, room, name);
       pages.push(entry);
     }
@@ -87,7 +80,9 @@ async function main(): Promise<void> {
       );
       await waitFor(() => janusPid(server) !== old, { what: "a new Janus" });
       const line = pages.map((x, i) => {
-        const r = x.restoredAt.find((t) => t >= killedAt);
+        const r = x.frames.receivedAt.find(
+          (t, i) => t >= killedAt && x.frames.received[i]?.type === "media.restored",
+        );
         if (r !== undefined) restored.push(r - killedAt);
         const ms = back[i]?.ms ?? Number.NaN;
         all.push(ms);

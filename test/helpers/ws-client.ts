@@ -1,5 +1,10 @@
-/** A raw protocol client over `ws`, for tests that speak the wire protocol directly (and abuse it). */
+/**
+ * A raw protocol client over `ws`, for tests that speak the wire protocol directly and abuse it: what it sends is
+ * deliberately unchecked (malformed, oversized, out-of-order frames are the point). What it receives is checked
+ * against the server's contract (contract.ts): a message outside it fails the test.
+ */
 import WebSocket from "ws";
+import { checkServerMessage } from "./contract.js";
 import { safeJson } from "./wait.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: server messages are inspected loosely by tests
@@ -46,6 +51,7 @@ export class RawClient {
         return;
       }
       this.received.push(msg);
+      checkServerMessage("a test client", msg);
       for (let i = 0; i < this.waiters.length; i++) {
         const waiter = this.waiters[i];
         if (waiter?.pred(msg)) {

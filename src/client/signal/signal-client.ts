@@ -2,8 +2,10 @@
  * The client end of the signaling WebSocket (PROTOCOL.md): requests carry an `id` and are settled by the
  * reply with the same `id`; everything the server sends on its own goes to the listener, and so does the
  * socket's closing. It works over the browser's WebSocket or any constructor of the same shape (the `ws`
- * package in Node: the bots and the tests). Server messages are trusted to follow the protocol, so they are
- * JSON-parsed and switched on, not validated.
+ * package in Node: the bots and the tests). Server messages are JSON-parsed and switched on, not validated here:
+ * the browser trusts its own server, and every test holds that server to the contract instead, by checking each
+ * message a test client or page receives against src/protocol/server-schema.ts (test/helpers/contract.ts), which
+ * the compiler keeps in step with the types used here.
  */
 import type { ErrorCode } from "../../protocol/errors.js";
 import type { ClientMessageInput, ServerMessage, ServerMessageOf } from "../../protocol/messages.js";

@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { checkServerMessage } from "../../helpers/contract.js";
 import { resultsDir } from "../../helpers/paths.js";
 import { RTC_RECORDER_SCRIPT } from "./rtc.js";
 
@@ -73,7 +74,18 @@ export async function newParticipant(
     }
   });
   const page = await context.newPage();
-  page.on("websocket", (ws) => websockets.push(ws.url()));
+  page.on("websocket", (ws) => {
+    websockets.push(ws.url());
+    // Every message the server sends a page is held to the contract (contract.ts; a violation fails the test).
+    ws.on("framereceived", ({ payload }) => {
+      const text = typeof payload === "string" ? payload : payload.toString("utf8");
+      try {
+        checkServerMessage(`${label}'s page`, JSON.parse(text));
+      } catch {
+        checkServerMessage(`${label}'s page`, text);
+      }
+    });
+  });
   page.on("console", (msg) => {
     // The client's own debug lines ("palabre: …", e.g. the downlink estimate) are evidence too, timed.
     if (msg.type() === "error" || msg.type() === "warning" || msg.text().startsWith("palabre:"))

@@ -12,6 +12,8 @@ export type Frame = Record<string, any> & { type: string };
 export interface FrameLog {
   /** Every parsed frame received by the page, all sockets, in order. */
   received: Frame[];
+  /** When (Date.now() in the test process) each frame of `received` arrived, same order. */
+  receivedAt: number[];
   /** Every parsed frame the page sent. */
   sent: Frame[];
   /** Frames that were not JSON objects. */
@@ -40,6 +42,7 @@ function parse(payload: string | Buffer, into: Frame[], bad: string[]): void {
 export function recordFrames(page: Page): FrameLog {
   const log: FrameLog = {
     received: [],
+    receivedAt: [],
     sent: [],
     unparsable: [],
     sockets: [],
@@ -61,7 +64,10 @@ export function recordFrames(page: Page): FrameLog {
     });
     ws.on("framereceived", ({ payload }) => {
       if (kind === "peek") parse(payload, log.peeks, log.unparsable);
-      else parse(payload, log.received, log.unparsable);
+      else {
+        parse(payload, log.received, log.unparsable);
+        while (log.receivedAt.length < log.received.length) log.receivedAt.push(Date.now());
+      }
     });
   });
   return log;
