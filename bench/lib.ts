@@ -174,3 +174,9 @@ export async function pageDecoded(
     audio: Record<string, number>;
   };
 }
+
+/** The value at quantile `q` (0..1) of `values`: the element at floor(q·n) of the sorted list; NaN when empty. */
+export function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}

@@ -19,7 +19,7 @@ import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ServerHandle, startServer } from "../test/helpers/server.js";
 import { ensureVeth } from "../test/helpers/veth.js";
 import { sleep, waitFor } from "../test/helpers/wait.js";
-import { machineLoad, round } from "./lib.js";
+import { machineLoad, quantile, round } from "./lib.js";
 
 const KILLS = Number(process.env.BENCH_KILLS ?? 8);
 /** Between kills: media settled, and the new Janus up longer than the supervisor's crash-loop window (10 s). */
@@ -32,11 +32,6 @@ interface Page3 {
   name: string;
   /** What the page received, and when. */
   frames: FrameLog;
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
 async function main(): Promise<void> {

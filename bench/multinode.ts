@@ -26,6 +26,7 @@ import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ClusterHandle, startCluster } from "../test/helpers/cluster.js";
 import { ensureVeth } from "../test/helpers/veth.js";
 import { waitFor } from "../test/helpers/wait.js";
+import { quantile } from "./lib.js";
 
 const MEETINGS = Number(process.env.BENCH_MEETINGS ?? 20);
 const BOTS = Number(process.env.BENCH_BOTS ?? 5);
@@ -34,11 +35,6 @@ const TAKEOVERS = Number(process.env.BENCH_TAKEOVERS ?? 10);
 const TTL_SECONDS = Number(process.env.NODE_TTL_SECONDS ?? 2);
 
 let failures = 0;
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
 
 async function placement(cluster: ClusterHandle): Promise<void> {
   const bots: Bot[] = [];

@@ -128,12 +128,16 @@ describe.sequential("a Janus crash during a meeting", () => {
       ).toBeLessThanOrEqual(RECOVERY_MS);
     }
 
+    // Where the time went, for the record: what each page received after the kill, and when (ms).
     for (const x of everyone()) {
-      const rx = x.frames.received
-        .filter((f) => f.__at >= killedAt)
-        .map((f) => `${f.type}@${f.__at - killedAt}`);
-      const tx = x.frames.sent.filter((f) => f.__at >= killedAt).map((f) => `${f.type}@${f.__at - killedAt}`);
-      console.log(`[TIMING] ${x.name} rx ${rx.join(" ")}\n   tx ${tx.join(" ")}`);
+      const since = x.frames.receivedAt.findIndex((at) => at >= killedAt);
+      const timeline =
+        since < 0
+          ? []
+          : x.frames.received.slice(since).map((f, i) => {
+              return `${f.type}@${(x.frames.receivedAt[since + i] ?? killedAt) - killedAt}`;
+            });
+      console.log(`[media recovery] ${x.name} received after the kill: ${timeline.join(" ")}`);
     }
     // The server runs a new Janus; each page made new peer connections (the old ones are closed).
     expect(janusPid(server)).not.toBe(oldJanus);

@@ -23,7 +23,7 @@ export interface ExpectedLine {
 }
 
 /** The JSON object a server log line ("err| {...}") carries, or undefined for a line of plain text. */
-function jsonOf(line: string): Record<string, unknown> | undefined {
+export function jsonOf(line: string): Record<string, unknown> | undefined {
   const text = line.slice(line.indexOf("| ") + 2);
   if (!text.startsWith("{")) return undefined;
   try {

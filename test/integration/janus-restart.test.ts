@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { janusPid } from "../e2e/helpers/recovery.js";
-import { describeServerLogExpecting } from "../helpers/log-expected.js";
+import { describeServerLogExpecting, jsonOf } from "../helpers/log-expected.js";
 import { type ServerHandle, startServer } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 
@@ -19,14 +19,8 @@ let server: ServerHandle;
 function stamps(msg: string): number[] {
   const out: number[] = [];
   for (const line of server.lines) {
-    const text = line.slice(line.indexOf("| ") + 2);
-    if (!text.startsWith("{")) continue;
-    try {
-      const json = JSON.parse(text) as { msg?: unknown; t?: unknown };
-      if (json.msg === msg && typeof json.t === "string") out.push(Date.parse(json.t));
-    } catch {
-      // not a JSON line
-    }
+    const json = jsonOf(line);
+    if (json?.msg === msg && typeof json.t === "string") out.push(Date.parse(json.t));
   }
   return out;
 }

@@ -24,6 +24,10 @@ const RESTART_RETRY_MS = 1000;
 const RESTART_RETRY_MAX_MS = 10_000;
 const CRASH_LOOP_MS = 10_000;
 
+/** The wait after one of `previousMs`: doubled, at least RESTART_RETRY_MS, at most RESTART_RETRY_MAX_MS. */
+const backedOff = (previousMs: number) =>
+  Math.min(RESTART_RETRY_MAX_MS, Math.max(RESTART_RETRY_MS, previousMs * 2));
+
 export interface MediaEngineEvents {
   /** Janus was lost: every room created before now has no media any more. */
   lost: [];
@@ -91,10 +95,7 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
     this.#client = undefined;
     this.emit("lost");
     const up = this.#upSince;
-    const delayMs =
-      Date.now() - up.at < CRASH_LOOP_MS
-        ? Math.min(RESTART_RETRY_MAX_MS, Math.max(RESTART_RETRY_MS, up.delayMs * 2))
-        : 0;
+    const delayMs = Date.now() - up.at < CRASH_LOOP_MS ? backedOff(up.delayMs) : 0;
     void this.#process.stop().then(() => this.#restartAfter(delayMs));
   }
 
@@ -110,11 +111,7 @@ export class JanusMediaEngine extends EventEmitter<MediaEngineEvents> implements
         },
         (err: unknown) => {
           log.error("media server restart failed", errorFields(err));
-          void this.#process
-            .stop()
-            .then(() =>
-              this.#restartAfter(Math.min(RESTART_RETRY_MAX_MS, Math.max(RESTART_RETRY_MS, delayMs * 2))),
-            );
+          void this.#process.stop().then(() => this.#restartAfter(backedOff(delayMs)));
         },
       );
     }, delayMs);

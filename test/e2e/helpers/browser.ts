@@ -79,11 +79,13 @@ export async function newParticipant(
     // Every message the server sends a page is held to the contract (contract.ts; a violation fails the test).
     ws.on("framereceived", ({ payload }) => {
       const text = typeof payload === "string" ? payload : payload.toString("utf8");
+      let message: unknown = text;
       try {
-        checkServerMessage(`${label}'s page`, JSON.parse(text));
+        message = JSON.parse(text);
       } catch {
-        checkServerMessage(`${label}'s page`, text);
+        // not JSON: checked as the text itself, which no schema accepts
       }
+      checkServerMessage(`${label}'s page`, message);
     });
   });
   page.on("console", (msg) => {
