@@ -198,6 +198,27 @@ describe("DownlinkEstimator", () => {
     expect((probes[1] ?? 0) - (probes[0] ?? 0)).toBeGreaterThanOrEqual(PROBE_GAP_MAX_MS);
   });
 
+  it("a failed probe waits twice the usual gap, even after a success just below shortened it", () => {
+    const { e, step, time } = link();
+    step(1_000_000);
+    step(300_000, 0.5);
+    // Back at the lowest layer (250k, under the 300k where it failed): a probe that succeeds.
+    let i = 0;
+    while (!e.isProbing && i++ < 20) step(200_000, 0, { nextNeed: 250_000 });
+    expect(e.isProbing).toBe(true);
+    for (i = 0; e.isProbing && i < 5; i++) step(250_000, 0, { nextNeed: 250_000 });
+    expect(e.isProbing).toBe(false);
+    // One layer up (400k): probed soon after that success, and it overflows the link.
+    while (!e.isProbing && i++ < 20) step(250_000, 0, { nextNeed: 400_000 });
+    expect(e.isProbing).toBe(true);
+    step(300_000, 0.45, { nextNeed: 400_000 });
+    expect(e.isProbing).toBe(false);
+    const failed = time();
+    while (!e.isProbing && i++ < 40) step(250_000, 0, { nextNeed: 400_000 });
+    expect(e.isProbing).toBe(true);
+    expect(time() - failed).toBeGreaterThanOrEqual(2 * PROBE_GAP_MS);
+  });
+
   it("a probe is not judged a success before more actually arrives (or a timeout passes)", () => {
     const { e, step } = probingLink();
     // The new layer takes its time: still 200k, clean; the probe stays open until its timeout.
