@@ -1,18 +1,12 @@
 /**
  * The room as the UI sees it, held in signals: components read them and re-render on change. The Room writes
- * most of them; some features write their own corner too (chat, hands, lobby, moderation, settings, the
- * screens: which panel is open, what the server said). Issue 20 would give each feature its own state.
+ * most of them; some features write their own corner too (lobby, moderation, settings, the screens: which
+ * panel is open, what the server said). The chat and the raised hands keep theirs in their own controllers
+ * (features/chat, features/hands).
  * Collections are replaced, never mutated, so a changed reference means a change.
  */
 import { signal } from "@preact/signals";
-import type {
-  BarredEntry,
-  ChatMessage,
-  HandEntry,
-  LobbyEntry,
-  ParticipantInfo,
-  RoomSettings,
-} from "../../protocol/messages.js";
+import type { BarredEntry, LobbyEntry, ParticipantInfo, RoomSettings } from "../../protocol/messages.js";
 import type { MediaHealth } from "../engine/engine.js";
 import type { LocalMedia, MediaKind } from "../engine/local-media.js";
 import type { RemoteTracks } from "../engine/subscriber.js";
@@ -109,12 +103,6 @@ export class RoomState {
   readonly barred = signal<readonly BarredEntry[]>([]);
   /** Why a moderator removed us, if they said. */
   readonly removalReason = signal<string | null>(null);
-  /** Raised hands, first raised first. */
-  readonly hands = signal<readonly HandEntry[]>([]);
-  readonly chat = signal<readonly ChatMessage[]>([]);
-  readonly chatOpen = signal(false);
-  /** The participant a private message will go to; null: everyone. */
-  readonly chatRecipient = signal<string | null>(null);
   readonly participantsOpen = signal(false);
 
   // Lobby, password, moderation, reconnection (features/lobby, moderation, participants, security).

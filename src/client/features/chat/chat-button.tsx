@@ -3,14 +3,13 @@
  * closed, and reads new ones out to screen-reader users (the panel, when open, is a live log itself).
  */
 import { t } from "../../i18n/i18n.js";
-import type { Room } from "../../state/room.js";
 import { ChatIcon } from "../../ui/icons.js";
 import { ChatScope } from "./chat-controller.js";
 import "./chat.css";
 
-export function ChatButton({ room }: { room: Room }) {
+export function ChatButton() {
   const chat = ChatScope.use();
-  const open = room.state.chatOpen.value;
+  const open = chat.open.value;
   const unread = chat.unread.value;
   const said = chat.announcement.value;
   const label =
@@ -30,7 +29,7 @@ export function ChatButton({ room }: { room: Room }) {
         aria-label={label}
         title={t("chat.toggleHint")}
         onClick={() => {
-          room.state.chatOpen.value = !open;
+          chat.open.value = !open;
         }}
       >
         <ChatIcon />

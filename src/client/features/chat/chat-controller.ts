@@ -1,6 +1,6 @@
 /**
- * The chat's logic, one per Room: keeps RoomState.chat in step with the server, counts unread messages,
- * and drives the outbox (PROTOCOL.md, Chat). It lives as long as the Room, not the meeting screen, so that
+ * The chat, one per Room: the messages as the server sent them, whether the panel is open and to whom the
+ * next message goes, the unread count, and the outbox (PROTOCOL.md, Chat). It lives as long as the Room, not the meeting screen, so that
  * messages typed before a dropped connection are still there to send when the Room gets back in.
  */
 import { effect, signal } from "@preact/signals";
@@ -35,6 +35,11 @@ export interface ChatAnnouncement {
 }
 
 export class ChatController {
+  /** The meeting's messages we may read, oldest first. */
+  readonly messages = signal<readonly ChatMessage[]>([]);
+  readonly open = signal(false);
+  /** The participant the next message goes to; null: everyone. */
+  readonly recipient = signal<string | null>(null);
   /** Messages received while the panel was closed. */
   readonly unread = signal(0);
   /** Typed but not yet back from the server, oldest first. */
@@ -67,7 +72,7 @@ export class ChatController {
       if (s.connection.value !== "connected") this.offline();
     });
     effect(() => {
-      if (s.chatOpen.value) this.unread.value = 0;
+      if (this.open.value) this.unread.value = 0;
     });
     effect(() => {
       if (OUT_OF_MEETING.has(s.view.value)) {
@@ -106,14 +111,13 @@ export class ChatController {
   }
 
   private onJoined(joined: ServerMessageOf<"joined">): void {
-    const s = this.room.state;
     const before = this.me;
     this.me = { id: joined.you.id, room: joined.room };
     if (before && before.room === joined.room && before.id === joined.you.id) {
       // Resumed as the same participant: our clientIds still count, everything waiting can go again.
-      s.chat.value = mergeHistory(s.chat.peek(), joined.chat);
+      this.messages.value = mergeHistory(this.messages.peek(), joined.chat);
     } else {
-      s.chat.value = joined.chat;
+      this.messages.value = joined.chat;
       this.unread.value = 0;
       if (before && before.room === joined.room) {
         this.outbox.forgetPosted(joined.chat, before.id);
@@ -121,7 +125,7 @@ export class ChatController {
         this.outbox.clear();
         // Only for another room: in the same one, a chosen recipient stays chosen (if they are gone, the
         // form says so) rather than turning a private message into a public one behind the writer's back.
-        s.chatRecipient.value = null;
+        this.recipient.value = null;
       }
     }
     this.online = true;
@@ -129,14 +133,13 @@ export class ChatController {
   }
 
   private onMessage(message: ChatMessage): void {
-    const s = this.room.state;
     const myId = this.me?.id ?? null;
-    s.chat.value = appendMessage(s.chat.peek(), message);
+    this.messages.value = appendMessage(this.messages.peek(), message);
     if (message.from === myId) {
       this.outbox.delivered(message);
       return;
     }
-    const open = s.chatOpen.peek();
+    const open = this.open.peek();
     this.unread.value = unreadAfter(this.unread.peek(), message, myId, open);
     if (!open) this.announce(message);
   }

@@ -27,14 +27,14 @@ function formatTime(at: number, lang: string): string {
 }
 
 export function ChatPanel({ room }: { room: Room }) {
-  if (!room.state.chatOpen.value) return null;
+  if (!ChatScope.use().open.value) return null;
   return <OpenChatPanel room={room} />;
 }
 
 function OpenChatPanel({ room }: { room: Room }) {
   const chat = ChatScope.use();
   const close = () => {
-    room.state.chatOpen.value = false;
+    chat.open.value = false;
     // Back to the button that opened it, so keyboard users do not lose their place.
     document.querySelector<HTMLElement>("[data-testid=toggle-chat]")?.focus();
   };
@@ -70,7 +70,7 @@ function OpenChatPanel({ room }: { room: Room }) {
 }
 
 function MessageList({ room, chat }: { room: Room; chat: ChatController }) {
-  const messages = room.state.chat.value;
+  const messages = chat.messages.value;
   const pending = chat.pending.value;
   const myId = room.state.local.value?.info?.id;
   const list = useRef<HTMLDivElement>(null);
@@ -163,7 +163,7 @@ function Pending({ entry, room }: { entry: OutboxEntry; room: Room }) {
 function ChatForm({ room, chat }: { room: Room; chat: ChatController }) {
   const s = room.state;
   const draft = chat.draft.value;
-  const recipient = s.chatRecipient.value;
+  const recipient = chat.recipient.value;
   const others = [...s.remotes.value.values()]
     .map((p) => p.info)
     .sort((a, b) => a.name.localeCompare(b.name, language.value));
@@ -205,7 +205,7 @@ function ChatForm({ room, chat }: { room: Room; chat: ChatController }) {
           value={recipient ?? ""}
           onChange={(ev) => {
             const value = ev.currentTarget.value;
-            s.chatRecipient.value = value === "" ? null : value;
+            chat.recipient.value = value === "" ? null : value;
           }}
         >
           <option value="">{t("chat.everyone")}</option>

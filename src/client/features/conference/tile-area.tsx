@@ -12,6 +12,7 @@ import { ChevronIcon } from "../../ui/icons.js";
 import { AudioSink } from "../../ui/media-elements.js";
 import { AdaptationScope } from "../adaptation/adaptation-controller.js";
 import { QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
+import { HandsScope } from "../hands/hands-controller.js";
 import { queuePositions } from "../hands/queue.js";
 import { LayoutScope } from "../layout/layout-controller.js";
 import { pageSizeFor, paginate, type TileRef } from "../layout/layout-model.js";
@@ -51,7 +52,7 @@ export function TileArea({ room }: { room: Room }) {
   const remotes = s.remotes.value;
   const speaking = SpeakerScope.use().speaking.value;
   const myScreen = ScreenShareScope.use().stream.value;
-  const hands = queuePositions(s.hands.value);
+  const hands = queuePositions(HandsScope.use().queue.value);
   const viewport = useWindowSize();
   const mode = layout.mode.value;
   const tiles = layout.tiles.value;

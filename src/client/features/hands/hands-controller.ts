@@ -1,15 +1,18 @@
 /**
- * Raised hands, one controller per Room: keeps RoomState.hands equal to the server's queue and sends the
- * requests (PROTOCOL.md, Raised hands). The queue shown is always the server's: nothing is guessed ahead,
+ * Raised hands, one controller per Room: holds the server's queue (the one state of raised hands on the page:
+ * the toolbar, the tiles and the participants pane read it here) and sends the requests (PROTOCOL.md, Raised hands). The queue shown is always the server's: nothing is guessed ahead,
  * so everyone's screen agrees on the order.
  */
 import { signal } from "@preact/signals";
+import type { HandEntry } from "../../../protocol/server-messages.js";
 import type { MessageKey } from "../../i18n/i18n.js";
 import { type OutgoingMessage, SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
 import { scope } from "../../ui/scope.js";
 
 export class HandsController {
+  /** Raised hands, first raised first, as the server last told. */
+  readonly queue = signal<readonly HandEntry[]>([]);
   /** A request in flight from the toolbar button: a second press waits for the first. */
   readonly busy = signal(false);
   /** The last failure, for the moderators' list. */
@@ -18,10 +21,10 @@ export class HandsController {
   constructor(private readonly room: Room) {
     room.register({
       joined: (joined) => {
-        room.state.hands.value = joined.hands;
+        this.queue.value = joined.hands;
       },
       hands: ({ queue }) => {
-        room.state.hands.value = queue;
+        this.queue.value = queue;
       },
     });
   }
@@ -29,7 +32,7 @@ export class HandsController {
   /** Whether our own hand is up, per the last queue from the server. */
   isRaised(): boolean {
     const me = this.room.state.local.value?.info?.id;
-    return me !== undefined && this.room.state.hands.value.some((h) => h.participantId === me);
+    return me !== undefined && this.queue.value.some((h) => h.participantId === me);
   }
 
   async toggle(): Promise<void> {

@@ -19,7 +19,7 @@ const handKey = (h: HandEntry) => `${h.participantId}@${h.raisedAt}`;
 export function HandsList({ room }: { room: Room }) {
   const s = room.state;
   const me = s.local.value?.info;
-  const queue = s.hands.value;
+  const queue = HandsScope.use().queue.value;
   const askUnmute = useSignal(true);
   /** The hands up when the list was folded (by handKey); null: unfolded. */
   const foldedOver = useSignal<ReadonlySet<string> | null>(null);

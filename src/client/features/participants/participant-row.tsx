@@ -6,6 +6,7 @@ import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Avatar } from "../../ui/avatar.js";
 import { SmallCameraIcon, SmallHandIcon, SmallMicIcon } from "../../ui/icons.js";
+import { ChatScope } from "../chat/chat-controller.js";
 import { ordinal } from "../hands/ordinal.js";
 import { askUnmute, grantModerator, mute } from "../moderation/moderation-actions.js";
 import { RemovalScope } from "../moderation/remove-dialog.js";
@@ -23,6 +24,7 @@ interface Props {
 
 export function ParticipantRow({ room, person, moderating, report }: Props) {
   const removal = RemovalScope.use();
+  const chat = ChatScope.use();
   const { id, name } = person;
   const items: MenuItem[] = [];
   if (!person.local) {
@@ -70,8 +72,8 @@ export function ParticipantRow({ room, person, moderating, report }: Props) {
       label: t("participants.privateChat"),
       onSelect: () => {
         // The chat panel (features/chat) opens on this recipient; it takes the pane's place on screen.
-        room.state.chatRecipient.value = id;
-        room.state.chatOpen.value = true;
+        chat.recipient.value = id;
+        chat.open.value = true;
         room.state.participantsOpen.value = false;
       },
     });

@@ -9,6 +9,7 @@ import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { CloseIcon } from "../../ui/icons.js";
 import { E2eeSettings } from "../e2ee/e2ee-settings.js";
+import { HandsScope } from "../hands/hands-controller.js";
 import { BarredSection } from "../moderation/barred-section.js";
 import { muteAll } from "../moderation/moderation-actions.js";
 import { SecuritySettings } from "../security/security-settings.js";
@@ -27,6 +28,7 @@ export function ParticipantsPane({ room }: { room: Room }) {
 
 function Pane({ room }: { room: Room }) {
   const s = room.state;
+  const hands = HandsScope.use();
   const query = useSignal("");
   /** The outcome of the last action, for everyone to see and screen readers to hear; null: nothing to say. */
   const outcome = useSignal<"done" | "failed" | null>(null);
@@ -47,7 +49,7 @@ function Pane({ room }: { room: Room }) {
     peopleOf(
       me,
       [...s.remotes.value.values()].map((r) => r.info),
-      s.hands.value,
+      hands.queue.value,
     ),
   );
   const shown = everyone.filter((p) => matches(p.name, query.value));

@@ -56,7 +56,7 @@ export function Toolbar({ room }: { room: Room }) {
       >
         <HangUpIcon />
       </button>
-      <ChatButton room={room} />
+      <ChatButton />
       <ParticipantsButton room={room} />
       <HandButton />
       <ReactionsButton />
