@@ -9,6 +9,8 @@ export default defineConfig({
     include: ["test/firefox/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/helpers/global-setup.ts"],
+    // Every server message a page (Chromium or Firefox) receives is held to the contract (test/helpers/contract.ts).
+    setupFiles: ["test/helpers/contract-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,

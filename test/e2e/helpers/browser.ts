@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { checkServerMessage } from "../../helpers/contract.js";
+import { checkServerFrame } from "../../helpers/contract.js";
 import { resultsDir } from "../../helpers/paths.js";
 import { RTC_RECORDER_SCRIPT } from "./rtc.js";
 
@@ -78,14 +78,7 @@ export async function newParticipant(
     websockets.push(ws.url());
     // Every message the server sends a page is held to the contract (contract.ts; a violation fails the test).
     ws.on("framereceived", ({ payload }) => {
-      const text = typeof payload === "string" ? payload : payload.toString("utf8");
-      let message: unknown = text;
-      try {
-        message = JSON.parse(text);
-      } catch {
-        // not JSON: checked as the text itself, which no schema accepts
-      }
-      checkServerMessage(`${label}'s page`, message);
+      checkServerFrame(`${label}'s page`, typeof payload === "string" ? payload : payload.toString("utf8"));
     });
   });
   page.on("console", (msg) => {

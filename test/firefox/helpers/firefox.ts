@@ -11,6 +11,7 @@ import { type Action, msel, rowOf } from "../../e2e/helpers/moderation-ui.js";
 import { RTC_RECORDER_SCRIPT } from "../../e2e/helpers/rtc.js";
 import { social } from "../../e2e/helpers/social.js";
 import { sel } from "../../e2e/helpers/ui.js";
+import { checkServerFrame } from "../../helpers/contract.js";
 import { resultsDir } from "../../helpers/paths.js";
 import { waitFor } from "../../helpers/wait.js";
 
@@ -57,6 +58,23 @@ export function launchFirefox(languages = "fr-FR, fr", { display = false } = {})
   });
 }
 
+/**
+ * WebDriver BiDi tells of no WebSocket frames: the page tells each message the server sent it on the console,
+ * with this mark, and the test holds it to the contract as it does a Chromium page's (contract.ts).
+ */
+const FRAME_MARK = "palabre-test-frame:";
+const FRAME_TELLER_SCRIPT = `(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => {
+        console.debug(${JSON.stringify(FRAME_MARK)} + (typeof e.data === "string" ? e.data : "[binary frame]"));
+      });
+    }
+  };
+})();`;
+
 export interface FirefoxParticipant {
   label: string;
   context: BrowserContext;
@@ -81,10 +99,16 @@ export async function newFirefoxParticipant(
   // Over BiDi the launch's default viewport is not applied to new pages.
   await page.setViewport({ width: 1024, height: 700 });
   await page.evaluateOnNewDocument(RTC_RECORDER_SCRIPT);
+  await page.evaluateOnNewDocument(FRAME_TELLER_SCRIPT);
   const lines: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() === "error" || msg.type() === "warn" || msg.text().startsWith("palabre:"))
-      lines.push(`${Math.round(performance.now())} [${msg.type()}] ${msg.text()}`);
+    const text = msg.text();
+    if (text.startsWith(FRAME_MARK)) {
+      checkServerFrame(`${label}'s Firefox page`, text.slice(FRAME_MARK.length));
+      return;
+    }
+    if (msg.type() === "error" || msg.type() === "warn" || text.startsWith("palabre:"))
+      lines.push(`${Math.round(performance.now())} [${msg.type()}] ${text}`);
   });
   page.on("pageerror", (err) =>
     lines.push(`[pageerror] ${err instanceof Error ? err.message : String(err)}`),
