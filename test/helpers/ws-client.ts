@@ -4,6 +4,7 @@
  * against the server's contract (contract.ts): a message outside it fails the test.
  */
 import WebSocket from "ws";
+import type { ServerMessageOf, ServerMessageType } from "../../src/protocol/messages.js";
 import { checkServerMessage } from "./contract.js";
 import { safeJson } from "./wait.js";
 
@@ -118,6 +119,22 @@ export class RawClient {
     });
   }
 
+  /**
+   * The next message of `type` (matching `pred`, if given), typed as the server's own type for it: what this
+   * client receives is held to the same contract at run time, so the type is the message's.
+   */
+  nextOf<K extends ServerMessageType>(
+    type: K,
+    pred: (m: ServerMessageOf<K>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ServerMessageOf<K>> {
+    return this.next(
+      (m) => m.type === type && pred(m as ServerMessageOf<K>),
+      timeoutMs,
+      `a '${type}' message`,
+    ) as Promise<ServerMessageOf<K>>;
+  }
+
   /** The reply (any type) carrying request id `id`. */
   reply(id: number, timeoutMs = 5000): Promise<AnyMessage> {
     return this.next((m) => m.id === id, timeoutMs, `the reply to request ${id}`);
@@ -154,12 +171,12 @@ export async function joinRaw(
   wsUrl: string,
   room: string,
   name: string,
-): Promise<{ client: RawClient; joined: AnyMessage }> {
+): Promise<{ client: RawClient; joined: ServerMessageOf<"joined"> }> {
   const client = await RawClient.connect(wsUrl);
   const joined = await client.request({ type: "join", v: 1, room, name }, 10_000);
   if (joined.type !== "joined") {
     client.close();
     throw new Error(`join failed: ${safeJson(joined)}`);
   }
-  return { client, joined };
+  return { client, joined: joined as ServerMessageOf<"joined"> };
 }

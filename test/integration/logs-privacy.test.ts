@@ -76,7 +76,7 @@ describe("a call at LOG_LEVEL=debug", () => {
         clientId: `d-${MARK}`,
       }),
     ).toMatchObject({ type: "ok" });
-    await ben.next((m) => m.type === "chat.message" && m.message.text === `private ${MARK} text`);
+    await ben.nextOf("chat.message", (m) => m.message.text === `private ${MARK} text`);
     expect(await ann.request({ type: "room.configure", password: `pw-${MARK}` })).toMatchObject({
       type: "ok",
     });
@@ -101,7 +101,7 @@ describe("a call at LOG_LEVEL=debug", () => {
     });
 
     expect(await ben.request({ type: "leave" })).toMatchObject({ type: "ok" });
-    await ann.next((m) => m.type === "participant.left" && m.participantId === benId);
+    await ann.nextOf("participant.left", (m) => m.participantId === benId);
     expect(await ann.request({ type: "leave" })).toMatchObject({ type: "ok" });
     stranger.close();
     expect(annJoined.you.name).toContain(MARK); // the server did take the names as given

@@ -77,12 +77,12 @@ describe("with a running server", () => {
     const a = await joinRaw(server, "silent-drop", "Alice");
     const b = await joinRaw(server, "silent-drop", "Bob");
     const bId = b.joined.you.id as string;
-    await a.client.next((m) => m.type === "participant.joined");
+    await a.client.nextOf("participant.joined");
     // Stop reading: the server's pings go unanswered, as with a laptop that lost its network.
     const rawSocket = (b.client.ws as unknown as { _socket: import("node:net").Socket })._socket;
     rawSocket.pause();
     const t0 = Date.now();
-    const left = await a.client.next((m) => m.type === "participant.left", 8000);
+    const left = await a.client.nextOf("participant.left", undefined, 8000);
     const elapsed = Date.now() - t0;
     expect(left).toMatchObject({ participantId: bId, reason: "disconnected" });
     expect(elapsed).toBeLessThan(5000);
@@ -96,7 +96,7 @@ describe("with a running server", () => {
     const reply = await b.client.request({ type: "leave" });
     expect(reply.type).toBe("ok");
     expect((await b.client.closed).code).toBe(4000);
-    const left = await a.client.next((m) => m.type === "participant.left");
+    const left = await a.client.nextOf("participant.left");
     expect(left).toMatchObject({ participantId: b.joined.you.id, reason: "left" });
     a.client.close();
   });

@@ -261,7 +261,7 @@ describe("protocol state errors", () => {
     // Still one participant: a second joiner sees exactly Ada.
     const { client: b, joined: bJoined } = await joinRaw(server.wsUrl, room, "Bob");
     sockets.push(b);
-    expect(bJoined.participants.map((p: AnyMessage) => p.name)).toEqual(["Ada Lov\u00e9lace"]);
+    expect(bJoined.participants.map((p) => p.name)).toEqual(["Ada Lov\u00e9lace"]);
     expect(bJoined.you.role).toBe("participant");
   });
 });
@@ -343,7 +343,7 @@ describe("a room survives a participant sending garbage", () => {
     expect(publishReply?.type, `reply to a garbage publish: ${JSON.stringify(publishReply)}`).toBe("error");
     expect(spammer.received.some((m) => m.type === "error" && m.code === "rate_limited")).toBe(true);
     expect(spammer.received.some((m) => m.type === "error" && m.code === "bad_json")).toBe(true);
-    expect(nj.participants.map((p: AnyMessage) => p.id).sort()).toEqual([sj.you.id, wj.you.id].sort());
+    expect(nj.participants.map((p) => p.id).sort()).toEqual([sj.you.id, wj.you.id].sort());
     await pingUntilAnswered(spammer, "the spammer after its flood");
     await expectAlive(witness, "the witness");
     // The marker: the newcomer leaves. Once the witness hears of it, it would have heard of anyone the flood
