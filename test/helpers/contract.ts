@@ -1,8 +1,8 @@
 /**
- * The server's messages held to their contract in every test that receives them (issue 20): the raw test client
- * (ws-client.ts), the Chromium pages (e2e/helpers/browser.ts) and the Firefox pages (firefox/helpers/firefox.ts)
- * pass each message they receive to `checkServerMessage`, which notes any that src/protocol/server-schema.ts rejects; contract-setup.ts
- * fails the test during which one arrived.
+ * The server's messages held to their contract in every test that receives them (issue 20): the raw test
+ * client (ws-client.ts), the Chromium pages (e2e/helpers/browser.ts) and the Firefox pages
+ * (firefox/helpers/firefox.ts) pass each message they receive to `checkServerMessage`, which notes any that
+ * src/protocol/server-schema.ts rejects; contract-setup.ts fails the test during which one arrived.
  */
 import { serverMessageProblem } from "../../src/protocol/server-schema.js";
 import { safeJson } from "./wait.js";

@@ -51,7 +51,7 @@ export const SETTLE_MS = 800;
 export const CHECK_MS = 3_000;
 /** Clean this long before a probe. */
 export const CLEAN_BEFORE_PROBE_MS = 1_500;
-/** Between probes, at first; after a failed probe twice that, doubled after each further one, up to the maximum. */
+/** Between probes, at first; after a failed probe twice that, doubled after each further one, up to the max. */
 export const PROBE_GAP_MS = 3_000;
 export const PROBE_GAP_MAX_MS = 10_000;
 /**

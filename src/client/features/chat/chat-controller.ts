@@ -1,7 +1,8 @@
 /**
  * The chat, one per Room: the messages as the server sent them, whether the panel is open and to whom the
- * next message goes, the unread count, and the outbox (PROTOCOL.md, Chat). It lives as long as the Room, not the meeting screen, so that
- * messages typed before a dropped connection are still there to send when the Room gets back in.
+ * next message goes, the unread count, and the outbox (PROTOCOL.md, Chat). It lives as long as the Room, not
+ * the meeting screen, so that messages typed before a dropped connection are still there to send when the Room
+ * gets back in.
  */
 import { effect, signal } from "@preact/signals";
 import { Limits } from "../../../protocol/common.js";

@@ -1,7 +1,8 @@
 /**
  * Raised hands, one controller per Room: holds the server's queue (the one state of raised hands on the page:
- * the toolbar, the tiles and the participants pane read it here) and sends the requests (PROTOCOL.md, Raised hands). The queue shown is always the server's: nothing is guessed ahead,
- * so everyone's screen agrees on the order.
+ * the toolbar, the tiles and the participants pane read it here) and sends the requests (PROTOCOL.md, Raised
+ * hands). The queue shown is always the server's: nothing is guessed ahead, so everyone's screen agrees on the
+ * order.
  */
 import { signal } from "@preact/signals";
 import type { HandEntry } from "../../../protocol/server-messages.js";
