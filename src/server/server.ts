@@ -58,6 +58,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (cluster) {
     remote = new RemoteSessions(
       cluster.bus,
+      cluster.placementDeadlineMs,
       // The node holding the socket counted it against its address's cap; here only its wrong passwords count.
       (address) => addresses.open(address, { capped: false }),
       (sink, client) => new Session(sessions, sink, client),

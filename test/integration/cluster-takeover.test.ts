@@ -2,7 +2,8 @@
  * A meeting outlives its node (README "Many machines"): killed (SIGKILL) or stopped (SIGTERM, a drain), the
  * node holding a meeting with a password, the lobby on, chat and a raised hand is replaced by the other node,
  * which reloads the meeting's state from Redis; every participant comes back as itself, through either node.
- * And a Redis restart during a meeting closes no socket and loses nothing the meeting needs.
+ * And a Redis restart during a meeting closes no socket and loses no message, the meeting's state or what
+ * its people said meanwhile.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
@@ -177,6 +178,15 @@ describe("Redis restarted during a meeting", () => {
     // meeting is missing from the emptied Redis, and strangers knock through the other node without the
     // password. None may get in: the other node must not start the meeting afresh.
     c.setRedisReachable(c.nodes.indexOf(holder), false);
+    // While the holder is cut off, each sends a chat: the holder's message to the relayed socket and the
+    // relayed socket's frame to the holder both fail to cross Redis at first; they must arrive later, in
+    // order, with no socket closed (a message lost in flight closed the relayed socket before).
+    const [direct, relayed] = holder === c.nodes[0] ? [ada, bob] : [bob, ada];
+    await direct.client.request({ type: "chat.send", text: "during-1", clientId: "during-1" });
+    const relayedSent = relayed.client.request(
+      { type: "chat.send", text: "during-2", clientId: "during-2" },
+      20_000,
+    );
     await c.redis.restart({ downMs: 1500 });
     const strangers: string[] = [];
     const holderBack = setTimeout(() => c.setRedisReachable(c.nodes.indexOf(holder), true), 1000);
@@ -197,6 +207,9 @@ describe("Redis restarted during a meeting", () => {
       timeoutMs: 10_000,
       what: "the meeting written back",
     });
+    await relayed.client.next((m) => m.type === "chat.message" && m.message?.text === "during-1", 10_000);
+    expect((await relayedSent).type).toBe("ok");
+    await direct.client.next((m) => m.type === "chat.message" && m.message?.text === "during-2", 10_000);
     await chatReaches(bob, ada, "after");
     await chatReaches(ada, bob, "back");
     expect(ada.client.closeInfo).toBeNull();

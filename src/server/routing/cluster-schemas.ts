@@ -51,16 +51,19 @@ export const EnvelopeSchema = v.variant("t", [
   v.strictObject({ t: v.literal("open"), c: ConnIdSchema, from: NodeIdSchema, addr: AddressSchema }),
   /** Socket node → holder: one client frame (parsed again by the holder, as any frame). */
   v.strictObject({ t: v.literal("in"), c: ConnIdSchema, n: Seq, d: Frame }),
-  /** Socket node → holder: the socket closed. */
-  v.strictObject({ t: v.literal("close"), c: ConnIdSchema }),
+  /** Socket node → holder: the socket closed (numbered after the last frame). */
+  v.strictObject({ t: v.literal("close"), c: ConnIdSchema, n: Seq }),
   /** Holder → socket node: the holder serves this connection. */
   v.strictObject({ t: v.literal("ack"), c: ConnIdSchema }),
   /** Holder → socket node: one server message for the socket. */
   v.strictObject({ t: v.literal("out"), c: ConnIdSchema, n: Seq, d: Frame }),
-  /** Holder → socket node: close the socket with this code. */
+  /** Holder → socket node: the holder does not know this connection (it ended, or was given up). */
+  v.strictObject({ t: v.literal("gone"), c: ConnIdSchema }),
+  /** Holder → socket node: close the socket with this code (numbered after the last message). */
   v.strictObject({
     t: v.literal("end"),
     c: ConnIdSchema,
+    n: Seq,
     code: v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(4999)),
     reason: v.pipe(v.string(), v.maxLength(123)),
   }),

@@ -118,6 +118,12 @@ export class Cluster implements Placement {
   onRedisBack: (() => void) | undefined;
 
   async place(room: string): Promise<string> {
+    if (!this.link.up) {
+      throw new ProtocolError(
+        ErrorCode.Unavailable,
+        "the meeting cannot be reached right now; try again shortly",
+      );
+    }
     if (Date.now() < this.#settledAt) {
       throw new ProtocolError(
         ErrorCode.Unavailable,
@@ -152,7 +158,9 @@ export class Cluster implements Placement {
   }
 
   relay(holder: string, socket: RelayedSocket, address: string): Relay {
-    const relay = new Relay(this.bus, `${this.self}.${++this.#connections}`, holder, socket);
+    const relay = new Relay(this.bus, `${this.self}.${++this.#connections}`, holder, socket, {
+      giveUpMs: this.placementDeadlineMs,
+    });
     this.#relays.set(relay.conn, relay);
     relay.open(this.self, address);
     return relay;

@@ -1,8 +1,8 @@
 /**
  * Messages between nodes, over Redis pub/sub: each node listens on its own channel and publishes to the
  * channel of the node it addresses. Redis delivers one publisher's messages to a channel in order; a message
- * published while the addressee was cut off is lost, which the relays notice (numbered frames) and answer by
- * reconnecting the client.
+ * published while the addressee was cut off is lost, and PUBLISH says so (it reached no subscription): the
+ * relays number their messages and send again what did not arrive (ordered-sender.ts).
  */
 import { EventEmitter } from "node:events";
 import { errorFields } from "../log-fields.js";
@@ -38,13 +38,21 @@ export class NodeBus extends EventEmitter<{ envelope: [Envelope] }> {
       }
       this.emit("envelope", envelope);
     });
-    await this.#link.subscriber.subscribe(this.#channel);
+    await this.#link.subscribe(this.#channel);
   }
 
   /** Publishes to node `to`; a failure (Redis away) is logged and the message lost, as on a dead socket. */
   send(to: string, envelope: Envelope): void {
-    this.#link.commands
-      .publish(CHANNEL_PREFIX + to, JSON.stringify(envelope))
-      .catch((err) => log.debug("relay publish failed", errorFields(err)));
+    void this.deliver(to, envelope);
+  }
+
+  /** Publishes to node `to`: whether it reached that node's subscription (never rejects). */
+  async deliver(to: string, envelope: Envelope): Promise<boolean> {
+    try {
+      return (await this.#link.commands.publish(CHANNEL_PREFIX + to, JSON.stringify(envelope))) > 0;
+    } catch (err) {
+      log.debug("relay publish failed", { kind: envelope.t, ...errorFields(err) });
+      return false;
+    }
   }
 }

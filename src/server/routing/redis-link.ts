@@ -2,6 +2,11 @@
  * The node's two connections to Redis: one for commands and publishing, one subscribed (a subscribed Redis
  * connection can do nothing else). Both reconnect by themselves; `up` and `upSince` tell whether Redis can be
  * believed right now: a node judges another dead only after it has itself been connected for a while.
+ *
+ * A command runs on the connection it was sent on, or fails: nothing is queued while Redis is away, nothing
+ * unanswered is sent again after a reconnection. A queued command would run later against a Redis that may
+ * have restarted empty, after every check its caller made (a meeting claimed by a node that had been told to
+ * wait, while its holder was still cut off: a stranger let in without the password).
  */
 import { EventEmitter } from "node:events";
 import { Redis, type RedisOptions } from "ioredis";
@@ -14,7 +19,10 @@ const log = logger("redis");
 const CONNECT_TIMEOUT_MS = 5000;
 
 export interface RedisLinkEvents {
-  /** Both connections are (again) ready; Redis may have lost everything meanwhile (it keeps nothing on disk). */
+  /**
+   * Both connections are (again) ready and every channel subscribed; Redis may have lost everything
+   * meanwhile (it keeps nothing on disk).
+   */
   up: [];
   down: [];
 }
@@ -22,6 +30,9 @@ export interface RedisLinkEvents {
 export class RedisLink extends EventEmitter<RedisLinkEvents> {
   readonly commands: Redis;
   readonly subscriber: Redis;
+  readonly #channels = new Set<string>();
+  /** The subscriber's connection whose subscriptions are all confirmed (a new one after each reconnection). */
+  #subscribed = false;
   #upSince: number | null = null;
   #closed = false;
 
@@ -30,17 +41,27 @@ export class RedisLink extends EventEmitter<RedisLinkEvents> {
     const options: RedisOptions = {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MS,
-      // A command sent while Redis is away waits for one reconnection, then fails: callers have a fallback
-      // (the heartbeat tries again, a join is refused with a retry), and nothing piles up in memory.
-      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      // Commands unanswered when the connection drops fail at once (not after some reconnection attempts).
+      maxRetriesPerRequest: 0,
       retryStrategy: (times) => (this.#closed ? null : Math.min(100 * times, 1000)),
-      autoResubscribe: true,
     };
     this.commands = new Redis(url, { ...options, connectionName: `palabre-${nodeId}` });
-    this.subscriber = new Redis(url, { ...options, connectionName: `palabre-${nodeId}-sub` });
+    // Subscriptions are made again here, not by ioredis: `up` must wait until they are confirmed, or a
+    // message sent to this node in between would be lost with nobody knowing why.
+    this.subscriber = new Redis(url, {
+      ...options,
+      connectionName: `palabre-${nodeId}-sub`,
+      autoResubscribe: false,
+    });
+    this.commands.on("ready", () => this.#check());
+    this.subscriber.on("ready", () => this.#resubscribe());
     for (const connection of [this.commands, this.subscriber]) {
-      connection.on("ready", () => this.#check());
-      connection.on("close", () => this.#check());
+      connection.on("close", () => {
+        if (connection === this.subscriber) this.#subscribed = false;
+        this.#check();
+      });
       // Redis's errors name its host, never a participant; the code is enough.
       connection.on("error", (err) => log.debug("redis connection error", errorFields(err)));
     }
@@ -49,7 +70,14 @@ export class RedisLink extends EventEmitter<RedisLinkEvents> {
   /** Connects both; rejects if Redis cannot be reached or refuses the password. */
   async connect(): Promise<void> {
     await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    this.#subscribed = true; // no channel yet
     this.#check();
+  }
+
+  /** Subscribes to `channel` now and after every reconnection. */
+  async subscribe(channel: string): Promise<void> {
+    this.#channels.add(channel);
+    await this.subscriber.subscribe(channel);
   }
 
   get up(): boolean {
@@ -68,8 +96,20 @@ export class RedisLink extends EventEmitter<RedisLinkEvents> {
     this.subscriber.disconnect();
   }
 
+  #resubscribe(): void {
+    if (this.#channels.size === 0) return; // the first connection: connect() and subscribe() see to it
+    this.subscriber.subscribe(...this.#channels).then(
+      () => {
+        this.#subscribed = true;
+        this.#check();
+      },
+      // The connection dropped again: its next `ready` tries again.
+      (err) => log.debug("redis resubscription failed", errorFields(err)),
+    );
+  }
+
   #check(): void {
-    const ready = this.commands.status === "ready" && this.subscriber.status === "ready";
+    const ready = this.commands.status === "ready" && this.subscriber.status === "ready" && this.#subscribed;
     if (ready && this.#upSince === null) {
       this.#upSince = Date.now();
       log.info("redis up");

@@ -1,12 +1,19 @@
 /**
  * The node holding a client's socket, for a meeting held elsewhere: every frame the client sends goes to the
- * holding node, every message the holder sends comes back to the socket. Frames are numbered both ways; a
- * gap (a message lost while Redis was away) or the holder's death closes the socket with 1012, and the
- * client comes back, as itself, to whichever node holds the meeting then.
+ * holding node, every message the holder sends comes back to the socket. Both directions are numbered and
+ * sent again until they arrive (OrderedSender/OrderedReceiver), so a Redis restart or a node cut off from
+ * Redis for a moment loses nothing. A hole that stays, a holder that is gone or that no longer knows the
+ * connection closes the socket with 1012, and the client comes back, as itself, to whichever node holds the
+ * meeting then.
  */
 import { CloseCode } from "../../protocol/errors.js";
+import { logger } from "../logger.js";
 import type { Envelope } from "./cluster-schemas.js";
 import type { NodeBus } from "./node-bus.js";
+import { OrderedReceiver } from "./ordered-receiver.js";
+import { OrderedSender } from "./ordered-sender.js";
+
+const log = logger("relay");
 
 /** The socket end of a relay (the gateway's WebSocket). */
 export interface RelayedSocket {
@@ -14,21 +21,28 @@ export interface RelayedSocket {
   close(code: number, reason: string): void;
 }
 
+/** How long a relayed message may take to arrive, sent again meanwhile, before the connection is given up. */
+export interface RelayTiming {
+  giveUpMs: number;
+}
+
 const ENTRY = /^\{"type":"(joined|lobby\.waiting)"/;
+
+type FromHolder = Extract<Envelope, { t: "out" | "end" }>;
 
 export class Relay {
   readonly conn: string;
   readonly holder: string;
   readonly #bus: NodeBus;
   readonly #socket: RelayedSocket;
-  #sent = 0;
-  #received = 0;
+  readonly #toHolder: OrderedSender;
+  readonly #fromHolder: OrderedReceiver<FromHolder>;
   #acked: (() => void) | undefined;
   #closed = false;
   #entered = false;
   readonly acked: Promise<void>;
 
-  constructor(bus: NodeBus, conn: string, holder: string, socket: RelayedSocket) {
+  constructor(bus: NodeBus, conn: string, holder: string, socket: RelayedSocket, timing: RelayTiming) {
     this.#bus = bus;
     this.conn = conn;
     this.holder = holder;
@@ -36,6 +50,18 @@ export class Relay {
     this.acked = new Promise((resolve) => {
       this.#acked = resolve;
     });
+    this.#toHolder = new OrderedSender(bus, holder, { giveUpMs: timing.giveUpMs }, () =>
+      this.lost("the meeting's server cannot be reached"),
+    );
+    // The holder sends again for `giveUpMs`: a hole still open a little after that will not be filled.
+    this.#fromHolder = new OrderedReceiver<FromHolder>(
+      timing.giveUpMs + 2000,
+      (envelope) => this.#pass(envelope),
+      () => {
+        log.info("relayed message missing", { direction: "out", after: this.#fromHolder.received });
+        this.lost("a relayed message was lost");
+      },
+    );
   }
 
   open(self: string, address: string): void {
@@ -44,26 +70,15 @@ export class Relay {
 
   forward(text: string): void {
     if (this.#closed) return;
-    this.#bus.send(this.holder, { t: "in", c: this.conn, n: ++this.#sent, d: text });
+    this.#toHolder.send((n) => ({ t: "in", c: this.conn, n, d: text }));
   }
 
   /** A message from the holder for this connection. */
   receive(envelope: Envelope): void {
     if (this.#closed) return;
     if (envelope.t === "ack") this.#acked?.();
-    else if (envelope.t === "out") {
-      if (envelope.n !== this.#received + 1) {
-        this.lost("a relayed message was lost");
-        return;
-      }
-      this.#received = envelope.n;
-      // The holder's own JSON starts with its type: enough to tell that the join was answered by an entry.
-      if (!this.#entered && ENTRY.test(envelope.d)) this.#entered = true;
-      this.#socket.sendText(envelope.d);
-    } else if (envelope.t === "end") {
-      this.#closed = true;
-      this.#socket.close(envelope.code, envelope.reason);
-    }
+    else if (envelope.t === "out" || envelope.t === "end") this.#fromHolder.receive(envelope.n, envelope);
+    else if (envelope.t === "gone") this.lost("the meeting's server no longer knows this connection");
   }
 
   /** The holder is gone, or a message was lost: the client reconnects and resumes (1012). */
@@ -77,7 +92,8 @@ export class Relay {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#bus.send(this.holder, { t: "close", c: this.conn });
+    this.#fromHolder.stop();
+    this.#toHolder.send((n) => ({ t: "close", c: this.conn, n }));
   }
 
   get closed(): boolean {
@@ -90,5 +106,18 @@ export class Relay {
    */
   get entered(): boolean {
     return this.#entered;
+  }
+
+  #pass(envelope: FromHolder): void {
+    if (envelope.t === "end") {
+      this.#closed = true;
+      this.#fromHolder.stop();
+      this.#toHolder.stop(); // the holder has let the connection go: nothing of it is awaited there
+      this.#socket.close(envelope.code, envelope.reason);
+      return;
+    }
+    // The holder's own JSON starts with its type: enough to tell that the join was answered by an entry.
+    if (!this.#entered && ENTRY.test(envelope.d)) this.#entered = true;
+    this.#socket.sendText(envelope.d);
   }
 }
