@@ -89,11 +89,15 @@ export class Room {
     return this.conn?.engine ?? null;
   }
 
-  /** Sends a request on the current connection for a feature module; rejects with a SignalError. */
+  /**
+   * Sends a request for a feature module, straight to the signal client of the connection that is in the
+   * meeting (or its lobby); rejects with a SignalError when none is, or when its socket is not open.
+   */
   request<M extends OutgoingMessage>(msg: M): Promise<ReplyTo<M["type"]>> {
-    if (!this.conn)
-      return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not connected`));
-    return this.conn.request(msg);
+    const signal = this.conn?.requests;
+    if (!signal)
+      return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not in the meeting`));
+    return signal.request(msg);
   }
 
   /**
