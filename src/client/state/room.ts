@@ -89,15 +89,11 @@ export class Room {
     return this.conn?.engine ?? null;
   }
 
-  /**
-   * Sends a request for a feature module, straight to the signal client of the connection that is in the
-   * meeting (or its lobby); rejects with a SignalError when none is, or when its socket is not open.
-   */
+  /** A feature module's request, to the signal client of the connection in the meeting (or its lobby). */
   request<M extends OutgoingMessage>(msg: M): Promise<ReplyTo<M["type"]>> {
     const signal = this.conn?.requests;
-    if (!signal)
-      return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not in the meeting`));
-    return signal.request(msg);
+    if (signal) return signal.request(msg);
+    return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not in the meeting`));
   }
 
   /**
