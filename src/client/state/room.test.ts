@@ -120,9 +120,10 @@ function joined(resume: string): ServerMessageOf<"joined"> {
     room: "standup",
     participants: [ME],
     iceServers: [],
-    settings: { lobby: false, locked: false, e2ee: false },
+    settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false },
     chat: [],
     hands: [],
+    polls: [],
     resume,
   };
 }
