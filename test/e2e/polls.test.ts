@@ -166,6 +166,9 @@ describe("polls in the UI", () => {
       expect(await ben.p.page.locator("[data-testid=poll-new]").count()).toBe(0);
       await openParticipants(mod.p.page);
       await mod.p.page.locator("[data-testid=polls-by-anyone-toggle]").check();
+      // The participants pane lies over the chat panel: closed again before the moderator goes back to it.
+      await mod.p.page.locator("[data-testid=toggle-participants]").click();
+      await mod.p.page.locator("[data-testid=participants-pane]").waitFor({ state: "detached" });
       await ben.p.page.locator("[data-testid=poll-new]").waitFor({ timeout: 10_000 });
       await ben.p.page.locator("[data-testid=poll-new]").click();
       await ben.p.page.locator("[data-testid=poll-question-input]").fill("Secret?");

@@ -1,7 +1,8 @@
 /**
  * One poll in the polls tab: its question and who asked it; the answers to choose from while it is open and we
  * have not voted (radio buttons, or checkboxes when several may be chosen), the results otherwise; and, for its
- * author and moderators, closing it and sharing its results in the chat.
+ * author and moderators, the results as they come in (they decide when to close it) even before they vote,
+ * closing it, and sharing its results in the chat.
  */
 import { useSignal } from "@preact/signals";
 import type { Poll } from "../../../protocol/server-messages.js";
@@ -26,7 +27,14 @@ export function PollCard({ poll }: { poll: Poll }) {
           {poll.anonymous && <span class="poll-tag">{t("polls.anonymousTag")}</span>}
           {poll.multiple && <span class="poll-tag">{t("polls.multipleTag")}</span>}
         </p>
-        {poll.closed || mine ? <PollResults poll={poll} mine={mine} /> : <VoteForm poll={poll} busy={busy} />}
+        {poll.closed || mine ? (
+          <PollResults poll={poll} mine={mine} />
+        ) : (
+          <>
+            <VoteForm poll={poll} busy={busy} />
+            {polls.canManage(poll) && <PollResults poll={poll} />}
+          </>
+        )}
         {polls.canManage(poll) && (
           <div class="poll-actions">
             {!poll.closed && (
