@@ -13,6 +13,7 @@ import { installLobbyEvents } from "./features/lobby/lobby-events.js";
 import { installModerationEvents } from "./features/moderation/moderation-events.js";
 import { RemovalPrompt, RemovalScope } from "./features/moderation/remove-dialog.js";
 import { MoreMenuScope, MoreMenuState } from "./features/more-menu/more-menu-state.js";
+import { PollsController, PollsScope } from "./features/polls/polls-controller.js";
 import { QualityController, QualityScope } from "./features/quality/quality-controller.js";
 import { ReactionsController, ReactionsScope } from "./features/reactions/reactions-controller.js";
 import { ScreenShareController, ScreenShareScope } from "./features/screen-share/screen-share-controller.js";
@@ -24,9 +25,10 @@ import { Shortcuts, ShortcutsScope } from "./ui/shortcuts.js";
 
 export class Meeting {
   readonly room = new Room();
-  // Chat, hands and reactions listen from the start: the first `joined` carries their history.
+  // Chat, hands, polls and reactions listen from the start: the first `joined` carries their history.
   readonly chat = new ChatController(this.room);
   readonly hands = new HandsController(this.room);
+  readonly polls = new PollsController(this.room);
   readonly reactions = new ReactionsController(this.room);
   readonly speaker = new SpeakerController(this.room);
   readonly screenShare = new ScreenShareController(this.room);
@@ -60,6 +62,7 @@ export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; chil
       values={[
         given(ChatScope, m.chat),
         given(HandsScope, m.hands),
+        given(PollsScope, m.polls),
         given(ReactionsScope, m.reactions),
         given(SpeakerScope, m.speaker),
         given(ScreenShareScope, m.screenShare),

@@ -13,6 +13,10 @@ import {
   OfferSchema,
   ParticipantIdSchema,
   PcSchema,
+  PollChoiceSchema,
+  PollIdSchema,
+  PollOptionSchema,
+  PollQuestionSchema,
   PublishedSourceSchema,
   ReactionSchema,
   RemovalReasonSchema,
@@ -80,6 +84,8 @@ const lobby = {
     lobby: v.optional(v.boolean()),
     /** End-to-end encryption goes on, never off (PROTOCOL.md "End-to-end encryption"). */
     e2ee: v.optional(v.literal(true)),
+    /** Whether anyone may ask a poll (false: moderators only). */
+    pollsByAnyone: v.optional(v.boolean()),
     password: v.optional(
       v.nullable(
         v.pipe(
@@ -124,6 +130,31 @@ const social = {
   "reaction.send": msg("reaction.send", { emoji: ReactionSchema }),
 };
 
+// ── Polls ───────────────────────────────────────────────────────────────────────────────────
+
+const pollRef = { pollId: PollIdSchema };
+
+const polls = {
+  /** Moderators, or anyone when the meeting's `pollsByAnyone` is on. */
+  "poll.create": msg("poll.create", {
+    question: PollQuestionSchema,
+    options: boundedArray(PollOptionSchema, Limits.pollOptionsMin, Limits.pollOptionsMax),
+    /** Several answers may be chosen (default: one). */
+    multiple: v.optional(v.boolean(), false),
+    /** Nobody sees who chose what (default: everyone does). */
+    anonymous: v.optional(v.boolean(), false),
+  }),
+  /** Once per poll; `choices` are places in its list of answers (exactly one unless it is `multiple`). */
+  "poll.vote": msg("poll.vote", {
+    ...pollRef,
+    choices: boundedArray(PollChoiceSchema, 1, Limits.pollOptionsMax),
+  }),
+  /** The poll's author or a moderator: no more votes. */
+  "poll.close": msg("poll.close", pollRef),
+  /** The poll's author or a moderator, once it is closed: its results go to the chat, for everyone. */
+  "poll.share": msg("poll.share", pollRef),
+};
+
 // ── End-to-end encryption ───────────────────────────────────────────────────────────────────
 
 const e2ee = {
@@ -148,7 +179,7 @@ const e2ee = {
   }),
 };
 
-export const clientSchemas = { ...call, ...lobby, ...moderation, ...social, ...e2ee } as const;
+export const clientSchemas = { ...call, ...lobby, ...moderation, ...social, ...polls, ...e2ee } as const;
 
 export type ClientMessageType = keyof typeof clientSchemas;
 export type ClientMessage = {

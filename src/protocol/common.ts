@@ -36,6 +36,14 @@ export const Limits = {
   chatMaxChars: 2000,
   /** Messages of a room's public chat kept for latecomers. */
   chatHistory: 500,
+  /** A poll's question and each of its answers, in characters. */
+  pollQuestionMaxChars: 300,
+  pollOptionMaxChars: 100,
+  /** Answers a poll offers. */
+  pollOptionsMin: 2,
+  pollOptionsMax: 10,
+  /** Polls a meeting holds (open and closed): they are kept until it ends, and everyone receives them on entry. */
+  pollsPerMeeting: 30,
   /** Largest WebSocket frame accepted, in bytes; larger frames close the socket with 1009. */
   frameMaxBytes: 512 * 1024,
   /**
@@ -218,6 +226,34 @@ export const ChatTextSchema = v.pipe(
   streamSafe("message"),
   v.transform((s) => s.normalize("NFC").replace(CHAT_STRIP, "").trim()),
   v.minLength(1, "message is empty"),
+);
+
+/**
+ * A poll's question or one of its answers: one line of text, cleaned as a name is (white space folded, invisible
+ * characters dropped, so that two answers cannot look the same and differ) and as chat text is.
+ */
+function pollText(what: string, max: number) {
+  return v.pipe(
+    v.string(),
+    v.maxLength(max, `${what} longer than ${max} characters`),
+    WellFormed,
+    streamSafe(what),
+    v.transform((s) =>
+      dropInvisible(s.normalize("NFC")).replace(CHAT_STRIP, " ").replace(/\s+/gu, " ").trim(),
+    ),
+    v.minLength(1, `${what} is empty`),
+  );
+}
+export const PollQuestionSchema = pollText("question", Limits.pollQuestionMaxChars);
+export const PollOptionSchema = pollText("answer", Limits.pollOptionMaxChars);
+/** The server names polls `poll_1`, `poll_2`… in a meeting. */
+export const PollIdSchema = v.pipe(v.string(), v.regex(/^poll_\d{1,6}$/, "not a poll id"));
+/** An answer, by its place in the poll's list. */
+export const PollChoiceSchema = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(0),
+  v.maxValue(Limits.pollOptionsMax - 1),
 );
 
 /** Why a moderator removed someone, shown to them: like a chat message, in 200 characters at most. */

@@ -35,6 +35,8 @@ export const ErrorCode = {
   ResumeExpired: "resume_expired",
   /** As many people share their screen as the room allows. */
   ShareLimit: "share_limit",
+  /** The meeting holds as many polls as it may (`Limits.pollsPerMeeting`). */
+  PollLimit: "poll_limit",
   /** The room has reached its participant limit. */
   RoomFull: "room_full",
   /** The lobby holds as many waiters as it may (in all, or from the sender's network). */

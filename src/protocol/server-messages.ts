@@ -39,6 +39,8 @@ export interface RoomSettings {
   locked: boolean;
   /** Media is end-to-end encrypted: browsers encrypt every frame with keys the server never sees. */
   e2ee: boolean;
+  /** Anyone may ask a poll (otherwise moderators only). */
+  pollsByAnyone: boolean;
 }
 
 /** Someone waiting in the lobby, as moderators see them. */
@@ -61,6 +63,31 @@ export interface ChatMessage {
   /** Present on private messages: the recipient. */
   to?: string;
   toName?: string;
+  /** A poll's results shared by its author or a moderator (`poll.share`); `text` is then its question. */
+  poll?: Poll;
+}
+
+/** A poll, as everyone in the meeting sees it. */
+export interface Poll {
+  id: string;
+  question: string;
+  options: string[];
+  multiple: boolean;
+  anonymous: boolean;
+  /** Who asked it (participant id and name). */
+  by: string;
+  byName: string;
+  /** ms since the epoch, server clock */
+  at: number;
+  closed: boolean;
+  /** How many chose each answer, in the order of `options`. */
+  votes: number[];
+  /** How many people voted. */
+  voters: number;
+  /** Unless anonymous: the names of those who chose each answer, in the order they voted. */
+  names?: string[][];
+  /** In `joined` only: what the participant receiving it chose (absent: they have not voted). */
+  mine?: number[];
 }
 
 /** Someone removed from the meeting, as moderators see them. */
@@ -95,6 +122,8 @@ export type ServerMessage =
       /** Public chat since the room started (empty when the server keeps none). */
       chat: ChatMessage[];
       hands: HandEntry[];
+      /** The meeting's polls, oldest first, each with `mine` when the participant voted. */
+      polls: Poll[];
       /** Present this token as `join.resume` after a lost connection to come back as the same participant. */
       resume: string;
     })
@@ -124,6 +153,8 @@ export type ServerMessage =
   | { type: "chat.message"; message: ChatMessage }
   | { type: "hands"; queue: HandEntry[] }
   | { type: "floor.given"; by: string; askUnmute: boolean }
+  /** A poll was asked, voted on (gathered: at most a few a second) or closed: its whole state. */
+  | { type: "poll"; poll: Poll }
   /** Another browser's end-to-end encryption message, relayed as sent (`from`: who sent it). */
   | { type: "e2ee.signal"; from: string; payload: string }
   | { type: "reaction"; participantId: string; emoji: Reaction }

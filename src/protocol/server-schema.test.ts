@@ -17,9 +17,10 @@ const joined: ServerMessage = {
   room: "r",
   participants: [ann],
   iceServers: [{ urls: ["stun:example.invalid"] }],
-  settings: { lobby: false, locked: false, e2ee: false },
+  settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false },
   chat: [],
   hands: [{ participantId: "p_ann", raisedAt: 1 }],
+  polls: [],
   resume: "token",
 };
 

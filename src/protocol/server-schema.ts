@@ -24,8 +24,28 @@ const Participant = v.strictObject({
   video: v.boolean(),
   screen: v.boolean(),
 });
-const Settings = v.strictObject({ lobby: v.boolean(), locked: v.boolean(), e2ee: v.boolean() });
+const Settings = v.strictObject({
+  lobby: v.boolean(),
+  locked: v.boolean(),
+  e2ee: v.boolean(),
+  pollsByAnyone: v.boolean(),
+});
 const Jsep = v.strictObject({ type: v.picklist(["offer", "answer"]), sdp: v.string() });
+const Poll = v.strictObject({
+  id: v.string(),
+  question: v.string(),
+  options: v.array(v.string()),
+  multiple: v.boolean(),
+  anonymous: v.boolean(),
+  by: v.string(),
+  byName: v.string(),
+  at: Ms,
+  closed: v.boolean(),
+  votes: v.array(v.number()),
+  voters: v.number(),
+  names: v.optional(v.array(v.array(v.string()))),
+  mine: v.optional(v.array(v.number())),
+});
 const Chat = v.strictObject({
   id: v.string(),
   from: v.string(),
@@ -35,6 +55,7 @@ const Chat = v.strictObject({
   clientId: v.string(),
   to: v.optional(v.string()),
   toName: v.optional(v.string()),
+  poll: v.optional(Poll),
 });
 const Hand = v.strictObject({ participantId: v.string(), raisedAt: Ms });
 const LobbyEntry = v.strictObject({ id: v.string(), name: v.string(), since: Ms });
@@ -63,6 +84,7 @@ export const ServerMessageSchema = v.variant("type", [
     settings: Settings,
     chat: v.array(Chat),
     hands: v.array(Hand),
+    polls: v.array(Poll),
     resume: v.string(),
   }),
   message("participant.joined", { participant: Participant }),
@@ -93,6 +115,7 @@ export const ServerMessageSchema = v.variant("type", [
   message("chat.message", { message: Chat }),
   message("hands", { queue: v.array(Hand) }),
   message("floor.given", { by: v.string(), askUnmute: v.boolean() }),
+  message("poll", { poll: Poll }),
   message("e2ee.signal", { from: v.string(), payload: v.string() }),
   message("reaction", { participantId: v.string(), emoji: ReactionSchema }),
   message("speaking", { participantId: v.string(), speaking: v.boolean() }),

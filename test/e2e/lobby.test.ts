@@ -110,7 +110,7 @@ describe.sequential("the lobby through the UI", () => {
       { timeoutMs: 10_000, what: "room.updated {lobby: true} on the moderator's page" },
     );
     const update = await bystander.next((m) => m.type === "room.updated", 5000, "room.updated");
-    expect(update.settings).toEqual({ lobby: true, locked: false, e2ee: false });
+    expect(update.settings).toEqual({ lobby: true, locked: false, e2ee: false, pollsByAnyone: false });
     expect(framesOf(mod).sent.some((f) => f.type === "room.configure" && f.lobby === true)).toBe(true);
   });
 

@@ -234,6 +234,7 @@ function validFields(rng: Rng, ctx: FuzzContext, type: ClientMessageType): Recor
       return {
         ...(rng.chance(0.5) ? { lobby: rng.chance(0.3) } : {}),
         ...(rng.chance(0.3) ? { password: rng.chance(0.5) ? null : "pw" } : {}),
+        ...(rng.chance(0.3) ? { pollsByAnyone: rng.chance(0.5) } : {}),
       };
     case "moderate.mute":
       return { participantId: pid(rng, ctx), kind: rng.pick(["audio", "video", "screen"]) };
@@ -258,6 +259,23 @@ function validFields(rng: Rng, ctx: FuzzContext, type: ClientMessageType): Recor
       return { participantId: pid(rng, ctx), ...(rng.chance(0.5) ? { askUnmute: rng.chance(0.5) } : {}) };
     case "reaction.send":
       return { emoji: rng.pick(["👍", "👏", "😂", "😮", "❤️", "🎉", "🤔", "👋"]) };
+    case "poll.create":
+      return {
+        question: rng.pick(["Lunch?", marks(30), "q".repeat(300), "a\u202eb", "🙂".repeat(100)]),
+        options: Array.from({ length: 2 + rng.int(9) }, (_, i) =>
+          rng.pick([`o${i}`, marks(30), "o".repeat(100)]),
+        ),
+        ...(rng.chance(0.5) ? { multiple: rng.chance(0.5) } : {}),
+        ...(rng.chance(0.5) ? { anonymous: rng.chance(0.5) } : {}),
+      };
+    case "poll.vote":
+      return {
+        pollId: `poll_${1 + rng.int(3)}`,
+        choices: Array.from({ length: 1 + rng.int(3) }, () => rng.int(10)),
+      };
+    case "poll.close":
+    case "poll.share":
+      return { pollId: `poll_${1 + rng.int(3)}` };
     default:
       return {};
   }

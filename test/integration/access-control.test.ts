@@ -79,6 +79,10 @@ describe("a connection waiting in the lobby", () => {
       { type: "moderate.grant", participantId: wId },
       { type: "hand.lower_all" },
       { type: "floor.give", participantId: idOf(mod) },
+      { type: "poll.create", question: "let me in?", options: ["yes", "no"] },
+      { type: "poll.vote", pollId: "poll_1", choices: [0] },
+      { type: "poll.close", pollId: "poll_1" },
+      { type: "poll.share", pollId: "poll_1" },
     ];
     const m2 = mark([mod, part]);
     const errorIds: number[] = [];
@@ -136,7 +140,10 @@ describe.sequential("a password", () => {
     inside = await join(room, "Ivy Inside");
     const updates = await configure(mod, [inside], { password: PASSWORD });
     for (const u of updates)
-      expect(u).toEqual({ type: "room.updated", settings: { lobby: false, locked: true, e2ee: false } });
+      expect(u).toEqual({
+        type: "room.updated",
+        settings: { lobby: false, locked: true, e2ee: false, pollsByAnyone: false },
+      });
     for (const p of [mod, inside]) expect(JSON.stringify(p.client.received)).not.toContain(PASSWORD);
   });
 
@@ -152,7 +159,7 @@ describe.sequential("a password", () => {
     // The refused connection may try again on the same socket.
     const again = await none.client.request({ type: "join", v: 1, room, name: "Nemo", password: PASSWORD });
     expect(again.type).toBe("joined");
-    expect(again.settings).toEqual({ lobby: false, locked: true, e2ee: false });
+    expect(again.settings).toEqual({ lobby: false, locked: true, e2ee: false, pollsByAnyone: false });
     expect(JSON.stringify(again)).not.toContain(PASSWORD);
     const pj = await nextSince(m, mod, isType("participant.joined"), 5000, "participant.joined");
     expect(pj.participant.name).toBe("Nemo");
@@ -176,10 +183,13 @@ describe.sequential("a password", () => {
   it("removed (password: null): join without one works again", async () => {
     const updates = await configure(mod, [inside], { password: null });
     for (const u of updates)
-      expect(u).toEqual({ type: "room.updated", settings: { lobby: false, locked: false, e2ee: false } });
+      expect(u).toEqual({
+        type: "room.updated",
+        settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false },
+      });
     const free = await attempt(room, "Free Fran");
     expect(free.reply.type).toBe("joined");
-    expect(free.reply.settings).toEqual({ lobby: false, locked: false, e2ee: false });
+    expect(free.reply.settings).toEqual({ lobby: false, locked: false, e2ee: false, pollsByAnyone: false });
   });
 
   it("an empty password is refused as bad_message, and the room stays as it was", async () => {

@@ -2,7 +2,12 @@
  * English strings. This dictionary defines the set of keys: every other language must provide each one
  * (the `Dictionary` type makes a missing key a compile error). `{name}`-style placeholders are filled by t().
  */
+import { enChat } from "./en-chat.js";
+import { enPolls } from "./en-polls.js";
+
 export const en = {
+  ...enChat,
+  ...enPolls,
   "app.name": "Palabre",
   "language.label": "Language",
   "language.en": "English",
@@ -58,38 +63,6 @@ export const en = {
   "health.failed": "Audio and video connection lost.",
 
   // Chat, raised hands, reactions (features/chat, hands, reactions).
-  "chat.toggle": "Chat",
-  "chat.toggleHint": "Open or close the chat",
-  "chat.toggleUnreadOne": "Chat, 1 unread message",
-  "chat.toggleUnreadMany": "Chat, {count} unread messages",
-  "chat.title": "Chat",
-  "chat.close": "Close the chat",
-  "chat.messages": "Messages",
-  "chat.empty": "No messages yet. Nothing is stored: messages vanish when the meeting ends.",
-  "chat.you": "(you)",
-  "chat.private": "Private",
-  "chat.privateTo": "Private, to {name}",
-  "chat.sending": "Sending…",
-  "chat.waiting": "Waiting for the connection…",
-  "chat.to": "To",
-  "chat.everyone": "Everyone",
-  "chat.someoneGone": "Someone who left",
-  "chat.inputLabel": "Message",
-  "chat.placeholderEveryone": "Message everyone",
-  "chat.placeholderPrivate": "Private message to {name}",
-  "chat.hint": "Enter to send, Shift+Enter for a new line.",
-  "chat.send": "Send",
-  "chat.remaining": "{count} characters left",
-  "chat.tooLong": "Too long: {length} characters, the limit is {max}.",
-  "chat.unsendable":
-    "This message cannot be sent: it holds a long run of accents or marks, or a broken character.",
-  "chat.slowDown": "You are sending messages quickly: they will go out in a moment.",
-  "chat.notSent": "A message could not be sent.",
-  "chat.recipientLeft": "The recipient has left the meeting: the private message was not sent.",
-  "chat.recipientGone": "The person you chose has left the meeting. Choose another recipient.",
-  "chat.dismiss": "Dismiss",
-  "chat.announce": "{name}: {text}",
-  "chat.announcePrivate": "Private message from {name}: {text}",
 
   "hands.toggle": "Raise hand",
   "hands.raiseHint": "Raise your hand to ask to speak (R)",

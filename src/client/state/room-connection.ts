@@ -25,7 +25,6 @@ import {
   type OutgoingMessage,
   type ReplyTo,
   SignalClient,
-  SignalError,
   type SocketConstructor,
 } from "../signal/signal-client.js";
 import { meetingKey } from "./meeting-key.js";
@@ -156,12 +155,13 @@ export class RoomConnection {
     return this.#engine;
   }
 
-  /** Sends a request for a feature module; rejects with a SignalError unless in the meeting or its lobby. */
-  request<M extends OutgoingMessage>(msg: M): Promise<ReplyTo<M["type"]>> {
-    // `live`: a socket opened to reconnect has not joined yet, and the server would answer `not_joined`.
-    if (this.#closed || !this.#signal.isOpen || !this.#live)
-      return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not connected`));
-    return this.#signal.request(msg);
+  /**
+   * The signal client feature modules' requests go through, while this connection is in the meeting or its
+   * lobby; null before (a socket opened to reconnect has not joined yet, and the server would answer
+   * `not_joined`) and after. Whether the socket is open is the signal client's own check.
+   */
+  get requests(): SignalClient | null {
+    return this.#closed || !this.#live ? null : this.#signal;
   }
 
   /** One socket and one `join` (with the resume token if given), up to entering the meeting or its lobby. */

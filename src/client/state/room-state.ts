@@ -96,7 +96,12 @@ export class RoomState {
   readonly announcement = signal<Announcement | null>(null);
 
   // Shared by several features (lobby, moderation, participants, chat, hands): each feature writes its own.
-  readonly settings = signal<RoomSettings>({ lobby: false, locked: false, e2ee: false });
+  readonly settings = signal<RoomSettings>({
+    lobby: false,
+    locked: false,
+    e2ee: false,
+    pollsByAnyone: false,
+  });
   /** People waiting in the lobby; filled for moderators only. */
   readonly lobbyEntries = signal<readonly LobbyEntry[]>([]);
   /** Moderators: who was removed from the meeting (and may be let back). */
@@ -121,7 +126,7 @@ export class RoomState {
     this.announcement.value = null;
     this.remotes.value = new Map();
     this.mediaHealth.value = "connecting";
-    this.settings.value = { lobby: false, locked: false, e2ee: false };
+    this.settings.value = { lobby: false, locked: false, e2ee: false, pollsByAnyone: false };
     this.lobbyEntries.value = [];
     this.barred.value = [];
     this.removalReason.value = null;

@@ -10,7 +10,7 @@ import { CloseCode, ErrorCode } from "../../protocol/errors.js";
 import type { ParticipantInfo, ServerMessage, ServerMessageOf } from "../../protocol/messages.js";
 import type { Engine } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
-import type { SocketLike } from "../signal/signal-client.js";
+import { SignalError, type SocketLike } from "../signal/signal-client.js";
 import { reconnectDelays } from "./reconnect.js";
 import { Room } from "./room.js";
 import type { ConnectionParts } from "./room-connection.js";
@@ -18,8 +18,8 @@ import type { ConnectionParts } from "./room-connection.js";
 // biome-ignore lint/suspicious/noExplicitAny: frames the Room sent, inspected loosely
 type Sent = Record<string, any> & { type: string };
 
-/** How the scripted server treats the next join: its answer, or a socket that never opens. */
-type JoinAnswer = ServerMessage | "unreachable";
+/** How the scripted server treats the next join: its answer, a socket that never opens, or no answer at all. */
+type JoinAnswer = ServerMessage | "unreachable" | "silent";
 
 /** One socket the Room opened; the script plays the server's side of it. */
 class ScriptedSocket implements SocketLike {
@@ -87,6 +87,7 @@ class ScriptedServer {
     if (frame.type !== "join") return;
     this.joins += 1;
     const next = this.answers.shift();
+    if (next === "silent") return;
     const answer = next === undefined || next === "unreachable" ? joined(`token-${this.joins}`) : next;
     queueMicrotask(() => socket.say({ ...answer, id: frame.id } as ServerMessage));
   }
@@ -119,9 +120,10 @@ function joined(resume: string): ServerMessageOf<"joined"> {
     room: "standup",
     participants: [ME],
     iceServers: [],
-    settings: { lobby: false, locked: false, e2ee: false },
+    settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false },
     chat: [],
     hands: [],
+    polls: [],
     resume,
   };
 }
@@ -334,4 +336,37 @@ describe("Room: endings that must not reconnect", () => {
       expect(room.state.reconnecting.value).toBe(false);
     });
   }
+});
+
+describe("Room: a feature module's request", () => {
+  it("goes straight to the socket in the meeting, and its reply comes back", async () => {
+    await inMeeting();
+    const raising = room.request({ type: "hand.raise" });
+    const frame = server.last.sent.at(-1);
+    expect(frame).toMatchObject({ type: "hand.raise" });
+    server.last.say({ type: "ok", id: frame?.id } as ServerMessage);
+    await run();
+    await expect(raising).resolves.toMatchObject({ type: "ok" });
+  });
+
+  it("is refused, and nothing sent, before the meeting, while joining again, and after hanging up", async () => {
+    const refused = async () => {
+      const sent = server.sockets.reduce((n, s) => n + s.sent.length, 0);
+      await expect(room.request({ type: "hand.raise" })).rejects.toSatisfy(
+        (e) => e instanceof SignalError && e.code === "closed",
+      );
+      expect(server.sockets.reduce((n, s) => n + s.sent.length, 0)).toBe(sent);
+    };
+    await refused();
+    await inMeeting();
+    // The connection drops; the new socket opens, but its join is not answered yet.
+    server.answers.push("silent");
+    server.last.drop(1006);
+    await run(reconnectDelays()[0]);
+    expect(server.sockets).toHaveLength(2);
+    expect(server.last.readyState).toBe(1);
+    await refused();
+    room.leaveNow();
+    await refused();
+  });
 });

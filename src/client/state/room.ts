@@ -89,11 +89,11 @@ export class Room {
     return this.conn?.engine ?? null;
   }
 
-  /** Sends a request on the current connection for a feature module; rejects with a SignalError. */
+  /** A feature module's request, to the signal client of the connection in the meeting (or its lobby). */
   request<M extends OutgoingMessage>(msg: M): Promise<ReplyTo<M["type"]>> {
-    if (!this.conn)
-      return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not connected`));
-    return this.conn.request(msg);
+    const signal = this.conn?.requests;
+    if (signal) return signal.request(msg);
+    return Promise.reject(new SignalError("closed", `cannot send '${msg.type}': not in the meeting`));
   }
 
   /**

@@ -22,6 +22,8 @@ export const BUDGETS = {
   devices: { max: 20, windowMs: 10_000, what: "device changes" },
   publish: { max: 10, windowMs: 10_000, what: "publish offers" },
   moderation: { max: 30, windowMs: 10_000, what: "moderator actions" },
+  // Asking, closing and sharing polls; a vote needs no budget (once per poll, and polls are few).
+  polls: { max: 10, windowMs: 60_000, what: "poll actions" },
   // One message (to everyone) at each change of who is in the meeting, a few per newcomer: thirty people
   // coming in within ten seconds stay within it (browsers gather what they send within 50 ms into one).
   keys: { max: 120, windowMs: 10_000, what: "encryption messages" },
@@ -49,6 +51,9 @@ const COST: Partial<Record<ClientMessageType, BudgetName>> = {
   "moderate.grant": "moderation",
   "moderate.allow": "moderation",
   "e2ee.signal": "keys",
+  "poll.create": "polls",
+  "poll.close": "polls",
+  "poll.share": "polls",
 };
 
 /** One participant's budgets; kept across a resume, so reconnecting does not refill them. */

@@ -3,7 +3,7 @@
  * forgotten, re-sent messages recognised by their client id, and a per-sender rate limit.
  */
 import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
-import { type ChatMessage, Limits } from "../../protocol/messages.js";
+import { type ChatMessage, Limits, type Poll } from "../../protocol/messages.js";
 import type { Participant } from "./participant.js";
 import { WindowLimiter } from "./window-limiter.js";
 
@@ -73,6 +73,27 @@ export class Chat {
       message.to = to.id;
       message.toName = to.name;
     } else if (this.#options.history) {
+      this.#history.push(message);
+      if (this.#history.length > Limits.chatHistory) this.#history.shift();
+    }
+    return message;
+  }
+
+  /**
+   * A poll's results, shared by `from` with everyone (`poll.share`): a public message whose text is the
+   * question, kept for latecomers like any other. Sharing the same poll again posts it again.
+   */
+  postPoll(from: Participant, poll: Poll, now: number): ChatMessage {
+    const message: ChatMessage = {
+      id: `m_${++this.#seq}`,
+      from: from.id,
+      fromName: from.name,
+      clientId: `${poll.id}@${now}`,
+      text: poll.question,
+      at: now,
+      poll,
+    };
+    if (this.#options.history) {
       this.#history.push(message);
       if (this.#history.length > Limits.chatHistory) this.#history.shift();
     }

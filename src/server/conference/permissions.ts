@@ -1,7 +1,8 @@
 /**
  * Who may send what. The table every client message is checked against before the room acts on it; `join` is
- * not here (it is what gives a connection its standing). A rule that depends on the message's content, not
- * only on its type, is checked where the content is read: lowering someone else's hand (session/in-room.ts).
+ * not here (it is what gives a connection its standing). A rule that depends on the message's content or on the
+ * meeting's settings, not only on its type, is checked where they are read: lowering someone else's hand, asking
+ * a poll (session/in-room.ts), closing or sharing one (conference/polls.ts: its author or a moderator).
  */
 import { ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type { ClientMessageType, Role } from "../../protocol/messages.js";

@@ -50,6 +50,7 @@ export const STATE_MESSAGES: ReadonlySet<ServerMessage["type"]> = new Set([
   "room.updated",
   "chat.message",
   "hands",
+  "poll",
   "lobby.knock",
   "lobby.resolved",
   "barred.list",

@@ -20,7 +20,12 @@ describe("a room whose people dropped", () => {
     vi.advanceTimersByTime(RESUME_WINDOW_MS - 1000);
     const back = await knock(room, "Ada", { resume: a.resumeToken });
     expect(back).toEqual({ id: a.id, state: "joined" });
-    expect(router.of(a.id, "joined").at(-1)?.settings).toEqual({ lobby: true, locked: true, e2ee: false });
+    expect(router.of(a.id, "joined").at(-1)?.settings).toEqual({
+      lobby: true,
+      locked: true,
+      e2ee: false,
+      pollsByAnyone: false,
+    });
     expect(room.participant(a.id)?.role).toBe("moderator");
   });
 

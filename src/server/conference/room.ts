@@ -28,6 +28,7 @@ import { HandQueue } from "./hands.js";
 import { Lobby } from "./lobby.js";
 import type { Participant } from "./participant.js";
 import type { Standing } from "./permissions.js";
+import { Polls } from "./polls.js";
 import { type ConfigChanges, RoomConfig } from "./room-config.js";
 import { type RoomDump, type RoomOptions, STATE_MESSAGES } from "./room-options.js";
 import { restoreSnapshot, takeSnapshot } from "./snapshot.js";
@@ -42,6 +43,7 @@ export class Room implements MediaRoomSink {
   readonly lobby = new Lobby();
   readonly chat: Chat;
   readonly hands = new HandQueue();
+  readonly polls = new Polls((poll) => this.broadcast({ type: "poll", poll }));
   readonly door: Door;
   /** Browsers removed by a moderator, barred until one lets them back. */
   readonly barred = new BarList();
@@ -160,6 +162,7 @@ export class Room implements MediaRoomSink {
       settings: this.settings(),
       chat: this.chat.history(),
       hands: this.hands.list(),
+      polls: this.polls.list(participant),
       resume: participant.resumeToken,
     });
     if (participant.role === "moderator") this.#moderatorLists(participant.id);
@@ -377,6 +380,7 @@ export class Room implements MediaRoomSink {
     for (const id of this.lobby.ids()) this.lobby.take(id);
     this.#speakers.close();
     this.#vacancy.close();
+    this.polls.dispose();
     for (const id of ids) this.#router.disconnect(id, code, reason);
     this.options.onClosed(this);
     await this.#media?.close();

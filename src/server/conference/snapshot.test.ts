@@ -6,13 +6,26 @@ import { enter, knock, makeRoom } from "./test-fakes.js";
 
 /** A meeting carried to another node: its snapshot restored in a fresh room, its people coming back. */
 describe("a meeting's snapshot", () => {
-  it("carries settings, chat, hands, roles, blocks and bars to a fresh room, and lets everyone back in as themselves", async () => {
+  it("carries settings, chat, hands, polls, roles, blocks and bars to a fresh room, and lets everyone back in as themselves", async () => {
     const held = makeRoom();
     const ada = await enter(held.room, "Ada", { key: "k-ada" }, 1);
     const bob = await enter(held.room, "Bob", { key: "k-bob" }, 2);
     const cy = await enter(held.room, "Cy", { key: "k-cy" }, 3);
     const eve = await enter(held.room, "Eve", { key: "k-eve" }, 4);
-    held.room.configure({ lobby: true, password: await sealPassword("secret"), e2ee: true });
+    held.room.configure({
+      lobby: true,
+      password: await sealPassword("secret"),
+      e2ee: true,
+      pollsByAnyone: true,
+    });
+    const poll = held.room.polls.create(
+      ada,
+      "Lunch?",
+      ["Pizza", "Salad"],
+      { multiple: false, anonymous: true },
+      12,
+    );
+    held.room.polls.vote(bob, poll.id, [1]);
     held.room.chat.post(ada, "hello", "c1", undefined, 10);
     held.room.chat.post(bob, "hi", "c2", undefined, 11);
     held.room.hands.raise(cy.id, 20);
@@ -26,7 +39,7 @@ describe("a meeting's snapshot", () => {
     const fresh = makeRoom();
     fresh.room.takeOver(snapshot, 100);
 
-    expect(fresh.room.settings()).toEqual({ lobby: true, locked: true, e2ee: true });
+    expect(fresh.room.settings()).toEqual({ lobby: true, locked: true, e2ee: true, pollsByAnyone: true });
     expect(fresh.room.password && (await passwordMatches(fresh.room.password, "secret"))).toBe(true);
     // Nobody is inside until they come back; newcomers still meet the password first.
     expect(fresh.room.size).toBe(0);
@@ -50,6 +63,13 @@ describe("a meeting's snapshot", () => {
     expect(fresh.room.participant(bob.id)?.role).toBe("participant");
     expect(fresh.room.participant(bob.id)?.blocked.has("video")).toBe(true);
     expect(fresh.room.hands.list().map((h) => h.participantId)).toEqual([cy.id, bob.id]);
+    // The poll, its votes, and who voted: Bob's choice comes back to him, and he cannot vote again.
+    expect(fresh.router.of(bob.id, "joined").at(-1)?.polls).toEqual([
+      expect.objectContaining({ id: poll.id, anonymous: true, votes: [0, 1], voters: 1, mine: [1] }),
+    ]);
+    expect(() => fresh.room.polls.vote(bob, poll.id, [0])).toThrowError(
+      expect.objectContaining({ code: ErrorCode.BadState }),
+    );
     const joined = fresh.router.of(cy.id, "joined").at(-1);
     expect(joined?.chat.map((m) => [m.id, m.text])).toEqual([
       ["m_1", "hello"],

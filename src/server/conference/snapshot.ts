@@ -1,7 +1,7 @@
 /**
  * Takes a meeting's state (routing/meeting-state.ts) from a room, and gives it to a fresh one: what another
  * node needs to take the meeting over: its settings (the password as a seal),
- * its chat, its hand queue, who was removed, and everyone who is in it or may come back to it, with the resume
+ * its chat, its hand queue, its polls (with who voted what), who was removed, and everyone who is in it or may come back to it, with the resume
  * token that lets them in again as themselves. Media is not part of it: the new node's media server starts
  * afresh, and the participants publish again.
  */
@@ -9,6 +9,7 @@ import type { BarredEntry, Device, Role } from "../../protocol/messages.js";
 import {
   type MeetingSnapshot,
   type PersonSnapshot,
+  type PollState,
   type RaisedHand,
   SNAPSHOT_VERSION,
 } from "../routing/meeting-state.js";
@@ -22,6 +23,10 @@ export interface SnapshotRoom {
   readonly config: { saved(): SavedConfig; restore(saved: SavedConfig): void };
   readonly chat: { state(): ChatState; restore(state: ChatState): void };
   readonly hands: { seq: number; record(id: string): RaisedHand | undefined };
+  readonly polls: {
+    state(): { seq: number; list: PollState[] };
+    restore(state: { seq: number; list: PollState[] }): void;
+  };
   readonly barred: {
     entries(): [string, BarredEntry][];
     restore(entries: [string, BarredEntry][]): void;
@@ -71,6 +76,7 @@ export function takeSnapshot(room: SnapshotRoom, now = Date.now()): MeetingSnaps
     ...room.config.saved(),
     chat: room.chat.state(),
     hands: { seq: room.hands.seq },
+    polls: room.polls.state(),
     barred: room.barred.entries(),
     people,
   };
@@ -86,9 +92,15 @@ export function anyoneMayReturn(snapshot: MeetingSnapshot, now = Date.now()): bo
  * within the resume window, counted from now (their node was lost; they could not have come back sooner).
  */
 export function restoreSnapshot(room: SnapshotRoom, snapshot: MeetingSnapshot, now = Date.now()): void {
-  room.config.restore({ lobby: snapshot.lobby, password: snapshot.password, e2ee: snapshot.e2ee });
+  room.config.restore({
+    lobby: snapshot.lobby,
+    password: snapshot.password,
+    e2ee: snapshot.e2ee,
+    pollsByAnyone: snapshot.pollsByAnyone,
+  });
   room.chat.restore(snapshot.chat);
   room.hands.seq = snapshot.hands.seq;
+  room.polls.restore(snapshot.polls);
   room.barred.restore(snapshot.barred);
   for (const person of snapshot.people) {
     if (person.expires !== null && person.expires <= now) continue;

@@ -11,15 +11,32 @@ describe("what nodes read from Redis", () => {
     const ada = await enter(room, "Ada", { key: "k".repeat(20) });
     room.chat.post(ada, "salut", "c1", undefined, 5);
     room.hands.raise(ada.id, 6);
+    const poll = room.polls.create(
+      ada,
+      "Lunch?",
+      ["Pizza", "Salad"],
+      { multiple: true, anonymous: false },
+      7,
+    );
+    room.polls.vote(ada, poll.id, [0, 1]);
+    room.polls.close(poll.id, ada);
+    room.chat.postPoll(ada, room.polls.results(poll.id, ada), 8);
     const text = JSON.stringify(takeSnapshot(room));
     expect(parseStored(MeetingSnapshotSchema, text, "snapshot", MAX)).toEqual(JSON.parse(text));
   });
 
   it("refuses what no node writes: too long, not JSON, an unknown field, a bad token, a forged role", async () => {
     const { room } = makeRoom();
-    await enter(room, "Ada");
+    const ada = await enter(room, "Ada");
+    room.polls.create(ada, "Q", ["a", "b"], { multiple: false, anonymous: false }, 1);
     const good = takeSnapshot(room);
     const person = good.people[0];
+    const poll = good.polls.list[0];
+    const ballot = { voter: "p:p_someone", name: "Someone", choices: [0] };
+    const withBallots = (ballots: unknown[]) => ({
+      ...good,
+      polls: { seq: 1, list: [{ ...poll, ballots }] },
+    });
     const bad: [string, unknown][] = [
       ["unknown field", { ...good, admin: true }],
       ["bad version", { ...good, v: 2 }],
@@ -28,7 +45,14 @@ describe("what nodes read from Redis", () => {
       ["control character in a name", { ...good, people: [{ ...person, name: "A\u0007da" }] }],
       ["bad seal", { ...good, password: { salt: "x", hash: "y" } }],
       ["too many bars", { ...good, barred: Array.from({ length: 501 }, () => ["k".repeat(20), {}]) }],
+      ["a choice outside the poll's answers", withBallots([{ ...ballot, choices: [2] }])],
+      ["a voter counted twice", withBallots([ballot, { ...ballot, choices: [1] }])],
+      ["a poll of one answer", { ...good, polls: { seq: 1, list: [{ ...poll, options: ["a"] }] } }],
+      ["a forged voter", withBallots([{ ...ballot, voter: "admin" }])],
     ];
+    expect(
+      parseStored(MeetingSnapshotSchema, JSON.stringify(withBallots([ballot])), "snapshot", MAX),
+    ).toEqual(withBallots([ballot]));
     for (const [what, value] of bad) {
       expect(
         () => parseStored(MeetingSnapshotSchema, JSON.stringify(value), "snapshot", MAX),

@@ -11,6 +11,10 @@ import {
   Limits,
   MeetingKeySchema,
   ParticipantIdSchema,
+  PollChoiceSchema,
+  PollIdSchema,
+  PollOptionSchema,
+  PollQuestionSchema,
 } from "../../protocol/messages.js";
 import { SNAPSHOT_VERSION } from "./meeting-state.js";
 
@@ -79,6 +83,60 @@ const ClientIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const RoleSchema = v.picklist(["moderator", "participant"]);
 const RaisedSchema = v.strictObject({ raisedAt: Time, seq: Count });
 
+/** People in a snapshot: at most a meeting's limit plus those who may come back (both bounded by config). */
+const MAX_PEOPLE = 20_000;
+
+const PollCommon = {
+  id: PollIdSchema,
+  question: PollQuestionSchema,
+  options: v.pipe(
+    v.array(PollOptionSchema),
+    v.minLength(Limits.pollOptionsMin),
+    v.maxLength(Limits.pollOptionsMax),
+  ),
+  multiple: v.boolean(),
+  anonymous: v.boolean(),
+  by: ParticipantIdSchema,
+  byName: DisplayNameSchema,
+  at: Time,
+  closed: v.boolean(),
+};
+
+/** A poll's results as shared in the chat (what everyone saw; no one's own choices). */
+const PollViewSchema = v.strictObject({
+  ...PollCommon,
+  votes: v.pipe(v.array(Count), v.maxLength(Limits.pollOptionsMax)),
+  voters: Count,
+  names: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.array(DisplayNameSchema), v.maxLength(MAX_PEOPLE))),
+      v.maxLength(Limits.pollOptionsMax),
+    ),
+  ),
+});
+
+/** A poll with its ballots; a choice outside its answers, or a voter counted twice, is refused. */
+const PollStateSchema = v.pipe(
+  v.strictObject({
+    ...PollCommon,
+    ballots: v.pipe(
+      v.array(
+        v.strictObject({
+          voter: v.pipe(v.string(), v.regex(/^[kp]:[A-Za-z0-9_-]{1,64}$/, "not a voter")),
+          name: DisplayNameSchema,
+          choices: v.pipe(v.array(PollChoiceSchema), v.minLength(1), v.maxLength(Limits.pollOptionsMax)),
+        }),
+      ),
+      v.maxLength(MAX_PEOPLE),
+    ),
+  }),
+  v.check(
+    (p) => p.ballots.every((b) => b.choices.every((c) => c < p.options.length)),
+    "a choice outside the poll's answers",
+  ),
+  v.check((p) => new Set(p.ballots.map((b) => b.voter)).size === p.ballots.length, "a voter counted twice"),
+);
+
 const ChatMessageSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^m_\d{1,15}$/)),
   from: ParticipantIdSchema,
@@ -88,10 +146,8 @@ const ChatMessageSchema = v.strictObject({
   at: Time,
   to: v.optional(ParticipantIdSchema),
   toName: v.optional(DisplayNameSchema),
+  poll: v.optional(PollViewSchema),
 });
-
-/** People in a snapshot: at most a meeting's limit plus those who may come back (both bounded by config). */
-const MAX_PEOPLE = 20_000;
 
 export const MeetingSnapshotSchema = v.strictObject({
   v: v.literal(SNAPSHOT_VERSION),
@@ -99,6 +155,8 @@ export const MeetingSnapshotSchema = v.strictObject({
   password: v.nullable(SealSchema),
   /** Absent in a snapshot from a node that predates end-to-end encryption. */
   e2ee: v.optional(v.boolean(), false),
+  /** Absent in a snapshot from a node that predates polls. */
+  pollsByAnyone: v.optional(v.boolean(), false),
   chat: v.strictObject({
     seq: Count,
     history: v.pipe(v.array(ChatMessageSchema), v.maxLength(Limits.chatHistory)),
@@ -108,6 +166,14 @@ export const MeetingSnapshotSchema = v.strictObject({
     ),
   }),
   hands: v.strictObject({ seq: Count }),
+  /** Absent in a snapshot from a node that predates polls. */
+  polls: v.optional(
+    v.strictObject({
+      seq: Count,
+      list: v.pipe(v.array(PollStateSchema), v.maxLength(Limits.pollsPerMeeting)),
+    }),
+    { seq: 0, list: [] },
+  ),
   barred: v.pipe(
     v.array(
       v.tuple([

@@ -22,6 +22,20 @@ export interface RaisedHand {
   seq: number;
 }
 
+/** A poll with who voted what (the voter: their browser's meeting key, or their participant id). */
+export interface PollState {
+  id: string;
+  question: string;
+  options: string[];
+  multiple: boolean;
+  anonymous: boolean;
+  by: string;
+  byName: string;
+  at: number;
+  closed: boolean;
+  ballots: { voter: string; name: string; choices: number[] }[];
+}
+
 export interface PersonSnapshot {
   /** The resume token (a secret: it never leaves the cluster). */
   token: string;
@@ -40,8 +54,10 @@ export interface MeetingSnapshot {
   lobby: boolean;
   password: PasswordSeal | null;
   e2ee: boolean;
+  pollsByAnyone: boolean;
   chat: { seq: number; history: ChatMessage[]; recent: [string, string[]][] };
   hands: { seq: number };
+  polls: { seq: number; list: PollState[] };
   barred: [string, BarredEntry][];
   people: PersonSnapshot[];
 }

@@ -84,7 +84,7 @@ export const inRoomHandlers: Handlers = {
   "room.configure": async (ctx, m) => {
     // Only the seal is kept (password.ts); null and undefined (remove, leave as is) pass through.
     const password = typeof m.password === "string" ? await sealPassword(m.password) : m.password;
-    ctx.room.configure({ lobby: m.lobby, password, e2ee: m.e2ee });
+    ctx.room.configure({ lobby: m.lobby, password, e2ee: m.e2ee, pollsByAnyone: m.pollsByAnyone });
     ok(ctx, m);
   },
 
@@ -157,6 +157,30 @@ export const inRoomHandlers: Handlers = {
   "reaction.send": (ctx, m) => {
     ctx.room.broadcast({ type: "reaction", participantId: ctx.id, emoji: m.emoji });
     ok(ctx, m);
+  },
+
+  // polls: who may ask depends on the meeting's setting; closing and sharing on who asked (polls.ts)
+  "poll.create": (ctx, m) => {
+    const from = me(ctx);
+    if (from.role !== "moderator" && !ctx.room.settings().pollsByAnyone)
+      throw new ProtocolError(ErrorCode.Forbidden, "only moderators may ask a poll in this meeting");
+    const flags = { multiple: m.multiple, anonymous: m.anonymous };
+    ctx.room.polls.create(from, m.question, m.options, flags, Date.now());
+    ok(ctx, m);
+  },
+  "poll.vote": (ctx, m) => {
+    ctx.room.polls.vote(me(ctx), m.pollId, m.choices);
+    ok(ctx, m);
+  },
+  "poll.close": (ctx, m) => {
+    ctx.room.polls.close(m.pollId, me(ctx));
+    ok(ctx, m);
+  },
+  "poll.share": (ctx, m) => {
+    const from = me(ctx);
+    const message = ctx.room.chat.postPoll(from, ctx.room.polls.results(m.pollId, from), Date.now());
+    ok(ctx, m);
+    ctx.room.broadcast({ type: "chat.message", message });
   },
 
   // end-to-end encryption: relayed unread, to people in the meeting, only while it is on. An addressee who

@@ -39,6 +39,8 @@ export class ChatController {
   /** The meeting's messages we may read, oldest first. */
   readonly messages = signal<readonly ChatMessage[]>([]);
   readonly open = signal(false);
+  /** What the panel shows: the messages, or the meeting's polls (features/polls). */
+  readonly tab = signal<"messages" | "polls">("messages");
   /** The participant the next message goes to; null: everyone. */
   readonly recipient = signal<string | null>(null);
   /** Messages received while the panel was closed. */

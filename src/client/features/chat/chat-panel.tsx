@@ -1,6 +1,7 @@
 /**
  * The chat panel: the messages (public and private, as text), the pending ones, and the form with its
- * recipient choice. Enter sends, Shift+Enter starts a new line, Escape closes the panel.
+ * recipient choice. Enter sends, Shift+Enter starts a new line, Escape closes the panel. A second tab holds the
+ * meeting's polls (features/polls), as in Jitsi Meet; poll results shared in the chat show as results.
  */
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { Limits } from "../../../protocol/common.js";
@@ -8,6 +9,9 @@ import type { ChatMessage } from "../../../protocol/server-messages.js";
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { CloseIcon, SendIcon } from "../../ui/icons.js";
+import { PollResults } from "../polls/poll-results.js";
+import { PollsScope } from "../polls/polls-controller.js";
+import { PollsTab } from "../polls/polls-tab.js";
 import { type ChatController, ChatScope } from "./chat-controller.js";
 import { MessageText } from "./message-text.js";
 import type { OutboxEntry } from "./outbox.js";
@@ -63,9 +67,57 @@ function OpenChatPanel({ room }: { room: Room }) {
           <CloseIcon />
         </button>
       </header>
-      <MessageList room={room} chat={chat} />
-      <ChatForm room={room} chat={chat} />
+      <Tabs chat={chat} />
+      {chat.tab.value === "polls" ? (
+        <div id="chat-tabpanel" role="tabpanel" aria-labelledby="chat-tab-polls" class="chat-tabpanel">
+          <PollsTab />
+        </div>
+      ) : (
+        <div id="chat-tabpanel" role="tabpanel" aria-labelledby="chat-tab-messages" class="chat-tabpanel">
+          <MessageList room={room} chat={chat} />
+          <ChatForm room={room} chat={chat} />
+        </div>
+      )}
     </aside>
+  );
+}
+
+/** Messages and Polls, as ARIA tabs: the arrow keys move between them. */
+function Tabs({ chat }: { chat: ChatController }) {
+  const toAnswer = PollsScope.use().toAnswer.value;
+  const tabs = [
+    { id: "messages", label: t("polls.messagesTab") },
+    { id: "polls", label: toAnswer > 0 ? t("polls.tabOpen", { count: toAnswer }) : t("polls.tab") },
+  ] as const;
+  return (
+    <div
+      class="chat-tabs"
+      role="tablist"
+      aria-label={t("polls.tabsLabel")}
+      onKeyDown={(ev) => {
+        if (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight") return;
+        chat.tab.value = chat.tab.value === "messages" ? "polls" : "messages";
+        document.getElementById(`chat-tab-${chat.tab.value}`)?.focus();
+      }}
+    >
+      {tabs.map((tab) => (
+        <button
+          key={tab.id}
+          id={`chat-tab-${tab.id}`}
+          type="button"
+          role="tab"
+          data-testid={`chat-tab-${tab.id}`}
+          aria-selected={chat.tab.value === tab.id ? "true" : "false"}
+          aria-controls="chat-tabpanel"
+          tabIndex={chat.tab.value === tab.id ? 0 : -1}
+          onClick={() => {
+            chat.tab.value = tab.id;
+          }}
+        >
+          {tab.label}
+        </button>
+      ))}
+    </div>
   );
 }
 
@@ -136,9 +188,11 @@ function Message({ message: m, mine }: { message: ChatMessage; mine: boolean }) 
           {formatTime(m.at, lang)}
         </time>
       </div>
+      {m.poll && <p class="small muted">{t("polls.shared")}</p>}
       <p class="chat-text" data-testid="chat-text">
         <MessageText text={m.text} />
       </p>
+      {m.poll && <PollResults poll={m.poll} />}
     </li>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * The moderators' room security: the lobby switch and the password (set, change, remove), sent with
- * `room.configure`. The server never gives the password back, so the field only ever holds a new one.
+ * The moderators' room security: the lobby switch, the password (set, change, remove), and who may ask polls,
+ * sent with `room.configure`. The server never gives the password back, so the field only ever holds a new one.
  */
 import { useSignal, useSignalEffect } from "@preact/signals";
 import { Limits } from "../../../protocol/messages.js";
@@ -8,10 +8,9 @@ import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import "./security.css";
 
-async function configure(
-  room: Room,
-  change: { lobby?: boolean; password?: string | null },
-): Promise<boolean> {
+type Change = { lobby?: boolean; password?: string | null; pollsByAnyone?: boolean };
+
+async function configure(room: Room, change: Change): Promise<boolean> {
   try {
     await room.request({ type: "room.configure", ...change });
     return true;
@@ -25,6 +24,7 @@ export function SecuritySettings({ room }: { room: Room }) {
   const settings = room.state.settings.value;
   // What the switch shows between the click and the server's room.updated, so it does not flicker back.
   const lobbyWanted = useSignal<boolean | null>(null);
+  const pollsWanted = useSignal<boolean | null>(null);
   const password = useSignal("");
   // Hidden while typed: the pane may be on a shared screen. The organiser can show it to check a typo.
   const shown = useSignal(false);
@@ -35,9 +35,10 @@ export function SecuritySettings({ room }: { room: Room }) {
   useSignalEffect(() => {
     room.state.settings.value;
     lobbyWanted.value = null;
+    pollsWanted.value = null;
   });
 
-  const run = async (change: { lobby?: boolean; password?: string | null }) => {
+  const run = async (change: Change) => {
     busy.value = true;
     failed.value = false;
     const ok = await configure(room, change);
@@ -45,6 +46,7 @@ export function SecuritySettings({ room }: { room: Room }) {
     if (!ok) {
       failed.value = true;
       lobbyWanted.value = null;
+      pollsWanted.value = null;
     } else if (change.password !== undefined) password.value = "";
   };
 
@@ -55,6 +57,7 @@ export function SecuritySettings({ room }: { room: Room }) {
   };
 
   const lobbyOn = lobbyWanted.value ?? settings.lobby;
+  const pollsByAnyone = pollsWanted.value ?? settings.pollsByAnyone;
   return (
     <section class="pane-section security" aria-labelledby="security-title">
       <h3 id="security-title">{t("security.title")}</h3>
@@ -76,6 +79,25 @@ export function SecuritySettings({ room }: { room: Room }) {
       </label>
       <p id="lobby-toggle-hint" class="hint">
         {t("security.lobbyHint")}
+      </p>
+      <label class="switch-row">
+        <input
+          type="checkbox"
+          role="switch"
+          aria-checked={pollsByAnyone ? "true" : "false"}
+          data-testid="polls-by-anyone-toggle"
+          checked={pollsByAnyone}
+          aria-describedby="polls-toggle-hint"
+          onChange={(ev) => {
+            const on = (ev.currentTarget as HTMLInputElement).checked;
+            pollsWanted.value = on;
+            run({ pollsByAnyone: on });
+          }}
+        />
+        <span>{t("security.pollsByAnyone")}</span>
+      </label>
+      <p id="polls-toggle-hint" class="hint">
+        {t("security.pollsByAnyoneHint")}
       </p>
 
       <form class="stack" onSubmit={setPassword}>
