@@ -3,7 +3,7 @@
  * and gives it to a fresh one (conference/snapshot.ts); a cluster keeps it in Redis (redis-meeting-store.ts)
  * and reads it back as untrusted input (cluster-schemas.ts). One node alone keeps nothing: no store.
  */
-import type { BarredEntry, ChatMessage, Device, Role } from "../../protocol/messages.js";
+import type { BarredEntry, ChatMessage, Device, Poll, Role } from "../../protocol/messages.js";
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -23,16 +23,7 @@ export interface RaisedHand {
 }
 
 /** A poll with who voted what (the voter: their browser's meeting key, or their participant id). */
-export interface PollState {
-  id: string;
-  question: string;
-  options: string[];
-  multiple: boolean;
-  anonymous: boolean;
-  by: string;
-  byName: string;
-  at: number;
-  closed: boolean;
+export interface PollState extends Omit<Poll, "votes" | "voters" | "names" | "mine"> {
   ballots: { voter: string; name: string; choices: number[] }[];
 }
 
