@@ -8,6 +8,7 @@ import { logger } from "../logger.js";
 import type { MediaEngine } from "../media/media-room.js";
 import type { MeetingStore } from "../routing/meeting-state.js";
 import type { Router } from "../routing/router.js";
+import { Breakouts } from "./breakouts.js";
 import { Room } from "./room.js";
 import type { RoomDump, RoomOptions } from "./room-options.js";
 import { anyoneMayReturn } from "./snapshot.js";
@@ -71,6 +72,16 @@ export class Conference {
     }
   }
 
+  /**
+   * Breakout room `id` of the meeting called `roomName`, if the meeting is here and the room open; `not_found`
+   * otherwise (creates nothing: a breakout room is made by its meeting, breakouts.ts).
+   */
+  breakoutRoom(roomName: string, id: string): Room {
+    const room = this.#rooms.get(roomName)?.room.family?.room(id);
+    if (!room || room.closed) throw new ProtocolError(ErrorCode.NotFound, "no such breakout room");
+    return room;
+  }
+
   /** How many are in the room called `roomName` (0 if there is none); creates nothing. */
   occupancy(roomName: string): number {
     return this.#rooms.get(roomName)?.room.size ?? 0;
@@ -83,7 +94,7 @@ export class Conference {
   /** Participants in every room (not counting lobbies): read each heartbeat, so no dump is built for it. */
   get participantCount(): number {
     let n = 0;
-    for (const { room } of this.#rooms.values()) n += room.size;
+    for (const room of this.#everyRoom()) n += room.size;
     return n;
   }
 
@@ -93,12 +104,17 @@ export class Conference {
 
   /** The media plane was lost: every room keeps its meeting and waits for media (Room.mediaLost). */
   mediaLost(): void {
-    for (const { room } of this.#rooms.values()) room.mediaLost();
+    for (const room of this.#everyRoom()) room.mediaLost();
   }
 
   /** The media plane is back: every room gets a media room on it, and its people publish again. */
   mediaRestored(): void {
-    for (const { room } of this.#rooms.values()) if (!room.hasMedia) void this.#restore(room);
+    for (const room of this.#everyRoom()) if (!room.hasMedia) void this.#restore(room);
+  }
+
+  /** Every meeting, and every breakout room of each. */
+  *#everyRoom(): Generator<Room> {
+    for (const { room } of this.#rooms.values()) yield* room.family?.members() ?? [room];
   }
 
   async close(): Promise<void> {
@@ -163,6 +179,23 @@ export class Conference {
     }
   }
 
+  /** Breakout room `id` of `main`: a room of its own (media, chat, hands, polls) in the meeting's family. */
+  async #createBreakout(main: Room, id: string): Promise<Room> {
+    const room = new Room(`${main.name}~${id}`, this.#router, {
+      ...this.#options,
+      onClosed: () => log.debug("breakout room closed"),
+    });
+    room.family = main.family;
+    try {
+      room.attachMedia(await this.#media.createRoom(room.name, room));
+    } catch (err) {
+      void room.close(CloseCode.GoingAway, "room could not be set up");
+      log.error("media room creation failed", errorFields(err));
+      throw new ProtocolError(ErrorCode.MediaFailed, "the media server is not available; try again shortly");
+    }
+    return room;
+  }
+
   #createRoom(name: string) {
     const store = this.#store;
     const room = new Room(name, this.#router, {
@@ -174,6 +207,7 @@ export class Conference {
       },
       onChange: store ? (r) => store.changed(r) : undefined,
     });
+    room.family = new Breakouts(room, { createRoom: (id) => this.#createBreakout(room, id) });
     const ready = this.#takeOver(room)
       .then(() => this.#media.createRoom(name, room))
       .then(
