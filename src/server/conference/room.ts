@@ -162,7 +162,7 @@ export class Room implements MediaRoomSink {
       type: "joined",
       ...(requestId !== undefined ? { id: requestId } : {}),
       you: participant.info(),
-      room: this.name,
+      room: (this.family?.main ?? this).name, // a breakout room's people are in the meeting of that name
       participants: others,
       iceServers: this.options.iceServers(),
       settings: this.settings(),
