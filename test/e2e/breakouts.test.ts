@@ -109,6 +109,7 @@ describe("breakout rooms in the UI", () => {
       await openBreakouts(page);
       await expect(page.locator("[data-testid=breakout-none]").count()).resolves.toBe(1);
       await page.locator("[data-testid=breakout-add]").click();
+      await page.locator("[data-testid=breakout-room-b1]").waitFor({ timeout: 10_000 });
       await page.locator("[data-testid=breakout-name]").fill("Blue");
       await page.locator("[data-testid=breakout-add]").click();
       await page.locator("[data-testid=breakout-room-b2]").waitFor({ timeout: 10_000 });
@@ -122,10 +123,16 @@ describe("breakout rooms in the UI", () => {
         [cat, "b2"],
         [dan, "b2"],
       ] as const) {
-        const select = page.locator(`[data-testid=breakout-assign-${x.id}]`);
-        await select.selectOption(to);
-        await waitFor(async () => ((await select.inputValue()) === to ? true : undefined), {
-          what: `${x.name} assigned to ${to}`,
+        await page.locator(`[data-testid=breakout-assign-${x.id}]`).selectOption(to);
+      }
+      // The server's word, not the select's: each room lists the two assigned to it.
+      for (const [id, names] of [
+        ["b1", "Ann, Ben"],
+        ["b2", "Cat, Dan"],
+      ] as const) {
+        const shown = page.locator(`[data-testid=breakout-assigned-${id}]`);
+        await waitFor(async () => ((await shown.textContent()) === names ? true : undefined), {
+          what: `${names} assigned to ${id}`,
         });
       }
       expect(await page.locator("[data-testid=breakout-auto]").isChecked()).toBe(true);

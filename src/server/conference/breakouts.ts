@@ -213,7 +213,8 @@ export class Breakouts implements RoomFamily<Room> {
   }
 
   membershipChanged(_room: Room): void {
-    this.#stateChanged();
+    // A meeting without breakout rooms says nothing of them: its people's messages are as before.
+    if (this.#rooms.size > 0) this.#stateChanged();
   }
 
   roomClosed(room: Room): void {
@@ -330,6 +331,7 @@ export class Breakouts implements RoomFamily<Room> {
     this.#closingAt = null;
   }
 
+  /** Everyone hears of the change (gathered); when the last room went, once more, with no rooms. */
   #stateChanged(): void {
     if (this.#disposed || this.#stateTimer) return;
     this.#stateTimer = setTimeout(() => {

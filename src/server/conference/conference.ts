@@ -84,7 +84,8 @@ export class Conference {
 
   /** How many are in the room called `roomName` (0 if there is none); creates nothing. */
   occupancy(roomName: string): number {
-    return this.#rooms.get(roomName)?.room.size ?? 0;
+    const room = this.#rooms.get(roomName)?.room;
+    return (room?.family?.members() ?? (room ? [room] : [])).reduce((n, r) => n + r.size, 0);
   }
 
   get roomCount(): number {

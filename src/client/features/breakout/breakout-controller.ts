@@ -23,8 +23,8 @@ const NO_ROOMS: BreakoutsState = { rooms: [], open: false, allowMove: false, clo
 export class BreakoutController {
   readonly state = signal<BreakoutsState>(NO_ROOMS);
   readonly notice = signal<BreakoutNotice | null>(null);
-  /** A request in flight (its type), and what went wrong with the last one. */
-  readonly busy = signal<string | null>(null);
+  /** How many requests are in flight, and what went wrong with the last one. */
+  readonly busy = signal(0);
   readonly problem = signal<MessageKey | null>(null);
   /** Seconds until the rooms close, while they are closing (ticks every second). */
   readonly closingIn = signal<number | null>(null);
@@ -35,17 +35,15 @@ export class BreakoutController {
     const me = this.room.state.local.value?.info?.id;
     return me ? (this.state.value.assigned[me] ?? null) : null;
   });
-  #meeting = "";
   #seq = 0;
+  #queue: Promise<unknown> = Promise.resolve();
   #tick: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly room: Room) {
     room.register({
-      // A breakout room's `joined` names its meeting: the rooms we knew stay until the server says otherwise.
-      joined: ({ room: meeting }) => {
-        if (meeting !== this.#meeting) this.#set(NO_ROOMS);
-        this.#meeting = meeting;
-      },
+      // Each room's entry starts from nothing: the server says what there is within 250 ms (and nothing when
+      // the meeting has no breakout rooms, or no longer has).
+      joined: () => this.#set(NO_ROOMS),
       breakouts: ({ type: _, ...state }) => this.#set(state),
       "breakout.notice": ({ fromName, text }) => {
         this.notice.value = { fromName, text, seq: ++this.#seq };
@@ -115,9 +113,15 @@ export class BreakoutController {
     this.#tick = setInterval(update, 1000);
   }
 
-  async #send(message: OutgoingMessage): Promise<boolean> {
-    if (this.busy.peek() !== null) return false;
-    this.busy.value = message.type;
+  /** One request after the other (a moderator may assign several people quickly): none is dropped. */
+  #send(message: OutgoingMessage): Promise<boolean> {
+    const sent = this.#queue.then(() => this.#request(message));
+    this.#queue = sent;
+    return sent;
+  }
+
+  async #request(message: OutgoingMessage): Promise<boolean> {
+    this.busy.value += 1;
     this.problem.value = null;
     try {
       await this.room.request(message);
@@ -127,7 +131,7 @@ export class BreakoutController {
       console.warn(`palabre: ${message.type} failed`, err);
       return false;
     } finally {
-      this.busy.value = null;
+      this.busy.value -= 1;
     }
   }
 }

@@ -27,6 +27,15 @@ export function BreakoutDialog({
   const moderator = b.isModerator();
   const here = b.here.value;
   const problem = b.problem.value;
+  // Before the rooms open, moderators see who is assigned where (the people of their own room, by name).
+  const known = new Map([...room.state.remotes.value.values()].map((r) => [r.info.id, r.info.name]));
+  const me = room.state.local.value?.info;
+  if (me) known.set(me.id, me.name);
+  const assignedTo = (id: string) =>
+    Object.entries(s.assigned)
+      .filter(([, to]) => to === id)
+      .map(([pid]) => known.get(pid) ?? "?")
+      .join(", ");
   return (
     <Dialog title={t("breakout.title")} testId="breakout-dialog" onClose={onClose} returnFocus={returnFocus}>
       <div class="breakout">
@@ -49,6 +58,11 @@ export function BreakoutDialog({
                   <span class="hint" data-testid={`breakout-people-${r.id}`}>
                     {names ? t("breakout.people", { names }) : t("breakout.empty")}
                   </span>
+                  {moderator && !s.open && (
+                    <span class="hint" data-testid={`breakout-assigned-${r.id}`}>
+                      {assignedTo(r.id)}
+                    </span>
+                  )}
                   {here !== r.id && b.mayJoin(r.id) && (
                     <button
                       type="button"
