@@ -83,7 +83,7 @@ export class RemoteSessions implements RemoteEndpoint {
       for (const [conn, remote] of this.#remotes) {
         if (remote.from !== node) continue;
         remote.toSocket.stop();
-        this.#end(conn);
+        this.#end(conn, { remember: false });
       }
     }
   }
@@ -94,9 +94,10 @@ export class RemoteSessions implements RemoteEndpoint {
     if (!slot) return;
     let ended = false;
     const toSocket = new OrderedSender(this.#bus, from, { giveUpMs: this.#giveUpMs }, () => {
-      // The socket's node cannot be reached: the participant leaves; the client learns it when it comes back.
+      // The socket's node cannot be reached: the participant leaves. Not remembered as ended: when the node is
+      // back, the client's next frame is answered `gone`, and it reconnects instead of talking to no one.
       ended = true;
-      this.#end(conn);
+      this.#end(conn, { remember: false });
     });
     const sink: ParticipantSink = {
       send: (message: ServerMessage) => {
@@ -131,11 +132,15 @@ export class RemoteSessions implements RemoteEndpoint {
     this.#bus.send(from, { t: "ack", c: conn });
   }
 
-  #end(conn: string): void {
+  /**
+   * The connection is over here. `remember` (an orderly end: ours was sent, or the socket closed) keeps its
+   * late frames from being answered `gone`; a connection given up is not remembered, so its client learns.
+   */
+  #end(conn: string, { remember } = { remember: true }): void {
     const remote = this.#remotes.get(conn);
     if (!remote) return;
     this.#remotes.delete(conn);
-    this.#remember(conn);
+    if (remember) this.#remember(conn);
     remote.fromSocket.stop();
     remote.session.end();
     remote.slot.release();
