@@ -211,6 +211,22 @@ export async function sampleGrowth(page: StatsPage, intervalMs = 2000): Promise<
   return result;
 }
 
+/**
+ * Samples every page at once (`intervalMs` each) until `steady` holds of what they received, up to `tries`
+ * times, and returns the last samples. Media that has just started may still be ramping up (a key frame
+ * awaited, the sender's bitrate climbing): a bound on a rate is about steady flow, not its first seconds.
+ */
+export async function sampleUntilSteady(
+  pages: StatsPage[],
+  steady: (samples: Map<string, Growth>[]) => boolean,
+  { tries = 4, intervalMs = 3000 } = {},
+): Promise<Map<string, Growth>[]> {
+  const sample = () => Promise.all(pages.map((p) => sampleGrowth(p, intervalMs)));
+  let samples = await sample();
+  for (let i = 1; i < tries && !steady(samples); i++) samples = await sample();
+  return samples;
+}
+
 /** A connection's selected (nominated, succeeded) candidate pair. */
 export interface CandidatePair {
   state: string;
