@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ServerMessage } from "../../protocol/messages.js";
-import type { Envelope } from "../routing/cluster-schemas.js";
 import type { ParticipantSink } from "../routing/router.js";
 import { recordingBus } from "../routing/test-bus.js";
 import { RemoteSessions, type RemoteSlot } from "./remote-sessions.js";
