@@ -16,16 +16,12 @@ import {
   safetyCode,
   waitForE2ee,
 } from "../e2e/helpers/e2ee.js";
-import { type Growth, readTiles, sampleGrowth, sampleUntilSteady } from "../e2e/helpers/rtc.js";
+import { flowing, type Growth, readTiles, sampleGrowth, sampleUntilSteady } from "../e2e/helpers/rtc.js";
 import { joinFromPrejoin, waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
 import { waitFor } from "../helpers/wait.js";
 import { Cast } from "./helpers/cast.js";
 import { enterFromPrejoin, type FirefoxParticipant, inPage, seesInFirefox } from "./helpers/firefox.js";
-
-/** Decoded video and received audio at a steady call's rate, over a 3 s sample. */
-const flowing = (g: Growth | undefined) =>
-  (g?.videoFramesDelta ?? 0) > 15 && (g?.audioPacketsDelta ?? 0) > 30;
 
 let cast: Cast;
 let ana: Participant;

@@ -4,7 +4,7 @@
  * and hanging up removes the tile from the other page. The tests run in order and share one meeting.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Growth, sampleUntilSteady, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
+import { flowing, type Growth, sampleUntilSteady, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
 import { sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
 import { VETH_ADDRESS } from "../helpers/veth.js";
@@ -19,10 +19,6 @@ import {
   seesInFirefox,
   sendChatInFirefox,
 } from "./helpers/firefox.js";
-
-/** Decoded video and received audio at a steady call's rate, over a 3 s sample. */
-const flowing = (g: Growth | undefined) =>
-  (g?.videoFramesDelta ?? 0) > 15 && (g?.audioPacketsDelta ?? 0) > 30;
 
 let cast: Cast;
 let fiona: FirefoxParticipant;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Participant } from "../e2e/helpers/browser.js";
 import { atLowest, atTop, type Received, timeUntil } from "../e2e/helpers/received.js";
 import {
+  flowing,
   type Growth,
   type StatsPage,
   sampleGrowth,
@@ -22,10 +23,6 @@ import { VETH_ADDRESS } from "../helpers/veth.js";
 import { waitFor } from "../helpers/wait.js";
 import { Cast } from "./helpers/cast.js";
 import { type FirefoxParticipant, inPage, joinInFirefox } from "./helpers/firefox.js";
-
-/** Decoded video and received audio at a steady call's rate, over a 3 s sample. */
-const flowing = (g: Growth | undefined) =>
-  (g?.videoFramesDelta ?? 0) > 15 && (g?.audioPacketsDelta ?? 0) > 30;
 
 let cast: Cast;
 let fiona: FirefoxParticipant;

@@ -6,6 +6,8 @@
  * Page-side code is kept as plain JavaScript strings: functions handed to page.evaluate() after a TypeScript
  * transform can carry helper calls (e.g. __name) that do not exist in the page.
  */
+import { sampleUntil } from "../../helpers/wait.js";
+
 /**
  * What the stats readers need of a page: running a script in it. Playwright's pages (Chromium) and
  * puppeteer's (Firefox, over WebDriver BiDi) both have it, so the same readers serve both browsers.
@@ -211,21 +213,18 @@ export async function sampleGrowth(page: StatsPage, intervalMs = 2000): Promise<
   return result;
 }
 
-/**
- * Samples every page at once (`intervalMs` each) until `steady` holds of what they received, up to `tries`
- * times, and returns the last samples. Media that has just started may still be ramping up (a key frame
- * awaited, the sender's bitrate climbing): a bound on a rate is about steady flow, not its first seconds.
- */
-export async function sampleUntilSteady(
+/** Every page sampled at once (`intervalMs` each) until `steady` holds of what they received (sampleUntil). */
+export function sampleUntilSteady(
   pages: StatsPage[],
   steady: (samples: Map<string, Growth>[]) => boolean,
   { tries = 4, intervalMs = 3000 } = {},
 ): Promise<Map<string, Growth>[]> {
-  const sample = () => Promise.all(pages.map((p) => sampleGrowth(p, intervalMs)));
-  let samples = await sample();
-  for (let i = 1; i < tries && !steady(samples); i++) samples = await sample();
-  return samples;
+  return sampleUntil(() => Promise.all(pages.map((p) => sampleGrowth(p, intervalMs))), steady, tries);
 }
+
+/** Decoded video and received audio at a steady call's rate, over a 3 s sample. */
+export const flowing = (g: Growth | undefined) =>
+  (g?.videoFramesDelta ?? 0) > 15 && (g?.audioPacketsDelta ?? 0) > 30;
 
 /** A connection's selected (nominated, succeeded) candidate pair. */
 export interface CandidatePair {
