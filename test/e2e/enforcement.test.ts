@@ -23,7 +23,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
-import { sleep, waitFor } from "../helpers/wait.js";
+import { sampleUntil, sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { msel, openParticipants, participantAction, rowOf } from "./helpers/moderation-ui.js";
 import { rawPeerState, startRawPeer } from "./helpers/raw-peer.js";
@@ -196,16 +196,16 @@ describe.sequential("a moderator's camera and screen mutes against a client that
 
     // Media has just started: the first seconds may still be ramping up (a lower layer, a key frame awaited).
     // Steady flow is what the later zeros are compared with: sample until it is there, up to five times.
-    let [s, w] = await Promise.all([sample(obs, 2000), sample(watch, 2000)]);
-    const steady = () =>
-      s.audioPackets > 20 &&
-      s.cameraFrames > 10 &&
-      s.screenFrames > 10 &&
-      w.audioPackets > 20 &&
-      w.screenFrames > 10;
-    for (let tries = 1; tries < 5 && !steady(); tries++) {
-      [s, w] = await Promise.all([sample(obs, 2000), sample(watch, 2000)]);
-    }
+    const [s, w] = await sampleUntil(
+      () => Promise.all([sample(obs, 2000), sample(watch, 2000)]),
+      ([o, x]) =>
+        o.audioPackets > 20 &&
+        o.cameraFrames > 10 &&
+        o.screenFrames > 10 &&
+        x.audioPackets > 20 &&
+        x.screenFrames > 10,
+      5,
+    );
     console.log(`[before] raw → observer in 2 s: ${JSON.stringify({ ...s, after: undefined })}`);
     console.log(`[before] raw → watcher in 2 s: ${JSON.stringify({ ...w, after: undefined })}`);
     expect(s.audioPackets, "audio packets reach the observer").toBeGreaterThan(20);

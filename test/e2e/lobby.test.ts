@@ -262,6 +262,7 @@ describe.sequential("the password through the UI", () => {
       lobby: false,
       locked: false,
       e2ee: false,
+      pollsByAnyone: false,
     });
     await mod.page.locator(tileOf(lateId)).waitFor({ state: "attached", timeout: 10_000 });
   });

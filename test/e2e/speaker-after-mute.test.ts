@@ -36,6 +36,7 @@ import {
   readMediaTiles,
   sourceTile,
   stageTiles,
+  stampWhenAttached,
   waitForLayout,
   waitPressed,
 } from "./helpers/media-views.js";
@@ -64,6 +65,7 @@ const idOf = (p: Participant): string => {
 };
 const nameOfId = (id: string) => everyone.find((p) => ids.get(p) === id)?.label ?? id;
 const speakingSel = (p: Participant) => `${sourceTile(idOf(p), "camera")}[data-speaking=true]`;
+const stageSel = (p: Participant) => `${sourceTile(idOf(p), "camera")}[data-stage=true]`;
 
 /**
  * Writes a 16-bit mono 48 kHz WAV of `seconds` of continuous "speech": 250 ms syllables, each on its own pitch
@@ -132,15 +134,6 @@ async function toggleMic(p: Participant, on: boolean): Promise<number> {
   const at = await clickStamped(p.page, mv.toggleMic);
   await waitPressed(p.page, mv.toggleMic, on, 5000);
   return at;
-}
-
-/** Ms from `since` until `selector` is on `viewer`'s page (waiting up to 15 s, so a failure says how long). */
-async function msUntilAttached(viewer: Participant, selector: string, since: number): Promise<number> {
-  await viewer.page
-    .locator(selector)
-    .waitFor({ state: "attached", timeout: 15_000 })
-    .catch(() => {});
-  return Date.now() - since;
 }
 
 /** Ms from `since` until `who`'s camera tile is the only stage tile on `viewer`'s page (gives up after 15 s). */
@@ -223,11 +216,14 @@ describe.sequential("active speaker after mute/unmute", () => {
       }
       const sentBefore = (await outboundTotals(alice.page)).audioPackets;
       const sentMuted = sentBefore - mutedFrom;
-      const unmuted = await toggleMic(alice, true);
-      const rings = await Promise.all(
-        [bob, carol].map((v) => msUntilAttached(v, speakingSel(alice), unmuted)),
+      // Stamped in the pages as the DOM changes: a Playwright wait would add its polling to the time.
+      const ringed = await Promise.all(
+        [bob, carol].map((v) => stampWhenAttached(v.page, speakingSel(alice))),
       );
-      const staged = round === 3 ? await msUntilStage(carol, alice, unmuted) : null;
+      const onStage = round === 3 ? await stampWhenAttached(carol.page, stageSel(alice)) : null;
+      const unmuted = await toggleMic(alice, true);
+      const rings = await Promise.all(ringed.map(async (at) => ((await at(15_000)) ?? Infinity) - unmuted));
+      const staged = onStage ? ((await onStage(15_000)) ?? Infinity) - unmuted : null;
       const sent = (await outboundTotals(alice.page)).audioPackets - sentBefore;
       const heard = (await sampleGrowth(carol.page, 1000)).get(idOf(alice));
       console.log(

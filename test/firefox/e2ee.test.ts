@@ -16,7 +16,7 @@ import {
   safetyCode,
   waitForE2ee,
 } from "../e2e/helpers/e2ee.js";
-import { readTiles, sampleGrowth } from "../e2e/helpers/rtc.js";
+import { flowing, type Growth, readTiles, sampleGrowth, sampleUntilSteady } from "../e2e/helpers/rtc.js";
 import { joinFromPrejoin, waitForMediaFrom } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
 import { waitFor } from "../helpers/wait.js";
@@ -68,10 +68,11 @@ describe.sequential("end-to-end encryption, Chromium and Firefox", () => {
     ).toBe("Chiffré de bout en bout");
     await waitForMediaFrom(ana.page, [fabienId], 40_000);
     await waitForMediaFrom(fabien.page, [anaId], 40_000);
-    const [inAna, inFabien] = await Promise.all([
-      sampleGrowth(ana.page, 3000),
-      sampleGrowth(fabien.page, 3000),
-    ]);
+    // Steady flow both ways, not the first seconds after the media started (sampleUntilSteady).
+    const [inAna, inFabien] = (await sampleUntilSteady(
+      [ana.page, fabien.page],
+      ([x, y]) => flowing(x?.get(fabienId)) && flowing(y?.get(anaId)),
+    )) as [Map<string, Growth>, Map<string, Growth>];
     const fromFabien = inAna.get(fabienId);
     const fromAna = inFabien.get(anaId);
     console.log(

@@ -4,7 +4,7 @@
  * and hanging up removes the tile from the other page. The tests run in order and share one meeting.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleGrowth, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
+import { flowing, type Growth, sampleUntilSteady, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
 import { sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
 import { VETH_ADDRESS } from "../helpers/veth.js";
@@ -51,10 +51,11 @@ describe.sequential("two Firefox participants, no Chromium", () => {
     await waitForRemoteSet(felix.page, [fionaId], 30_000);
     await waitForMediaFrom(fiona.page, [felixId], 40_000);
     await waitForMediaFrom(felix.page, [fionaId], 40_000);
-    const [inFiona, inFelix] = await Promise.all([
-      sampleGrowth(fiona.page, 3000),
-      sampleGrowth(felix.page, 3000),
-    ]);
+    // Steady flow both ways, not the first seconds after the media started (sampleUntilSteady).
+    const [inFiona, inFelix] = (await sampleUntilSteady(
+      [fiona.page, felix.page],
+      ([x, y]) => flowing(x?.get(felixId)) && flowing(y?.get(fionaId)),
+    )) as [Map<string, Growth>, Map<string, Growth>];
     const fromFelix = inFiona.get(felixId);
     const fromFiona = inFelix.get(fionaId);
     console.log(

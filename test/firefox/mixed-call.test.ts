@@ -9,7 +9,14 @@ import type { Page as ChromiumPage } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Participant } from "../e2e/helpers/browser.js";
 import { atLowest, atTop, type Received, timeUntil } from "../e2e/helpers/received.js";
-import { type StatsPage, sampleGrowth, selectedCandidatePairs } from "../e2e/helpers/rtc.js";
+import {
+  flowing,
+  type Growth,
+  type StatsPage,
+  sampleGrowth,
+  sampleUntilSteady,
+  selectedCandidatePairs,
+} from "../e2e/helpers/rtc.js";
 import { joinViaUi, sel, tileOf, waitForMediaFrom, waitForRemoteSet } from "../e2e/helpers/ui.js";
 import { describeServerLog } from "../helpers/log-health.js";
 import { VETH_ADDRESS } from "../helpers/veth.js";
@@ -96,10 +103,11 @@ describe.sequential("Firefox and Chromium in one meeting", () => {
     await waitForRemoteSet(chloe.page, [fionaId], 30_000);
     await waitForMediaFrom(fiona.page, [chloeId], 40_000);
     await waitForMediaFrom(chloe.page, [fionaId], 40_000);
-    const [inFiona, inChloe] = await Promise.all([
-      sampleGrowth(fiona.page, 3000),
-      sampleGrowth(chloe.page, 3000),
-    ]);
+    // Steady flow both ways, not the first seconds after the media started (sampleUntilSteady).
+    const [inFiona, inChloe] = (await sampleUntilSteady(
+      [fiona.page, chloe.page],
+      ([x, y]) => flowing(x?.get(chloeId)) && flowing(y?.get(fionaId)),
+    )) as [Map<string, Growth>, Map<string, Growth>];
     const fromChloe = inFiona.get(chloeId);
     const fromFiona = inChloe.get(fionaId);
     console.log(

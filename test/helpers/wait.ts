@@ -42,6 +42,21 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Takes `sample()` until `steady` holds of it, at most `tries` times, and returns the last one. Media that
+ * has just started may still be ramping up (a key frame awaited, the sender's bitrate climbing): a bound on a
+ * rate is about steady flow, not its first seconds.
+ */
+export async function sampleUntil<T>(
+  sample: () => Promise<T>,
+  steady: (s: T) => boolean,
+  tries: number,
+): Promise<T> {
+  let last = await sample();
+  for (let i = 1; i < tries && !steady(last); i++) last = await sample();
+  return last;
+}
+
 export function safeJson(value: unknown): string {
   try {
     const text = JSON.stringify(value);

@@ -60,7 +60,9 @@ describe("stop()", () => {
   it("throws when the server needs SIGKILL, and removes the Janus folder it left", async () => {
     const server = await startServer({ name: "harness-sigkill" });
     const janus = await waitFor(() => janusOf(server), { what: "the server's Janus" });
-    // No server stops its Janus within 1 ms: the harness has to kill it, before it could remove the folder.
+    // Frozen (SIGSTOP), the server cannot act on SIGTERM: the harness has to kill it, and it never removed
+    // the folder. (Counting on "no server stops within 1 ms" failed once under load: the 1 ms timer fired late.)
+    process.kill(server.pid, "SIGSTOP");
     const report = await uncleanReport(server.stop(1));
     expect(report.graceful).toBe(false);
     expect(report.leftoverFolders).toEqual([janus.dir]);

@@ -6,6 +6,13 @@
  */
 
 const MAX_EARLY = 1000;
+/** A copy sent at the last moment of the sender's `giveUpMs` still has this long to arrive. */
+const SENDER_SLACK_MS = 2000;
+
+/** How long a receiver waits for a hole to fill when its sender sends again for `senderGiveUpMs`. */
+export function gapFor(senderGiveUpMs: number): number {
+  return senderGiveUpMs + SENDER_SLACK_MS;
+}
 
 export class OrderedReceiver<T> {
   readonly #deliver: (item: T) => void;

@@ -1,21 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Envelope } from "./cluster-schemas.js";
-import type { NodeBus } from "./node-bus.js";
 import { Relay } from "./relay.js";
-
-/** A bus that records what it was asked to publish; deliveries fail while `reachable` is false. */
-function recordingBus() {
-  const sent: [string, Envelope][] = [];
-  const state = { reachable: true };
-  const bus = {
-    send: (to: string, e: Envelope) => sent.push([to, e]),
-    deliver: async (to: string, e: Envelope) => {
-      sent.push([to, e]);
-      return state.reachable;
-    },
-  } as unknown as NodeBus;
-  return { bus, sent, state };
-}
+import { recordingBus } from "./test-bus.js";
 
 function socket() {
   const texts: string[] = [];

@@ -10,7 +10,7 @@ import { CloseCode } from "../../protocol/errors.js";
 import { logger } from "../logger.js";
 import type { Envelope } from "./cluster-schemas.js";
 import type { NodeBus } from "./node-bus.js";
-import { OrderedReceiver } from "./ordered-receiver.js";
+import { gapFor, OrderedReceiver } from "./ordered-receiver.js";
 import { OrderedSender } from "./ordered-sender.js";
 
 const log = logger("relay");
@@ -53,9 +53,8 @@ export class Relay {
     this.#toHolder = new OrderedSender(bus, holder, { giveUpMs: timing.giveUpMs }, () =>
       this.lost("the meeting's server cannot be reached"),
     );
-    // The holder sends again for `giveUpMs`: a hole still open a little after that will not be filled.
     this.#fromHolder = new OrderedReceiver<FromHolder>(
-      timing.giveUpMs + 2000,
+      gapFor(timing.giveUpMs),
       (envelope) => this.#pass(envelope),
       () => {
         log.info("relayed message missing", { direction: "out", after: this.#fromHolder.received });

@@ -1,22 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ServerMessage } from "../../protocol/messages.js";
-import type { Envelope } from "../routing/cluster-schemas.js";
-import type { NodeBus } from "../routing/node-bus.js";
 import type { ParticipantSink } from "../routing/router.js";
+import { recordingBus } from "../routing/test-bus.js";
 import { RemoteSessions, type RemoteSlot } from "./remote-sessions.js";
 import type { Session } from "./session.js";
 
 /** The holder's side, with a bus that records and can be cut, and sessions that record what they get. */
 function holder(giveUpMs = 3000) {
-  const sent: [string, Envelope][] = [];
-  const state = { reachable: true };
-  const bus = {
-    send: (to: string, e: Envelope) => sent.push([to, e]),
-    deliver: async (to: string, e: Envelope) => {
-      sent.push([to, e]);
-      return state.reachable;
-    },
-  } as unknown as NodeBus;
+  const { bus, sent, state } = recordingBus();
   const sessions: { handled: string[]; ended: boolean; sink: ParticipantSink }[] = [];
   const slot = { release: vi.fn() } as unknown as RemoteSlot;
   const remote = new RemoteSessions(

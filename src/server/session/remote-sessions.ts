@@ -9,7 +9,7 @@ import { logger } from "../logger.js";
 import type { RemoteEndpoint } from "../routing/cluster.js";
 import type { Envelope } from "../routing/cluster-schemas.js";
 import type { NodeBus } from "../routing/node-bus.js";
-import { OrderedReceiver } from "../routing/ordered-receiver.js";
+import { gapFor, OrderedReceiver } from "../routing/ordered-receiver.js";
 import { OrderedSender } from "../routing/ordered-sender.js";
 import type { ParticipantSink } from "../routing/router.js";
 import { deliverFrame } from "./frames.js";
@@ -31,7 +31,6 @@ type FromSocket = Extract<Envelope, { t: "in" | "close" }>;
 interface Remote {
   from: string;
   session: Session;
-  sink: ParticipantSink;
   slot: RemoteSlot;
   toSocket: OrderedSender;
   fromSocket: OrderedReceiver<FromSocket>;
@@ -112,7 +111,7 @@ export class RemoteSessions implements RemoteEndpoint {
       },
     };
     const fromSocket = new OrderedReceiver<FromSocket>(
-      this.#giveUpMs + 2000,
+      gapFor(this.#giveUpMs),
       (envelope) => {
         if (envelope.t === "in") deliverFrame(envelope.d, session, sink);
         else {
@@ -128,7 +127,7 @@ export class RemoteSessions implements RemoteEndpoint {
       },
     );
     const session = this.#newSession(sink, slot);
-    this.#remotes.set(conn, { from, session, sink, slot, toSocket, fromSocket });
+    this.#remotes.set(conn, { from, session, slot, toSocket, fromSocket });
     this.#bus.send(from, { t: "ack", c: conn });
   }
 

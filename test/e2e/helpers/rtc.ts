@@ -6,6 +6,8 @@
  * Page-side code is kept as plain JavaScript strings: functions handed to page.evaluate() after a TypeScript
  * transform can carry helper calls (e.g. __name) that do not exist in the page.
  */
+import { sampleUntil } from "../../helpers/wait.js";
+
 /**
  * What the stats readers need of a page: running a script in it. Playwright's pages (Chromium) and
  * puppeteer's (Firefox, over WebDriver BiDi) both have it, so the same readers serve both browsers.
@@ -210,6 +212,19 @@ export async function sampleGrowth(page: StatsPage, intervalMs = 2000): Promise<
   }
   return result;
 }
+
+/** Every page sampled at once (`intervalMs` each) until `steady` holds of what they received (sampleUntil). */
+export function sampleUntilSteady(
+  pages: StatsPage[],
+  steady: (samples: Map<string, Growth>[]) => boolean,
+  { tries = 4, intervalMs = 3000 } = {},
+): Promise<Map<string, Growth>[]> {
+  return sampleUntil(() => Promise.all(pages.map((p) => sampleGrowth(p, intervalMs))), steady, tries);
+}
+
+/** Decoded video and received audio at a steady call's rate, over a 3 s sample. */
+export const flowing = (g: Growth | undefined) =>
+  (g?.videoFramesDelta ?? 0) > 15 && (g?.audioPacketsDelta ?? 0) > 30;
 
 /** A connection's selected (nominated, succeeded) candidate pair. */
 export interface CandidatePair {
