@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
-import { Breakouts, STATE_GATHER_MS, STRAGGLER_MS } from "./breakouts.js";
+import { ClusterDataError, MeetingSnapshotSchema, parseStored } from "../routing/cluster-schemas.js";
+import type { MeetingSnapshot } from "../routing/meeting-state.js";
+import { Breakouts, STATE_GATHER_MS, STRAGGLER_MS, TAKEOVER_GRACE_MS } from "./breakouts.js";
 import { Room } from "./room.js";
+import { anyoneMayReturn } from "./snapshot.js";
 import { enter, FakeMedia, knock, makeRoom, ROOM_DEFAULTS } from "./test-fakes.js";
 
 /** A meeting with breakout rooms, all on one recording router, each room with media that only remembers. */
@@ -221,5 +224,144 @@ describe("Breakouts", () => {
     await m.main.close(CloseCode.MeetingEnded);
     expect(m.made.every((r) => r.closed)).toBe(true);
     expect(m.family.members()).toEqual([m.main]);
+  });
+});
+
+/** `id`'s resume token in `room` (a move gives a new one). */
+function tokenIn(room: Room, id: string): string {
+  const p = room.participant(id);
+  if (!p) throw new Error(`${id} is not in ${room.name}`);
+  return p.resumeToken;
+}
+
+/** What another node does with a meeting it takes over (conference.ts #takeOver), from the snapshot's JSON. */
+async function takeOver(text: string) {
+  const snapshot = parseStored(MeetingSnapshotSchema, text, "meeting snapshot", 1e8) as MeetingSnapshot;
+  const m = meeting();
+  m.main.takeOver(snapshot);
+  if (snapshot.breakouts) await m.family.restore(snapshot.breakouts);
+  for (const r of m.family.members()) r.settle();
+  return m;
+}
+
+/** A meeting of three, two of them in breakout rooms b1 and b2 with a chat message in b1; its node then lost. */
+async function splitMeeting() {
+  const m = meeting();
+  const mod = await enter(m.main, "Mo");
+  const ann = await enter(m.main, "Ann");
+  const bob = await enter(m.main, "Bob");
+  m.family.create(["", "Salle bleue"]);
+  m.family.assign([
+    { participantId: ann.id, breakout: "b1" },
+    { participantId: bob.id, breakout: "b2" },
+  ]);
+  m.family.configure(true);
+  await m.family.open(true);
+  const b1 = await follow(m, ann.id, "Ann");
+  const b2 = await follow(m, bob.id, "Bob");
+  const inB1 = b1.participant(ann.id);
+  if (!inB1) throw new Error("Ann is not in b1");
+  b1.chat.post(inB1, "only in b1", "c1", undefined, Date.now());
+  const tokens = { mod: tokenIn(m.main, mod.id), ann: tokenIn(b1, ann.id), bob: tokenIn(b2, bob.id) };
+  return { m, mod, ann, bob, b1, tokens };
+}
+
+describe("Breakouts taken over by another node", () => {
+  it("come back whole: rooms, assignments, each room's chat, and everyone resumes in the room they were in", async () => {
+    const { m, mod, ann, bob, tokens } = await splitMeeting();
+    const text = JSON.stringify(m.main.snapshot());
+    const n = await takeOver(text);
+    expect(n.family.state()).toMatchObject({
+      rooms: [
+        { id: "b1", name: "", people: [] },
+        { id: "b2", name: "Salle bleue", people: [] },
+      ],
+      open: true,
+      allowMove: true,
+      assigned: { [ann.id]: "b1", [bob.id]: "b2" },
+    });
+    const b1 = n.family.room("b1");
+    const b2 = n.family.room("b2");
+    if (!b1 || !b2) throw new Error("the rooms were not made again");
+    expect(b1.chat.history().map((c) => c.text)).toEqual(["only in b1"]);
+    expect(b2.chat.history()).toEqual([]);
+    expect(n.main.chat.history()).toEqual([]);
+    // Each comes back as themselves, in their own room, and nowhere else.
+    await rejects(knock(b2, "Ann", { resume: tokens.ann }), ErrorCode.ResumeExpired);
+    expect((await enter(b1, "Ann", { resume: tokens.ann })).id).toBe(ann.id);
+    expect((await enter(b2, "Bob", { resume: tokens.bob })).id).toBe(bob.id);
+    const back = await enter(n.main, "Mo", { resume: tokens.mod });
+    expect([back.id, back.role]).toEqual([mod.id, "moderator"]);
+    // The next room created is b3, not a second b1.
+    n.family.create([""]);
+    expect(n.family.state().rooms.map((r) => r.id)).toEqual(["b1", "b2", "b3"]);
+  });
+
+  it("keep a meeting whose people are all in breakout rooms, though its own room is empty", async () => {
+    const m = meeting();
+    const mod = await enter(m.main, "Mo");
+    const ann = await enter(m.main, "Ann");
+    m.family.create([""]);
+    m.family.assign([
+      { participantId: ann.id, breakout: "b1" },
+      { participantId: mod.id, breakout: "b1" },
+    ]);
+    await m.family.open(true);
+    const was = await follow(m, ann.id, "Ann");
+    await follow(m, mod.id, "Mo");
+    const snapshot = m.main.snapshot();
+    expect(snapshot.people).toEqual([]);
+    expect(anyoneMayReturn(snapshot)).toBe(true);
+    const n = await takeOver(JSON.stringify(snapshot));
+    vi.advanceTimersByTime(30_000);
+    const b1 = n.family.room("b1");
+    expect([n.main.closed, b1?.closed]).toEqual([false, false]);
+    if (!b1) throw new Error("no b1");
+    const back = await enter(b1, "Mo", { resume: tokenIn(was, mod.id) });
+    expect([back.id, back.role]).toEqual([mod.id, "moderator"]);
+  });
+
+  it("are closed with the meeting's code when it moves to another node, so that their people reconnect", async () => {
+    const { m, ann, bob } = await splitMeeting();
+    await m.main.close(CloseCode.ServiceRestart, "this server is restarting; reconnecting");
+    expect([m.router.closed.get(ann.id), m.router.closed.get(bob.id)]).toEqual([
+      CloseCode.ServiceRestart,
+      CloseCode.ServiceRestart,
+    ]);
+  });
+
+  it("finish a countdown that ran out during the move once their people are back, and not sooner", async () => {
+    const { m, ann, tokens } = await splitMeeting();
+    m.family.close(2);
+    const text = JSON.stringify(m.main.snapshot());
+    vi.advanceTimersByTime(10_000); // the node died; the meeting is taken over later
+    const n = await takeOver(text);
+    const b1 = n.family.room("b1");
+    if (!b1) throw new Error("no b1");
+    await enter(b1, "Ann", { resume: tokens.ann });
+    vi.advanceTimersByTime(TAKEOVER_GRACE_MS - 1);
+    expect(n.router.of(ann.id, "breakout.move")).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(grantOf(n.router, ann.id).breakout).toBeNull();
+  });
+
+  it("are refused from a snapshot that does not hold together", async () => {
+    const { m } = await splitMeeting();
+    const good = m.main.snapshot();
+    const breakouts = good.breakouts;
+    if (!breakouts) throw new Error("no breakouts in the snapshot");
+    const bad = [
+      { ...breakouts, assigned: [["p_nobodyhere1", "b9"]] },
+      { ...breakouts, rooms: [...breakouts.rooms, breakouts.rooms[0]] },
+      {
+        ...breakouts,
+        rooms: breakouts.rooms.map((r) => ({ ...r, state: r.state && { ...r.state, breakouts } })),
+      },
+    ];
+    for (const b of bad) {
+      expect(() =>
+        parseStored(MeetingSnapshotSchema, JSON.stringify({ ...good, breakouts: b }), "snapshot", 1e8),
+      ).toThrow(ClusterDataError);
+    }
   });
 });

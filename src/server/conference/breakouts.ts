@@ -7,8 +7,10 @@
  */
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import { type BreakoutsState, Limits, type ServerMessage } from "../../protocol/messages.js";
+import type { BreakoutsSnapshot } from "../routing/meeting-state.js";
 import { type Grant, Grants } from "./grants.js";
 import type { Participant } from "./participant.js";
+import { assignAtRandom } from "./random-assignment.js";
 import type { Room } from "./room.js";
 import type { RoomFamily } from "./room-family.js";
 
@@ -16,6 +18,8 @@ import type { RoomFamily } from "./room-family.js";
 export const STATE_GATHER_MS = 250;
 /** Once the rooms closed, whoever is still in one (a client that did not follow) is disconnected this later. */
 export const STRAGGLER_MS = 10_000;
+/** A countdown that ran out while the meeting moved to another node ends this long after the move. */
+export const TAKEOVER_GRACE_MS = 5_000;
 
 interface BreakoutRoom {
   id: string;
@@ -112,21 +116,8 @@ export class Breakouts implements RoomFamily<Room> {
   /** Everyone in the meeting neither moderator nor assigned goes, at random, to the emptiest room. */
   shuffle(random: () => number = Math.random): void {
     if (this.#rooms.size === 0) throw fail(ErrorCode.BadState, "create breakout rooms first");
-    const counts = new Map([...this.#rooms.keys()].map((id) => [id, 0]));
-    for (const to of this.#assigned.values()) counts.set(to, (counts.get(to) ?? 0) + 1);
-    const people = [...this.main.participants()].filter(
-      (p) => p.role !== "moderator" && !this.#assigned.has(p.id),
-    );
-    for (let i = people.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [people[i], people[j]] = [people[j] as Participant, people[i] as Participant];
-    }
-    for (const p of people) {
-      let emptiest = "";
-      for (const [id, n] of counts) if (emptiest === "" || n < (counts.get(emptiest) ?? 0)) emptiest = id;
-      this.#assigned.set(p.id, emptiest);
-      counts.set(emptiest, (counts.get(emptiest) ?? 0) + 1);
-    }
+    const people = [...this.main.participants()].filter((p) => p.role !== "moderator").map((p) => p.id);
+    assignAtRandom(people, [...this.#rooms.keys()], this.#assigned, random);
     this.#stateChanged();
   }
 
@@ -217,9 +208,9 @@ export class Breakouts implements RoomFamily<Room> {
     if (this.#rooms.size > 0) this.#stateChanged();
   }
 
-  roomClosed(room: Room): void {
+  roomClosed(room: Room, code: number): void {
     if (room === this.main) {
-      this.dispose();
+      this.dispose(code);
       return;
     }
     const id = this.#idOf(room);
@@ -268,15 +259,58 @@ export class Breakouts implements RoomFamily<Room> {
     };
   }
 
-  /** The meeting ended: its breakout rooms close, their timers stop. */
-  dispose(): void {
+  /** The meeting closed (`code`: it ended, or moves to another node): its breakout rooms too, timers stop. */
+  dispose(code: number = CloseCode.MeetingEnded): void {
     if (this.#disposed) return;
     this.#disposed = true;
     clearTimeout(this.#closeTimer);
     clearTimeout(this.#stateTimer);
     this.#grants.clear();
-    for (const b of this.#rooms.values()) void b.room?.close(CloseCode.MeetingEnded, "the meeting ended");
+    for (const b of this.#rooms.values()) void b.room?.close(code, "the meeting closed");
     this.#rooms.clear();
+  }
+
+  // ── Taken over by another node (snapshot.ts) ─────────────────────────────────────────────
+
+  snapshot(now: number): BreakoutsSnapshot | null {
+    if (this.#rooms.size === 0) return null;
+    return {
+      next: this.#next,
+      open: this.#open,
+      allowMove: this.#allowMove,
+      closingAt: this.#closingAt,
+      assigned: [...this.#assigned],
+      rooms: [...this.#rooms.values()].map((b) => ({
+        id: b.id,
+        name: b.name,
+        state: b.room && !b.room.closed ? b.room.snapshot(now) : null,
+      })),
+    };
+  }
+
+  /**
+   * The rooms of a meeting taken over, each open one made again (with its media) and given its state. A
+   * countdown that ran out meanwhile ends only after TAKEOVER_GRACE_MS, so that its people are back in
+   * their rooms to be sent to the meeting.
+   */
+  async restore(saved: BreakoutsSnapshot, now = Date.now()): Promise<void> {
+    this.#next = saved.next;
+    this.#allowMove = saved.allowMove;
+    for (const [pid, to] of saved.assigned) this.#assigned.set(pid, to);
+    for (const r of saved.rooms) this.#rooms.set(r.id, { id: r.id, name: r.name, room: null });
+    if (saved.open) {
+      await Promise.all([...this.#rooms.values()].map((b) => this.#make(b)));
+      for (const r of saved.rooms) if (r.state) this.room(r.id)?.takeOver(r.state, now);
+      this.#open = true;
+    }
+    if (saved.closingAt !== null && this.#open) {
+      this.#closingAt = saved.closingAt;
+      this.#closeTimer = setTimeout(
+        () => this.#closeNow(),
+        Math.max(saved.closingAt - now, TAKEOVER_GRACE_MS),
+      );
+      this.#closeTimer.unref();
+    }
   }
 
   // ── Inside ───────────────────────────────────────────────────────────────────────────────

@@ -73,13 +73,16 @@ export class Conference {
   }
 
   /**
-   * Breakout room `id` of the meeting called `roomName`, if the meeting is here and the room open; `not_found`
-   * otherwise (creates nothing: a breakout room is made by its meeting, breakouts.ts).
+   * Breakout room `id` of the meeting called `roomName`, if it is open; `not_found` otherwise. The meeting is
+   * set up first, as for any join: after its node was lost, the first to come back may be in a breakout
+   * room, and the meeting's take-over makes its rooms again (a breakout room is made by its meeting only).
    */
-  breakoutRoom(roomName: string, id: string): Room {
-    const room = this.#rooms.get(roomName)?.room.family?.room(id);
-    if (!room || room.closed) throw new ProtocolError(ErrorCode.NotFound, "no such breakout room");
-    return room;
+  async breakoutRoom(roomName: string, id: string): Promise<Room> {
+    const main = await this.room(roomName);
+    const room = main.family?.room(id);
+    if (room && !room.closed) return room;
+    main.closeIfIdle(); // made for this join only: it must not stay
+    throw new ProtocolError(ErrorCode.NotFound, "no such breakout room");
   }
 
   /** How many are in the room called `roomName` (0 if there is none); creates nothing. */
@@ -162,8 +165,15 @@ export class Conference {
       );
     }
     if (!snapshot || !anyoneMayReturn(snapshot)) return;
-    room.takeOver(snapshot);
-    log.info("meeting taken over", { people: snapshot.people.length });
+    const now = Date.now();
+    room.takeOver(snapshot, now);
+    if (snapshot.breakouts) await room.family?.restore(snapshot.breakouts, now);
+    // Only once every room has its people back at the door: an empty room would end the meeting otherwise.
+    for (const r of room.family?.members() ?? [room]) r.settle(now);
+    log.info("meeting taken over", {
+      people: snapshot.people.length,
+      breakoutRooms: snapshot.breakouts?.rooms.length ?? 0,
+    });
   }
 
   async #restore(room: Room): Promise<void> {
@@ -182,9 +192,12 @@ export class Conference {
 
   /** Breakout room `id` of `main`: a room of its own (media, chat, hands, polls) in the meeting's family. */
   async #createBreakout(main: Room, id: string): Promise<Room> {
+    const store = this.#store;
     const room = new Room(`${main.name}~${id}`, this.#router, {
       ...this.#options,
       onClosed: () => log.debug("breakout room closed"),
+      // Its state is part of the meeting's snapshot.
+      onChange: store ? () => store.changed(main) : undefined,
     });
     room.family = main.family;
     try {

@@ -23,8 +23,11 @@ export interface RoomFamily<R extends FamilyMember = FamilyMember> {
   keepsOpen(room: R): boolean;
   /** Someone entered or left `room`. */
   membershipChanged(room: R): void;
-  /** `room` closed: the meeting's closing closes its breakout rooms; the last room's closing, the meeting. */
-  roomClosed(room: R): void;
+  /**
+   * `room` closed with `code`: the meeting's closing closes its breakout rooms (with the same code: a meeting
+   * that moves to another node moves with them); the last room's closing, the meeting.
+   */
+  roomClosed(room: R, code: number): void;
   /**
    * From the meeting, also tells those in its breakout rooms (`moderators`: only them): its lobby and its
    * settings are theirs too. From a breakout room, nothing.

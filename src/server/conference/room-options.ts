@@ -70,4 +70,5 @@ export const STATE_MESSAGES: ReadonlySet<ServerMessage["type"]> = new Set([
   "lobby.knock",
   "lobby.resolved",
   "barred.list",
+  "breakouts",
 ]);

@@ -149,10 +149,7 @@ export class Room implements MediaRoomSink {
 
   // ── Membership ───────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Puts a participant in the room: the others hear of it, it gets `joined` (with `requestId` when it
-   * answers a `join`), and its media subscription starts.
-   */
+  /** Puts `participant` in: the others hear of it, it gets `joined` (answering `requestId`), media starts. */
   enter(participant: Participant, requestId?: number): void {
     if (this.#closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
     this.broadcast({ type: "participant.joined", participant: participant.info() });
@@ -257,15 +254,16 @@ export class Room implements MediaRoomSink {
 
   /** The meeting's state, for the node that would take it over (snapshot.ts). */
   snapshot(now = Date.now()): MeetingSnapshot {
-    return takeSnapshot(this, now);
+    return takeSnapshot(this, now, this.family?.main === this ? this.family : undefined);
   }
 
-  /**
-   * Takes over a meeting whose node was lost or stopped: its state from `snapshot`, nobody inside yet; those
-   * who were in it come back (resume) within the window, or the meeting ends as any emptied one does.
-   */
+  /** Takes over a meeting whose node was lost or stopped: its state from `snapshot`, nobody inside yet. */
   takeOver(snapshot: MeetingSnapshot, now = Date.now()): void {
     restoreSnapshot(this, snapshot, now);
+  }
+
+  /** Once taken over: who was in it comes back (resume) within the window, or it ends as any emptied room. */
+  settle(now = Date.now()): void {
     if (this.#participants.size === 0) this.#vacancy.emptied(now);
   }
 
@@ -390,7 +388,7 @@ export class Room implements MediaRoomSink {
     this.polls.dispose();
     for (const id of ids) this.#router.disconnect(id, code, reason);
     this.options.onClosed(this);
-    this.family?.roomClosed(this);
+    this.family?.roomClosed(this, code);
     await this.#media?.close();
   }
 

@@ -125,7 +125,7 @@ export class Session {
       room =
         m.breakout === undefined
           ? await this.#deps.conference.room(m.room)
-          : this.#deps.conference.breakoutRoom(m.room, m.breakout);
+          : await this.#deps.conference.breakoutRoom(m.room, m.breakout);
       if (this.#ended) return; // the socket closed while the room was being set up
       const outcome = await room.door.request({
         name: m.name,
