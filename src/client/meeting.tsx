@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { AdaptationController, AdaptationScope } from "./features/adaptation/adaptation-controller.js";
+import { BreakoutController, BreakoutScope } from "./features/breakout/breakout-controller.js";
 import { ChatController, ChatScope } from "./features/chat/chat-controller.js";
 import { E2eeController, E2eeScope } from "./features/e2ee/e2ee-controller.js";
 import { HandsController, HandsScope } from "./features/hands/hands-controller.js";
@@ -29,6 +30,7 @@ export class Meeting {
   readonly chat = new ChatController(this.room);
   readonly hands = new HandsController(this.room);
   readonly polls = new PollsController(this.room);
+  readonly breakout = new BreakoutController(this.room);
   readonly reactions = new ReactionsController(this.room);
   readonly speaker = new SpeakerController(this.room);
   readonly screenShare = new ScreenShareController(this.room);
@@ -63,6 +65,7 @@ export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; chil
         given(ChatScope, m.chat),
         given(HandsScope, m.hands),
         given(PollsScope, m.polls),
+        given(BreakoutScope, m.breakout),
         given(ReactionsScope, m.reactions),
         given(SpeakerScope, m.speaker),
         given(ScreenShareScope, m.screenShare),

@@ -2,11 +2,14 @@
 import * as v from "valibot";
 import {
   AnswerSchema,
+  BreakoutIdSchema,
+  BreakoutNameSchema,
   boundedArray,
   CandidateSchema,
   ChatTextSchema,
   DeviceSchema,
   DisplayNameSchema,
+  GrantSchema,
   Limits,
   MediaKindSchema,
   MeetingKeySchema,
@@ -46,6 +49,10 @@ const call = {
     resume: v.optional(v.pipe(v.string(), v.maxLength(64), WellFormed)),
     /** This browser's key for this meeting: a removal bars it from coming back. */
     key: v.optional(MeetingKeySchema),
+    /** One of the meeting's breakout rooms (with a `grant`, or a `resume` token of that room). */
+    breakout: v.optional(BreakoutIdSchema),
+    /** From `breakout.move`: enter without lobby or password, as the same participant. */
+    grant: v.optional(GrantSchema),
   }),
   /** Before joining: how many people are in a meeting (a count, never who). */
   "room.peek": msg("room.peek", { room: RoomNameSchema }),
@@ -155,6 +162,41 @@ const polls = {
   "poll.share": msg("poll.share", pollRef),
 };
 
+// ── Breakout rooms ──────────────────────────────────────────────────────────────────────────
+
+const breakoutRef = { breakout: BreakoutIdSchema };
+
+const breakouts = {
+  /** Moderators: adds rooms (an empty name: the app calls the room by its number). */
+  "breakout.create": msg("breakout.create", {
+    rooms: boundedArray(v.strictObject({ name: BreakoutNameSchema }), 1, Limits.breakoutRooms),
+  }),
+  /** Moderators: removes an empty room. */
+  "breakout.remove": msg("breakout.remove", breakoutRef),
+  /** Moderators: who goes where (`breakout: null`: the meeting itself); all valid, or nothing changes. */
+  "breakout.assign": msg("breakout.assign", {
+    assignments: boundedArray(
+      v.strictObject({ participantId: ParticipantIdSchema, breakout: v.nullable(BreakoutIdSchema) }),
+      1,
+      Limits.breakoutAssignmentsMax,
+    ),
+  }),
+  /** Moderators: assigns everyone not assigned yet (moderators aside) at random, evenly. */
+  "breakout.shuffle": msg("breakout.shuffle", {}),
+  /** Moderators: whether participants may go to any room themselves. */
+  "breakout.configure": msg("breakout.configure", { allowMove: v.boolean() }),
+  /** Moderators: opens the rooms; `auto` sends everyone assigned to their room at once. */
+  "breakout.open": msg("breakout.open", { auto: v.boolean() }),
+  /** Moderators: a notice to everyone in the meeting and every room. */
+  "breakout.broadcast": msg("breakout.broadcast", { text: ChatTextSchema }),
+  /** Moderators: everyone back to the meeting after `countdown` seconds; the rooms are removed. */
+  "breakout.close": msg("breakout.close", {
+    countdown: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Limits.breakoutCountdownMaxSeconds)),
+  }),
+  /** Anyone: to one's room (any room with `allowMove`; moderators: any), or back to the meeting (`null`). */
+  "breakout.join": msg("breakout.join", { breakout: v.nullable(BreakoutIdSchema) }),
+};
+
 // ── End-to-end encryption ───────────────────────────────────────────────────────────────────
 
 const e2ee = {
@@ -179,7 +221,15 @@ const e2ee = {
   }),
 };
 
-export const clientSchemas = { ...call, ...lobby, ...moderation, ...social, ...polls, ...e2ee } as const;
+export const clientSchemas = {
+  ...call,
+  ...lobby,
+  ...moderation,
+  ...social,
+  ...polls,
+  ...breakouts,
+  ...e2ee,
+} as const;
 
 export type ClientMessageType = keyof typeof clientSchemas;
 export type ClientMessage = {

@@ -44,6 +44,13 @@ export const Limits = {
   pollOptionsMax: 10,
   /** Polls a meeting holds (open and closed): they are kept until it ends, and everyone receives them on entry. */
   pollsPerMeeting: 30,
+  /** Breakout rooms a meeting has at once, and the characters of a room's name (empty: called by its number). */
+  breakoutRooms: 20,
+  breakoutNameMaxChars: 64,
+  /** Assignments one `breakout.assign` carries. */
+  breakoutAssignmentsMax: 500,
+  /** The longest countdown before breakout rooms close, in seconds. */
+  breakoutCountdownMaxSeconds: 300,
   /** Largest WebSocket frame accepted, in bytes; larger frames close the socket with 1009. */
   frameMaxBytes: 512 * 1024,
   /**
@@ -255,6 +262,19 @@ export const PollChoiceSchema = v.pipe(
   v.minValue(0),
   v.maxValue(Limits.pollOptionsMax - 1),
 );
+
+/** A breakout room's name: cleaned as a poll's text is, and it may be empty (the app calls it by its number). */
+export const BreakoutNameSchema = v.pipe(
+  v.string(),
+  v.maxLength(Limits.breakoutNameMaxChars, `name longer than ${Limits.breakoutNameMaxChars} characters`),
+  WellFormed,
+  streamSafe("name"),
+  v.transform((s) => dropInvisible(s.normalize("NFC")).replace(CHAT_STRIP, " ").replace(/\s+/gu, " ").trim()),
+);
+/** The server names a meeting's breakout rooms `b1`, `b2`…, never twice. */
+export const BreakoutIdSchema = v.pipe(v.string(), v.regex(/^b\d{1,6}$/, "not a breakout room id"));
+/** A `breakout.move` grant: 32 characters of base64url. */
+export const GrantSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32}$/, "not a grant"));
 
 /** Why a moderator removed someone, shown to them: like a chat message, in 200 characters at most. */
 export const RemovalReasonSchema = v.pipe(

@@ -37,6 +37,8 @@ export const ErrorCode = {
   ShareLimit: "share_limit",
   /** The meeting holds as many polls as it may (`Limits.pollsPerMeeting`). */
   PollLimit: "poll_limit",
+  /** The meeting has as many breakout rooms as it may (`Limits.breakoutRooms`). */
+  BreakoutLimit: "breakout_limit",
   /** The room has reached its participant limit. */
   RoomFull: "room_full",
   /** The lobby holds as many waiters as it may (in all, or from the sender's network). */
@@ -88,4 +90,6 @@ export const CloseCode = {
   Removed: 4004,
   /** The meeting ended (everyone inside left) while this connection waited in the lobby. */
   MeetingEnded: 4005,
+  /** The participant moved to another room of the meeting (a breakout room, or back): it is there now. */
+  Moved: 4006,
 } as const;

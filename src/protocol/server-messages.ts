@@ -105,7 +105,18 @@ export interface HandEntry {
   raisedAt: number;
 }
 
-export type LeaveReason = "left" | "disconnected" | "removed" | "media_failed";
+export type LeaveReason = "left" | "disconnected" | "removed" | "media_failed" | "moved";
+
+/** A meeting's breakout rooms, as everyone in it and in them sees them (a type: the bots index messages). */
+export type BreakoutsState = {
+  rooms: { id: string; name: string; people: { id: string; name: string }[] }[];
+  open: boolean;
+  allowMove: boolean;
+  /** When the rooms close (ms since the epoch, server clock), or null. */
+  closingAt: number | null;
+  /** Participant id → breakout room id. */
+  assigned: Record<string, string>;
+};
 export type LobbyOutcome = "admitted" | "denied" | "cancelled" | "left";
 
 type Reply = { id?: number };
@@ -155,6 +166,12 @@ export type ServerMessage =
   | { type: "floor.given"; by: string; askUnmute: boolean }
   /** A poll was asked, voted on (gathered: at most a few a second) or closed: its whole state. */
   | { type: "poll"; poll: Poll }
+  // breakout rooms
+  | ({ type: "breakouts" } & BreakoutsState)
+  /** Go to another room of the meeting: `join` again with this grant (`breakout` null: the meeting itself). */
+  | { type: "breakout.move"; breakout: string | null; grant: string }
+  /** A moderator's word to every room. */
+  | { type: "breakout.notice"; from: string; fromName: string; text: string; at: number }
   /** Another browser's end-to-end encryption message, relayed as sent (`from`: who sent it). */
   | { type: "e2ee.signal"; from: string; payload: string }
   | { type: "reaction"; participantId: string; emoji: Reaction }

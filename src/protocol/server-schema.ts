@@ -91,7 +91,7 @@ export const ServerMessageSchema = v.variant("type", [
   message("participant.updated", { participant: Participant }),
   message("participant.left", {
     participantId: v.string(),
-    reason: v.picklist(["left", "disconnected", "removed", "media_failed"]),
+    reason: v.picklist(["left", "disconnected", "removed", "media_failed", "moved"]),
   }),
   message("publish.answer", { id: Id, jsep: Jsep }),
   message("media.lost", {}),
@@ -116,6 +116,21 @@ export const ServerMessageSchema = v.variant("type", [
   message("hands", { queue: v.array(Hand) }),
   message("floor.given", { by: v.string(), askUnmute: v.boolean() }),
   message("poll", { poll: Poll }),
+  message("breakouts", {
+    rooms: v.array(
+      v.strictObject({
+        id: v.string(),
+        name: v.string(),
+        people: v.array(v.strictObject({ id: v.string(), name: v.string() })),
+      }),
+    ),
+    open: v.boolean(),
+    allowMove: v.boolean(),
+    closingAt: v.nullable(Ms),
+    assigned: v.record(v.string(), v.string()),
+  }),
+  message("breakout.move", { breakout: v.nullable(v.string()), grant: v.string() }),
+  message("breakout.notice", { from: v.string(), fromName: v.string(), text: v.string(), at: Ms }),
   message("e2ee.signal", { from: v.string(), payload: v.string() }),
   message("reaction", { participantId: v.string(), emoji: ReactionSchema }),
   message("speaking", { participantId: v.string(), speaking: v.boolean() }),

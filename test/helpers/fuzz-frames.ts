@@ -276,6 +276,31 @@ function validFields(rng: Rng, ctx: FuzzContext, type: ClientMessageType): Recor
     case "poll.close":
     case "poll.share":
       return { pollId: `poll_${1 + rng.int(3)}` };
+    case "breakout.create":
+      return {
+        rooms: Array.from({ length: 1 + rng.int(rng.chance(0.1) ? 25 : 3) }, () => ({
+          name: rng.pick(["", "Salle", marks(30), "n".repeat(64)]),
+        })),
+      };
+    case "breakout.remove":
+      return { breakout: `b${1 + rng.int(3)}` };
+    case "breakout.assign":
+      return {
+        assignments: Array.from({ length: 1 + rng.int(3) }, () => ({
+          participantId: pid(rng, ctx),
+          breakout: rng.chance(0.3) ? null : `b${1 + rng.int(3)}`,
+        })),
+      };
+    case "breakout.configure":
+      return { allowMove: rng.chance(0.5) };
+    case "breakout.open":
+      return { auto: rng.chance(0.5) };
+    case "breakout.broadcast":
+      return { text: rng.pick(["five minutes left", marks(30), "x".repeat(2000)]) };
+    case "breakout.close":
+      return { countdown: rng.int(3) };
+    case "breakout.join":
+      return { breakout: rng.chance(0.3) ? null : `b${1 + rng.int(3)}` };
     default:
       return {};
   }

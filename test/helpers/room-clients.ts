@@ -13,6 +13,9 @@ export interface JoinFields {
   resume?: string;
   /** The browser's key for this meeting (what a removal bars). */
   key?: string;
+  /** A breakout room of the meeting, entered with a `grant` (from `breakout.move`) or a `resume` token. */
+  breakout?: string;
+  grant?: string;
 }
 
 /** A raw socket and what its `join` got: `joined`, `lobby.waiting` or `error`. */

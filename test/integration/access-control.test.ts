@@ -83,6 +83,15 @@ describe("a connection waiting in the lobby", () => {
       { type: "poll.vote", pollId: "poll_1", choices: [0] },
       { type: "poll.close", pollId: "poll_1" },
       { type: "poll.share", pollId: "poll_1" },
+      { type: "breakout.create", rooms: [{ name: "" }] },
+      { type: "breakout.remove", breakout: "b1" },
+      { type: "breakout.assign", assignments: [{ participantId: wId, breakout: "b1" }] },
+      { type: "breakout.shuffle" },
+      { type: "breakout.configure", allowMove: true },
+      { type: "breakout.open", auto: true },
+      { type: "breakout.broadcast", text: "let me in" },
+      { type: "breakout.close", countdown: 0 },
+      { type: "breakout.join", breakout: "b1" },
     ];
     const m2 = mark([mod, part]);
     const errorIds: number[] = [];

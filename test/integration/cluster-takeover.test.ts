@@ -8,7 +8,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClusterHandle, startCluster } from "../helpers/cluster.js";
 import { unexpectedErrors } from "../helpers/log-expected.js";
-import { chatReaches, enter, idOf, isType, knock, type Peer, uniqueRoom } from "../helpers/room-clients.js";
+import {
+  chatReaches,
+  enter,
+  idOf,
+  isType,
+  type JoinFields,
+  knock,
+  type Peer,
+  uniqueRoom,
+} from "../helpers/room-clients.js";
 import { type ServerHandle, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -80,10 +89,16 @@ async function meeting(c: ClusterHandle): Promise<Meeting> {
 }
 
 /** Comes back as itself through `node` with the resume token, retrying while the meeting moves. */
-async function comeBack(node: ServerHandle, room: string, peer: Peer, deadline: number): Promise<Peer> {
+async function comeBack(
+  node: ServerHandle,
+  room: string,
+  peer: Peer,
+  deadline: number,
+  fields: JoinFields = {},
+): Promise<Peer> {
   const resume = peer.resume as string;
   for (;;) {
-    const back = await knock(node.wsUrl, room, peer.label, { resume }, 15_000);
+    const back = await knock(node.wsUrl, room, peer.label, { ...fields, resume }, 15_000);
     if (back.reply.type === "joined") return track(back);
     back.client.terminate();
     if (Date.now() > deadline)
@@ -159,6 +174,57 @@ describe("the node holding a meeting is stopped (SIGTERM)", () => {
     const report = await stopping;
     expect(report.graceful).toBe(true);
     console.log(`takeover after SIGTERM: everyone back in ${movedInMs} ms`);
+  });
+});
+
+describe("a meeting with breakout rooms, its node killed (SIGKILL)", () => {
+  it("moves with its rooms: each comes back to the room it was in, with that room's chat", async () => {
+    cluster = await startCluster({ name: "kill-breakouts" });
+    const c = cluster;
+    const room = uniqueRoom("takeover-breakouts");
+    const ada = track(await enter(c.nodes[0]?.wsUrl as string, room, "Ada"));
+    const holder = await waitFor(() => c.holderOf(room), { what: "a holder" });
+    const survivor = c.nodes.find((n) => n !== holder) as ServerHandle;
+    const bob = track(await enter(survivor.wsUrl, room, "Bob"));
+    await ada.client.request({ type: "breakout.create", rooms: [{ name: "Red" }] });
+    await ada.client.request({
+      type: "breakout.assign",
+      assignments: [{ participantId: idOf(bob), breakout: "b1" }],
+    });
+    await ada.client.request({ type: "breakout.open", auto: true });
+    const move = await bob.client.next(isType("breakout.move"), 10_000, "Bob's move");
+    const bobIn = track(
+      await enter(survivor.wsUrl, room, "Bob", { breakout: "b1", grant: move.grant as string }),
+    );
+    expect(bobIn.id).toBe(bob.id);
+    await bobIn.client.request({ type: "chat.send", text: "only in Red", clientId: "b1" });
+    await waitFor(
+      async () => {
+        const text = await c.redis.client.hget(`palabre:meeting:${room}`, "snapshot");
+        return text?.includes("only in Red") && text.includes('"open":true');
+      },
+      { what: "the snapshot with the breakout room's chat" },
+    );
+    const started = Date.now();
+    process.kill(holder.pid, "SIGKILL");
+    const deadline = started + 10_000;
+    const [adaBack, bobBack] = await Promise.all([
+      comeBack(survivor, room, ada, deadline),
+      comeBack(survivor, room, bobIn, deadline, { breakout: "b1" }),
+    ]);
+    console.log(`takeover with breakout rooms: everyone back in ${Date.now() - started} ms`);
+    expect([adaBack.id, bobBack.id]).toEqual([ada.id, bob.id]);
+    expect(adaBack.reply.you.role).toBe("moderator");
+    expect(bobBack.reply.room).toBe(room);
+    expect(bobBack.reply.chat.map((m: { text: string }) => m.text)).toEqual(["only in Red"]);
+    expect(adaBack.reply.chat).toEqual([]);
+    // The moderator sees the room and who is in it; the breakout room is still its own room.
+    await adaBack.client.next(
+      isType("breakouts", (m) => m.open && m.rooms[0]?.people.some((p: { id: string }) => p.id === bob.id)),
+      10_000,
+      "Bob in Red, in Ada's breakouts",
+    );
+    expect(adaBack.client.received.some((m) => m.type === "participant.joined")).toBe(false);
   });
 });
 

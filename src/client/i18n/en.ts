@@ -2,10 +2,12 @@
  * English strings. This dictionary defines the set of keys: every other language must provide each one
  * (the `Dictionary` type makes a missing key a compile error). `{name}`-style placeholders are filled by t().
  */
+import { enBreakout } from "./en-breakout.js";
 import { enChat } from "./en-chat.js";
 import { enPolls } from "./en-polls.js";
 
 export const en = {
+  ...enBreakout,
   ...enChat,
   ...enPolls,
   "app.name": "Palabre",

@@ -1,9 +1,11 @@
 /** Chaînes françaises : le type `Dictionary` impose exactement les clés de en.ts. */
 import type { Dictionary } from "./en.js";
+import { frBreakout } from "./fr-breakout.js";
 import { frChat } from "./fr-chat.js";
 import { frPolls } from "./fr-polls.js";
 
 export const fr: Dictionary = {
+  ...frBreakout,
   ...frChat,
   ...frPolls,
   "app.name": "Palabre",

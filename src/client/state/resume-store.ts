@@ -2,7 +2,8 @@
  * The resume token of the meeting this tab is in, kept in sessionStorage: it survives a reload (so a moderator
  * who reloads the page comes back as moderator, with their hand in its place) and nothing else. It is this
  * tab's only (sessionStorage is per tab), for one meeting, never in a cookie, never sent but in `join.resume`,
- * and gone once the tab closes. The server honours it for 60 s after the connection dropped.
+ * and gone once the tab closes. The server honours it for 60 s after the connection dropped. A token of one
+ * of the meeting's breakout rooms is kept with the room's id: a reload comes back to that breakout room.
  */
 const PREFIX = "palabre.resume:";
 
@@ -16,11 +17,20 @@ function storage(): Storage | null {
   }
 }
 
+/** A kept token, and the breakout room it is for (null: the meeting itself). */
+export interface KeptResume {
+  token: string;
+  breakout: string | null;
+}
+
 export const resumeStore = {
-  get(room: string): string | null {
-    return storage()?.getItem(keyOf(room)) ?? null;
+  get(room: string): KeptResume | null {
+    const value = storage()?.getItem(keyOf(room)) ?? null;
+    if (value === null) return null;
+    const [breakout, token] = value.includes(" ") ? value.split(" ", 2) : [null, value];
+    return token ? { token, breakout: breakout ?? null } : null;
   },
-  set(room: string, token: string): void {
+  set(room: string, token: string, breakout: string | null = null): void {
     const s = storage();
     if (!s) return;
     // One meeting at a time: a token of another meeting is of no use any more.
@@ -29,7 +39,7 @@ export const resumeStore = {
       if (key?.startsWith(PREFIX) && key !== keyOf(room)) s.removeItem(key);
     }
     try {
-      s.setItem(keyOf(room), token);
+      s.setItem(keyOf(room), breakout === null ? token : `${breakout} ${token}`);
     } catch {
       /* quota or disabled: resume then lasts as long as the page */
     }

@@ -16,66 +16,18 @@ import {
   type ServerMessage,
   type ServerMessageOf,
 } from "../../protocol/messages.js";
-import { Engine, type EngineCallbacks } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
-import type { MediaTransforms } from "../engine/transforms.js";
 import type { HandlerTables, ServerHandlers } from "../signal/handlers.js";
-import {
-  defaultSignalUrl,
-  type OutgoingMessage,
-  type ReplyTo,
-  SignalClient,
-  type SocketConstructor,
-} from "../signal/signal-client.js";
+import { type OutgoingMessage, type ReplyTo, SignalClient } from "../signal/signal-client.js";
+import type { Attempt, ConnectionOwner, ConnectionParts, Ending, JoinTarget } from "./connection-contract.js";
 import { meetingKey } from "./meeting-key.js";
 import { roomErrorOf } from "./room-errors.js";
-import type { RoomError, RoomState, View } from "./room-state.js";
+import type { RoomState } from "./room-state.js";
 import type { Roster } from "./roster.js";
 
 /** A socket that neither opens nor fails (a dead network) must not stall the reconnection loop. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-
-/**
- * What a connection is made of: the browser's by default; the unit tests of the Room's state machine give a
- * scripted socket and an engine without WebRTC (state/room.test.ts).
- */
-export interface ConnectionParts {
-  /** Whether media can work here at all (a browser without WebRTC gets an error at once). */
-  webrtc: () => boolean;
-  Socket: SocketConstructor;
-  url: () => string;
-  engine: (
-    signal: SignalClient,
-    iceServers: readonly IceServer[],
-    stream: MediaStream,
-    callbacks: EngineCallbacks,
-  ) => Engine;
-}
-
-export const BROWSER_PARTS: ConnectionParts = {
-  webrtc: () => typeof RTCPeerConnection !== "undefined",
-  Socket: globalThis.WebSocket,
-  url: defaultSignalUrl,
-  engine: (signal, iceServers, stream, callbacks) => new Engine(signal, iceServers, stream, callbacks),
-};
-
-/** What the person asked to join, kept to join again (rejoin, reconnection, password retry). */
-export interface JoinTarget {
-  room: string;
-  name: string;
-  password?: string;
-}
-
-/** What came of one connection and its `join`. */
-export type Attempt =
-  | { kind: "entered" }
-  | { kind: "waiting" }
-  /** `closeCode`: how the socket closed, when the failure is that it closed (0 otherwise). */
-  | { kind: "failed"; stage: "connect" | "join"; error: unknown; closeCode: number }
-  /** The connection was closed meanwhile (hung up, joined again): nothing to do. */
-  | { kind: "stale" };
-
-type Ending = Extract<View, "denied" | "removed" | "ended" | "left">;
 
 /** Close codes that end our participation (Left: the server ended it; we are out, not broken). */
 const ENDINGS = new Map<number, Ending>([
@@ -84,20 +36,6 @@ const ENDINGS = new Map<number, Ending>([
   [CloseCode.MeetingEnded, "ended"],
   [CloseCode.Left, "left"],
 ]);
-
-/** What the Room does about what happens on its current connection. Never called once it is closed. */
-export interface ConnectionOwner {
-  /** In the meeting: `joined` answered the join or came from the lobby. `resume` comes back after a drop. */
-  entered(resume: string): void;
-  /** The server ended our participation, for the reason the view tells. */
-  ended(view: Ending): void;
-  /** The socket dropped in the meeting or its lobby; `mediaLost`: the media server restarted (4002). */
-  lost(mediaLost: boolean): void;
-  /** The media could not be set up: the call cannot go on. */
-  failed(error: RoomError): void;
-  /** End-to-end encryption's transforms, if the meeting has them. */
-  transforms(): MediaTransforms | null;
-}
 
 /**
  * Messages the connection hands on itself, at the moment it chooses (after building the engine, before
@@ -164,8 +102,11 @@ export class RoomConnection {
     return this.#closed || !this.#live ? null : this.#signal;
   }
 
-  /** One socket and one `join` (with the resume token if given), up to entering the meeting or its lobby. */
-  async open(target: JoinTarget, media: LocalMedia, resume: string | null): Promise<Attempt> {
+  /**
+   * One socket and one `join` (with the resume token, or the grant of a move, if given), up to entering the
+   * meeting or its lobby.
+   */
+  async open(target: JoinTarget, media: LocalMedia, resume: string | null, grant?: string): Promise<Attempt> {
     const s = this.#state;
     s.connection.value = "connecting";
     const giveUp = setTimeout(() => this.#signal.close(), CONNECT_TIMEOUT_MS);
@@ -191,8 +132,15 @@ export class RoomConnection {
         name: target.name,
         audio: devices?.audio ?? true,
         video: devices?.video ?? true,
-        // Resuming asks for no password (PROTOCOL.md); a fresh join carries the one last accepted or typed.
-        ...(resume ? { resume } : target.password !== undefined ? { password: target.password } : {}),
+        // Resuming or moving asks for no password (PROTOCOL.md); a fresh join carries the last one accepted.
+        ...(grant
+          ? { grant }
+          : resume
+            ? { resume }
+            : target.password !== undefined
+              ? { password: target.password }
+              : {}),
+        ...(target.breakout !== undefined ? { breakout: target.breakout } : {}),
         ...(key ? { key } : {}),
       });
     } catch (error) {
@@ -246,6 +194,15 @@ export class RoomConnection {
   closeNow(message: OutgoingMessage): void {
     if (this.#live && !this.#closed) this.#signal.send(message);
     this.close();
+  }
+
+  /**
+   * Moving to another room: nothing this connection hears reaches the room any more, but our media goes on
+   * flowing where we were until the server has moved us (it then closes this socket, 4006) or close().
+   */
+  retire(): void {
+    this.#closed = true;
+    this.#live = false;
   }
 
   /** Closes the engine and the socket; nothing this connection hears afterwards reaches the room. */
@@ -366,6 +323,7 @@ export class RoomConnection {
       "room.updated": ({ settings }) => {
         this.#state.settings.value = settings;
       },
+      "breakout.move": ({ breakout, grant }) => this.#owner.moved(breakout, grant),
       // The close that follows (4003, 4004) says the same; acting on the message does not depend on its code.
       "lobby.denied": () => this.#owner.ended("denied"),
       "moderation.removed": ({ reason }) => {

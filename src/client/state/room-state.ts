@@ -117,8 +117,13 @@ export class RoomState {
   readonly knocks = signal<readonly LobbyEntry[]>([]);
   /** What moderators did to us (muted, asked to unmute, gave the floor), until dismissed. */
   readonly notices = signal<readonly Notice[]>([]);
-  /** Bumped each time the Room joined again by itself after losing its connection. */
-  readonly rejoinCount = signal(0);
+  /**
+   * Each time the Room got back into the meeting by itself after losing its connection: how many times, and
+   * whether the last time as the same participant (its resume token honoured).
+   */
+  readonly rejoined = signal<{ count: number; resumed: boolean } | null>(null);
+  /** The breakout room we are in (its id), or null: the meeting itself (features/breakout). */
+  readonly breakout = signal<string | null>(null);
 
   /** Forgets what belonged to the last meeting's participant (a new one is about to be created). */
   resetMeeting(): void {

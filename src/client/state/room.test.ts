@@ -5,15 +5,15 @@
  * (every frame the Room sends is kept, and the script answers `join`); the media engine is a stand-in, since
  * WebRTC is not what is under test here (the e2e suite runs it: reload-resume, media-recovery).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { CloseCode, ErrorCode } from "../../protocol/errors.js";
 import type { ParticipantInfo, ServerMessage, ServerMessageOf } from "../../protocol/messages.js";
 import type { Engine } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
 import { SignalError, type SocketLike } from "../signal/signal-client.js";
+import type { ConnectionParts } from "./connection-contract.js";
 import { reconnectDelays } from "./reconnect.js";
 import { Room } from "./room.js";
-import type { ConnectionParts } from "./room-connection.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: frames the Room sent, inspected loosely
 type Sent = Record<string, any> & { type: string };
@@ -144,13 +144,14 @@ function fakeMedia(): LocalMedia {
 let server: ScriptedServer;
 let room: Room;
 let engines: number;
+let parts: ConnectionParts;
 
 beforeEach(() => {
   // setImmediate stays real: run() yields through it so that the Room's promise chains move on between timers.
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
   server = new ScriptedServer();
   engines = 0;
-  const parts: ConnectionParts = {
+  parts = {
     webrtc: () => true,
     url: () => "ws://palabre.test/ws",
     Socket: class extends ScriptedSocket {
@@ -240,8 +241,6 @@ describe("Room: joining", () => {
 describe("Room: a lost connection", () => {
   it("comes back as the same participant: the resume token from joined, after the first delay", async () => {
     await inMeeting();
-    const rejoined: { resumed: boolean }[] = [];
-    room.onRejoined((info) => rejoined.push(info));
     server.last.drop(1006);
     await run();
     // The meeting stays on screen under the banner while it tries.
@@ -255,8 +254,7 @@ describe("Room: a lost connection", () => {
     expect(server.joinFrames()[1]).toMatchObject({ resume: "token-1" });
     expect(server.joinFrames()[1]).not.toHaveProperty("password");
     expect(room.state.reconnecting.value).toBe(false);
-    expect(room.state.rejoinCount.value).toBe(1);
-    expect(rejoined).toEqual([{ resumed: true }]);
+    expect(room.state.rejoined.value).toEqual({ count: 1, resumed: true });
     // The next drop presents the newest token.
     server.last.drop(CloseCode.ServiceRestart);
     await run(first);
@@ -265,8 +263,6 @@ describe("Room: a lost connection", () => {
 
   it("comes in as a new participant when the server no longer honours the token", async () => {
     await inMeeting();
-    const rejoined: { resumed: boolean }[] = [];
-    room.onRejoined((info) => rejoined.push(info));
     server.answers.push(refusal(ErrorCode.ResumeExpired));
     server.last.drop(1006);
     await run(reconnectDelays()[0]);
@@ -274,7 +270,7 @@ describe("Room: a lost connection", () => {
     expect(frames).toHaveLength(3);
     expect(frames[1]).toMatchObject({ resume: "token-1" });
     expect(frames[2]).not.toHaveProperty("resume");
-    expect(rejoined).toEqual([{ resumed: false }]);
+    expect(room.state.rejoined.value).toEqual({ count: 1, resumed: false });
     expect(room.state.view.value).toBe("conference");
   });
 
@@ -368,5 +364,59 @@ describe("Room: a feature module's request", () => {
     await refused();
     room.leaveNow();
     await refused();
+  });
+});
+
+describe("Room: moving to a breakout room and back", () => {
+  it("joins the other room on a new connection with the grant, then lets the old one go", async () => {
+    await inMeeting();
+    const first = server.last;
+    first.say({ type: "breakout.move", breakout: "b2", grant: "g".repeat(32) });
+    await run();
+    expect(server.sockets).toHaveLength(2);
+    expect(server.joinFrames()[1]).toMatchObject({ room: "standup", breakout: "b2", grant: "g".repeat(32) });
+    expect(server.joinFrames()[1]).not.toHaveProperty("resume");
+    expect(first.readyState).toBe(3); // closed once the new one is in
+    expect(room.state.view.value).toBe("conference");
+    expect(room.state.breakout.value).toBe("b2");
+    // The server's 4006 on the old socket starts nothing; a drop of the new one resumes into the breakout room.
+    first.drop(CloseCode.Moved);
+    server.last.drop(1006);
+    await run(reconnectDelays()[0]);
+    expect(server.joinFrames()[2]).toMatchObject({ breakout: "b2", resume: "token-2" });
+    // Sent back: the meeting itself, no breakout named.
+    server.last.say({ type: "breakout.move", breakout: null, grant: "h".repeat(32) });
+    await run();
+    expect(server.joinFrames()[3]).toMatchObject({ grant: "h".repeat(32) });
+    expect(server.joinFrames()[3]).not.toHaveProperty("breakout");
+    expect(room.state.breakout.value).toBeNull();
+  });
+
+  it("after a reload, comes back to the breakout room it was in, or to the meeting if that room is gone", async () => {
+    const kept = new Map<string, string>();
+    vi.stubGlobal("sessionStorage", {
+      get length() {
+        return kept.size;
+      },
+      key: (i: number) => [...kept.keys()][i] ?? null,
+      getItem: (k: string) => kept.get(k) ?? null,
+      setItem: (k: string, v: string) => kept.set(k, v),
+      removeItem: (k: string) => kept.delete(k),
+    });
+    onTestFinished(() => {
+      vi.unstubAllGlobals();
+    });
+    await inMeeting();
+    server.last.say({ type: "breakout.move", breakout: "b1", grant: "g".repeat(32) });
+    await run();
+    room.suspendNow(); // the page goes away; the tab keeps its token
+    room = new Room(parts);
+    server.answers.push(refusal(ErrorCode.NotFound));
+    await inMeeting();
+    const frames = server.joinFrames();
+    expect(frames.at(-2)).toMatchObject({ breakout: "b1", resume: "token-2" });
+    expect(frames.at(-1)).not.toHaveProperty("breakout");
+    expect(frames.at(-1)).not.toHaveProperty("resume");
+    expect(room.state.breakout.value).toBeNull();
   });
 });

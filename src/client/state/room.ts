@@ -17,17 +17,17 @@ import type { TransformsSource } from "../engine/transforms.js";
 import { HandlerTables, type ServerHandlers } from "../signal/handlers.js";
 import { waitForServerReady } from "../signal/server-ready.js";
 import { type OutgoingMessage, type ReplyTo, SignalError } from "../signal/signal-client.js";
-import { RESUME_WINDOW_MS, RETRYABLE, reconnectDelays } from "./reconnect.js";
-import { resumeStore } from "./resume-store.js";
 import {
   type Attempt,
   BROWSER_PARTS,
-  CONNECT_TIMEOUT_MS,
   type ConnectionOwner,
   type ConnectionParts,
   type JoinTarget,
-  RoomConnection,
-} from "./room-connection.js";
+} from "./connection-contract.js";
+import { DeviceSwitch } from "./device-switch.js";
+import { RESUME_WINDOW_MS, RETRYABLE, reconnectDelays } from "./reconnect.js";
+import { resumeStore } from "./resume-store.js";
+import { CONNECT_TIMEOUT_MS, RoomConnection } from "./room-connection.js";
 import { codeOf, passwordReason, roomErrorOf } from "./room-errors.js";
 import { type RoomError, RoomState, type View } from "./room-state.js";
 import { Roster } from "./roster.js";
@@ -39,6 +39,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class Room {
   readonly state = new RoomState();
   private readonly roster = new Roster(this.state);
+  private readonly devices = new DeviceSwitch(this.state, {
+    session: () => this.session,
+    connection: () => this.conn,
+  });
   /** The current socket (null between connections). */
   private conn: RoomConnection | null = null;
   private session = 0;
@@ -47,16 +51,18 @@ export class Room {
   private resumeToken: string | null = null;
   /** Feature modules' handler tables: they outlive connections, so they register here, not on one socket. */
   private readonly handlers = new HandlerTables();
-  private readonly rejoinListeners = new Set<(info: { resumed: boolean }) => void>();
   /** End-to-end encryption's transforms for the media (features/e2ee sets them), for every connection. */
   transforms: TransformsSource = () => null;
   /** The current connection's owner: every call comes from the connection the Room holds now. */
   private readonly owner: ConnectionOwner = {
     entered: (resume) => {
       this.resumeToken = resume;
-      if (this.lastJoin) resumeStore.set(this.lastJoin.room, resume);
+      const last = this.lastJoin;
+      if (last) resumeStore.set(last.room, resume, last.breakout ?? null);
+      this.state.breakout.value = last?.breakout ?? null;
     },
     ended: (view) => this.finish(view),
+    moved: (breakout, grant) => void this.move(breakout, grant),
     lost: (mediaLost) => {
       this.reconnect(mediaLost);
     },
@@ -73,15 +79,6 @@ export class Room {
    */
   register(handlers: ServerHandlers): () => void {
     return this.handlers.register(handlers);
-  }
-
-  /**
-   * Called each time the Room got back into the meeting by itself after losing its connection (after
-   * `joined`): `resumed` says whether as the same participant. Returns the unsubscribe function.
-   */
-  onRejoined(cb: (info: { resumed: boolean }) => void): () => void {
-    this.rejoinListeners.add(cb);
-    return () => this.rejoinListeners.delete(cb);
   }
 
   /** The current connection's media engine (null between connections), for features/screen-share. */
@@ -129,18 +126,22 @@ export class Room {
       s.view.value = "joining";
     }
     media.onEnded = () => {
-      if (session === this.session) this.refreshLocal();
+      if (session === this.session) this.devices.refresh();
     };
 
     if (!this.parts.webrtc()) {
       this.fail(session, { key: "error.noWebrtc" });
       return;
     }
-    // A token kept from before a reload of this page: come back as the same participant (role, hand).
+    // A token kept from before a reload of this page: come back as the same participant (role, hand), in
+    // the breakout room it was in. If it is no longer honoured: a fresh join, in the meeting itself.
     const kept = resumeStore.get(roomName);
-    let outcome = await this.attempt(session, media, kept);
-    if (kept && outcome.kind === "failed" && codeOf(outcome.error) === ErrorCode.ResumeExpired) {
+    if (kept?.breakout) this.lastJoin = { ...this.lastJoin, breakout: kept.breakout };
+    let outcome = await this.attempt(session, media, kept?.token ?? null);
+    const gone = [ErrorCode.ResumeExpired, ErrorCode.NotFound, ErrorCode.Forbidden] as string[];
+    if (kept && outcome.kind === "failed" && gone.includes(codeOf(outcome.error) ?? "")) {
       resumeStore.clear(roomName);
+      this.lastJoin = { room: roomName, name: displayName, ...(password !== undefined ? { password } : {}) };
       outcome = await this.attempt(session, media, null);
     }
     if (outcome.kind === "failed") {
@@ -234,46 +235,44 @@ export class Room {
   }
 
   /** Turns the microphone or the camera on or off, and tells the others. */
-  async setDevice(kind: MediaKind, on: boolean): Promise<void> {
-    const media = this.state.local.value?.media;
-    if (!media) return;
-    const session = this.session;
-    // Off disables the track the sender already has: the m-line stays, nothing to renegotiate.
-    const opened = await media.setOn(kind, on);
-    if (session !== this.session) {
-      // Hung up while the device was opening: it must not stay on (camera light) with nobody using it.
-      const view = this.state.view.value;
-      if (view === "left" || view === "error") media.stop();
-      return;
-    }
-    const engine = this.conn?.engine;
-    if (opened && engine) await engine.replaceTrack(kind, opened);
-    await engine?.setSending(kind, media.isOn(kind));
-    this.refreshLocal();
+  setDevice(kind: MediaKind, on: boolean): Promise<void> {
+    return this.devices.set(kind, on);
   }
 
-  /** Copies the devices' state into RoomState and tells the others. */
-  private refreshLocal(): void {
-    const local = this.state.local.value;
-    if (!local) return;
-    const media = local.media;
-    this.state.local.value = {
-      ...local,
-      audio: media.isOn("audio"),
-      video: media.isOn("video"),
-      videoTrack: media.track("video"),
-    };
-    this.conn?.sendMediaState();
+  /**
+   * The server sends us to another room of the meeting (a breakout room, or back): a new connection joins it
+   * with the grant, as the same participant, while our media goes on flowing where we were until then.
+   */
+  private async move(to: string | null, grant: string): Promise<void> {
+    const media = this.state.local.value?.media;
+    const last = this.lastJoin;
+    if (!media || !last) return;
+    const { breakout: _left, ...meeting } = last;
+    this.lastJoin = to === null ? meeting : { ...meeting, breakout: to };
+    const old = this.conn;
+    old?.retire();
+    this.conn = null;
+    const session = ++this.session;
+    this.resumeToken = null;
+    this.state.resetMeeting();
+    const outcome = await this.attempt(session, media, null, grant);
+    old?.close();
+    if (outcome.kind === "failed") this.refused(session, outcome);
   }
 
   /** One connection and its `join`, for the current session (see RoomConnection.open). */
-  private async attempt(session: number, media: LocalMedia, resume: string | null): Promise<Attempt> {
+  private async attempt(
+    session: number,
+    media: LocalMedia,
+    resume: string | null,
+    grant?: string,
+  ): Promise<Attempt> {
     const target = this.lastJoin;
     if (!target || session !== this.session) return { kind: "stale" };
     this.conn?.close();
     const conn = new RoomConnection(this.state, this.roster, this.owner, this.handlers, this.parts);
     this.conn = conn;
-    const outcome = await conn.open(target, media, resume);
+    const outcome = await conn.open(target, media, resume, grant);
     if (session !== this.session) return { kind: "stale" };
     if (outcome.kind === "failed" && this.conn === conn) this.conn = null;
     return outcome;
@@ -334,15 +333,7 @@ export class Room {
       }
       if (outcome.kind === "stale" || outcome.kind === "waiting") return;
       if (outcome.kind === "entered") {
-        s.rejoinCount.value += 1;
-        const info = { resumed };
-        for (const cb of [...this.rejoinListeners]) {
-          try {
-            cb(info);
-          } catch (err) {
-            console.error("palabre: a rejoin listener threw", err);
-          }
-        }
+        s.rejoined.value = { count: (s.rejoined.value?.count ?? 0) + 1, resumed };
         return;
       }
       const code = codeOf(outcome.error);

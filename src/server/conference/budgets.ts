@@ -54,6 +54,16 @@ const COST: Partial<Record<ClientMessageType, BudgetName>> = {
   "poll.create": "polls",
   "poll.close": "polls",
   "poll.share": "polls",
+  "breakout.create": "moderation",
+  "breakout.remove": "moderation",
+  "breakout.assign": "moderation",
+  "breakout.shuffle": "moderation",
+  "breakout.configure": "moderation",
+  "breakout.open": "moderation",
+  "breakout.broadcast": "moderation",
+  "breakout.close": "moderation",
+  // Each move makes two rooms renegotiate their media: as dear as publishing.
+  "breakout.join": "publish",
 };
 
 /** One participant's budgets; kept across a resume, so reconnecting does not refill them. */

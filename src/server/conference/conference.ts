@@ -8,6 +8,7 @@ import { logger } from "../logger.js";
 import type { MediaEngine } from "../media/media-room.js";
 import type { MeetingStore } from "../routing/meeting-state.js";
 import type { Router } from "../routing/router.js";
+import { Breakouts } from "./breakouts.js";
 import { Room } from "./room.js";
 import type { RoomDump, RoomOptions } from "./room-options.js";
 import { anyoneMayReturn } from "./snapshot.js";
@@ -71,9 +72,23 @@ export class Conference {
     }
   }
 
+  /**
+   * Breakout room `id` of the meeting called `roomName`, if it is open; `not_found` otherwise. The meeting is
+   * set up first, as for any join: after its node was lost, the first to come back may be in a breakout
+   * room, and the meeting's take-over makes its rooms again (a breakout room is made by its meeting only).
+   */
+  async breakoutRoom(roomName: string, id: string): Promise<Room> {
+    const main = await this.room(roomName);
+    const room = main.family?.room(id);
+    if (room && !room.closed) return room;
+    main.closeIfIdle(); // made for this join only: it must not stay
+    throw new ProtocolError(ErrorCode.NotFound, "no such breakout room");
+  }
+
   /** How many are in the room called `roomName` (0 if there is none); creates nothing. */
   occupancy(roomName: string): number {
-    return this.#rooms.get(roomName)?.room.size ?? 0;
+    const room = this.#rooms.get(roomName)?.room;
+    return (room?.family?.members() ?? (room ? [room] : [])).reduce((n, r) => n + r.size, 0);
   }
 
   get roomCount(): number {
@@ -83,7 +98,7 @@ export class Conference {
   /** Participants in every room (not counting lobbies): read each heartbeat, so no dump is built for it. */
   get participantCount(): number {
     let n = 0;
-    for (const { room } of this.#rooms.values()) n += room.size;
+    for (const room of this.#everyRoom()) n += room.size;
     return n;
   }
 
@@ -93,12 +108,17 @@ export class Conference {
 
   /** The media plane was lost: every room keeps its meeting and waits for media (Room.mediaLost). */
   mediaLost(): void {
-    for (const { room } of this.#rooms.values()) room.mediaLost();
+    for (const room of this.#everyRoom()) room.mediaLost();
   }
 
   /** The media plane is back: every room gets a media room on it, and its people publish again. */
   mediaRestored(): void {
-    for (const { room } of this.#rooms.values()) if (!room.hasMedia) void this.#restore(room);
+    for (const room of this.#everyRoom()) if (!room.hasMedia) void this.#restore(room);
+  }
+
+  /** Every meeting, and every breakout room of each. */
+  *#everyRoom(): Generator<Room> {
+    for (const { room } of this.#rooms.values()) yield* room.family?.members() ?? [room];
   }
 
   async close(): Promise<void> {
@@ -145,8 +165,15 @@ export class Conference {
       );
     }
     if (!snapshot || !anyoneMayReturn(snapshot)) return;
-    room.takeOver(snapshot);
-    log.info("meeting taken over", { people: snapshot.people.length });
+    const now = Date.now();
+    room.takeOver(snapshot, now);
+    if (snapshot.breakouts) await room.family?.restore(snapshot.breakouts, now);
+    // Only once every room has its people back at the door: an empty room would end the meeting otherwise.
+    for (const r of room.family?.members() ?? [room]) r.settle(now);
+    log.info("meeting taken over", {
+      people: snapshot.people.length,
+      breakoutRooms: snapshot.breakouts?.rooms.length ?? 0,
+    });
   }
 
   async #restore(room: Room): Promise<void> {
@@ -163,6 +190,26 @@ export class Conference {
     }
   }
 
+  /** Breakout room `id` of `main`: a room of its own (media, chat, hands, polls) in the meeting's family. */
+  async #createBreakout(main: Room, id: string): Promise<Room> {
+    const store = this.#store;
+    const room = new Room(`${main.name}~${id}`, this.#router, {
+      ...this.#options,
+      onClosed: () => log.debug("breakout room closed"),
+      // Its state is part of the meeting's snapshot.
+      onChange: store ? () => store.changed(main) : undefined,
+    });
+    room.family = main.family;
+    try {
+      room.attachMedia(await this.#media.createRoom(room.name, room));
+    } catch (err) {
+      void room.close(CloseCode.GoingAway, "room could not be set up");
+      log.error("media room creation failed", errorFields(err));
+      throw new ProtocolError(ErrorCode.MediaFailed, "the media server is not available; try again shortly");
+    }
+    return room;
+  }
+
   #createRoom(name: string) {
     const store = this.#store;
     const room = new Room(name, this.#router, {
@@ -174,6 +221,7 @@ export class Conference {
       },
       onChange: store ? (r) => store.changed(r) : undefined,
     });
+    room.family = new Breakouts(room, { createRoom: (id) => this.#createBreakout(room, id) });
     const ready = this.#takeOver(room)
       .then(() => this.#media.createRoom(name, room))
       .then(

@@ -5,10 +5,12 @@
 import { CloseCode, ErrorCode, ProtocolError } from "../../protocol/errors.js";
 import type { Device, ServerMessage } from "../../protocol/messages.js";
 import type { PasswordSeal } from "../routing/meeting-state.js";
+import type { Grant } from "./grants.js";
 import type { HandQueue } from "./hands.js";
 import type { Lobby } from "./lobby.js";
 import { newParticipantId, Participant } from "./participant.js";
 import { passwordMatches } from "./password.js";
+import type { RoomFamily } from "./room-family.js";
 import type { WindowLimiter } from "./window-limiter.js";
 
 /** What the door needs of its room (room.ts's Room is one): the door does not depend on the room's file. */
@@ -27,6 +29,8 @@ export interface DoorRoom {
   readonly lobbyOn: boolean;
   readonly password: PasswordSeal | null;
   readonly barred: { has(key: string | undefined): boolean };
+  /** The meeting and its breakout rooms, when it has some: a breakout room is entered with a grant only. */
+  readonly family: RoomFamily<DoorRoom> | undefined;
   participant(id: string): Participant | undefined;
   hasModerator(): boolean;
   enter(participant: Participant, requestId?: number): void;
@@ -59,6 +63,8 @@ export interface EntryRequest {
   video: boolean;
   password?: string | undefined;
   resume?: string | undefined;
+  /** From `breakout.move`: into this room from another of the meeting's, without lobby or password. */
+  grant?: string | undefined;
   /** The browser's key for this meeting (a removal bars it). */
   key?: string | undefined;
   /** The `join` request id, echoed in the reply. */
@@ -98,7 +104,10 @@ export class Door {
   async request(req: EntryRequest, now = Date.now()): Promise<EntryOutcome> {
     const room = this.#room;
     this.#checkOpen(req);
+    if (req.grant !== undefined) return this.#moveIn(req.grant, req, now);
     if (req.resume !== undefined) return this.#resume(req, now);
+    if (room.family && room.family.main !== room)
+      throw new ProtocolError(ErrorCode.Forbidden, "a breakout room is entered from its meeting");
     await this.#checkPassword(req, now);
     // The check took a moment: the room may have closed, or someone barred this browser meanwhile.
     this.#checkOpen(req);
@@ -113,8 +122,8 @@ export class Door {
 
   #checkOpen(req: EntryRequest): void {
     if (this.#room.closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
-    // Before the password: a removed browser learns nothing more of the meeting.
-    if (this.#room.barred.has(req.key))
+    // Before the password: a removed browser learns nothing more of the meeting (nor of its breakout rooms).
+    if ((this.#room.family?.main ?? this.#room).barred.has(req.key))
       throw new ProtocolError(ErrorCode.Removed, "a moderator removed you from this meeting");
   }
 
@@ -235,6 +244,21 @@ export class Door {
     p.video = req.video;
     req.attach(p.id);
     this.#room.enter(p, req.requestId);
+  }
+
+  /** Someone sent here from another room of the meeting: the same participant, let in before. */
+  #moveIn(token: string, req: EntryRequest, now: number): EntryOutcome {
+    const family = this.#room.family;
+    if (!family) throw new ProtocolError(ErrorCode.Forbidden, "this meeting has no other room");
+    this.#checkRoomForOneMore(); // before the grant is used up
+    const grant: Grant<DoorRoom> = family.redeem(token, this.#room);
+    const { mover } = grant;
+    family.leaving(grant);
+    const p = new Participant(mover.name, mover.role, now, mover.id, mover.budgets);
+    for (const device of mover.blocked) p.blocked.add(device);
+    this.#enter(p, req);
+    p.key = mover.key ?? req.key; // the browser's key as the meeting knew it: what a removal bars
+    return { id: p.id, state: "joined" };
   }
 
   #resume(req: EntryRequest, now: number): EntryOutcome {

@@ -28,8 +28,10 @@ export function askUnmute(room: Room, by: Participant, targetId: string, kind: M
 export function remove(room: Room, by: Participant, targetId: string, reason?: string): void {
   const target = room.target(targetId);
   if (target.id === by.id) throw new ProtocolError(ErrorCode.BadState, "to leave, hang up");
-  room.barred.add(target);
-  room.toModerators({ type: "barred.list", entries: room.barred.list() });
+  // From a breakout room too, the removal holds for the whole meeting.
+  const meeting = room.family?.main ?? room;
+  meeting.barred.add(target);
+  meeting.toModerators({ type: "barred.list", entries: meeting.barred.list() });
   room.send(target.id, { type: "moderation.removed", by: by.id, ...(reason ? { reason } : {}) });
   // 'removed' is not remembered for resume: the removed participant cannot slip back in.
   room.leave(target.id, "removed");
@@ -38,8 +40,10 @@ export function remove(room: Room, by: Participant, targetId: string, reason?: s
 
 /** Lets someone removed come back. */
 export function allow(room: Room, barredId: string): void {
-  if (!room.barred.allow(barredId)) throw new ProtocolError(ErrorCode.NotFound, "nobody removed has this id");
-  room.toModerators({ type: "barred.list", entries: room.barred.list() });
+  const meeting = room.family?.main ?? room;
+  if (!meeting.barred.allow(barredId))
+    throw new ProtocolError(ErrorCode.NotFound, "nobody removed has this id");
+  meeting.toModerators({ type: "barred.list", entries: meeting.barred.list() });
 }
 
 export function grant(room: Room, targetId: string): void {

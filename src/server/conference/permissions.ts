@@ -27,6 +27,14 @@ const MODERATORS_ONLY: ReadonlySet<Action> = new Set([
   "moderate.allow",
   "hand.lower_all",
   "floor.give",
+  "breakout.create",
+  "breakout.remove",
+  "breakout.assign",
+  "breakout.shuffle",
+  "breakout.configure",
+  "breakout.open",
+  "breakout.broadcast",
+  "breakout.close",
 ]);
 
 /** Throws `forbidden` unless a connection with this standing may send this message. */

@@ -32,6 +32,22 @@ export interface RoomOptions {
   onChange?: ((room: Room) => void) | undefined;
 }
 
+/** What a room's dump() says (the media's own dump included). */
+export function dumpRoom(
+  room: Pick<Room, "name" | "participants" | "lobby" | "hands">,
+  media: MediaRoom | undefined,
+): RoomDump {
+  const people = [...room.participants()];
+  return {
+    name: room.name,
+    participants: people.length,
+    moderators: people.filter((p) => p.role === "moderator").length,
+    waiting: room.lobby.size,
+    hands: room.hands.list().length,
+    media: media?.dump() ?? null,
+  };
+}
+
 export interface RoomDump {
   name: string;
   participants: number;
@@ -54,4 +70,5 @@ export const STATE_MESSAGES: ReadonlySet<ServerMessage["type"]> = new Set([
   "lobby.knock",
   "lobby.resolved",
   "barred.list",
+  "breakouts",
 ]);

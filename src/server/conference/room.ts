@@ -22,6 +22,7 @@ import type { MediaRoom, MediaRoomSink } from "../media/media-room.js";
 import type { MeetingSnapshot, PasswordSeal } from "../routing/meeting-state.js";
 import type { Router } from "../routing/router.js";
 import { BarList } from "./bar-list.js";
+import type { Breakouts } from "./breakouts.js";
 import { Chat } from "./chat.js";
 import { Door } from "./door.js";
 import { HandQueue } from "./hands.js";
@@ -30,7 +31,7 @@ import type { Participant } from "./participant.js";
 import type { Standing } from "./permissions.js";
 import { Polls } from "./polls.js";
 import { type ConfigChanges, RoomConfig } from "./room-config.js";
-import { type RoomDump, type RoomOptions, STATE_MESSAGES } from "./room-options.js";
+import { dumpRoom, type RoomDump, type RoomOptions, STATE_MESSAGES } from "./room-options.js";
 import { restoreSnapshot, takeSnapshot } from "./snapshot.js";
 import { Speakers } from "./speakers.js";
 import { Vacancy } from "./vacancy.js";
@@ -56,6 +57,8 @@ export class Room implements MediaRoomSink {
   readonly #vacancy = new Vacancy(this);
   #media: MediaRoom | undefined;
   #closed = false;
+  /** The meeting's breakout rooms and the meeting itself, once it has some (set by the conference). */
+  family: Breakouts | undefined;
 
   constructor(name: string, router: Router, options: RoomOptions) {
     this.name = name;
@@ -87,8 +90,9 @@ export class Room implements MediaRoomSink {
     return this.config.password;
   }
 
+  /** The meeting's settings: a breakout room has the meeting's. */
   settings(): RoomSettings {
-    return this.config.view();
+    return (this.family?.main ?? this).config.view();
   }
 
   participant(id: string): Participant | undefined {
@@ -123,9 +127,11 @@ export class Room implements MediaRoomSink {
     this.#changed(message);
   }
 
+  /** To the moderators here, and, from the meeting, to those in its breakout rooms (its lobby is theirs). */
   toModerators(message: ServerMessage): void {
     for (const p of this.#participants.values())
       if (p.role === "moderator") this.#router.deliver(p.id, message);
+    this.family?.elsewhere(this, message, { moderators: true });
     this.#changed(message);
   }
 
@@ -143,10 +149,7 @@ export class Room implements MediaRoomSink {
 
   // ── Membership ───────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Puts a participant in the room: the others hear of it, it gets `joined` (with `requestId` when it
-   * answers a `join`), and its media subscription starts.
-   */
+  /** Puts `participant` in: the others hear of it, it gets `joined` (answering `requestId`), media starts. */
   enter(participant: Participant, requestId?: number): void {
     if (this.#closed) throw new ProtocolError(ErrorCode.Internal, "room is closing; try again");
     this.broadcast({ type: "participant.joined", participant: participant.info() });
@@ -156,7 +159,7 @@ export class Room implements MediaRoomSink {
       type: "joined",
       ...(requestId !== undefined ? { id: requestId } : {}),
       you: participant.info(),
-      room: this.name,
+      room: (this.family?.main ?? this).name, // a breakout room's people are in the meeting of that name
       participants: others,
       iceServers: this.options.iceServers(),
       settings: this.settings(),
@@ -172,6 +175,7 @@ export class Room implements MediaRoomSink {
       this.#media.addParticipant(participant.id, { audio: participant.audio, video: participant.video });
     else this.send(participant.id, { type: "media.lost" });
     if (!this.hasModerator()) this.#vacancy.promoteSoon();
+    this.family?.membershipChanged(this);
   }
 
   /** Removes a participant (or someone waiting) and tells whoever needs to know. */
@@ -196,6 +200,7 @@ export class Room implements MediaRoomSink {
       reason: reason === "cancelled" ? "left" : reason,
     });
     if (this.hands.lower(id)) this.broadcastHands();
+    this.family?.membershipChanged(this);
     if (this.#participants.size === 0) {
       // Someone who dropped may be back within the resume window: the meeting (password, lobby, chat,
       // hands, roles) waits for them; otherwise it ends now.
@@ -210,18 +215,20 @@ export class Room implements MediaRoomSink {
 
   /** Ends the meeting (Vacancy: nobody came back in time). */
   end(): void {
+    if (this.family?.keepsOpen(this)) return; // someone is in one of the meeting's breakout rooms
     void this.close(CloseCode.MeetingEnded, "the meeting ended");
   }
 
   /** Ends a room nobody is in, waits for, or may come back to (a join that was refused left it so). */
   closeIfIdle(): void {
     if (this.#closed || this.#participants.size > 0 || this.lobby.size > 0 || this.door.mayReturn()) return;
-    void this.close(CloseCode.MeetingEnded, "the meeting ended");
+    this.end();
   }
 
+  /** A moderator here, or elsewhere in the meeting (nobody is made moderator in a breakout room). */
   hasModerator(): boolean {
     for (const p of this.#participants.values()) if (p.role === "moderator") return true;
-    return false;
+    return this.family?.moderatorElsewhere(this) ?? false;
   }
 
   /** Makes someone moderator and gives them what moderators see. */
@@ -240,22 +247,23 @@ export class Room implements MediaRoomSink {
 
   configure(changes: ConfigChanges): void {
     this.config.change(changes);
-    this.broadcast({ type: "room.updated", settings: this.settings() });
+    const message: ServerMessage = { type: "room.updated", settings: this.settings() };
+    this.broadcast(message);
+    this.family?.elsewhere(this, message, { moderators: false });
   }
-
-  // ── Another node's meeting ───────────────────────────────────────────────────────────────
 
   /** The meeting's state, for the node that would take it over (snapshot.ts). */
   snapshot(now = Date.now()): MeetingSnapshot {
-    return takeSnapshot(this, now);
+    return takeSnapshot(this, now, this.family?.main === this ? this.family : undefined);
   }
 
-  /**
-   * Takes over a meeting whose node was lost or stopped: its state from `snapshot`, nobody inside yet; those
-   * who were in it come back (resume) within the window, or the meeting ends as any emptied one does.
-   */
+  /** Takes over a meeting whose node was lost or stopped: its state from `snapshot`, nobody inside yet. */
   takeOver(snapshot: MeetingSnapshot, now = Date.now()): void {
     restoreSnapshot(this, snapshot, now);
+  }
+
+  /** Once taken over: who was in it comes back (resume) within the window, or it ends as any emptied room. */
+  settle(now = Date.now()): void {
     if (this.#participants.size === 0) this.#vacancy.emptied(now);
   }
 
@@ -299,9 +307,7 @@ export class Room implements MediaRoomSink {
   }
 
   #sharing(): number {
-    let n = 0;
-    for (const p of this.#participants.values()) if (p.screen) n++;
-    return n;
+    return [...this.#participants.values()].filter((p) => p.screen).length;
   }
 
   /**
@@ -335,7 +341,6 @@ export class Room implements MediaRoomSink {
   get hasMedia(): boolean {
     return this.#media !== undefined;
   }
-
   media(): MediaRoom {
     if (!this.#media) throw new ProtocolError(ErrorCode.MediaFailed, "media is not available for this room");
     return this.#media;
@@ -383,17 +388,11 @@ export class Room implements MediaRoomSink {
     this.polls.dispose();
     for (const id of ids) this.#router.disconnect(id, code, reason);
     this.options.onClosed(this);
+    this.family?.roomClosed(this, code);
     await this.#media?.close();
   }
 
   dump(): RoomDump {
-    return {
-      name: this.name,
-      participants: this.#participants.size,
-      moderators: [...this.#participants.values()].filter((p) => p.role === "moderator").length,
-      waiting: this.lobby.size,
-      hands: this.hands.list().length,
-      media: this.#media?.dump() ?? null,
-    };
+    return dumpRoom(this, this.#media);
   }
 }

@@ -91,6 +91,7 @@ describe("a meeting's snapshot", () => {
     const fresh = makeRoom();
     const t0 = Date.now();
     fresh.room.takeOver(snapshot, t0);
+    fresh.room.settle(t0);
     expect(fresh.room.door.lastReturnBy(t0)).toBe(t0 + RESUME_WINDOW_MS);
     await expect(
       knock(fresh.room, "Ada", { resume: ada.resumeToken }, t0 + RESUME_WINDOW_MS + 1),

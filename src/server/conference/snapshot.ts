@@ -1,12 +1,13 @@
 /**
  * Takes a meeting's state (routing/meeting-state.ts) from a room, and gives it to a fresh one: what another
- * node needs to take the meeting over: its settings (the password as a seal),
- * its chat, its hand queue, its polls (with who voted what), who was removed, and everyone who is in it or may come back to it, with the resume
- * token that lets them in again as themselves. Media is not part of it: the new node's media server starts
- * afresh, and the participants publish again.
+ * node needs to take the meeting over: its settings (the password as a seal), its chat, its hand queue, its
+ * polls (with who voted what), who was removed, everyone who is in it or may come back to it, with the resume
+ * token that lets them in again as themselves, and its breakout rooms (each with the same, breakouts.ts).
+ * Media is not part of it: the new node's media server starts afresh, and the participants publish again.
  */
 import type { BarredEntry, Device, Role } from "../../protocol/messages.js";
 import {
+  type BreakoutsSnapshot,
   type MeetingSnapshot,
   type PersonSnapshot,
   type PollState,
@@ -45,7 +46,15 @@ export interface SnapshotRoom {
   }>;
 }
 
-export function takeSnapshot(room: SnapshotRoom, now = Date.now()): MeetingSnapshot {
+/**
+ * `room`'s state; `breakouts`: the meeting's breakout rooms, given for the meeting's own room only (a breakout
+ * room's state has none).
+ */
+export function takeSnapshot(
+  room: SnapshotRoom,
+  now = Date.now(),
+  breakouts?: { snapshot(now: number): BreakoutsSnapshot | null },
+): MeetingSnapshot {
   const people: PersonSnapshot[] = [];
   for (const p of room.participants()) {
     people.push({
@@ -79,12 +88,17 @@ export function takeSnapshot(room: SnapshotRoom, now = Date.now()): MeetingSnaps
     polls: room.polls.state(),
     barred: room.barred.entries(),
     people,
+    breakouts: breakouts?.snapshot(now) ?? null,
   };
 }
 
-/** Whether anyone of the snapshot may still come back: if nobody may, the meeting it describes has ended. */
+/**
+ * Whether anyone of the snapshot, in the meeting or in one of its breakout rooms, may still come back: if
+ * nobody may, the meeting it describes has ended.
+ */
 export function anyoneMayReturn(snapshot: MeetingSnapshot, now = Date.now()): boolean {
-  return snapshot.people.some((p) => p.expires === null || p.expires > now);
+  const rooms = [snapshot, ...(snapshot.breakouts?.rooms ?? []).map((r) => r.state)];
+  return rooms.some((s) => s?.people.some((p) => p.expires === null || p.expires > now));
 }
 
 /**

@@ -13,7 +13,9 @@ export class RecordingRouter implements Router {
   readonly inbox = new Map<string, ServerMessage[]>();
   readonly closed = new Map<string, number>();
   attach(_id: string, _sink: ParticipantSink): void {}
-  detach(): void {}
+  detach(): boolean {
+    return true;
+  }
   deliver(id: string, message: ServerMessage): void {
     const list = this.inbox.get(id) ?? [];
     list.push(message);

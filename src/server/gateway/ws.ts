@@ -125,8 +125,9 @@ export class SignalingEndpoint {
       }
       deliverFrame(data.toString(), session, sink);
     });
-    ws.on("close", () => {
+    ws.on("close", (code) => {
       clearTimeout(joinTimer);
+      log.debug("socket closed", { code, joined: session.joined });
       session.end();
     });
     ws.on("error", (err) => log.debug("socket error", { err: err.message }));
@@ -135,6 +136,7 @@ export class SignalingEndpoint {
   #pingAll(): void {
     for (const ws of this.#wss.clients) {
       if (this.#alive.get(ws) === false) {
+        log.debug("socket missed a ping: terminated");
         ws.terminate();
         continue;
       }

@@ -5,6 +5,8 @@
  */
 import * as v from "valibot";
 import {
+  BreakoutIdSchema,
+  BreakoutNameSchema,
   ChatTextSchema,
   DeviceSchema,
   DisplayNameSchema,
@@ -149,7 +151,8 @@ const ChatMessageSchema = v.strictObject({
   poll: v.optional(PollViewSchema),
 });
 
-export const MeetingSnapshotSchema = v.strictObject({
+/** A room's own state: the meeting's, or one of its breakout rooms' (whose `breakouts` is null). */
+const RoomStateEntries = {
   v: v.literal(SNAPSHOT_VERSION),
   lobby: v.boolean(),
   password: v.nullable(SealSchema),
@@ -198,6 +201,38 @@ export const MeetingSnapshotSchema = v.strictObject({
     ),
     v.maxLength(MAX_PEOPLE),
   ),
+};
+
+/** A meeting's breakout rooms: ids unique, every assignment to one of them. */
+const BreakoutsSchema = v.pipe(
+  v.strictObject({
+    next: Count,
+    open: v.boolean(),
+    allowMove: v.boolean(),
+    closingAt: v.nullable(Time),
+    assigned: v.pipe(v.array(v.tuple([ParticipantIdSchema, BreakoutIdSchema])), v.maxLength(MAX_PEOPLE)),
+    rooms: v.pipe(
+      v.array(
+        v.strictObject({
+          id: BreakoutIdSchema,
+          name: BreakoutNameSchema,
+          state: v.nullable(v.strictObject({ ...RoomStateEntries, breakouts: v.null() })),
+        }),
+      ),
+      v.maxLength(Limits.breakoutRooms),
+    ),
+  }),
+  v.check((b) => new Set(b.rooms.map((r) => r.id)).size === b.rooms.length, "a breakout room twice"),
+  v.check(
+    (b) => b.assigned.every(([, to]) => b.rooms.some((r) => r.id === to)),
+    "an assignment to no breakout room",
+  ),
+);
+
+export const MeetingSnapshotSchema = v.strictObject({
+  ...RoomStateEntries,
+  /** Absent in a snapshot from a node that predates breakout rooms. */
+  breakouts: v.optional(v.nullable(BreakoutsSchema), null),
 });
 
 /** Parses `text` read from Redis against `schema`, after bounding its size; throws ClusterDataError. */

@@ -9,8 +9,10 @@ export class LocalRouter implements Router {
     this.#sinks.set(participantId, sink);
   }
 
-  detach(participantId: string): void {
+  detach(participantId: string, sink: ParticipantSink): boolean {
+    if (this.#sinks.get(participantId) !== sink) return false;
     this.#sinks.delete(participantId);
+    return true;
   }
 
   deliver(participantId: string, message: ServerMessage): void {

@@ -51,6 +51,21 @@ export interface MeetingSnapshot {
   polls: { seq: number; list: PollState[] };
   barred: [string, BarredEntry][];
   people: PersonSnapshot[];
+  /** The meeting's breakout rooms; null in a breakout room's own state, and in a meeting without them. */
+  breakouts: BreakoutsSnapshot | null;
+}
+
+/** A meeting's breakout rooms (conference/breakouts.ts): each open one with its own chat, hands, polls, people. */
+export interface BreakoutsSnapshot {
+  /** The number the next room's id takes. */
+  next: number;
+  open: boolean;
+  allowMove: boolean;
+  closingAt: number | null;
+  /** Participant id → breakout room id. */
+  assigned: [string, string][];
+  /** `state`: null until the rooms open. Its settings are the meeting's (unused), its `breakouts` null. */
+  rooms: { id: string; name: string; state: MeetingSnapshot | null }[];
 }
 
 /** What a store needs of a room (conference/room.ts's Room is one). */

@@ -15,8 +15,11 @@ const log = logger("meeting-store");
 
 /** Changes closer together than this make one write. */
 const SAVE_DELAY_MS = 20;
-/** 500 chat messages of 2,000 characters, escaped, plus the people: far below this. */
-const MAX_SNAPSHOT_CHARS = 16 * 1024 * 1024;
+/**
+ * The meeting and its 20 breakout rooms, each with 500 chat messages of 2,000 characters (4,000 once each
+ * character is escaped, at worst: 2 MB a room), plus the people: below this.
+ */
+const MAX_SNAPSHOT_CHARS = 48 * 1024 * 1024;
 
 export class RedisMeetingStore implements MeetingStore {
   readonly #directory: MeetingDirectory;

@@ -16,7 +16,11 @@ export interface ParticipantSink {
 export interface Router {
   /** Registers the connection of a participant that joined on this node. */
   attach(participantId: string, sink: ParticipantSink): void;
-  detach(participantId: string): void;
+  /**
+   * Forgets the connection `sink` of a participant; false if the participant is attached to another one now
+   * (it moved to another room of its meeting, on a new connection).
+   */
+  detach(participantId: string, sink: ParticipantSink): boolean;
   /** Sends to one participant wherever its connection is; silently drops if it is gone. */
   deliver(participantId: string, message: ServerMessage): void;
   /** Ends a participant's connection wherever it is. */

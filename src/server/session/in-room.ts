@@ -32,6 +32,14 @@ type Handlers = { [K in Exclude<ClientMessageType, "join" | "room.peek">]: Handl
 const ok = (ctx: InRoomContext, m: ClientMessage) =>
   ctx.reply({ type: "ok", ...(m.id !== undefined ? { id: m.id } : {}) });
 const me = (ctx: InRoomContext) => ctx.room.target(ctx.id);
+/** The meeting the sender's room belongs to (itself, unless it is a breakout room): its lobby, its settings. */
+const meeting = (ctx: InRoomContext) => ctx.room.family?.main ?? ctx.room;
+/** The meeting's breakout rooms, from any of its rooms (every meeting has them, maybe none yet). */
+const breakouts = (ctx: InRoomContext) => {
+  const family = ctx.room.family;
+  if (!family) throw new ProtocolError(ErrorCode.BadState, "this meeting has no breakout rooms");
+  return family;
+};
 
 export const inRoomHandlers: Handlers = {
   ping: (ctx, m) => ctx.reply({ type: "pong", ...(m.id !== undefined ? { id: m.id } : {}) }),
@@ -70,21 +78,21 @@ export const inRoomHandlers: Handlers = {
 
   // lobby and settings (moderators)
   "lobby.admit": (ctx, m) => {
-    ctx.room.door.admit(m.participantId);
+    meeting(ctx).door.admit(m.participantId);
     ok(ctx, m);
   },
   "lobby.admit_all": (ctx, m) => {
-    ctx.room.door.admitAll();
+    meeting(ctx).door.admitAll();
     ok(ctx, m);
   },
   "lobby.deny": (ctx, m) => {
-    ctx.room.door.deny(m.participantId);
+    meeting(ctx).door.deny(m.participantId);
     ok(ctx, m);
   },
   "room.configure": async (ctx, m) => {
     // Only the seal is kept (password.ts); null and undefined (remove, leave as is) pass through.
     const password = typeof m.password === "string" ? await sealPassword(m.password) : m.password;
-    ctx.room.configure({ lobby: m.lobby, password, e2ee: m.e2ee, pollsByAnyone: m.pollsByAnyone });
+    meeting(ctx).configure({ lobby: m.lobby, password, e2ee: m.e2ee, pollsByAnyone: m.pollsByAnyone });
     ok(ctx, m);
   },
 
@@ -181,6 +189,45 @@ export const inRoomHandlers: Handlers = {
     const message = ctx.room.chat.postPoll(from, ctx.room.polls.results(m.pollId, from), Date.now());
     ok(ctx, m);
     ctx.room.broadcast({ type: "chat.message", message });
+  },
+
+  // breakout rooms (breakouts.ts): moderators' actions from any room of the meeting; moving is anyone's
+  "breakout.create": (ctx, m) => {
+    breakouts(ctx).create(m.rooms.map((r) => r.name));
+    ok(ctx, m);
+  },
+  "breakout.remove": (ctx, m) => {
+    breakouts(ctx).remove(m.breakout);
+    ok(ctx, m);
+  },
+  "breakout.assign": (ctx, m) => {
+    breakouts(ctx).assign(m.assignments);
+    ok(ctx, m);
+  },
+  "breakout.shuffle": (ctx, m) => {
+    breakouts(ctx).shuffle();
+    ok(ctx, m);
+  },
+  "breakout.configure": (ctx, m) => {
+    breakouts(ctx).configure(m.allowMove);
+    ok(ctx, m);
+  },
+  "breakout.open": async (ctx, m) => {
+    await breakouts(ctx).open(m.auto);
+    ok(ctx, m);
+  },
+  "breakout.broadcast": (ctx, m) => {
+    breakouts(ctx).broadcast(me(ctx), m.text);
+    ok(ctx, m);
+  },
+  "breakout.close": (ctx, m) => {
+    breakouts(ctx).close(m.countdown);
+    ok(ctx, m);
+  },
+  "breakout.join": (ctx, m) => {
+    const move = breakouts(ctx).join(ctx.room, me(ctx), m.breakout);
+    ok(ctx, m);
+    ctx.reply(move);
   },
 
   // end-to-end encryption: relayed unread, to people in the meeting, only while it is on. An addressee who

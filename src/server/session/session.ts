@@ -71,7 +71,8 @@ export class Session {
     const ctx = this.#ctx;
     if (!ctx) return;
     this.#ctx = undefined;
-    this.#deps.router.detach(ctx.id);
+    // Moved to another room of the meeting: the participant is that connection's now, not ours to take out.
+    if (!this.#deps.router.detach(ctx.id, this.#sink)) return;
     ctx.room.leave(ctx.id, "disconnected");
     log.info("connection closed", { participants: ctx.room.size });
   }
@@ -121,7 +122,10 @@ export class Session {
     this.#joining = true;
     let room: Room | undefined;
     try {
-      room = await this.#deps.conference.room(m.room);
+      room =
+        m.breakout === undefined
+          ? await this.#deps.conference.room(m.room)
+          : await this.#deps.conference.breakoutRoom(m.room, m.breakout);
       if (this.#ended) return; // the socket closed while the room was being set up
       const outcome = await room.door.request({
         name: m.name,
@@ -129,6 +133,7 @@ export class Session {
         video: m.video,
         password: m.password,
         resume: m.resume,
+        grant: m.grant,
         key: m.key,
         requestId: m.id,
         client: this.#client,
@@ -157,7 +162,7 @@ export class Session {
       close: (code, reason) => {
         this.#ended = true;
         this.#ctx = undefined;
-        this.#deps.router.detach(id);
+        this.#deps.router.detach(id, this.#sink);
         this.#sink.close(code, reason);
       },
     };

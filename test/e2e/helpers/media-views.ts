@@ -19,7 +19,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { waitFor } from "../../helpers/wait.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./browser.js";
 import type { StatsPage } from "./rtc.js";
-import { fillName, openPrejoin, sel } from "./ui.js";
+import { fillName, openPrejoin, sel, stampWhen } from "./ui.js";
 
 export const mv = {
   conference: "[data-testid=conference]",
@@ -410,39 +410,8 @@ export async function clickStamped(page: Page, selector: string): Promise<number
   return at;
 }
 
-/**
- * Arms `page` to note (Date.now(), in the page) when `selector` first matches, seen by a MutationObserver as
- * the DOM changes; the returned function waits up to `timeoutMs` for it and gives that time, or null. Unlike a
- * Playwright wait, whose retries back off to 500 ms apart, it does not add its polling to the time measured.
- */
-export async function stampWhenAttached(
-  page: Page,
-  selector: string,
-): Promise<(timeoutMs: number) => Promise<number | null>> {
-  const key = `__attached_${Math.random().toString(36).slice(2)}`;
-  await page.evaluate(
-    ([sel, k]) => {
-      const w = window as unknown as Record<string, number | null>;
-      w[k] = document.querySelector(sel) ? Date.now() : null;
-      if (w[k] !== null) return;
-      const observer = new MutationObserver(() => {
-        if (!document.querySelector(sel)) return;
-        w[k] = Date.now();
-        observer.disconnect();
-      });
-      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
-    },
-    [selector, key] as const,
-  );
-  return async (timeoutMs) => {
-    await page
-      .waitForFunction((k) => (window as unknown as Record<string, unknown>)[k] != null, key, {
-        timeout: timeoutMs,
-      })
-      .catch(() => {});
-    return (await page.evaluate((k) => (window as unknown as Record<string, number | null>)[k], key)) ?? null;
-  };
-}
+/** stampWhen (ui.ts) for the first moment `selector` matches on `page`. */
+export const stampWhenAttached = (page: Page, selector: string) => stampWhen(page, selector);
 
 /**
  * Writes a 16-bit mono 48 kHz WAV of `periods` × (`onMs` of a loud 440 Hz tone, then `offMs` of silence), for

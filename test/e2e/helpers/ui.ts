@@ -103,6 +103,57 @@ export async function waitForRemoteSet(
 }
 
 /**
+ * Arms `page` to note (Date.now(), in the page, seen by a MutationObserver as the DOM changes) the first moment
+ * `selector` matches, or, given `ids`, the moment the `data-participant-id`s of what it matches are exactly
+ * `ids`. The returned function waits up to `timeoutMs` for it and gives that time, or null. Unlike a wait from
+ * the test (Playwright's retries back off to hundreds of ms apart; waitForRemoteSet reads every tile's stats
+ * at each look), it adds no polling to the time measured.
+ */
+export async function stampWhen(
+  page: Page,
+  selector: string,
+  ids?: string[],
+): Promise<(timeoutMs: number) => Promise<number | null>> {
+  const key = `__stamp_${Math.random().toString(36).slice(2)}`;
+  const want = ids ? [...ids].sort().join(",") : null;
+  await page.evaluate(
+    ([k, sel, w]) => {
+      const win = window as unknown as Record<string, number | null>;
+      const holds = () => {
+        const found = Array.from(document.querySelectorAll(sel));
+        if (w === null) return found.length > 0;
+        return (
+          found
+            .map((t) => t.getAttribute("data-participant-id") ?? "?")
+            .sort()
+            .join(",") === w
+        );
+      };
+      win[k] = holds() ? Date.now() : null;
+      if (win[k] !== null) return;
+      const observer = new MutationObserver(() => {
+        if (!holds()) return;
+        win[k] = Date.now();
+        observer.disconnect();
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    },
+    [key, selector, want] as const,
+  );
+  return async (timeoutMs) => {
+    await page
+      .waitForFunction((k) => (window as unknown as Record<string, unknown>)[k] != null, key, {
+        timeout: timeoutMs,
+      })
+      .catch(() => {});
+    return (await page.evaluate((k) => (window as unknown as Record<string, number | null>)[k], key)) ?? null;
+  };
+}
+
+/** stampWhen for the moment `page`'s remote tiles are exactly `ids`. */
+export const stampWhenRemoteSet = (page: Page, ids: string[]) => stampWhen(page, sel.remoteTile, ids);
+
+/**
  * Waits until every remote tile of `ids` has decoded video frames, and those of `audioFrom` (by default all
  * of them; a muted participant sends no audio) have received audio packets.
  */

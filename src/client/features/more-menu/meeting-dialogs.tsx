@@ -1,5 +1,6 @@
 /** The meeting's dialogs (the ⋯ menu's settings and keyboard shortcuts, a removal's confirmation). */
 import type { Room } from "../../state/room.js";
+import { BreakoutDialog } from "../breakout/breakout-dialog.js";
 import { InviteDialog } from "../invite/invite-dialog.js";
 import { RemoveDialog } from "../moderation/remove-dialog.js";
 import { SettingsDialog } from "../settings/settings-dialog.js";
@@ -33,6 +34,13 @@ export function MeetingDialogs({ room }: { room: Room }) {
       return (
         <>
           <InviteDialog room={room} onClose={close} returnFocus={returnFocus} />
+          {remove}
+        </>
+      );
+    case "breakouts":
+      return (
+        <>
+          <BreakoutDialog room={room} onClose={close} returnFocus={returnFocus} />
           {remove}
         </>
       );

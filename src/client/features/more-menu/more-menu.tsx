@@ -9,7 +9,14 @@ import { useSignal } from "@preact/signals";
 import { useCallback, useEffect, useRef } from "preact/hooks";
 import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
-import { FullscreenIcon, GearIcon, KeyboardIcon, LinkIcon, MoreDotsIcon } from "../../ui/icons.js";
+import {
+  FullscreenIcon,
+  GearIcon,
+  KeyboardIcon,
+  LinkIcon,
+  MoreDotsIcon,
+  PeopleIcon,
+} from "../../ui/icons.js";
 import { LanguageSelect } from "../../ui/language-select.js";
 import { AdaptationScope } from "../adaptation/adaptation-controller.js";
 import { LastNSetting } from "../adaptation/adaptation-ui.js";
@@ -158,6 +165,15 @@ export function MoreMenu({ room }: { room: Room }) {
           >
             <LinkIcon />
             {t("invite.open")}
+          </button>
+          <button
+            type="button"
+            class="more-item"
+            data-testid="open-breakouts"
+            onClick={() => openDialog("breakouts")}
+          >
+            <PeopleIcon />
+            {t("breakout.open")}
           </button>
           <button
             type="button"
