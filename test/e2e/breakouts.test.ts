@@ -2,9 +2,9 @@
  * Breakout rooms through the real UI (PROTOCOL.md "Breakout rooms"), five Chromium participants: the
  * moderator makes two rooms from the ⋯ menu, assigns the four others by hand (two each), opens them; each
  * page then receives media from its own room's members only (decoded frames and audio packets, from its
- * tiles' getStats), the chat stays in its room, the moderator visits a room and is seen there, a page that
- * reloads inside a breakout room comes back to it, and "close the rooms" brings everyone back to the main
- * room within 5 s, media flowing again between all five.
+ * tiles' getStats), the participants pane says who is in which room, the chat stays in its room, the
+ * moderator visits a room and is seen there, a page that reloads inside a breakout room comes back to it, and
+ * "close the rooms" brings everyone back to the main room within 5 s, media flowing again between all five.
  *
  * The tests run in order and share one meeting (each builds on the one before).
  */
@@ -157,6 +157,28 @@ describe("breakout rooms in the UI", () => {
       expect(await shownRoom(mona.page)).toBeNull();
       // Each is the same participant in its room: the id the tiles carry did not change.
       expect(await ben.page.locator(`[data-testid=tile][data-participant-id="${ann.id}"]`).count()).toBe(1);
+      // The participants pane says who is where: Mona, in the meeting, sees both rooms and who is in each;
+      // Ann, in room 1, sees room 2's (her own room's people are the pane's list itself).
+      for (const [x, expected] of [
+        [mona, { b1: "Ann,Ben", b2: "Cat,Dan" }],
+        [ann, { b2: "Cat,Dan" }],
+      ] as const) {
+        await x.page.locator("[data-testid=toggle-participants]").click();
+        await x.page.locator("[data-testid=participants-pane]").waitFor({ timeout: 10_000 });
+        await waitFor(
+          async () => {
+            const shown: Record<string, string> = {};
+            for (const block of await x.page.locator("[data-testid^=pane-breakout-b]").all()) {
+              const id = ((await block.getAttribute("data-testid")) ?? "").replace("pane-breakout-", "");
+              shown[id] = (await block.locator(".person-name").allTextContents()).sort().join(",");
+            }
+            return JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
+          },
+          { what: `${x.name}'s pane: who is in which breakout room` },
+        );
+        await x.page.locator("[data-testid=toggle-participants]").click();
+        await x.page.locator("[data-testid=participants-pane]").waitFor({ state: "detached" });
+      }
     },
     E2E_TEST_MS,
   );

@@ -34,4 +34,6 @@ export const enBreakout = {
   "breakout.failed": "That did not work. Try again.",
   "breakout.limit": "A meeting has at most 20 breakout rooms.",
   "breakout.slowDown": "Too many actions in a short time: wait a moment.",
+  "breakout.elsewhere": "In breakout rooms",
+  "breakout.roomCount": "{name} ({count})",
 } as const;

@@ -36,4 +36,6 @@ export const frBreakout: Record<keyof typeof enBreakout, string> = {
   "breakout.failed": "Cela n'a pas marché. Réessayez.",
   "breakout.limit": "Une réunion compte au plus 20 salles de sous-groupes.",
   "breakout.slowDown": "Trop d'actions en peu de temps : attendez un instant.",
+  "breakout.elsewhere": "Dans les salles de sous-groupes",
+  "breakout.roomCount": "{name} ({count})",
 };

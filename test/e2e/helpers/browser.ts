@@ -47,17 +47,26 @@ export interface Participant {
 
 export interface ParticipantOptions {
   locale?: string;
+  /** A device to emulate (a phone: viewport, touch, mobile user agent); a 1024×700 desktop window otherwise. */
+  device?: {
+    viewport: { width: number; height: number };
+    deviceScaleFactor?: number;
+    isMobile?: boolean;
+    hasTouch?: boolean;
+    userAgent?: string;
+  };
 }
 
 /** A fresh context + page with the RTCPeerConnection recorder installed and request logging on. */
 export async function newParticipant(
   browser: Browser,
   label: string,
-  { locale = "en-US" }: ParticipantOptions = {},
+  { locale = "en-US", device }: ParticipantOptions = {},
 ): Promise<Participant> {
   const context = await browser.newContext({
     locale,
     viewport: { width: 1024, height: 700 },
+    ...device,
     permissions: ["camera", "microphone"],
   });
   await context.addInitScript(RTC_RECORDER_SCRIPT);

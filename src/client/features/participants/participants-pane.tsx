@@ -13,6 +13,7 @@ import { HandsScope } from "../hands/hands-controller.js";
 import { BarredSection } from "../moderation/barred-section.js";
 import { muteAll } from "../moderation/moderation-actions.js";
 import { SecuritySettings } from "../security/security-settings.js";
+import { BreakoutPeople } from "./breakout-people.js";
 import { LobbySection } from "./lobby-section.js";
 import { ParticipantRow } from "./participant-row.js";
 import { matches, ordered, peopleOf } from "./people.js";
@@ -128,6 +129,7 @@ function Pane({ room }: { room: Room }) {
             <p class="muted small">{t("participants.noMatch", { query: query.value })}</p>
           )}
         </section>
+        <BreakoutPeople query={query.value} />
         <p class="visually-hidden" role="status">
           {outcome.value === "failed"
             ? t("participants.actionFailed")
