@@ -61,15 +61,19 @@ async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
   );
 }
 
+/** Reaches `selector` with Tab, then presses `key` there (Enter on a button, Space on a checkbox…). */
+async function pressOn(page: Page, selector: string, key: string): Promise<void> {
+  await tabTo(page, selector);
+  await page.keyboard.press(key);
+}
+
 /** Whether the page scrolls sideways (something wider than the window). */
 const scrollsSideways = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
 async function openBreakoutsByKeyboard(page: Page): Promise<void> {
-  await tabTo(page, "[data-testid=more-menu]");
-  await page.keyboard.press("Enter");
-  await tabTo(page, "[data-testid=open-breakouts]");
-  await page.keyboard.press("Enter");
+  await pressOn(page, "[data-testid=more-menu]", "Enter");
+  await pressOn(page, "[data-testid=open-breakouts]", "Enter");
   await page.locator("[data-testid=breakout-dialog]").waitFor({ state: "visible", timeout: 10_000 });
 }
 
@@ -103,16 +107,13 @@ describe("breakout rooms on a phone, and with the keyboard alone", () => {
       await mona.keyboard.type("Atelier");
       await mona.keyboard.press("Enter");
       await mona.locator("[data-testid=breakout-room-b1]").waitFor({ timeout: 10_000 });
-      await tabTo(mona, `[data-testid=breakout-assign-${leoId}]`);
-      await mona.keyboard.press("ArrowDown");
+      await pressOn(mona, `[data-testid=breakout-assign-${leoId}]`, "ArrowDown");
       await mona
         .locator("[data-testid=breakout-assigned-b1]", { hasText: "Léo" })
         .waitFor({ timeout: 10_000 });
-      await tabTo(mona, "[data-testid=breakout-auto]");
-      await mona.keyboard.press("Space");
+      await pressOn(mona, "[data-testid=breakout-auto]", "Space");
       expect(await mona.locator("[data-testid=breakout-auto]").isChecked()).toBe(false);
-      await tabTo(mona, "[data-testid=breakout-start]");
-      await mona.keyboard.press("Enter");
+      await pressOn(mona, "[data-testid=breakout-start]", "Enter");
       await mona.locator("[data-testid=breakout-close]").waitFor({ timeout: 10_000 });
       expect(await scrollsSideways(mona), "Mona's page scrolls sideways with the dialog open").toBe(false);
       await mona.keyboard.press("Escape");
@@ -146,11 +147,9 @@ describe("breakout rooms on a phone, and with the keyboard alone", () => {
     async () => {
       evidenceOnFailure("close");
       await openBreakoutsByKeyboard(mona);
-      await tabTo(mona, "[data-testid=breakout-countdown]");
-      await mona.keyboard.press("Home");
+      await pressOn(mona, "[data-testid=breakout-countdown]", "Home");
       expect(await mona.locator("[data-testid=breakout-countdown]").inputValue()).toBe("0");
-      await tabTo(mona, "[data-testid=breakout-close]");
-      await mona.keyboard.press("Enter");
+      await pressOn(mona, "[data-testid=breakout-close]", "Enter");
       await mona.keyboard.press("Escape");
       await mona.locator("[data-testid=breakout-dialog]").waitFor({ state: "detached", timeout: 10_000 });
       await leo.locator("[data-testid=breakout-here]").waitFor({ state: "detached", timeout: 15_000 });
@@ -165,23 +164,20 @@ describe("breakout rooms on a phone, and with the keyboard alone", () => {
     "a poll: Mona asks it with the keyboard alone, Léo answers it on the phone with taps",
     async () => {
       evidenceOnFailure("poll");
-      await tabTo(mona, social.toggleChat);
-      await mona.keyboard.press("Enter");
+      await pressOn(mona, social.toggleChat, "Enter");
       await mona.locator(social.chatPanel).waitFor({ state: "visible", timeout: 10_000 });
       // The panel's tabs are one tab stop; the arrow keys move between them (the ARIA tabs pattern).
       await tabTo(mona, "[data-testid=chat-tab-messages]");
       await mona.keyboard.press("ArrowRight");
       await mona.keyboard.press("Enter");
-      await tabTo(mona, "[data-testid=poll-new]");
-      await mona.keyboard.press("Enter");
+      await pressOn(mona, "[data-testid=poll-new]", "Enter");
       await tabTo(mona, "[data-testid=poll-question-input]");
       await mona.keyboard.type("On continue ?");
       await mona.keyboard.press("Tab");
       await mona.keyboard.type("Oui");
       await mona.keyboard.press("Tab");
       await mona.keyboard.type("Non");
-      await tabTo(mona, "[data-testid=poll-ask]");
-      await mona.keyboard.press("Enter");
+      await pressOn(mona, "[data-testid=poll-ask]", "Enter");
       await mona
         .locator("[data-testid=poll-card]", { hasText: "On continue ?" })
         .waitFor({ timeout: 10_000 });

@@ -39,6 +39,22 @@ async function follow(m: ReturnType<typeof meeting>, id: string, name = "someone
   return to;
 }
 
+/** Mo (moderator) and Ann in the meeting, both assigned to its one breakout room, b1, and moved there. */
+async function moderatorAndAnnInB1() {
+  const m = meeting();
+  const mod = await enter(m.main, "Mo");
+  const ann = await enter(m.main, "Ann");
+  m.family.create([""]);
+  m.family.assign([
+    { participantId: ann.id, breakout: "b1" },
+    { participantId: mod.id, breakout: "b1" },
+  ]);
+  await m.family.open(true);
+  await follow(m, ann.id, "Ann");
+  await follow(m, mod.id, "Mo");
+  return { m, mod, ann };
+}
+
 const rejects = async (p: Promise<unknown> | (() => unknown), code: string) => {
   const run = typeof p === "function" ? async () => p() : () => p;
   await expect(run()).rejects.toMatchObject({ code });
@@ -160,17 +176,8 @@ describe("Breakouts", () => {
   });
 
   it("keeps the meeting while everyone is in a breakout room, and brings everyone back on close", async () => {
-    const m = meeting();
-    const mod = await enter(m.main, "Mo");
-    const ann = await enter(m.main, "Ann");
-    m.family.create([""]);
-    m.family.assign([
-      { participantId: ann.id, breakout: "b1" },
-      { participantId: mod.id, breakout: "b1" },
-    ]);
-    await m.family.open(true);
-    const b1 = await follow(m, ann.id, "Ann");
-    await follow(m, mod.id, "Mo");
+    const { m, mod, ann } = await moderatorAndAnnInB1();
+    const b1 = m.family.room("b1") as Room;
     expect(m.main.size).toBe(0);
     vi.advanceTimersByTime(120_000);
     expect(m.main.closed).toBe(false);
@@ -298,17 +305,8 @@ describe("Breakouts taken over by another node", () => {
   });
 
   it("keep a meeting whose people are all in breakout rooms, though its own room is empty", async () => {
-    const m = meeting();
-    const mod = await enter(m.main, "Mo");
-    const ann = await enter(m.main, "Ann");
-    m.family.create([""]);
-    m.family.assign([
-      { participantId: ann.id, breakout: "b1" },
-      { participantId: mod.id, breakout: "b1" },
-    ]);
-    await m.family.open(true);
-    const was = await follow(m, ann.id, "Ann");
-    await follow(m, mod.id, "Mo");
+    const { m, mod } = await moderatorAndAnnInB1();
+    const was = m.family.room("b1") as Room;
     const snapshot = m.main.snapshot();
     expect(snapshot.people).toEqual([]);
     expect(anyoneMayReturn(snapshot)).toBe(true);
@@ -353,6 +351,7 @@ describe("Breakouts taken over by another node", () => {
     const bad = [
       { ...breakouts, assigned: [["p_nobodyhere1", "b9"]] },
       { ...breakouts, rooms: [...breakouts.rooms, breakouts.rooms[0]] },
+      { ...breakouts, next: 2 },
       {
         ...breakouts,
         rooms: breakouts.rooms.map((r) => ({ ...r, state: r.state && { ...r.state, breakouts } })),

@@ -160,10 +160,7 @@ export class Breakouts implements RoomFamily<Room> {
   /** Everyone back to the meeting in `countdownSeconds`; then the rooms are gone. */
   close(countdownSeconds: number, now = Date.now()): void {
     if (!this.#open) throw fail(ErrorCode.BadState, "the breakout rooms are not open");
-    clearTimeout(this.#closeTimer);
-    this.#closingAt = now + countdownSeconds * 1000;
-    this.#closeTimer = setTimeout(() => this.#closeNow(), countdownSeconds * 1000);
-    this.#closeTimer.unref();
+    this.#closeAt(now + countdownSeconds * 1000, countdownSeconds * 1000);
     this.#stateChanged();
   }
 
@@ -303,14 +300,8 @@ export class Breakouts implements RoomFamily<Room> {
       for (const r of saved.rooms) if (r.state) this.room(r.id)?.takeOver(r.state, now);
       this.#open = true;
     }
-    if (saved.closingAt !== null && this.#open) {
-      this.#closingAt = saved.closingAt;
-      this.#closeTimer = setTimeout(
-        () => this.#closeNow(),
-        Math.max(saved.closingAt - now, TAKEOVER_GRACE_MS),
-      );
-      this.#closeTimer.unref();
-    }
+    if (saved.closingAt !== null && this.#open)
+      this.#closeAt(saved.closingAt, Math.max(saved.closingAt - now, TAKEOVER_GRACE_MS));
   }
 
   // ── Inside ───────────────────────────────────────────────────────────────────────────────
@@ -340,6 +331,14 @@ export class Breakouts implements RoomFamily<Room> {
       return;
     }
     b.room = room;
+  }
+
+  /** The rooms close at `closingAt` (as everyone is told), in `inMs` (as the timer runs). */
+  #closeAt(closingAt: number, inMs: number): void {
+    clearTimeout(this.#closeTimer);
+    this.#closingAt = closingAt;
+    this.#closeTimer = setTimeout(() => this.#closeNow(), inMs);
+    this.#closeTimer.unref();
   }
 
   #closeNow(): void {

@@ -203,7 +203,7 @@ const RoomStateEntries = {
   ),
 };
 
-/** A meeting's breakout rooms: ids unique, every assignment to one of them. */
+/** A meeting's breakout rooms: ids unique and below `next`, every assignment to one of them. */
 const BreakoutsSchema = v.pipe(
   v.strictObject({
     next: Count,
@@ -223,6 +223,8 @@ const BreakoutsSchema = v.pipe(
     ),
   }),
   v.check((b) => new Set(b.rooms.map((r) => r.id)).size === b.rooms.length, "a breakout room twice"),
+  // The next room made must not take the id of one that exists (it would replace it).
+  v.check((b) => b.rooms.every((r) => Number(r.id.slice(1)) < b.next), "a breakout room id not below next"),
   v.check(
     (b) => b.assigned.every(([, to]) => b.rooms.some((r) => r.id === to)),
     "an assignment to no breakout room",
