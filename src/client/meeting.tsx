@@ -7,6 +7,7 @@ import type { ComponentChildren } from "preact";
 import { AdaptationController, AdaptationScope } from "./features/adaptation/adaptation-controller.js";
 import { BreakoutController, BreakoutScope } from "./features/breakout/breakout-controller.js";
 import { ChatController, ChatScope } from "./features/chat/chat-controller.js";
+import { DataSaver, DataSaverScope } from "./features/data-saver/data-saver.js";
 import { E2eeController, E2eeScope } from "./features/e2ee/e2ee-controller.js";
 import { HandsController, HandsScope } from "./features/hands/hands-controller.js";
 import { LayoutController, LayoutScope } from "./features/layout/layout-controller.js";
@@ -41,6 +42,8 @@ export class Meeting {
   readonly quality = new QualityController(this.room);
   // Poor connections: the video received and sent adapts to the link; the sound never starves.
   readonly adaptation = new AdaptationController(this.room, this.layout, this.speaker, this.quality);
+  // Mobile networks: the lowest picture and fewer videos, remembered on this browser.
+  readonly dataSaver = new DataSaver(this.room, this.quality, this.adaptation);
   readonly devices = meetingDeviceSettings(this.room);
   readonly moreMenu = new MoreMenuState();
   readonly removal = new RemovalPrompt();
@@ -71,6 +74,7 @@ export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; chil
         given(ScreenShareScope, m.screenShare),
         given(LayoutScope, m.layout),
         given(QualityScope, m.quality),
+        given(DataSaverScope, m.dataSaver),
         given(AdaptationScope, m.adaptation),
         given(DeviceSettingsScope, m.devices),
         given(MoreMenuScope, m.moreMenu),

@@ -4,11 +4,13 @@
  */
 import { enBreakout } from "./en-breakout.js";
 import { enChat } from "./en-chat.js";
+import { enDataSaver } from "./en-data-saver.js";
 import { enPolls } from "./en-polls.js";
 
 export const en = {
   ...enBreakout,
   ...enChat,
+  ...enDataSaver,
   ...enPolls,
   "app.name": "Palabre",
   "language.label": "Language",

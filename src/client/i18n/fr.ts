@@ -2,11 +2,13 @@
 import type { Dictionary } from "./en.js";
 import { frBreakout } from "./fr-breakout.js";
 import { frChat } from "./fr-chat.js";
+import { frDataSaver } from "./fr-data-saver.js";
 import { frPolls } from "./fr-polls.js";
 
 export const fr: Dictionary = {
   ...frBreakout,
   ...frChat,
+  ...frDataSaver,
   ...frPolls,
   "app.name": "Palabre",
   "language.label": "Langue",

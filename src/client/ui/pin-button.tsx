@@ -1,5 +1,6 @@
 /** The pin toggle on a tile: pins it on the speaker view's stage (pressed), or unpins it. */
 import { t } from "../i18n/i18n.js";
+import { onControl, useGestures } from "./gestures.js";
 import { PinIcon } from "./icons.js";
 
 export interface PinProps {
@@ -24,4 +25,16 @@ export function PinButton({ pinned, onToggle, label }: PinProps & { label: strin
       <PinIcon />
     </button>
   );
+}
+
+/**
+ * A tap on a tile pins it (and a tap on the pinned one unpins it), as on phones people expect; a tap on one
+ * of the tile's own controls is theirs. Touch only: see gestures.ts.
+ */
+export function useTapToPin(pin: PinProps | undefined) {
+  return useGestures({
+    onTap: (target) => {
+      if (pin && !onControl(target, null)) pin.onToggle();
+    },
+  });
 }

@@ -5,9 +5,10 @@
  * page plays from a hidden element instead.
  */
 import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
+import { useGestures } from "../../ui/gestures.js";
 import { ChevronIcon } from "../../ui/icons.js";
 import { AudioSink } from "../../ui/media-elements.js";
 import { AdaptationScope } from "../adaptation/adaptation-controller.js";
@@ -57,6 +58,15 @@ export function TileArea({ room }: { room: Room }) {
   const mode = layout.mode.value;
   const tiles = layout.tiles.value;
   const pinned = layout.pinned.value;
+  // Swiping the grid turns its pages, as on a phone's home screen: the finger pulls the next page in.
+  const pages = useRef({ page: 0, pages: 1 });
+  const swipe = useGestures({
+    onSwipe: (direction) => {
+      const { page, pages: count } = pages.current;
+      const next = direction === "left" ? page + 1 : page - 1;
+      if (next >= 0 && next < count) layout.page.value = next;
+    },
+  });
 
   const render = (tile: TileRef, stage: boolean) => {
     const pin = {
@@ -135,10 +145,11 @@ export function TileArea({ room }: { room: Room }) {
     const cameraOn = new Set([...remotes.values()].filter((p) => p.info.video).map((p) => p.info.id));
     const page = paginate(tiles, layout.page.value, pageSizeFor(viewport.width, viewport.height), cameraOn);
     shown = page.tiles;
+    pages.current = { page: page.page, pages: page.pages };
     const shape = gridShape(shown.length);
     body = (
       <>
-        <div class="grid" data-cols={shape.cols} data-rows={shape.rows}>
+        <div class="grid" data-cols={shape.cols} data-rows={shape.rows} data-pages={page.pages} {...swipe}>
           {shown.map((tile) => render(tile, false))}
         </div>
         {page.pages > 1 && <Pager page={page.page} pages={page.pages} go={(n) => (layout.page.value = n)} />}

@@ -8,7 +8,7 @@ import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
 import { MicOffIcon } from "../../ui/icons.js";
 import { AudioSink, VideoView } from "../../ui/media-elements.js";
-import { PinButton, type PinProps } from "../../ui/pin-button.js";
+import { PinButton, type PinProps, useTapToPin } from "../../ui/pin-button.js";
 import { TileHand } from "../hands/tile-hand.js";
 
 export interface TileProps {
@@ -47,8 +47,10 @@ export function Tile(props: TileProps) {
   // on and pictures arrive: a disabled camera sends black frames, and initials say more than a black box.
   const showVideo = videoOn && videoTrack != null && frames && received !== false;
   const label = local ? t("tile.localLabel", { name }) : name;
+  const tapToPin = useTapToPin(pin);
   return (
     <figure
+      {...tapToPin}
       ref={figureRef}
       class="tile"
       aria-label={label}

@@ -20,6 +20,7 @@ import {
 import { LanguageSelect } from "../../ui/language-select.js";
 import { AdaptationScope } from "../adaptation/adaptation-controller.js";
 import { LastNSetting } from "../adaptation/adaptation-ui.js";
+import { DataSaverSwitch } from "../data-saver/data-saver-switch.js";
 import { QUALITIES, type Quality } from "../quality/quality.js";
 import { QualityScope } from "../quality/quality-controller.js";
 import { QualityHint } from "../quality/quality-hint.js";
@@ -219,6 +220,7 @@ export function MoreMenu({ room }: { room: Room }) {
               </button>
             ))}
           </div>
+          <DataSaverSwitch />
           <LastNSetting adapt={adapt} />
           {canFullscreen() && (
             <button type="button" class="more-item" data-testid="fullscreen" onClick={toggleFullscreen}>

@@ -2,7 +2,7 @@
  * The "⋯" menu of a participant row, as a WAI-ARIA menu button: Enter/Space/↓ open it on the first item,
  * ↑/↓/Home/End move, Escape closes it and gives focus back to the button, Tab or a click elsewhere close it.
  */
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useId, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import { MoreIcon } from "../../ui/icons.js";
@@ -15,8 +15,16 @@ export interface MenuItem {
   danger?: boolean;
 }
 
-export function ParticipantMenu({ name, items }: { name: string; items: readonly MenuItem[] }) {
-  const open = useSignal(false);
+interface Props {
+  name: string;
+  items: readonly MenuItem[];
+  /** Whether it is open, when the row opens it too (a long press on a phone). */
+  open?: Signal<boolean>;
+}
+
+export function ParticipantMenu({ name, items, open: given }: Props) {
+  const own = useSignal(false);
+  const open = given ?? own;
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const menuId = `participant-menu-${useId()}`;

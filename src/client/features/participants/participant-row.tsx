@@ -2,9 +2,11 @@
  * One person in the participants pane: name, role, hand, microphone and camera, and the actions on them
  * (moderators: mute, stop camera, ask to unmute, make moderator, remove; everyone: a private message).
  */
+import { useSignal } from "@preact/signals";
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Avatar } from "../../ui/avatar.js";
+import { useGestures } from "../../ui/gestures.js";
 import { SmallCameraIcon, SmallHandIcon, SmallMicIcon } from "../../ui/icons.js";
 import { ChatScope } from "../chat/chat-controller.js";
 import { ordinal } from "../hands/ordinal.js";
@@ -79,9 +81,25 @@ export function ParticipantRow({ room, person, moderating, report }: Props) {
     });
   }
 
+  // A long press on the row (a right click with a mouse) opens its menu, as phones have taught people to expect.
+  const menuOpen = useSignal(false);
+  const openMenu = () => {
+    if (items.length > 0) menuOpen.value = true;
+  };
+  const press = useGestures({ onLongPress: openMenu });
   const place = person.hand === null ? null : ordinal(person.hand, language.value);
   return (
-    <li class="person" data-testid="participant-row" data-participant-id={id}>
+    <li
+      class="person"
+      data-testid="participant-row"
+      data-participant-id={id}
+      {...press}
+      onContextMenu={(ev) => {
+        if (items.length === 0) return;
+        ev.preventDefault();
+        openMenu();
+      }}
+    >
       <Avatar name={name} seed={id} size="small" />
       <div class="person-main">
         <span class="person-name">{name}</span>
@@ -118,7 +136,11 @@ export function ParticipantRow({ room, person, moderating, report }: Props) {
       >
         <SmallCameraIcon on={person.video} />
       </span>
-      {items.length > 0 ? <ParticipantMenu name={name} items={items} /> : <span class="menu-placeholder" />}
+      {items.length > 0 ? (
+        <ParticipantMenu name={name} items={items} open={menuOpen} />
+      ) : (
+        <span class="menu-placeholder" />
+      )}
     </li>
   );
 }

@@ -9,7 +9,7 @@ import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
 import { ScreenShareIcon } from "../../ui/icons.js";
 import { AudioSink, VideoView } from "../../ui/media-elements.js";
-import { PinButton, type PinProps } from "../../ui/pin-button.js";
+import { PinButton, type PinProps, useTapToPin } from "../../ui/pin-button.js";
 
 export interface ScreenTileProps {
   id: string;
@@ -32,8 +32,10 @@ export function ScreenTile(props: ScreenTileProps) {
   const [frames, setFrames] = useState(false);
   const label = local ? t("screen.yourTileLabel") : t("screen.tileLabel", { name });
   const showVideo = track != null && frames && received !== false;
+  const tapToPin = useTapToPin(pin);
   return (
     <figure
+      {...tapToPin}
       ref={figureRef}
       class="tile tile-screen"
       aria-label={label}
