@@ -1,0 +1,144 @@
+/**
+ * The screen stays on in the meeting, and the call survives the page going to the background (issue 26).
+ * Alice is on an emulated phone (390×844, touch, mobile user agent) whose context is granted
+ * "screen-wake-lock" (headless Chromium refuses the lock otherwise, see helpers/phone.ts); Bob is on a
+ * desktop page without that grant.
+ *
+ * - On the pre-join screen Alice's page holds no lock; in the meeting it holds exactly one, as Chromium's
+ *   own sentinels say (helpers/phone.ts records them, the API untouched) and as <html data-wake-lock> says.
+ *   Bob's page, refused by Chromium, is in the meeting all the same ("refused").
+ * - Alice's tab hidden (helpers/visibility.ts: headless Chromium has no way to hide a page for real —
+ *   Emulation.setFocusEmulationEnabled, Page.setWebLifecycleState frozen/active and bringing another tab to
+ *   the front all leave visibilityState "visible", probed on Chromium 156 — so the page is told, as a browser
+ *   tells a background tab): the sentinel is released at once (the app lets it go: the real document stays
+ *   visible, so Chromium would not have), Bob's video stops reaching her while his sound goes on. Shown
+ *   again after ~8 s: a new sentinel is held, a notice says she was away and that video paused while sound
+ *   went on (stamped in the page, within 2 s of the showing), and Bob's video is decoded again.
+ * - Hanging up releases the lock.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describeServerLog } from "../helpers/log-health.js";
+import { type ServerHandle, startServer, tail } from "../helpers/server.js";
+import { sleep, waitFor } from "../helpers/wait.js";
+import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
+import { PHONE, WAKE_LOCK_RECORDER_SCRIPT, waitForWakeLock, wakeLockSeen } from "./helpers/phone.js";
+import { receivedFrom } from "./helpers/received.js";
+import { joinFromPrejoin, joinViaUi, openPrejoin, sel, stampWhen, waitForMediaFrom } from "./helpers/ui.js";
+import { setTabHidden } from "./helpers/visibility.js";
+
+let server: ServerHandle;
+let browser: Browser;
+const people: Participant[] = [];
+let alice: Participant;
+let bob: Participant;
+let aliceId = "";
+let bobId = "";
+const room = `e2e-wake-lock-${Date.now().toString(36)}`;
+
+function evidenceOnFailure(tag: string): void {
+  onTestFailed(async () => {
+    const dir = await saveEvidence(`wake-lock-${tag}`, people);
+    console.error(`evidence in ${dir}\nserver log ${server.logFile} (tail):\n${tail(server.lines, 40)}`);
+  });
+}
+
+/** What Alice received from Bob over `ms`: video frames decoded, audio packets. */
+async function growth(ms: number) {
+  const a = await receivedFrom(alice.page, bobId);
+  await sleep(ms);
+  const b = await receivedFrom(alice.page, bobId);
+  return {
+    frames: (b.video?.framesDecoded ?? 0) - (a.video?.framesDecoded ?? 0),
+    videoBytes: (b.video?.bytesReceived ?? 0) - (a.video?.bytesReceived ?? 0),
+    audioPackets: (b.audio?.packetsReceived ?? 0) - (a.audio?.packetsReceived ?? 0),
+  };
+}
+
+beforeAll(async () => {
+  server = await startServer({ name: "e2e-wake-lock" });
+  browser = await launchChromium();
+  alice = await newParticipant(browser, "alice", { device: PHONE });
+  bob = await newParticipant(browser, "bob");
+  people.push(alice, bob);
+  await alice.context.grantPermissions(["screen-wake-lock"], { origin: server.origin });
+  for (const p of people) await p.context.addInitScript(WAKE_LOCK_RECORDER_SCRIPT);
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of people) await p.close();
+  await browser?.close();
+  if (server) await server.stop();
+});
+
+describe.sequential("the screen's wake lock", () => {
+  it("is held in the meeting, not before; a page refused it is in the meeting all the same", async () => {
+    evidenceOnFailure("held");
+    await openPrejoin(alice.page, server.origin, room);
+    await sleep(1000);
+    expect(await wakeLockSeen(alice.page), "Alice's page on the pre-join screen").toEqual({
+      given: 0,
+      held: 0,
+      status: "off",
+    });
+    aliceId = await joinFromPrejoin(alice.page, "Alice");
+    const held = await waitForWakeLock(alice.page, { held: 1, status: "held" });
+    expect(held.given, "sentinels Alice's page was given").toBe(1);
+
+    bobId = await joinViaUi(bob.page, server.origin, room, "Bob");
+    expect((await waitForWakeLock(bob.page, { status: "refused" })).held, "Bob's held locks").toBe(0);
+    await waitForMediaFrom(alice.page, [bobId], 45_000);
+    await waitForMediaFrom(bob.page, [aliceId], 45_000);
+  }, 120_000);
+
+  it("is let go when the tab hides and taken again when shown; video comes back, and a notice says why it paused", async () => {
+    evidenceOnFailure("hidden");
+    const before = await growth(2000);
+    expect(before.frames, "Bob's frames Alice decoded in 2 s, shown").toBeGreaterThan(10);
+
+    expect(await setTabHidden(alice.page, true)).toBe("hidden");
+    const hidden = await waitForWakeLock(alice.page, { held: 0, status: "waiting" }, 2000);
+    expect(hidden.given, "no new lock asked for while hidden").toBe(1);
+    await sleep(5000);
+    // By now the adaptation has stopped Bob's video (within 5 s, video-pause.test.ts): it stays stopped.
+    const away = await growth(3000);
+    console.log(`[wake-lock] hidden, 3 s: ${JSON.stringify(away)}`);
+    expect(away.frames, "Bob's frames decoded on Alice's hidden tab").toBe(0);
+    expect(away.audioPackets, "Bob's audio packets reaching Alice's hidden tab in 3 s").toBeGreaterThan(100);
+    expect(await wakeLockSeen(alice.page), "no lock asked for while hidden").toMatchObject({
+      given: 1,
+      held: 0,
+    });
+
+    const notice = await stampWhen(alice.page, "[data-testid=away-notice]");
+    const shownAt = (await alice.page.evaluate("Date.now()")) as number;
+    expect(await setTabHidden(alice.page, false)).toBe("visible");
+    const back = await waitForWakeLock(alice.page, { held: 1, status: "held" }, 5000);
+    expect(back.given, "sentinels Alice's page was given: the first, and one after the showing").toBe(2);
+    const noticeAt = await notice(5000);
+    expect(noticeAt, "the away notice appeared").not.toBeNull();
+    console.log(`[wake-lock] notice ${(noticeAt ?? 0) - shownAt} ms after the showing`);
+    expect((noticeAt ?? 0) - shownAt, "ms from the showing to the notice").toBeLessThan(2000);
+    const text = (await alice.page.locator("[data-testid=away-notice]").textContent()) ?? "";
+    expect(text).toMatch(/You were away for (\d+) s: video was paused, sound kept going\./);
+    expect(Number(/for (\d+) s/.exec(text)?.[1]), "seconds away, as said").toBeGreaterThanOrEqual(7);
+
+    const startedAt = performance.now();
+    const decodingMs = await waitFor(
+      async () => ((await growth(500)).frames > 0 ? performance.now() - startedAt : undefined),
+      { timeoutMs: 15_000, intervalMs: 0, what: "Bob's video decoded again on Alice's shown tab" },
+    );
+    console.log(`[wake-lock] Bob's video decoded again within ${Math.round(decodingMs)} ms of the showing`);
+    expect((await growth(2000)).frames, "Bob's frames Alice decoded in 2 s, shown again").toBeGreaterThan(10);
+  }, 120_000);
+
+  it("is let go when Alice hangs up", async () => {
+    evidenceOnFailure("hangup");
+    await alice.page.locator(sel.hangup).click();
+    await alice.page.locator(sel.leftScreen).waitFor({ timeout: 10_000 });
+    const after = await waitForWakeLock(alice.page, { held: 0, status: "off" }, 5000);
+    expect(after.given, "no lock asked for after hanging up").toBe(2);
+  }, 60_000);
+});
+
+describeServerLog(() => server);
