@@ -14,6 +14,9 @@
  *   visible, so Chromium would not have), Bob's video stops reaching her while his sound goes on. Shown
  *   again after ~8 s: a new sentinel is held, a notice says she was away and that video paused while sound
  *   went on (stamped in the page, within 2 s of the showing), and Bob's video is decoded again.
+ * - A camera the phone ended while the page was hidden (the track stopped and "ended" fired, as when another
+ *   app takes it) is opened again when the page is shown: the notice says so, Alice sends a new live track,
+ *   and Bob decodes her video again.
  * - Hanging up releases the lock.
  */
 import type { Browser } from "playwright-core";
@@ -132,12 +135,61 @@ describe.sequential("the screen's wake lock", () => {
     expect((await growth(2000)).frames, "Bob's frames Alice decoded in 2 s, shown again").toBeGreaterThan(10);
   }, 120_000);
 
+  it("a camera the phone ended while hidden is opened again when shown, and Bob sees Alice again", async () => {
+    evidenceOnFailure("camera-ended");
+    expect(await setTabHidden(alice.page, true)).toBe("hidden");
+    // What a phone does when another app takes the camera: the track ends, and "ended" fires (stop() alone
+    // fires nothing, so the event is dispatched as the browser would).
+    const endedId = await alice.page.evaluate(`(() => {
+      const v = document.querySelector(${JSON.stringify(`${sel.localTile} video`)});
+      const track = v && v.srcObject && v.srcObject.getVideoTracks()[0];
+      track.stop();
+      track.dispatchEvent(new Event("ended"));
+      return track.id;
+    })()`);
+    await waitFor(
+      async () =>
+        (await alice.page.locator(sel.toggleCamera).getAttribute("aria-pressed")) === "false"
+          ? true
+          : undefined,
+      { timeoutMs: 5000, what: "Alice's camera toggle off once the track ended" },
+    );
+    await sleep(6000);
+    const notice = await stampWhen(alice.page, "[data-testid=away-notice]");
+    expect(await setTabHidden(alice.page, false)).toBe("visible");
+    expect(await notice(10_000), "the away notice appeared").not.toBeNull();
+    const text = (await alice.page.locator("[data-testid=away-notice]").textContent()) ?? "";
+    expect(text).toContain("Your camera was turned back on.");
+    const sent = await alice.page.evaluate(`(() => (window.__pcs || [])
+      .filter((pc) => pc.signalingState !== "closed")
+      .flatMap((pc) => pc.getSenders())
+      .filter((s) => s.track && s.track.kind === "video" && s.track.readyState === "live")
+      .map((s) => s.track.id))()`);
+    expect(sent, "Alice's live video senders' tracks").toHaveLength(1);
+    expect(sent, "a new camera track, not the ended one").not.toContain(endedId);
+    expect(
+      await alice.page.locator(sel.toggleCamera).getAttribute("aria-pressed"),
+      "Alice's camera toggle",
+    ).toBe("true");
+    const bobFrames = async () => (await receivedFrom(bob.page, aliceId)).video?.framesDecoded ?? 0;
+    const from = await bobFrames();
+    const startedAt = performance.now();
+    await waitFor(async () => ((await bobFrames()) > from + 10 ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: "Bob decoding Alice's reopened camera",
+    });
+    console.log(
+      `[wake-lock] Bob decodes Alice's reopened camera within ${Math.round(performance.now() - startedAt)} ms`,
+    );
+  }, 120_000);
+
   it("is let go when Alice hangs up", async () => {
     evidenceOnFailure("hangup");
     await alice.page.locator(sel.hangup).click();
     await alice.page.locator(sel.leftScreen).waitFor({ timeout: 10_000 });
     const after = await waitForWakeLock(alice.page, { held: 0, status: "off" }, 5000);
-    expect(after.given, "no lock asked for after hanging up").toBe(2);
+    expect(after.given, "no lock asked for after hanging up (two showings: three locks)").toBe(3);
   }, 60_000);
 });
 
