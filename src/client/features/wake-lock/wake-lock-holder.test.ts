@@ -18,7 +18,7 @@ class FakePage {
               const answer = () => {
                 if (this.refuse) reject(new DOMException("denied", "NotAllowedError"));
                 else {
-                  const s = new FakeSentinel();
+                  const s = fakeSentinel();
                   this.sentinels.push(s);
                   resolve(s);
                 }
@@ -36,17 +36,25 @@ class FakePage {
   }
 }
 
-class FakeSentinel implements WakeSentinel {
-  released = false;
-  readonly #listeners: (() => void)[] = [];
-  async release(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    for (const l of this.#listeners) l();
-  }
-  addEventListener(_type: "release", listener: () => void): void {
-    this.#listeners.push(listener);
-  }
+interface FakeSentinel extends WakeSentinel {
+  released: boolean;
+}
+
+/** A sentinel as the browser's: `release` fires "release" once. */
+function fakeSentinel(): FakeSentinel {
+  const listeners: (() => void)[] = [];
+  const sentinel: FakeSentinel = {
+    released: false,
+    async release() {
+      if (sentinel.released) return;
+      sentinel.released = true;
+      for (const l of listeners) l();
+    },
+    addEventListener(_type, listener) {
+      listeners.push(listener);
+    },
+  };
+  return sentinel;
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
