@@ -26,7 +26,7 @@ import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { launchChromiumWith, sourceTile } from "./helpers/media-views.js";
-import { PHONE } from "./helpers/phone.js";
+import { graveFindingsOn, PHONE } from "./helpers/phone.js";
 import {
   cameraLook,
   pj,
@@ -261,6 +261,11 @@ describe.sequential("switch camera on a phone", () => {
       "longest time Bob's page saw no new audio packet from Alice (ms)",
     ).toBeLessThan(1000);
     expect(await transformOf(alice.page, localVideo), "Alice's self view after").toBe(MIRRORED);
+    const axe = await graveFindingsOn(alice.page, "switch-camera");
+    console.log(
+      `[switch-camera] axe: ${axe.page} serious/critical finding(s) on Alice's page, ${axe.ours.length} on the button`,
+    );
+    expect(axe.ours, "serious or critical axe findings on the switch-camera button").toEqual([]);
   }, 120_000);
 });
 

@@ -28,7 +28,13 @@ import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
 import { clickJoin, msel, setLobby, waitForConference } from "./helpers/moderation-ui.js";
-import { PHONE, WAKE_LOCK_RECORDER_SCRIPT, waitForWakeLock, wakeLockSeen } from "./helpers/phone.js";
+import {
+  graveFindingsOn,
+  PHONE,
+  WAKE_LOCK_RECORDER_SCRIPT,
+  waitForWakeLock,
+  wakeLockSeen,
+} from "./helpers/phone.js";
 import { receivedFrom } from "./helpers/received.js";
 import { joinFromPrejoin, joinViaUi, openPrejoin, sel, stampWhen, waitForMediaFrom } from "./helpers/ui.js";
 import { setTabHidden } from "./helpers/visibility.js";
@@ -172,6 +178,8 @@ describe.sequential("the screen's wake lock", () => {
     const text = (await alice.page.locator("[data-testid=away-notice]").textContent()) ?? "";
     expect(text).toMatch(/You were away for (\d+) s: video was paused, sound kept going\./);
     expect(Number(/for (\d+) s/.exec(text)?.[1]), "seconds away, as said").toBeGreaterThanOrEqual(7);
+    const axe = await graveFindingsOn(alice.page, "away-notice");
+    expect(axe.ours, "serious or critical axe findings on the away notice").toEqual([]);
 
     const startedAt = performance.now();
     const decodingMs = await waitFor(

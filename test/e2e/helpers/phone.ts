@@ -8,6 +8,7 @@
  * Chromium 156); the context's `grantPermissions(["screen-wake-lock"])` allows it.
  */
 import type { Page } from "playwright-core";
+import { isGrave, runAxe } from "./a11y.js";
 
 export const PHONE = {
   viewport: { width: 390, height: 844 },
@@ -74,4 +75,20 @@ export async function waitForWakeLock(
     );
   }
   return wakeLockSeen(page);
+}
+
+/**
+ * axe's serious or critical findings on the page's elements whose markup carries `marker` (a test id or a
+ * class of the new controls): they are held to what the accessibility test holds the rest of the app to,
+ * without this file judging the whole page at a phone's size. Also gives how many grave findings the whole
+ * page has, for the record.
+ */
+export async function graveFindingsOn(page: Page, marker: string): Promise<{ ours: string[]; page: number }> {
+  if (!(await page.evaluate((m) => document.body.innerHTML.includes(m), marker)))
+    throw new Error(`nothing on the page carries "${marker}": nothing to check`);
+  const grave = (await runAxe(page)).violations.filter(isGrave);
+  const ours = grave.flatMap((v) =>
+    v.nodes.filter((n) => n.html.includes(marker)).map((n) => `${v.id}: ${n.target} — ${n.summary}`),
+  );
+  return { ours, page: grave.reduce((sum, v) => sum + v.nodes.length, 0) };
 }
