@@ -18,6 +18,7 @@
  *   after; the back-camera case (facingMode "environment", not mirrored) cannot be made with Chromium's fake
  *   cameras, which report `facingMode: []`: it is unit-tested (src/client/ui/mirror.test.ts).
  * - Bob's browser has one camera: no button, neither before joining nor in the meeting.
+ * - axe finds no serious or critical issue on the button, on the phone page.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";

@@ -13,7 +13,8 @@
  *   tells a background tab): the sentinel is released at once (the app lets it go: the real document stays
  *   visible, so Chromium would not have), Bob's video stops reaching her while his sound goes on. Shown
  *   again after ~8 s: a new sentinel is held, a notice says she was away and that video paused while sound
- *   went on (stamped in the page, within 2 s of the showing), and Bob's video is decoded again.
+ *   went on (stamped in the page, within 2 s of the showing; axe finds no serious issue on it), and Bob's
+ *   video is decoded again.
  * - A camera the phone ended while the page was hidden (the track stopped and "ended" fired, as when another
  *   app takes it) is opened again when the page is shown: the notice says so, Alice sends a new live track,
  *   and Bob decodes her video again.
