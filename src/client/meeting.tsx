@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { AdaptationController, AdaptationScope } from "./features/adaptation/adaptation-controller.js";
+import { AwayController, AwayScope } from "./features/background/away-controller.js";
 import { BreakoutController, BreakoutScope } from "./features/breakout/breakout-controller.js";
 import { ChatController, ChatScope } from "./features/chat/chat-controller.js";
 import { DataSaver, DataSaverScope } from "./features/data-saver/data-saver.js";
@@ -21,6 +22,7 @@ import { ReactionsController, ReactionsScope } from "./features/reactions/reacti
 import { ScreenShareController, ScreenShareScope } from "./features/screen-share/screen-share-controller.js";
 import { DeviceSettingsScope, meetingDeviceSettings } from "./features/settings/device-settings.js";
 import { SpeakerController, SpeakerScope } from "./features/speaker/speaker-controller.js";
+import { WakeLockController } from "./features/wake-lock/wake-lock-controller.js";
 import { Room } from "./state/room.js";
 import { given, Scopes } from "./ui/scope.js";
 import { Shortcuts, ShortcutsScope } from "./ui/shortcuts.js";
@@ -45,6 +47,9 @@ export class Meeting {
   // Mobile networks: the lowest picture and fewer videos, remembered on this browser.
   readonly dataSaver = new DataSaver(this.room, this.quality, this.adaptation);
   readonly devices = meetingDeviceSettings(this.room);
+  // Phones: the screen stays on in the meeting, and coming back from the background is explained.
+  readonly wakeLock = new WakeLockController(this.room);
+  readonly away = new AwayController(this.room);
   readonly moreMenu = new MoreMenuState();
   readonly removal = new RemovalPrompt();
   /** Keys act in the meeting only, and not while a modal dialog has them. */
@@ -81,6 +86,7 @@ export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; chil
         given(RemovalScope, m.removal),
         given(ShortcutsScope, m.shortcuts),
         given(E2eeScope, m.e2ee),
+        given(AwayScope, m.away),
       ]}
     >
       {children}

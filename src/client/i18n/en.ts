@@ -5,12 +5,14 @@
 import { enBreakout } from "./en-breakout.js";
 import { enChat } from "./en-chat.js";
 import { enDataSaver } from "./en-data-saver.js";
+import { enDevice } from "./en-device.js";
 import { enPolls } from "./en-polls.js";
 
 export const en = {
   ...enBreakout,
   ...enChat,
   ...enDataSaver,
+  ...enDevice,
   ...enPolls,
   "app.name": "Palabre",
   "language.label": "Language",

@@ -3,12 +3,14 @@ import type { Dictionary } from "./en.js";
 import { frBreakout } from "./fr-breakout.js";
 import { frChat } from "./fr-chat.js";
 import { frDataSaver } from "./fr-data-saver.js";
+import { frDevice } from "./fr-device.js";
 import { frPolls } from "./fr-polls.js";
 
 export const fr: Dictionary = {
   ...frBreakout,
   ...frChat,
   ...frDataSaver,
+  ...frDevice,
   ...frPolls,
   "app.name": "Palabre",
   "language.label": "Langue",

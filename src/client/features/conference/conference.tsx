@@ -3,6 +3,7 @@ import { useSignalEffect } from "@preact/signals";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { AudioHelp } from "../audio-help/audio-help.js";
+import { AwayNoticeView } from "../background/away-notice.js";
 import { BreakoutBanner } from "../breakout/breakout-banner.js";
 import { ChatPanel } from "../chat/chat-panel.js";
 import { E2eeBadge } from "../e2ee/e2ee-badge.js";
@@ -61,6 +62,7 @@ export function Conference({ room }: { room: Room }) {
       <BreakoutBanner />
       <KnockToasts room={room} />
       <Notices room={room} />
+      <AwayNoticeView />
       <AudioHelp room={room} />
       <MeetingDialogs room={room} />
       <ShareError />

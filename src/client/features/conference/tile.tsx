@@ -8,6 +8,7 @@ import { t } from "../../i18n/i18n.js";
 import { Avatar } from "../../ui/avatar.js";
 import { MicOffIcon } from "../../ui/icons.js";
 import { AudioSink, VideoView } from "../../ui/media-elements.js";
+import { mirrorClass } from "../../ui/mirror.js";
 import { PinButton, type PinProps, useTapToPin } from "../../ui/pin-button.js";
 import { TileHand } from "../hands/tile-hand.js";
 
@@ -66,7 +67,7 @@ export function Tile(props: TileProps) {
         <VideoView
           source={videoTrack}
           onFrames={setFrames}
-          class={`${local ? "mirror" : ""} ${showVideo ? "" : "is-hidden"}`}
+          class={`${local ? mirrorClass(videoTrack) : ""} ${showVideo ? "" : "is-hidden"}`}
         />
       )}
       {!showVideo && (

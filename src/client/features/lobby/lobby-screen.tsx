@@ -10,6 +10,7 @@ import type { Room } from "../../state/room.js";
 import { Avatar } from "../../ui/avatar.js";
 import { DeviceToggle } from "../../ui/device-toggle.js";
 import { VideoView } from "../../ui/media-elements.js";
+import { mirrorClass } from "../../ui/mirror.js";
 import "../prejoin/prejoin.css";
 import "./lobby.css";
 
@@ -41,7 +42,7 @@ export function LobbyScreen({ room }: { room: Room }) {
         <div class="preview lobby-preview">
           <VideoView
             data-testid="preview"
-            class={`mirror ${cameraOn ? "" : "is-hidden"}`}
+            class={`${mirrorClass(me?.videoTrack)} ${cameraOn ? "" : "is-hidden"}`}
             source={me?.videoTrack}
             aria-label={t("prejoin.preview")}
           />

@@ -18,8 +18,10 @@ import { Avatar } from "../../ui/avatar.js";
 import { DeviceToggle } from "../../ui/device-toggle.js";
 import { LanguageSelect } from "../../ui/language-select.js";
 import { VideoView } from "../../ui/media-elements.js";
+import { mirrorClass } from "../../ui/mirror.js";
 import { DeviceSettings } from "../settings/device-settings.js";
 import { MicMeter } from "../settings/mic-meter.js";
+import { SwitchCameraButton } from "../switch-camera/switch-camera-button.js";
 import { DevicePickers } from "./device-pickers.js";
 import { DeviceProblems } from "./device-problems.js";
 import { Occupancy } from "./occupancy.js";
@@ -112,7 +114,7 @@ export function Prejoin({ room, roomName, initialName }: Props) {
             <div class="preview">
               <VideoView
                 data-testid="preview"
-                class={`mirror ${camera.value ? "" : "is-hidden"}`}
+                class={`${mirrorClass(videoTrack.value)} ${camera.value ? "" : "is-hidden"}`}
                 source={videoTrack.value}
                 aria-label={t("prejoin.preview")}
               />
@@ -138,6 +140,7 @@ export function Prejoin({ room, roomName, initialName }: Props) {
                   testId="prejoin-camera"
                   onToggle={(on) => toggle("video", on)}
                 />
+                <SwitchCameraButton settings={settings} testId="prejoin-switch-camera" ready={m !== null} />
               </div>
             </div>
             {m && <DeviceProblems problems={m.problems} />}

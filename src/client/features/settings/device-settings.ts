@@ -23,6 +23,18 @@ export type Processing = "echoCancellation" | "noiseSuppression" | "autoGainCont
 export interface DeviceOption {
   deviceId: string;
   label: string;
+  /** Which way a camera faces ("user", "environment"), where the browser says (features/switch-camera). */
+  facing?: string | undefined;
+}
+
+/** The facing mode a camera reports before it is opened (InputDeviceInfo, where the browser has it). */
+function facingOf(d: MediaDeviceInfo): string | undefined {
+  if (d.kind !== "videoinput" || !("getCapabilities" in d)) return undefined;
+  try {
+    return (d as InputDeviceInfo).getCapabilities().facingMode?.[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whose devices are switched: the pre-join screen's or the meeting's. */
@@ -77,7 +89,7 @@ export class DeviceSettings {
     const of = (kind: MediaDeviceKind) =>
       all
         .filter((d) => d.kind === kind && d.deviceId !== "")
-        .map((d) => ({ deviceId: d.deviceId, label: d.label }));
+        .map((d) => ({ deviceId: d.deviceId, label: d.label, facing: facingOf(d) }));
     this.microphones.value = of("audioinput");
     this.cameras.value = of("videoinput");
     this.speakers.value = of("audiooutput");
@@ -89,6 +101,13 @@ export class DeviceSettings {
     const track = this.host.media()?.track(kind);
     const live = track?.readyState === "live" ? track.getSettings().deviceId : undefined;
     return live ?? (kind === "audio" ? mediaPreferences.audioDeviceId : mediaPreferences.videoDeviceId);
+  }
+
+  /** Which way the open camera faces, where the browser says. */
+  currentFacing(): string | undefined {
+    this.revision.value;
+    const track = this.host.media()?.track("video");
+    return track?.readyState === "live" ? track.getSettings().facingMode : undefined;
   }
 
   /** The speaker in use, as a value of `speakers` ("default" stands for the system's choice where listed). */

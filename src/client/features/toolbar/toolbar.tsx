@@ -12,11 +12,14 @@ import { MoreMenu } from "../more-menu/more-menu.js";
 import { ParticipantsButton } from "../participants/participants-button.js";
 import { ReactionsButton } from "../reactions/reactions-button.js";
 import { ScreenShareButton } from "../screen-share/screen-share-button.js";
+import { DeviceSettingsScope } from "../settings/device-settings.js";
+import { SwitchCameraButton } from "../switch-camera/switch-camera-button.js";
 import "./toolbar.css";
 
 export function Toolbar({ room }: { room: Room }) {
   const me = room.state.local.value;
   const busy = useSignal<MediaKind | null>(null);
+  const devices = DeviceSettingsScope.use();
 
   const toggle = async (kind: MediaKind, on: boolean) => {
     if (busy.value) return; // a device being opened: a second click would race it
@@ -45,6 +48,7 @@ export function Toolbar({ room }: { room: Room }) {
         testId="toggle-camera"
         onToggle={(on) => toggle("video", on)}
       />
+      <SwitchCameraButton settings={devices} testId="switch-camera" />
       <ScreenShareButton />
       <button
         type="button"
