@@ -4,11 +4,13 @@
  */
 import { enBreakout } from "./en-breakout.js";
 import { enChat } from "./en-chat.js";
+import { enInstall } from "./en-install.js";
 import { enPolls } from "./en-polls.js";
 
 export const en = {
   ...enBreakout,
   ...enChat,
+  ...enInstall,
   ...enPolls,
   "app.name": "Palabre",
   "language.label": "Language",

@@ -2,11 +2,13 @@
 import type { Dictionary } from "./en.js";
 import { frBreakout } from "./fr-breakout.js";
 import { frChat } from "./fr-chat.js";
+import { frInstall } from "./fr-install.js";
 import { frPolls } from "./fr-polls.js";
 
 export const fr: Dictionary = {
   ...frBreakout,
   ...frChat,
+  ...frInstall,
   ...frPolls,
   "app.name": "Palabre",
   "language.label": "Langue",
