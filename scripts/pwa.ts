@@ -18,6 +18,8 @@ import { type ShellBuild, shellFiles } from "../src/client/sw/shell.js";
 
 export const WORKER_FILE = "sw.js";
 export const MANIFEST_FILE = "manifest.webmanifest";
+/** Where the worker's version goes, once its own code is known. */
+const VERSION_MARK = "__PALABRE_BUILD_VERSION__";
 
 /** The app's palette (src/client/styles/base.css): --bg under the splash screen and the title bar. */
 const BACKGROUND = "#101216";
@@ -106,14 +108,16 @@ export function pwa(): Plugin {
       for (const [f, item] of Object.entries(bundle))
         contents.set(f, item.type === "chunk" ? item.code : item.source);
       const files = [...contents.keys()].sort();
-      const version = hash(files.map((f) => `${f}:${hash(contents.get(f) ?? "", 16)}`).join("\n"), 12);
+      const version = hash(files.map((f) => `${f}:${hash(contents.get(f) ?? "", 16)}`).join("\n"));
       const stylesheet = files.find((f) => /^assets\/index-[\w-]+\.css$/.test(f));
       const shell: ShellBuild = {
-        version,
+        version: VERSION_MARK,
         files: shellFiles(files, WORKER_FILE),
         stylesheet: stylesheet ? `/${stylesheet}` : null,
       };
-      emit(WORKER_FILE, await bundleWorker(root, shell));
+      // The worker's own code counts too: a change to it alone must name a new cache as well.
+      const worker = await bundleWorker(root, shell);
+      emit(WORKER_FILE, worker.replaceAll(VERSION_MARK, hash(`${version}\n${worker}`, 12)));
     },
   };
 }
