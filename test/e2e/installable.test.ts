@@ -69,6 +69,17 @@ function cachedEntries(page: Page): Promise<{ cache: string; url: string }[]> {
   });
 }
 
+/** What the page shows by itself: open dialogs, whether focus is still on the body, install offers shown. */
+function quietPage(page: Page): Promise<{ dialogs: number; bodyFocused: boolean; offers: number }> {
+  return page.evaluate(() => ({
+    dialogs: document.querySelectorAll("dialog[open], [role=dialog], [role=alertdialog]").length,
+    bodyFocused: document.activeElement === document.body || document.activeElement === null,
+    offers: Array.from(document.querySelectorAll("[data-testid=install-app]")).filter(
+      (e) => e.getClientRects().length > 0,
+    ).length,
+  }));
+}
+
 beforeAll(async () => {
   server = await startServer({ name: "e2e-installable" });
   browser = await launchChromium();
@@ -202,8 +213,9 @@ describe("installable", () => {
     });
   }
 
-  it("nothing offers itself on load: no dialog, nothing focused", async () => {
+  it("nothing offers itself on load: no dialog, nothing focused, no offer where the browser cannot install", async () => {
     evidenceOnFailure("installable-quiet");
+    // Playwright's contexts are incognito: Chromium says it cannot install there, and no offer may show.
     const p = await person("quiet");
     for (const url of [`${server.origin}/`, `${server.origin}/install-quiet`]) {
       await p.page.goto(url);
@@ -211,11 +223,49 @@ describe("installable", () => {
       await controlled(p.page);
       // Time for a prompt that would come with the worker's activation or the browser's install check.
       await p.page.waitForTimeout(1500);
-      const seen = await p.page.evaluate(() => ({
-        dialogs: document.querySelectorAll("dialog[open], [role=dialog], [role=alertdialog]").length,
-        focused: document.activeElement === document.body || document.activeElement === null,
-      }));
-      expect(seen, url).toEqual({ dialogs: 0, focused: true });
+      expect(await quietPage(p.page), url).toEqual({ dialogs: 0, bodyFocused: true, offers: 0 });
+    }
+  });
+
+  it("where the browser can install, the offer is an item on the home page and in the ⋯ menu, not a prompt", async () => {
+    evidenceOnFailure("installable-offer");
+    // Chromium sends beforeinstallprompt at once with this switch, instead of after some use of the site.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), "palabre-offer-"));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS, "--bypass-app-banner-engagement-checks"],
+      locale: "en-US",
+      viewport: { width: 1024, height: 700 },
+      permissions: ["camera", "microphone"],
+    });
+    try {
+      await context.addInitScript(() => {
+        addEventListener("beforeinstallprompt", () => {
+          (window as { __offered?: number }).__offered = performance.now();
+        });
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${server.origin}/`);
+      await controlled(page);
+      await page.reload();
+      await page.waitForFunction(() => (window as { __offered?: number }).__offered !== undefined, null, {
+        timeout: 20_000,
+      });
+      const offer = page.locator("[data-testid=install-app]");
+      await offer.waitFor({ state: "visible", timeout: 5000 });
+      expect(await offer.textContent()).toContain("Install the app");
+      expect(await quietPage(page)).toEqual({ dialogs: 0, bodyFocused: true, offers: 1 });
+
+      await joinViaUi(page, server.origin, "install-offer", "Noor");
+      expect(await quietPage(page)).toMatchObject({ dialogs: 0, offers: 0 });
+      await page.locator("[data-testid=more-menu]").click();
+      await page
+        .locator("[data-testid=more-menu-panel] [data-testid=install-app]")
+        .waitFor({ state: "visible" });
+    } finally {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
     }
   });
 });
