@@ -181,6 +181,45 @@ describe("installable", () => {
     expect(entries.filter((e) => !allowed.has(e.url))).toEqual([]);
   });
 
+  it("a new build's worker replaces the old one and deletes the old build's cache", async () => {
+    evidenceOnFailure("installable-update");
+    // A copy of the build, served by a server of its own, so that this test can change it under the page.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palabre-build-"));
+    fs.cpSync(path.join(REPO_ROOT, "dist/client"), dir, { recursive: true });
+    for (const f of ["sw.js.br", "sw.js.gz"]) fs.rmSync(path.join(dir, f), { force: true });
+    const own = await startServer({ name: "e2e-installable-update", env: { CLIENT_DIR: dir } });
+    try {
+      const p = await person("updater");
+      await openPrejoin(p.page, own.origin, "install-update");
+      await controlled(p.page);
+      const cacheNames = () => p.page.evaluate(() => caches.keys());
+      const before = await cacheNames();
+      expect(before).toHaveLength(1);
+
+      // The next build: the same worker with another version (what a change to any file of the build makes).
+      const worker = fs.readFileSync(path.join(dir, "sw.js"), "utf8");
+      const version = (before[0] ?? "").replace("palabre-shell-", "");
+      expect(worker).toContain(version);
+      fs.writeFileSync(path.join(dir, "sw.js"), worker.replaceAll(version, "0123456789ab"));
+      await p.page.evaluate(async () => {
+        await (await navigator.serviceWorker.getRegistration())?.update();
+      });
+      await waitFor(async () => (await cacheNames()).join() === "palabre-shell-0123456789ab", {
+        timeoutMs: 20_000,
+        what: "only the new build's cache",
+      });
+      // The new worker filled its cache with the build's files, and controls the page.
+      const entries = await cachedEntries(p.page);
+      expect(entries.some((e) => /\/assets\/index-[\w-]+\.js$/.test(e.url))).toBe(true);
+      await p.page.reload();
+      await p.page.locator(sel.displayName).waitFor({ state: "visible" });
+      expect(await p.page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe("activated");
+    } finally {
+      await own.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const [locale, lang, title, retry] of [
     ["fr-FR", "fr", "Pas de connexion", "Réessayer"],
     ["en-US", "en", "No connection", "Try again"],
