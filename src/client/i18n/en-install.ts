@@ -7,6 +7,6 @@ export const enInstall = {
   "install.offerHint": "Palabre opens in its own window, from your home screen or your apps.",
   "offline.title": "No connection",
   "offline.text":
-    "This device is not connected to the network, so the meeting cannot open. Check the Wi-Fi or mobile data, then try again.",
+    "The meeting cannot open without a connection to its server. Check the Wi-Fi or mobile data, then try again.",
   "offline.retry": "Try again",
 };

@@ -7,6 +7,6 @@ export const frInstall: Record<keyof typeof enInstall, string> = {
     "Palabre s'ouvre dans sa propre fenêtre, depuis l'écran d'accueil ou vos applications.",
   "offline.title": "Pas de connexion",
   "offline.text":
-    "Cet appareil n'est pas connecté au réseau : la réunion ne peut pas s'ouvrir. Vérifiez le Wi-Fi ou les données mobiles, puis réessayez.",
+    "La réunion ne peut pas s'ouvrir sans connexion à son serveur. Vérifiez le Wi-Fi ou les données mobiles, puis réessayez.",
   "offline.retry": "Réessayer",
 };
