@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import { precompress } from "./scripts/precompress.js";
+import { pwa } from "./scripts/pwa.js";
 
 const root = fileURLToPath(new URL("./src/client", import.meta.url));
 
@@ -16,7 +17,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
   },
-  // Brotli and gzip copies of the text files, served by content negotiation (src/server/gateway/http.ts).
-  plugins: [precompress()],
+  // The manifest, icons and service worker (scripts/pwa.ts); then brotli and gzip copies of the text files,
+  // served by content negotiation (src/server/gateway/http.ts).
+  plugins: [pwa(), precompress()],
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
 });

@@ -15,7 +15,7 @@ import type { Plugin } from "vite";
  * Only text compresses well; images, fonts and sounds are already compressed, and the server negotiates these
  * same extensions (src/server/gateway/http.ts).
  */
-export const COMPRESSIBLE_EXTENSIONS = new Set([".js", ".css", ".html", ".svg", ".json"]);
+export const COMPRESSIBLE_EXTENSIONS = new Set([".js", ".css", ".html", ".svg", ".json", ".webmanifest"]);
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);

@@ -19,10 +19,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-// The build's configuration counts too: a build from before precompression would be served uncompressed.
-const sources = ["src/client", "src/protocol", "vite.config.ts", "scripts/precompress.ts"].map((p) =>
-  join(root, p),
-);
+// The build's configuration counts too: a build from before precompression would be served uncompressed, one
+// from before scripts/pwa.ts would have no service worker or manifest.
+const sources = [
+  "src/client",
+  "src/protocol",
+  "vite.config.ts",
+  "scripts/precompress.ts",
+  "scripts/pwa.ts",
+].map((p) => join(root, p));
 const stale = !existsSync(built) || sources.some((dir) => newestMtime(dir) > statSync(built).mtimeMs);
 if (stale && !process.env.CLIENT_DIR) {
   console.log("Building the client…");

@@ -11,6 +11,7 @@ import { ChatController, ChatScope } from "./features/chat/chat-controller.js";
 import { DataSaver, DataSaverScope } from "./features/data-saver/data-saver.js";
 import { E2eeController, E2eeScope } from "./features/e2ee/e2ee-controller.js";
 import { HandsController, HandsScope } from "./features/hands/hands-controller.js";
+import { InstallOffer, InstallScope } from "./features/install/install-offer.js";
 import { LayoutController, LayoutScope } from "./features/layout/layout-controller.js";
 import { installLobbyEvents } from "./features/lobby/lobby-events.js";
 import { installModerationEvents } from "./features/moderation/moderation-events.js";
@@ -52,6 +53,8 @@ export class Meeting {
   readonly away = new AwayController(this.room);
   readonly moreMenu = new MoreMenuState();
   readonly removal = new RemovalPrompt();
+  // Listens from the start: the browser says the app can be installed soon after the page loads.
+  readonly install = new InstallOffer(window);
   /** Keys act in the meeting only, and not while a modal dialog has them. */
   readonly shortcuts = new Shortcuts(
     () => this.room.state.view.peek() === "conference",
@@ -87,6 +90,7 @@ export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; chil
         given(ShortcutsScope, m.shortcuts),
         given(E2eeScope, m.e2ee),
         given(AwayScope, m.away),
+        given(InstallScope, m.install),
       ]}
     >
       {children}

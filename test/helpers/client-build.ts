@@ -6,7 +6,7 @@ import { REPO_ROOT } from "./paths.js";
 
 const SOURCE_DIRS = ["src/client", "src/protocol"];
 // The build's own configuration counts too: a build from before precompression would be served uncompressed.
-const SOURCE_FILES = ["vite.config.ts", "scripts/precompress.ts"];
+const SOURCE_FILES = ["vite.config.ts", "scripts/precompress.ts", "scripts/pwa.ts"];
 
 function newestMtime(entry: string): number {
   let stat: fs.Stats;

@@ -6,6 +6,7 @@ import { enBreakout } from "./en-breakout.js";
 import { enChat } from "./en-chat.js";
 import { enDataSaver } from "./en-data-saver.js";
 import { enDevice } from "./en-device.js";
+import { enInstall } from "./en-install.js";
 import { enPolls } from "./en-polls.js";
 
 export const en = {
@@ -13,6 +14,7 @@ export const en = {
   ...enChat,
   ...enDataSaver,
   ...enDevice,
+  ...enInstall,
   ...enPolls,
   "app.name": "Palabre",
   "language.label": "Language",

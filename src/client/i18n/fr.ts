@@ -4,6 +4,7 @@ import { frBreakout } from "./fr-breakout.js";
 import { frChat } from "./fr-chat.js";
 import { frDataSaver } from "./fr-data-saver.js";
 import { frDevice } from "./fr-device.js";
+import { frInstall } from "./fr-install.js";
 import { frPolls } from "./fr-polls.js";
 
 export const fr: Dictionary = {
@@ -11,6 +12,7 @@ export const fr: Dictionary = {
   ...frChat,
   ...frDataSaver,
   ...frDevice,
+  ...frInstall,
   ...frPolls,
   "app.name": "Palabre",
   "language.label": "Langue",

@@ -21,6 +21,9 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "script-src 'self'",
   "font-src 'self'",
+  // Said outright (default-src already allows them): the manifest and the workers, /sw.js included, are ours.
+  "manifest-src 'self'",
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
@@ -46,6 +49,7 @@ const MIME: Record<string, string> = {
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
   ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
   ".wav": "audio/wav",
   ".ogg": "audio/ogg",
 };
@@ -143,7 +147,7 @@ function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): void
  * The extensions the build writes `.br` and `.gz` copies of (scripts/precompress.ts), the only ones negotiated:
  * the other types are already compressed.
  */
-const NEGOTIATED = new Set([".js", ".css", ".html", ".svg", ".json"]);
+const NEGOTIATED = new Set([".js", ".css", ".html", ".svg", ".json", ".webmanifest"]);
 
 /** Content codings the build provides, in our order of preference on a tie (brotli is the smaller). */
 const CODINGS = [

@@ -4,6 +4,7 @@ import { Limits } from "../../../protocol/messages.js";
 import { t } from "../../i18n/i18n.js";
 import { navigateTo, validRoomName } from "../../route.js";
 import { LanguageSelect } from "../../ui/language-select.js";
+import { InstallHomeOffer } from "../install/install-ui.js";
 import "./home.css";
 
 /** People type "Réunion équipe"; spaces are not allowed in a meeting name, so they become dashes. */
@@ -65,6 +66,7 @@ export function Home({ invalidPath }: { invalidPath: boolean }) {
           )}
         </form>
         <LanguageSelect />
+        <InstallHomeOffer />
       </div>
     </main>
   );

@@ -1,9 +1,10 @@
 /**
  * The toolbar's "⋯" button, at its far right (as in the seed's tutorial: "behind the three dots hide several
  * options"): inviting people (the meeting's link), settings, video quality, how many videos to receive at most (last-N, features/adaptation), full
- * screen, keyboard shortcuts, language. A disclosure panel: Escape, the button again or a click elsewhere
- * closes it, and focus goes back to the button. The quality choices are a radio group (arrow keys move between
- * them, Enter or Space picks one); the panel stays open after a pick.
+ * screen, keyboard shortcuts, installing the app (only when the browser says it can be), language. A
+ * disclosure panel: Escape, the button again or a click elsewhere closes it, and focus goes back to the button.
+ * The quality choices are a radio group (arrow keys move between them, Enter or Space picks one); the panel
+ * stays open after a pick.
  */
 import { useSignal } from "@preact/signals";
 import { useCallback, useEffect, useRef } from "preact/hooks";
@@ -21,6 +22,7 @@ import { LanguageSelect } from "../../ui/language-select.js";
 import { AdaptationScope } from "../adaptation/adaptation-controller.js";
 import { LastNSetting } from "../adaptation/adaptation-ui.js";
 import { DataSaverSwitch } from "../data-saver/data-saver-switch.js";
+import { InstallMenuItem } from "../install/install-ui.js";
 import { QUALITIES, type Quality } from "../quality/quality.js";
 import { QualityScope } from "../quality/quality-controller.js";
 import { QualityHint } from "../quality/quality-hint.js";
@@ -238,6 +240,11 @@ export function MoreMenu({ room }: { room: Room }) {
             <KeyboardIcon />
             {t("more.shortcuts")}
           </button>
+          <InstallMenuItem
+            onPicked={() => {
+              open.value = false;
+            }}
+          />
           <div class="more-language">
             <LanguageSelect />
           </div>
