@@ -1,6 +1,6 @@
 /** Meeting names in URLs, checked with the protocol's own rule. Free of DOM access, for unit tests. */
 import * as v from "valibot";
-import { RoomNameSchema } from "../protocol/messages.js";
+import { RoomNameSchema } from "../protocol/common.js";
 
 export interface Route {
   /** The meeting name from the path, or null at `/`. */

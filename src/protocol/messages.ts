@@ -1,7 +1,9 @@
 /**
  * The signaling protocol, version 1. This module is the only place untrusted input is parsed
  * (`parseClientMessage`); the schemas live in client-messages.ts, the server's messages in
- * server-messages.ts. PROTOCOL.md is the prose contract: keep them in step.
+ * server-messages.ts. PROTOCOL.md is the prose contract: keep them in step. The browser takes its values
+ * (limits, the room name's schema) from common.ts and only types from here: a value imported from this module
+ * would bring every message schema into its bundle.
  */
 import * as v from "valibot";
 import { type ClientMessage, type ClientMessageType, clientSchemas } from "./client-messages.js";

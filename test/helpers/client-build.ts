@@ -39,6 +39,9 @@ export function ensureClientBuild(log: (line: string) => void = () => {}): boole
   try {
     execFileSync(path.join(REPO_ROOT, "node_modules/.bin/vite"), ["build", "--logLevel", "warn"], {
       cwd: REPO_ROOT,
+      // What `npm start` and CI build: vitest sets NODE_ENV=test, which Vite would take for a development
+      // build (larger, import.meta.env.DEV true), so the tests would judge a client nobody runs.
+      env: { ...process.env, NODE_ENV: "production" },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 300_000,

@@ -9,13 +9,9 @@
  * which decides between the end screens and reconnecting.
  */
 
+import { PROTOCOL_VERSION } from "../../protocol/common.js";
 import { CloseCode } from "../../protocol/errors.js";
-import {
-  type IceServer,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-  type ServerMessageOf,
-} from "../../protocol/messages.js";
+import type { IceServer, ServerMessage, ServerMessageOf } from "../../protocol/messages.js";
 import type { Engine } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";
 import type { HandlerTables, ServerHandlers } from "../signal/handlers.js";

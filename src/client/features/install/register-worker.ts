@@ -5,8 +5,7 @@
 export const WORKER_URL = "/sw.js";
 
 export function registerShellWorker(): void {
-  // Not import.meta.env.DEV: a build made with NODE_ENV=test (the tests' global setup) counts as DEV, and the
-  // worker must be there too. The dev server has no /sw.js: its registration fails with a warning, harmlessly.
+  // The dev server (vite) has no /sw.js: there the registration fails with a warning, harmlessly.
   if (!window.isSecureContext || !("serviceWorker" in navigator)) return;
   const register = () => {
     navigator.serviceWorker

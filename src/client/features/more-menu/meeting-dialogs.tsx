@@ -1,14 +1,23 @@
-/** The meeting's dialogs (the ⋯ menu's settings and keyboard shortcuts, a removal's confirmation). */
+/**
+ * The meeting's dialogs (the ⋯ menu's settings, keyboard shortcuts, invitation and breakout rooms; a removal's
+ * confirmation). The menu's dialogs are fetched apart from the app (ui/lazy.ts): a first visit does not pay for
+ * them, and they are fetched once the meeting is on screen and idle.
+ */
+import { useEffect } from "preact/hooks";
 import type { Room } from "../../state/room.js";
-import { BreakoutDialog } from "../breakout/breakout-dialog.js";
-import { InviteDialog } from "../invite/invite-dialog.js";
+import { lazy, whenIdle } from "../../ui/lazy.js";
 import { RemoveDialog } from "../moderation/remove-dialog.js";
-import { SettingsDialog } from "../settings/settings-dialog.js";
 import { MoreMenuScope } from "./more-menu-state.js";
-import { ShortcutsDialog } from "./shortcuts-dialog.js";
+
+const SettingsDialog = lazy(() => import("../settings/settings-dialog.js").then((m) => m.SettingsDialog));
+const ShortcutsDialog = lazy(() => import("./shortcuts-dialog.js").then((m) => m.ShortcutsDialog));
+const InviteDialog = lazy(() => import("../invite/invite-dialog.js").then((m) => m.InviteDialog));
+const BreakoutDialog = lazy(() => import("../breakout/breakout-dialog.js").then((m) => m.BreakoutDialog));
+const DIALOGS = [SettingsDialog, ShortcutsDialog, InviteDialog, BreakoutDialog];
 
 export function MeetingDialogs({ room }: { room: Room }) {
   const state = MoreMenuScope.use();
+  useEffect(() => whenIdle(() => DIALOGS.forEach((d) => void d.preload())), []);
   const close = () => {
     state.dialog.value = null;
   };

@@ -8,12 +8,18 @@ import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { CloseIcon } from "../../ui/icons.js";
+import { lazy } from "../../ui/lazy.js";
 import { E2eeSettings } from "../e2ee/e2ee-settings.js";
 import { HandsScope } from "../hands/hands-controller.js";
 import { BarredSection } from "../moderation/barred-section.js";
 import { muteAll } from "../moderation/moderation-actions.js";
-import { SecuritySettings } from "../security/security-settings.js";
 import { BreakoutPeople } from "./breakout-people.js";
+
+// Moderators only, and only with the pane open: fetched apart from the app (ui/lazy.ts).
+const SecuritySettings = lazy(() =>
+  import("../security/security-settings.js").then((m) => m.SecuritySettings),
+);
+
 import { LobbySection } from "./lobby-section.js";
 import { ParticipantRow } from "./participant-row.js";
 import { matches, ordered, peopleOf } from "./people.js";

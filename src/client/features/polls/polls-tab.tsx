@@ -4,10 +4,13 @@
  */
 import { useSignal } from "@preact/signals";
 import { t } from "../../i18n/i18n.js";
+import { lazy } from "../../ui/lazy.js";
 import { PollCard } from "./poll-card.js";
-import { PollForm } from "./poll-form.js";
 import { PollsScope } from "./polls-controller.js";
 import "./polls.css";
+
+// Asking is rarer than answering: the form is fetched apart from the app (ui/lazy.ts) the first time it opens.
+const PollForm = lazy(() => import("./poll-form.js").then((m) => m.PollForm));
 
 export function PollsTab() {
   const polls = PollsScope.use();

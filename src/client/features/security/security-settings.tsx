@@ -3,7 +3,7 @@
  * sent with `room.configure`. The server never gives the password back, so the field only ever holds a new one.
  */
 import { useSignal, useSignalEffect } from "@preact/signals";
-import { Limits } from "../../../protocol/messages.js";
+import { Limits } from "../../../protocol/common.js";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import "./security.css";
