@@ -2,7 +2,7 @@
  * A meeting on a phone and a tablet, in French, with fingers only (issue 26). Marc, the moderator, is on a small
  * tablet (600×960); Léa on an Android phone (412×915); both emulated by Chromium (viewport, device scale
  * factor, touch, mobile user agent). Léa joins, turns her microphone and camera off and on, raises her hand and
- * chats, with taps; she pins Marc's tile with a tap on it and unpins it with another; with six more people in
+ * chats, with taps (a long press on a button says its name); she pins Marc's tile with a tap on it and unpins it with another; with six more people in
  * the meeting her tile view has two pages, and she swipes between them. Marc opens Léa's menu with a long press
  * and mutes her. Léa saves mobile data, and the choice outlives a reload. Portrait and landscape are drawn
  * and checked: nothing off screen, no sideways scroll, touch targets of 44 px.
@@ -107,6 +107,25 @@ describe("a meeting on a phone and a tablet, with fingers", () => {
         .waitFor({ timeout: 10_000 });
       await marc.locator(social.toggleChat).tap();
       await marc.locator(social.chatPanel).waitFor({ state: "detached", timeout: 10_000 });
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    "a long press on a toolbar button says its name, and does not press it",
+    async () => {
+      evidenceOnFailure("touch-label");
+      const hand = lea.locator(social.toggleHand);
+      const name = await hand.getAttribute("aria-label");
+      await longPress(lea, hand);
+      await lea.locator("[data-testid=touch-label]", { hasText: name ?? "?" }).waitFor({ timeout: 5_000 });
+      expect(await pressed(lea, social.toggleHand)).toBe("false");
+      await lea.locator("[data-testid=touch-label]").waitFor({ state: "detached", timeout: 5_000 });
+      // A tap still presses it.
+      await hand.tap();
+      await expect.poll(() => pressed(lea, social.toggleHand), { timeout: 5_000 }).toBe("true");
+      await hand.tap();
+      await expect.poll(() => pressed(lea, social.toggleHand), { timeout: 5_000 }).toBe("false");
     },
     E2E_TEST_MS,
   );

@@ -34,7 +34,8 @@ export function gestureOf({ dx, dy, ms }: Stroke): Gesture {
 export interface GestureHandlers {
   onTap?: (target: EventTarget | null) => void;
   onSwipe?: (direction: "left" | "right") => void;
-  onLongPress?: () => void;
+  /** `target`: where the finger went down. */
+  onLongPress?: (target: EventTarget | null) => void;
 }
 
 interface Down {
@@ -78,7 +79,7 @@ export function useGestures(handlers: GestureHandlers) {
         d.timer = setTimeout(() => {
           d.timer = null;
           d.fired = true;
-          latest.current.onLongPress?.();
+          latest.current.onLongPress?.(d.target);
         }, LONG_PRESS_MS);
       down.current = d;
     },
@@ -98,7 +99,7 @@ export function useGestures(handlers: GestureHandlers) {
       const gesture = gestureOf({ dx: ev.clientX - d.x, dy: ev.clientY - d.y, ms: ev.timeStamp - d.at });
       const h = latest.current;
       if (gesture === "tap") h.onTap?.(d.target);
-      else if (gesture === "long-press") h.onLongPress?.();
+      else if (gesture === "long-press") h.onLongPress?.(d.target);
       else if (gesture === "swipe-left") h.onSwipe?.("left");
       else if (gesture === "swipe-right") h.onSwipe?.("right");
     },

@@ -5,6 +5,7 @@ import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { DeviceToggle } from "../../ui/device-toggle.js";
 import { HangUpIcon } from "../../ui/icons.js";
+import { useTouchLabels } from "../../ui/touch-label.js";
 import { ChatButton } from "../chat/chat-button.js";
 import { HandButton } from "../hands/hand-button.js";
 import { LayoutToggle } from "../layout/layout-toggle.js";
@@ -20,6 +21,8 @@ export function Toolbar({ room }: { room: Room }) {
   const me = room.state.local.value;
   const busy = useSignal<MediaKind | null>(null);
   const devices = DeviceSettingsScope.use();
+  // Icons only: a finger has no hover to show their names, a long press does.
+  const labels = useTouchLabels();
 
   const toggle = async (kind: MediaKind, on: boolean) => {
     if (busy.value) return; // a device being opened: a second click would race it
@@ -32,8 +35,9 @@ export function Toolbar({ room }: { room: Room }) {
   };
 
   return (
-    <fieldset class="toolbar">
+    <fieldset class="toolbar" {...labels.handlers}>
       <legend class="visually-hidden">{t("toolbar.label")}</legend>
+      {labels.view}
       <DeviceToggle
         kind="audio"
         on={me?.audio ?? false}
