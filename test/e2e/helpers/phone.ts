@@ -1,5 +1,5 @@
 /**
- * Phones in e2e tests: the emulated device (breakouts-phone.test.ts's), and the screen wake lock as the page
+ * Phones in e2e tests: the emulated device (touch.ts's), and the screen wake lock as the page
  * gets it. WAKE_LOCK_RECORDER_SCRIPT keeps every WakeLockSentinel the page's requests resolve with, in
  * `window.__wakeSentinels`: the very sentinels Chromium hands out (the request is the browser's own, passed
  * through), so their `released` is Chromium's word, not the app's.
@@ -10,14 +10,7 @@
 import type { Page } from "playwright-core";
 import { isGrave, runAxe } from "./a11y.js";
 
-export const PHONE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 3,
-  isMobile: true,
-  hasTouch: true,
-  userAgent:
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
-};
+export { PHONE } from "./touch.js";
 
 export const WAKE_LOCK_RECORDER_SCRIPT = `(() => {
   const lock = navigator.wakeLock;
