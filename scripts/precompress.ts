@@ -10,12 +10,7 @@ import { extname, join } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import type { Plugin } from "vite";
-
-/**
- * Only text compresses well; images, fonts and sounds are already compressed, and the server negotiates these
- * same extensions (src/server/gateway/http.ts).
- */
-export const COMPRESSIBLE_EXTENSIONS = new Set([".js", ".css", ".html", ".svg", ".json", ".webmanifest"]);
+import { COMPRESSIBLE_EXTENSIONS } from "../src/server/gateway/compressible.js";
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);

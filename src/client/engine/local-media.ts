@@ -14,8 +14,11 @@ export type RememberedDevice = "audioinput" | "videoinput" | "audiooutput";
 
 const DEVICES_KEY = "palabre.devices";
 
-/** localStorage, or null where it is missing or refused (private windows, storage turned off). */
-function deviceStore(): Storage | null {
+/**
+ * localStorage, or null where it is missing or refused (private windows, storage turned off): the remembered
+ * devices here, the data saver's choice (features/data-saver).
+ */
+export function browserStore(): Storage | null {
   try {
     return typeof localStorage === "undefined" ? null : localStorage;
   } catch {
@@ -25,7 +28,7 @@ function deviceStore(): Storage | null {
 
 function readRemembered(): Partial<Record<RememberedDevice, string>> {
   try {
-    const parsed: unknown = JSON.parse(deviceStore()?.getItem(DEVICES_KEY) ?? "{}");
+    const parsed: unknown = JSON.parse(browserStore()?.getItem(DEVICES_KEY) ?? "{}");
     return parsed && typeof parsed === "object" ? (parsed as Partial<Record<RememberedDevice, string>>) : {};
   } catch {
     return {};
@@ -43,7 +46,7 @@ export function rememberedDevice(kind: RememberedDevice): string {
 
 export function rememberDevice(kind: RememberedDevice, deviceId: string): void {
   try {
-    deviceStore()?.setItem(DEVICES_KEY, JSON.stringify({ ...readRemembered(), [kind]: deviceId }));
+    browserStore()?.setItem(DEVICES_KEY, JSON.stringify({ ...readRemembered(), [kind]: deviceId }));
   } catch {
     // Storage full or refused: the choice still holds for this page.
   }

@@ -9,6 +9,7 @@ import { extname, join, normalize, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import { errorFields } from "../log-fields.js";
 import { logger } from "../logger.js";
+import { COMPRESSIBLE_EXTENSIONS } from "./compressible.js";
 import { WS_PATH } from "./ws.js";
 
 const log = logger("http");
@@ -143,12 +144,6 @@ function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): void
   serveFile(deps.clientDir, "/index.html", req, res);
 }
 
-/**
- * The extensions the build writes `.br` and `.gz` copies of (scripts/precompress.ts), the only ones negotiated:
- * the other types are already compressed.
- */
-const NEGOTIATED = new Set([".js", ".css", ".html", ".svg", ".json", ".webmanifest"]);
-
 /** Content codings the build provides, in our order of preference on a tie (brotli is the smaller). */
 const CODINGS = [
   { coding: "br", suffix: ".br" },
@@ -210,7 +205,7 @@ function serveFile(root: string, urlPath: string, req: IncomingMessage, res: Ser
     );
     return;
   }
-  const negotiated = NEGOTIATED.has(extname(file));
+  const negotiated = COMPRESSIBLE_EXTENSIONS.has(extname(file));
   // The first coding the client accepts whose copy the build wrote (none for files too small to gain from it).
   let body: { path: string; size: number; coding?: Coding["coding"] } = { path: file, size: stat.size };
   if (negotiated) {

@@ -6,11 +6,12 @@
  * videos) is a choice too: it turns the saver off rather than being undone behind the person's back.
  */
 import { effect, signal } from "@preact/signals";
+import { browserStore } from "../../engine/local-media.js";
 import type { Room } from "../../state/room.js";
 import { scope } from "../../ui/scope.js";
 import { type AdaptationController, DEFAULT_LAST_N } from "../adaptation/adaptation-controller.js";
 import type { QualityController } from "../quality/quality-controller.js";
-import { type Remembered, readSaver, saverStore, writeSaver } from "./saver-store.js";
+import { type Remembered, readSaver, writeSaver } from "./saver-store.js";
 
 /** Videos received at most while saving data: a phone's screen shows about that many anyway. */
 export const SAVER_VIDEOS = 4;
@@ -26,7 +27,7 @@ export class DataSaver {
   readonly #adapt: AdaptPart;
   readonly #store: Storage | null;
 
-  constructor(room: RoomPart, quality: QualityPart, adapt: AdaptPart, store = saverStore()) {
+  constructor(room: RoomPart, quality: QualityPart, adapt: AdaptPart, store = browserStore()) {
     this.#quality = quality;
     this.#adapt = adapt;
     this.#store = store;

@@ -1,20 +1,10 @@
 /** Where the data saver's choice is remembered: this browser's localStorage, one small item, nothing else. */
-
 export interface Remembered {
   on: boolean;
   audioOnly: boolean;
 }
 
 const KEY = "palabre.dataSaver";
-
-/** localStorage, or null where it is missing or refused (private windows, storage turned off). */
-export function saverStore(): Storage | null {
-  try {
-    return typeof localStorage === "undefined" ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
 
 /** What was kept; anything unreadable (an old format, a hand edit) counts as off. */
 export function readSaver(store: Storage | null): Remembered {
