@@ -14,17 +14,16 @@ import { HandsScope } from "../hands/hands-controller.js";
 import { BarredSection } from "../moderation/barred-section.js";
 import { muteAll } from "../moderation/moderation-actions.js";
 import { BreakoutPeople } from "./breakout-people.js";
-
-// Moderators only, and only with the pane open: fetched apart from the app (ui/lazy.ts).
-const SecuritySettings = lazy(() =>
-  import("../security/security-settings.js").then((m) => m.SecuritySettings),
-);
-
 import { LobbySection } from "./lobby-section.js";
 import { ParticipantRow } from "./participant-row.js";
 import { matches, ordered, peopleOf } from "./people.js";
 import "../moderation/toasts.css";
 import "./participants.css";
+
+// Moderators only, and only with the pane open: fetched apart from the app (ui/lazy.ts).
+const SecuritySettings = lazy(() =>
+  import("../security/security-settings.js").then((m) => m.SecuritySettings),
+);
 
 export const PANE_ID = "participants-pane";
 
