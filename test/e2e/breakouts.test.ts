@@ -80,11 +80,32 @@ async function shownRoom(page: Page): Promise<string | null> {
   return (await here.count()) > 0 ? await here.textContent() : null;
 }
 
+/**
+ * What `x`'s page shows, for a failure's message (CI prints the message, not the evidence files): the screen
+ * (a *-screen test id, else the conference), the breakout banner, and the page's last warnings.
+ */
+async function whereIs(x: Person): Promise<string> {
+  const shown = await x.page
+    .evaluate(`(() => {
+      const screen = document.querySelector("[data-testid$=-screen]");
+      const here = document.querySelector("[data-testid=breakout-here]");
+      return (screen ? screen.getAttribute("data-testid") + ": " + screen.textContent.slice(0, 160)
+        : document.querySelector("[data-testid=toggle-chat]") ? "conference" : "neither a screen nor the conference")
+        + (here ? " | " + here.textContent : "");
+    })()`)
+    .catch((error: unknown) => `unreadable (${String(error)})`);
+  return `${x.name} (${x.id}) shows ${String(shown)}; last console lines: ${JSON.stringify(x.p.console.slice(-5))}`;
+}
+
 /** `x` sees and hears exactly `others` (tiles, decoded video, audio packets): its room's members. */
 async function seesOnly(x: Person, others: Person[]): Promise<void> {
   const ids = others.map((o) => o.id);
-  await waitForRemoteSet(x.page, ids, 30_000);
-  if (ids.length > 0) await waitForMediaFrom(x.page, ids, 30_000);
+  try {
+    await waitForRemoteSet(x.page, ids, 30_000);
+    if (ids.length > 0) await waitForMediaFrom(x.page, ids, 30_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${await whereIs(x)}`);
+  }
 }
 
 beforeAll(async () => {

@@ -319,6 +319,10 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
         /* gone */
       }
     }
+    // SIGKILL is delivered when the process is next scheduled: on a loaded machine it may still be there just
+    // after kill() returns, and "killed by us" must mean gone once stop() has returned.
+    const killDeadline = Date.now() + 2000;
+    while (leftovers.some((d) => alive(d.pid)) && Date.now() < killDeadline) await sleep(20);
     const leftoverFolders = judged ? janusFoldersOf(tmp, pid, startTime) : [];
     for (const dir of leftoverFolders) fs.rmSync(dir, { recursive: true, force: true });
     const info = exit as { code: number | null; signal: NodeJS.Signals | null } | null;

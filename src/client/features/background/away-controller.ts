@@ -43,6 +43,8 @@ export class AwayController {
   async #changed(hidden: boolean): Promise<void> {
     const inMeeting = this.room.state.view.peek() === "conference";
     if (hidden) {
+      // A notice from the last time away is stale now: the next showing brings its own, not the old one's.
+      this.dismiss();
       this.#hiddenAt = inMeeting ? performance.now() : null;
       this.#cameraWasOn = this.room.state.local.peek()?.video ?? false;
       return;
