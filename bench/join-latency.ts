@@ -5,7 +5,9 @@
  * publishing camera + mic, then 10 times opens a fresh browser context on the room, types a name and clicks
  * Join. Each sample is measured inside the joining page with performance.now(): t0 just before the click, t1 at
  * the first requestVideoFrameCallback of a remote tile's <video> (a frame presented). Also reported: the first
- * time inbound-rtp framesDecoded > 0 (polled every 20 ms) and when the conference view appeared.
+ * time inbound-rtp framesDecoded > 0 (polled every 20 ms) and when the conference view appeared, and each
+ * join's signaling steps (bench/join-milestones.ts: `joined`, the first subscribe.offer, the answer), timed
+ * from just before the in-page click on Node's clock (a few ms early).
  *
  *   npm run bench            (BENCH_ITERATIONS=N to change the count)
  *
@@ -19,6 +21,7 @@ import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ServerHandle, startServer, tail } from "../test/helpers/server.js";
 import { ensureVeth, removeVeth } from "../test/helpers/veth.js";
 import { waitFor, withTimeout } from "../test/helpers/wait.js";
+import { JoinMilestones } from "./join-milestones.js";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 10);
 const SAMPLE_TIMEOUT_MS = 20_000;
@@ -128,9 +131,12 @@ async function run(state: {
     state.people.push(joiner);
     let marks: Marks | null = null;
     let error = "";
+    const milestones = new JoinMilestones(joiner.page);
+    let clicked = 0;
     try {
       await openPrejoin(joiner.page, server.origin, room);
       await fillName(joiner.page, `Joiner ${i}`);
+      clicked = performance.now();
       marks = (await withTimeout(
         joiner.page.evaluate(`(${MEASURE})(${SAMPLE_TIMEOUT_MS})`),
         SAMPLE_TIMEOUT_MS + 5000,
@@ -148,6 +154,7 @@ async function run(state: {
         marks?.conference ?? null,
       )}          ${fmt(marks?.remoteTile ?? null)}${sample === null ? `  FAILED ${error || "(no remote frame within the timeout)"}` : ""}`,
     );
+    if (clicked > 0) console.log(`      ${milestones.since(clicked)}`);
 
     // Leave cleanly and wait until A is alone again, so every sample joins the same room state.
     try {

@@ -1,11 +1,16 @@
 /**
- * Where a page's join → first frame goes, from its signaling: when `joined` came back, when the first
+ * Where a page's join → first frame goes, from its signaling: when `join` went out, when `joined` came back, when the first
  * subscribe.offer arrived and when the page answered it (Node's clock, through Playwright's WebSocket events,
  * so the app is untouched). What is left after the answer is ICE, DTLS and the first key frame.
  */
 import type { Page } from "playwright-core";
 
-const STEPS = { joined: "received", "subscribe.offer": "received", "subscribe.answer": "sent" } as const;
+const STEPS = {
+  join: "sent",
+  joined: "received",
+  "subscribe.offer": "received",
+  "subscribe.answer": "sent",
+} as const;
 type Step = keyof typeof STEPS;
 
 export class JoinMilestones {
@@ -39,6 +44,6 @@ export class JoinMilestones {
       const at = this.#at.get(step);
       return at === undefined ? "—" : `+${Math.round(at - t0)} ms`;
     };
-    return `joined ${ms("joined")}, first offer ${ms("subscribe.offer")}, answered ${ms("subscribe.answer")}`;
+    return `join sent ${ms("join")}, joined ${ms("joined")}, first offer ${ms("subscribe.offer")}, answered ${ms("subscribe.answer")}`;
   }
 }
