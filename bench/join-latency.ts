@@ -6,7 +6,7 @@
  * Join. Each sample is measured inside the joining page with performance.now(): t0 just before the click, t1 at
  * the first requestVideoFrameCallback of a remote tile's <video> (a frame presented). Also reported: the first
  * time inbound-rtp framesDecoded > 0 (polled every 20 ms) and when the conference view appeared, and each
- * join's signaling steps (bench/join-milestones.ts: `joined`, the first subscribe.offer, the answer), timed
+ * join's signaling steps (bench/join-milestones.ts: `join` sent, `joined`, the first subscribe.offer, the answer), timed
  * from just before the in-page click on Node's clock (a few ms early).
  *
  *   npm run bench            (BENCH_ITERATIONS=N to change the count)

@@ -1,6 +1,6 @@
 /**
- * Where a page's join → first frame goes, from its signaling: when `join` went out, when `joined` came back, when the first
- * subscribe.offer arrived and when the page answered it (Node's clock, through Playwright's WebSocket events,
+ * Where a page's join → first frame goes, from its signaling: when `join` went out, when `joined` came back,
+ * when the first subscribe.offer arrived and when the page answered it (Node's clock, through Playwright's WebSocket events,
  * so the app is untouched). What is left after the answer is ICE, DTLS and the first key frame.
  */
 import type { Page } from "playwright-core";

@@ -170,6 +170,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
 
 class PortTaken extends Error {}
 
+/** Those of `processes` still alive after waiting up to `ms` for them to go. */
+async function stillAlive<P extends { pid: number }>(processes: P[], ms: number): Promise<P[]> {
+  const deadline = Date.now() + ms;
+  let left = processes.filter((d) => alive(d.pid));
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(20);
+    left = left.filter((d) => alive(d.pid));
+  }
+  return left;
+}
+
 async function startServerOnce(options: StartServerOptions): Promise<ServerHandle> {
   installExitHook();
   const host = options.host ?? "127.0.0.1";
@@ -306,12 +317,7 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
       }
     }
     // Give children (janus) a moment to follow their parent, then kill what is left, by pid.
-    const deadline = Date.now() + 2000;
-    let leftovers = before.filter((d) => alive(d.pid));
-    while (leftovers.length > 0 && Date.now() < deadline) {
-      await sleep(50);
-      leftovers = leftovers.filter((d) => alive(d.pid));
-    }
+    const leftovers = await stillAlive(before, 2000);
     for (const d of leftovers) {
       try {
         process.kill(d.pid, "SIGKILL");
@@ -321,8 +327,7 @@ async function startServerOnce(options: StartServerOptions): Promise<ServerHandl
     }
     // SIGKILL is delivered when the process is next scheduled: on a loaded machine it may still be there just
     // after kill() returns, and "killed by us" must mean gone once stop() has returned.
-    const killDeadline = Date.now() + 2000;
-    while (leftovers.some((d) => alive(d.pid)) && Date.now() < killDeadline) await sleep(20);
+    await stillAlive(leftovers, 2000);
     const leftoverFolders = judged ? janusFoldersOf(tmp, pid, startTime) : [];
     for (const dir of leftoverFolders) fs.rmSync(dir, { recursive: true, force: true });
     const info = exit as { code: number | null; signal: NodeJS.Signals | null } | null;
