@@ -20,6 +20,7 @@ import { MoreMenuScope, MoreMenuState } from "./features/more-menu/more-menu-sta
 import { PollsController, PollsScope } from "./features/polls/polls-controller.js";
 import { QualityController, QualityScope } from "./features/quality/quality-controller.js";
 import { ReactionsController, ReactionsScope } from "./features/reactions/reactions-controller.js";
+import { RecordingController, RecordingScope } from "./features/recording/recording-controller.js";
 import { ScreenShareController, ScreenShareScope } from "./features/screen-share/screen-share-controller.js";
 import { DeviceSettingsScope, meetingDeviceSettings } from "./features/settings/device-settings.js";
 import { SpeakerController, SpeakerScope } from "./features/speaker/speaker-controller.js";
@@ -41,6 +42,8 @@ export class Meeting {
   // End-to-end encryption: transforms on the media and keys exchanged, when the meeting has it on.
   readonly e2ee = new E2eeController(this.room);
   readonly layout = new LayoutController(this.room, this.screenShare, this.speaker);
+  // Local recording: the meeting as this page lays it out, into a file on this machine.
+  readonly recording = new RecordingController(this.room, this.layout, this.screenShare);
   // The video quality chosen in the ⋯ menu applies to every connection (each `joined` brings a new one).
   readonly quality = new QualityController(this.room);
   // Poor connections: the video received and sent adapts to the link; the sound never starves.
@@ -81,6 +84,7 @@ export function MeetingScopes({ meeting: m, children }: { meeting: Meeting; chil
         given(SpeakerScope, m.speaker),
         given(ScreenShareScope, m.screenShare),
         given(LayoutScope, m.layout),
+        given(RecordingScope, m.recording),
         given(QualityScope, m.quality),
         given(DataSaverScope, m.dataSaver),
         given(AdaptationScope, m.adaptation),

@@ -93,6 +93,8 @@ const lobby = {
     e2ee: v.optional(v.literal(true)),
     /** Whether anyone may ask a poll (false: moderators only). */
     pollsByAnyone: v.optional(v.boolean()),
+    /** Whether participants may record the meeting on their own machine (false: nobody may start). */
+    recordingAllowed: v.optional(v.boolean()),
     password: v.optional(
       v.nullable(
         v.pipe(
@@ -162,6 +164,16 @@ const polls = {
   "poll.share": msg("poll.share", pollRef),
 };
 
+// ── Local recording ─────────────────────────────────────────────────────────────────────────
+
+const recording = {
+  /**
+   * One's own browser records the meeting to a file on its machine (on), or stopped (off): everyone is told,
+   * so that everyone can see it. Starting is refused while the meeting's `recordingAllowed` is off.
+   */
+  "recording.state": msg("recording.state", { on: v.boolean() }),
+};
+
 // ── Breakout rooms ──────────────────────────────────────────────────────────────────────────
 
 const breakoutRef = { breakout: BreakoutIdSchema };
@@ -227,6 +239,7 @@ export const clientSchemas = {
   ...moderation,
   ...social,
   ...polls,
+  ...recording,
   ...breakouts,
   ...e2ee,
 } as const;

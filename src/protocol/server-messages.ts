@@ -15,6 +15,8 @@ export interface ParticipantInfo {
   video: boolean;
   /** Sharing a screen. */
   screen: boolean;
+  /** Recording the meeting on their own machine, as their browser says (PROTOCOL.md "Local recording"). */
+  recording: boolean;
 }
 
 /** One m-line of the subscriber connection: which participant's which track arrives on it. */
@@ -41,6 +43,8 @@ export interface RoomSettings {
   e2ee: boolean;
   /** Anyone may ask a poll (otherwise moderators only). */
   pollsByAnyone: boolean;
+  /** Participants may record the meeting on their own machine. */
+  recordingAllowed: boolean;
 }
 
 /** Someone waiting in the lobby, as moderators see them. */

@@ -9,6 +9,7 @@ const ann = {
   audio: true,
   video: false,
   screen: false,
+  recording: false,
 } as const;
 const joined: ServerMessage = {
   type: "joined",
@@ -17,7 +18,7 @@ const joined: ServerMessage = {
   room: "r",
   participants: [ann],
   iceServers: [{ urls: ["stun:example.invalid"] }],
-  settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false },
+  settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false, recordingAllowed: true },
   chat: [],
   hands: [{ participantId: "p_ann", raisedAt: 1 }],
   polls: [],

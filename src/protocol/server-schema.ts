@@ -23,12 +23,14 @@ const Participant = v.strictObject({
   audio: v.boolean(),
   video: v.boolean(),
   screen: v.boolean(),
+  recording: v.boolean(),
 });
 const Settings = v.strictObject({
   lobby: v.boolean(),
   locked: v.boolean(),
   e2ee: v.boolean(),
   pollsByAnyone: v.boolean(),
+  recordingAllowed: v.boolean(),
 });
 const Jsep = v.strictObject({ type: v.picklist(["offer", "answer"]), sdp: v.string() });
 const Poll = v.strictObject({

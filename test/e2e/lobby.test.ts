@@ -110,7 +110,13 @@ describe.sequential("the lobby through the UI", () => {
       { timeoutMs: 10_000, what: "room.updated {lobby: true} on the moderator's page" },
     );
     const update = await bystander.next((m) => m.type === "room.updated", 5000, "room.updated");
-    expect(update.settings).toEqual({ lobby: true, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(update.settings).toEqual({
+      lobby: true,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(framesOf(mod).sent.some((f) => f.type === "room.configure" && f.lobby === true)).toBe(true);
   });
 
@@ -263,6 +269,7 @@ describe.sequential("the password through the UI", () => {
       locked: false,
       e2ee: false,
       pollsByAnyone: false,
+      recordingAllowed: true,
     });
     await mod.page.locator(tileOf(lateId)).waitFor({ state: "attached", timeout: 10_000 });
   });

@@ -235,7 +235,10 @@ function validFields(rng: Rng, ctx: FuzzContext, type: ClientMessageType): Recor
         ...(rng.chance(0.5) ? { lobby: rng.chance(0.3) } : {}),
         ...(rng.chance(0.3) ? { password: rng.chance(0.5) ? null : "pw" } : {}),
         ...(rng.chance(0.3) ? { pollsByAnyone: rng.chance(0.5) } : {}),
+        ...(rng.chance(0.3) ? { recordingAllowed: rng.chance(0.5) } : {}),
       };
+    case "recording.state":
+      return { on: rng.chance(0.5) };
     case "moderate.mute":
       return { participantId: pid(rng, ctx), kind: rng.pick(["audio", "video", "screen"]) };
     case "moderate.mute_all":

@@ -79,6 +79,7 @@ describe("a connection waiting in the lobby", () => {
       { type: "moderate.grant", participantId: wId },
       { type: "hand.lower_all" },
       { type: "floor.give", participantId: idOf(mod) },
+      { type: "recording.state", on: true },
       { type: "poll.create", question: "let me in?", options: ["yes", "no"] },
       { type: "poll.vote", pollId: "poll_1", choices: [0] },
       { type: "poll.close", pollId: "poll_1" },
@@ -151,7 +152,7 @@ describe.sequential("a password", () => {
     for (const u of updates)
       expect(u).toEqual({
         type: "room.updated",
-        settings: { lobby: false, locked: true, e2ee: false, pollsByAnyone: false },
+        settings: { lobby: false, locked: true, e2ee: false, pollsByAnyone: false, recordingAllowed: true },
       });
     for (const p of [mod, inside]) expect(JSON.stringify(p.client.received)).not.toContain(PASSWORD);
   });
@@ -168,7 +169,13 @@ describe.sequential("a password", () => {
     // The refused connection may try again on the same socket.
     const again = await none.client.request({ type: "join", v: 1, room, name: "Nemo", password: PASSWORD });
     expect(again.type).toBe("joined");
-    expect(again.settings).toEqual({ lobby: false, locked: true, e2ee: false, pollsByAnyone: false });
+    expect(again.settings).toEqual({
+      lobby: false,
+      locked: true,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(JSON.stringify(again)).not.toContain(PASSWORD);
     const pj = await nextSince(m, mod, isType("participant.joined"), 5000, "participant.joined");
     expect(pj.participant.name).toBe("Nemo");
@@ -194,11 +201,17 @@ describe.sequential("a password", () => {
     for (const u of updates)
       expect(u).toEqual({
         type: "room.updated",
-        settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false },
+        settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false, recordingAllowed: true },
       });
     const free = await attempt(room, "Free Fran");
     expect(free.reply.type).toBe("joined");
-    expect(free.reply.settings).toEqual({ lobby: false, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(free.reply.settings).toEqual({
+      lobby: false,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
   });
 
   it("an empty password is refused as bad_message, and the room stays as it was", async () => {

@@ -126,7 +126,13 @@ async function expectSameMeeting(m: Meeting, started: number) {
   ] as const) {
     expect(after.id, `${before.label} is the same participant`).toBe(before.id);
     expect(after.reply.room).toBe(m.room);
-    expect(after.reply.settings).toEqual({ lobby: true, locked: true, e2ee: false, pollsByAnyone: false });
+    expect(after.reply.settings).toEqual({
+      lobby: true,
+      locked: true,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(after.reply.chat.map((c: { text: string }) => c.text)).toEqual(["before the loss"]);
   }
   expect(ada.reply.you.role).toBe("moderator");

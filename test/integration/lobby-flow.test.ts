@@ -35,12 +35,18 @@ describe.sequential("the lobby", () => {
   it("a moderator turns the lobby on: everyone in the room gets room.updated", async () => {
     mod = await join(room, "Mara");
     second = await join(room, "Sid");
-    expect(mod.reply.settings).toEqual({ lobby: false, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(mod.reply.settings).toEqual({
+      lobby: false,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     const updates = await configure(mod, [second], { lobby: true });
     for (const u of updates)
       expect(u).toEqual({
         type: "room.updated",
-        settings: { lobby: true, locked: false, e2ee: false, pollsByAnyone: false },
+        settings: { lobby: true, locked: false, e2ee: false, pollsByAnyone: false, recordingAllowed: true },
       });
   });
 
@@ -77,7 +83,13 @@ describe.sequential("the lobby", () => {
     expect(joined.id).toBeUndefined();
     expect(joined.you).toMatchObject({ id: newcomerId, name: "Nora New", role: "participant" });
     expect(joined.participants.map((p: AnyMessage) => p.id).sort()).toEqual([idOf(mod), idOf(second)].sort());
-    expect(joined.settings).toEqual({ lobby: true, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(joined.settings).toEqual({
+      lobby: true,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(joined.resume).toBeTypeOf("string");
     newcomer.id = newcomerId;
     for (const p of [mod, second]) {
@@ -211,7 +223,13 @@ describe.sequential("the lobby", () => {
     const k = await nextSince(m, mod, isType("lobby.knock"), 5000, "knock");
     await configure(mod, [second], { lobby: false });
     const direct = await join(room, "Direct Entry");
-    expect(direct.reply.settings).toEqual({ lobby: false, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(direct.reply.settings).toEqual({
+      lobby: false,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     const seen = await receivedWithin(mark([w]), [w], QUIET_MS);
     expect(types(seen[w.label] ?? []), "the one waiting still waits").toEqual([]);
     expect(types(w.client.received)).toEqual(["lobby.waiting"]);
@@ -224,6 +242,7 @@ describe.sequential("the lobby", () => {
       locked: false,
       e2ee: false,
       pollsByAnyone: false,
+      recordingAllowed: true,
     });
   });
 });
@@ -304,7 +323,13 @@ describe("the meeting empties while someone waits", () => {
     // The room is gone: the next one in starts a fresh room as its moderator, lobby off.
     const fresh = await join(room, "Fresh Start");
     expect(fresh.reply.you.role).toBe("moderator");
-    expect(fresh.reply.settings).toEqual({ lobby: false, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(fresh.reply.settings).toEqual({
+      lobby: false,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(fresh.reply.participants).toEqual([]);
   });
 
@@ -345,7 +370,13 @@ describe("LOBBY_BY_DEFAULT=1", () => {
     const first = await enter(lobbyServer.wsUrl, room, "First");
     peers.push(first);
     expect(first.reply.you.role).toBe("moderator");
-    expect(first.reply.settings).toEqual({ lobby: true, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(first.reply.settings).toEqual({
+      lobby: true,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     const second = await waitInLobby(lobbyServer.wsUrl, room, "Second");
     peers.push(second);
     const k = await first.client.next(isType("lobby.knock"), 5000, "knock");

@@ -108,7 +108,13 @@ describe.sequential("a non-moderator sending a moderator-only message", () => {
     const admitted = await mod.client.request({ type: "lobby.admit", participantId: waitingId });
     expect(admitted).toMatchObject({ type: "ok" });
     const joined = await waiting.client.next(isType("joined"), 10_000, "joined after admit");
-    expect(joined.settings).toEqual({ lobby: true, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(joined.settings).toEqual({
+      lobby: true,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     const byId = new Map<string, AnyMessage>(joined.participants.map((p: AnyMessage) => [p.id, p]));
     expect(byId.get(idOf(mod))).toMatchObject({ role: "moderator", audio: true, video: true });
     expect(byId.get(idOf(sender))).toMatchObject({ role: "participant", audio: true, video: true });
@@ -124,7 +130,13 @@ describe.sequential("a non-moderator sending a moderator-only message", () => {
       type: "ok",
     });
     const lateJoined = await late.client.next(isType("joined"), 10_000, "joined (late)");
-    expect(lateJoined.settings).toEqual({ lobby: true, locked: false, e2ee: false, pollsByAnyone: false });
+    expect(lateJoined.settings).toEqual({
+      lobby: true,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(lateJoined.participants).toHaveLength(4);
     expect(lateJoined.participants.filter((p: AnyMessage) => p.role === "moderator")).toHaveLength(1);
   });

@@ -62,11 +62,21 @@ describe("polls", () => {
     const room = freshRoom("rights");
     const [mod, ben, cat] = (await joinAll(room, "Mod", "Ben", "Cat")) as [Member, Member, Member];
     expect(await ask(ben)).toMatchObject({ type: "error", code: "forbidden" });
-    expect(await ben.client.request({ type: "room.configure", pollsByAnyone: true }, 10_000)).toMatchObject({
+    expect(
+      await ben.client.request(
+        { type: "room.configure", pollsByAnyone: true, recordingAllowed: true },
+        10_000,
+      ),
+    ).toMatchObject({
       type: "error",
       code: "forbidden",
     });
-    expect(await mod.client.request({ type: "room.configure", pollsByAnyone: true }, 10_000)).toMatchObject({
+    expect(
+      await mod.client.request(
+        { type: "room.configure", pollsByAnyone: true, recordingAllowed: true },
+        10_000,
+      ),
+    ).toMatchObject({
       type: "ok",
     });
     const updated = await cat.client.next(
@@ -74,7 +84,13 @@ describe("polls", () => {
       10_000,
       "room.updated with pollsByAnyone",
     );
-    expect(updated.settings).toEqual({ lobby: false, locked: false, e2ee: false, pollsByAnyone: true });
+    expect(updated.settings).toEqual({
+      lobby: false,
+      locked: false,
+      e2ee: false,
+      pollsByAnyone: true,
+      recordingAllowed: true,
+    });
     expect(await ask(ben, { question: "Ben's?" })).toMatchObject({ type: "ok" });
     const bens = await pollAt(mod, (p) => p.question === "Ben's?", "Ben's poll");
     expect(bens.by).toBe(ben.id);

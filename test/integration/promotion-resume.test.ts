@@ -245,7 +245,13 @@ describe("coming back with the resume token", () => {
     expect(stranger.reply).toMatchObject({ type: "error", code: "password_required" });
     const back = await join(room, "Solo", { resume: mod.resume as string });
     expect(back.reply.you).toMatchObject({ id: idOf(mod), role: "moderator" });
-    expect(back.reply.settings).toEqual({ lobby: true, locked: true, e2ee: false, pollsByAnyone: false });
+    expect(back.reply.settings).toEqual({
+      lobby: true,
+      locked: true,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(back.reply.chat.map((c: AnyMessage) => c.text)).toEqual(["note to self"]);
   });
 
@@ -262,7 +268,13 @@ describe("coming back with the resume token", () => {
     await mod.client.next(isType("participant.left"), 8000, "Pip dropped");
     const back = await join(room, "Pip", { resume: part.resume as string });
     expect(back.reply.you.id).toBe(idOf(part));
-    expect(back.reply.settings).toEqual({ lobby: true, locked: true, e2ee: false, pollsByAnyone: false });
+    expect(back.reply.settings).toEqual({
+      lobby: true,
+      locked: true,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
   });
 
   it("after leave, the token does not work; an unknown token neither", async () => {

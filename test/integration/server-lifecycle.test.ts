@@ -156,7 +156,13 @@ describe("with a running server", () => {
       type: "ok",
     });
     const joined = await knock.next((m) => m.type === "joined", 5000, "Cy admitted");
-    expect(joined.settings).toEqual({ lobby: true, locked: true, e2ee: false, pollsByAnyone: false });
+    expect(joined.settings).toEqual({
+      lobby: true,
+      locked: true,
+      e2ee: false,
+      pollsByAnyone: false,
+      recordingAllowed: true,
+    });
     expect(joined.chat.map((c: { text: string }) => c.text)).toEqual(["before the crash"]);
     expect(joined.hands.map((h: { participantId: string }) => h.participantId)).toEqual([
       b.joined.you.id,

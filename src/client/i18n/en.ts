@@ -8,6 +8,7 @@ import { enDataSaver } from "./en-data-saver.js";
 import { enDevice } from "./en-device.js";
 import { enInstall } from "./en-install.js";
 import { enPolls } from "./en-polls.js";
+import { enRecording } from "./en-recording.js";
 
 export const en = {
   ...enBreakout,
@@ -16,6 +17,7 @@ export const en = {
   ...enDevice,
   ...enInstall,
   ...enPolls,
+  ...enRecording,
   "app.name": "Palabre",
   "language.label": "Language",
   "language.en": "English",

@@ -6,6 +6,7 @@ import { frDataSaver } from "./fr-data-saver.js";
 import { frDevice } from "./fr-device.js";
 import { frInstall } from "./fr-install.js";
 import { frPolls } from "./fr-polls.js";
+import { frRecording } from "./fr-recording.js";
 
 export const fr: Dictionary = {
   ...frBreakout,
@@ -14,6 +15,7 @@ export const fr: Dictionary = {
   ...frDevice,
   ...frInstall,
   ...frPolls,
+  ...frRecording,
   "app.name": "Palabre",
   "language.label": "Langue",
   "language.en": "English",

@@ -80,6 +80,15 @@ export interface Announcement {
   seq: number;
 }
 
+/** Until `joined` says: nothing allowed that the meeting may forbid (recording). */
+const NO_SETTINGS: RoomSettings = {
+  lobby: false,
+  locked: false,
+  e2ee: false,
+  pollsByAnyone: false,
+  recordingAllowed: false,
+};
+
 export class RoomState {
   readonly view = signal<View>("prejoin");
   readonly connection = signal<ConnectionStatus>("idle");
@@ -96,12 +105,7 @@ export class RoomState {
   readonly announcement = signal<Announcement | null>(null);
 
   // Shared by several features (lobby, moderation, participants, chat, hands): each feature writes its own.
-  readonly settings = signal<RoomSettings>({
-    lobby: false,
-    locked: false,
-    e2ee: false,
-    pollsByAnyone: false,
-  });
+  readonly settings = signal<RoomSettings>(NO_SETTINGS);
   /** People waiting in the lobby; filled for moderators only. */
   readonly lobbyEntries = signal<readonly LobbyEntry[]>([]);
   /** Moderators: who was removed from the meeting (and may be let back). */
@@ -131,7 +135,7 @@ export class RoomState {
     this.announcement.value = null;
     this.remotes.value = new Map();
     this.mediaHealth.value = "connecting";
-    this.settings.value = { lobby: false, locked: false, e2ee: false, pollsByAnyone: false };
+    this.settings.value = NO_SETTINGS;
     this.lobbyEntries.value = [];
     this.barred.value = [];
     this.removalReason.value = null;

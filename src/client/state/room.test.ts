@@ -111,6 +111,7 @@ const ME: ParticipantInfo = {
   audio: true,
   video: true,
   screen: false,
+  recording: false,
 };
 
 function joined(resume: string): ServerMessageOf<"joined"> {
@@ -120,7 +121,7 @@ function joined(resume: string): ServerMessageOf<"joined"> {
     room: "standup",
     participants: [ME],
     iceServers: [],
-    settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false },
+    settings: { lobby: false, locked: false, e2ee: false, pollsByAnyone: false, recordingAllowed: true },
     chat: [],
     hands: [],
     polls: [],

@@ -39,6 +39,7 @@ const COST: Partial<Record<ClientMessageType, BudgetName>> = {
   "floor.give": "hands",
   "reaction.send": "reactions",
   "media.state": "devices",
+  "recording.state": "devices",
   publish: "publish",
   "room.configure": "moderation",
   "lobby.admit": "moderation",

@@ -17,6 +17,8 @@ export class Participant {
   audio = true;
   video = true;
   screen = false;
+  /** Its browser says it records the meeting locally (it cannot be checked: what it says is shown). */
+  recording = false;
   /** Devices a moderator turned off: the media server drops them until the participant turns them on again. */
   readonly blocked = new Set<Device>();
 
@@ -47,6 +49,7 @@ export class Participant {
       audio: this.audio,
       video: this.video,
       screen: this.screen,
+      recording: this.recording,
     };
   }
 }

@@ -1,6 +1,6 @@
 /**
- * What moderators set on a meeting: the lobby, the password (its seal only), who may ask polls, and end-to-end
- * encryption. E2EE
+ * What moderators set on a meeting: the lobby, the password (its seal only), who may ask polls, whether
+ * participants may record locally, and end-to-end encryption. E2EE
  * only goes on: a meeting whose media is end-to-end encrypted never falls back to media the server could see
  * (a moderator, or a server lying in `room.updated`, could otherwise turn it off behind people's backs; the
  * client refuses that too, PROTOCOL.md "End-to-end encryption").
@@ -13,6 +13,7 @@ export interface ConfigChanges {
   password?: PasswordSeal | null | undefined;
   e2ee?: true | undefined;
   pollsByAnyone?: boolean | undefined;
+  recordingAllowed?: boolean | undefined;
 }
 
 /** What a snapshot keeps of it (snapshot.ts). */
@@ -21,6 +22,7 @@ export interface SavedConfig {
   password: PasswordSeal | null;
   e2ee: boolean;
   pollsByAnyone: boolean;
+  recordingAllowed: boolean;
 }
 
 export class RoomConfig {
@@ -28,6 +30,7 @@ export class RoomConfig {
   password: PasswordSeal | null = null;
   e2ee = false;
   pollsByAnyone = false;
+  recordingAllowed = true;
 
   constructor(lobbyByDefault: boolean) {
     this.lobby = lobbyByDefault;
@@ -40,6 +43,7 @@ export class RoomConfig {
       locked: this.password !== null,
       e2ee: this.e2ee,
       pollsByAnyone: this.pollsByAnyone,
+      recordingAllowed: this.recordingAllowed,
     };
   }
 
@@ -48,6 +52,7 @@ export class RoomConfig {
     if (changes.password !== undefined) this.password = changes.password;
     if (changes.e2ee) this.e2ee = true;
     if (changes.pollsByAnyone !== undefined) this.pollsByAnyone = changes.pollsByAnyone;
+    if (changes.recordingAllowed !== undefined) this.recordingAllowed = changes.recordingAllowed;
   }
 
   saved(): SavedConfig {
@@ -56,6 +61,7 @@ export class RoomConfig {
       password: this.password,
       e2ee: this.e2ee,
       pollsByAnyone: this.pollsByAnyone,
+      recordingAllowed: this.recordingAllowed,
     };
   }
 
@@ -64,5 +70,6 @@ export class RoomConfig {
     this.password = saved.password;
     this.e2ee = saved.e2ee;
     this.pollsByAnyone = saved.pollsByAnyone;
+    this.recordingAllowed = saved.recordingAllowed;
   }
 }

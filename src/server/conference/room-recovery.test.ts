@@ -25,6 +25,7 @@ describe("a room whose people dropped", () => {
       locked: true,
       e2ee: false,
       pollsByAnyone: false,
+      recordingAllowed: true,
     });
     expect(room.participant(a.id)?.role).toBe("moderator");
   });

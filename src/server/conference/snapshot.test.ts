@@ -17,6 +17,7 @@ describe("a meeting's snapshot", () => {
       password: await sealPassword("secret"),
       e2ee: true,
       pollsByAnyone: true,
+      recordingAllowed: false,
     });
     const poll = held.room.polls.create(
       ada,
@@ -39,7 +40,13 @@ describe("a meeting's snapshot", () => {
     const fresh = makeRoom();
     fresh.room.takeOver(snapshot, 100);
 
-    expect(fresh.room.settings()).toEqual({ lobby: true, locked: true, e2ee: true, pollsByAnyone: true });
+    expect(fresh.room.settings()).toEqual({
+      lobby: true,
+      locked: true,
+      e2ee: true,
+      pollsByAnyone: true,
+      recordingAllowed: false,
+    });
     expect(fresh.room.password && (await passwordMatches(fresh.room.password, "secret"))).toBe(true);
     // Nobody is inside until they come back; newcomers still meet the password first.
     expect(fresh.room.size).toBe(0);

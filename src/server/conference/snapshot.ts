@@ -111,6 +111,7 @@ export function restoreSnapshot(room: SnapshotRoom, snapshot: MeetingSnapshot, n
     password: snapshot.password,
     e2ee: snapshot.e2ee,
     pollsByAnyone: snapshot.pollsByAnyone,
+    recordingAllowed: snapshot.recordingAllowed,
   });
   room.chat.restore(snapshot.chat);
   room.hands.seq = snapshot.hands.seq;

@@ -160,6 +160,8 @@ const RoomStateEntries = {
   e2ee: v.optional(v.boolean(), false),
   /** Absent in a snapshot from a node that predates polls. */
   pollsByAnyone: v.optional(v.boolean(), false),
+  /** Absent in a snapshot from a node that predates local recording (which was then allowed). */
+  recordingAllowed: v.optional(v.boolean(), true),
   chat: v.strictObject({
     seq: Count,
     history: v.pipe(v.array(ChatMessageSchema), v.maxLength(Limits.chatHistory)),

@@ -46,6 +46,7 @@ export interface MeetingSnapshot {
   password: PasswordSeal | null;
   e2ee: boolean;
   pollsByAnyone: boolean;
+  recordingAllowed: boolean;
   chat: { seq: number; history: ChatMessage[]; recent: [string, string[]][] };
   hands: { seq: number };
   polls: { seq: number; list: PollState[] };

@@ -11,6 +11,7 @@ import type {
 } from "../../protocol/messages.js";
 import * as moderation from "../conference/moderation.js";
 import { sealPassword } from "../conference/password.js";
+import { setRecording } from "../conference/recording.js";
 import type { Room } from "../conference/room.js";
 
 export interface InRoomContext {
@@ -92,7 +93,13 @@ export const inRoomHandlers: Handlers = {
   "room.configure": async (ctx, m) => {
     // Only the seal is kept (password.ts); null and undefined (remove, leave as is) pass through.
     const password = typeof m.password === "string" ? await sealPassword(m.password) : m.password;
-    meeting(ctx).configure({ lobby: m.lobby, password, e2ee: m.e2ee, pollsByAnyone: m.pollsByAnyone });
+    meeting(ctx).configure({
+      lobby: m.lobby,
+      password,
+      e2ee: m.e2ee,
+      pollsByAnyone: m.pollsByAnyone,
+      recordingAllowed: m.recordingAllowed,
+    });
     ok(ctx, m);
   },
 
@@ -189,6 +196,12 @@ export const inRoomHandlers: Handlers = {
     const message = ctx.room.chat.postPoll(from, ctx.room.polls.results(m.pollId, from), Date.now());
     ok(ctx, m);
     ctx.room.broadcast({ type: "chat.message", message });
+  },
+
+  // local recording: what the browser says is shown to everyone; only starting depends on the setting
+  "recording.state": (ctx, m) => {
+    setRecording(ctx.room, me(ctx), m.on);
+    ok(ctx, m);
   },
 
   // breakout rooms (breakouts.ts): moderators' actions from any room of the meeting; moving is anyone's

@@ -15,6 +15,7 @@ import { Notices } from "../moderation/notices.js";
 import { MeetingDialogs } from "../more-menu/meeting-dialogs.js";
 import { ParticipantsPane } from "../participants/participants-pane.js";
 import { ReactionLayer } from "../reactions/reaction-layer.js";
+import { RecordingIndicator } from "../recording/recording-ui.js";
 import { ShareError } from "../screen-share/screen-share-button.js";
 import { LockBadge } from "../security/lock-badge.js";
 import { Toolbar } from "../toolbar/toolbar.js";
@@ -58,6 +59,7 @@ export function Conference({ room }: { room: Room }) {
       <ParticipantsPane room={room} />
       <LockBadge room={room} />
       <E2eeBadge />
+      <RecordingIndicator />
       <ReconnectingBanner room={room} />
       <BreakoutBanner />
       <KnockToasts room={room} />

@@ -1,7 +1,8 @@
 /**
  * The toolbar's "⋯" button, at its far right (as in the seed's tutorial: "behind the three dots hide several
- * options"): inviting people (the meeting's link), settings, video quality, how many videos to receive at most (last-N, features/adaptation), full
- * screen, keyboard shortcuts, installing the app (only when the browser says it can be), language. A
+ * options"): inviting people (the meeting's link), breakout rooms, recording the meeting on this machine,
+ * settings, video quality, how many videos to receive at most (last-N, features/adaptation), full screen,
+ * keyboard shortcuts, installing the app (only when the browser says it can be), language. A
  * disclosure panel: Escape, the button again or a click elsewhere closes it, and focus goes back to the button.
  * The quality choices are a radio group (arrow keys move between them, Enter or Space picks one); the panel
  * stays open after a pick.
@@ -26,6 +27,7 @@ import { InstallMenuItem } from "../install/install-ui.js";
 import { QUALITIES, type Quality } from "../quality/quality.js";
 import { QualityScope } from "../quality/quality-controller.js";
 import { QualityHint } from "../quality/quality-hint.js";
+import { RecordingMenuItem } from "../recording/recording-ui.js";
 import { type MeetingDialog, MoreMenuScope } from "./more-menu-state.js";
 import { useMeetingShortcuts } from "./use-shortcuts.js";
 import "./more-menu.css";
@@ -178,6 +180,11 @@ export function MoreMenu({ room }: { room: Room }) {
             <PeopleIcon />
             {t("breakout.open")}
           </button>
+          <RecordingMenuItem
+            onPicked={() => {
+              open.value = false;
+            }}
+          />
           <button
             type="button"
             class="more-item"

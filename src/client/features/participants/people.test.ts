@@ -10,6 +10,7 @@ const info = (id: string, name: string, role: ParticipantInfo["role"] = "partici
   audio: true,
   video: true,
   screen: false,
+  recording: false,
 });
 
 describe("matches (the participants search)", () => {

@@ -14,6 +14,7 @@ const ME: ParticipantInfo = {
   audio: true,
   video: true,
   screen: false,
+  recording: false,
 };
 
 function poll(id: string, fields: Partial<Poll> = {}): Poll {
@@ -112,7 +113,7 @@ describe("PollsController", () => {
   it("lets moderators ask, and anyone when the meeting allows it; the author or a moderator manage", () => {
     const { polls, state } = setUp();
     expect(polls.canAsk()).toBe(false);
-    state.settings.value = { ...state.settings.value, pollsByAnyone: true };
+    state.settings.value = { ...state.settings.value, pollsByAnyone: true, recordingAllowed: true };
     expect(polls.canAsk()).toBe(true);
     expect(polls.canManage(poll("poll_1"))).toBe(false);
     expect(polls.canManage(poll("poll_1", { by: ME.id }))).toBe(true);

@@ -1,14 +1,32 @@
 /**
- * The moderators' room security: the lobby switch, the password (set, change, remove), and who may ask polls,
- * sent with `room.configure`. The server never gives the password back, so the field only ever holds a new one.
+ * The moderators' room security: the lobby switch, the password (set, change, remove), who may ask polls and
+ * whether participants may record, sent with `room.configure`. The server never gives the password back, so the field only ever holds a new one.
  */
 import { useSignal, useSignalEffect } from "@preact/signals";
 import { Limits } from "../../../protocol/common.js";
-import { t } from "../../i18n/i18n.js";
+import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import "./security.css";
 
-type Change = { lobby?: boolean; password?: string | null; pollsByAnyone?: boolean };
+/** The meeting's on/off settings a moderator sets here. */
+type Flag = "lobby" | "pollsByAnyone" | "recordingAllowed";
+type Change = Partial<Record<Flag, boolean>> & { password?: string | null };
+
+const SWITCHES: { flag: Flag; testId: string; label: MessageKey; hint: MessageKey }[] = [
+  { flag: "lobby", testId: "lobby-toggle", label: "security.lobby", hint: "security.lobbyHint" },
+  {
+    flag: "pollsByAnyone",
+    testId: "polls-by-anyone-toggle",
+    label: "security.pollsByAnyone",
+    hint: "security.pollsByAnyoneHint",
+  },
+  {
+    flag: "recordingAllowed",
+    testId: "recording-allowed-toggle",
+    label: "security.recording",
+    hint: "security.recordingHint",
+  },
+];
 
 async function configure(room: Room, change: Change): Promise<boolean> {
   try {
@@ -23,8 +41,7 @@ async function configure(room: Room, change: Change): Promise<boolean> {
 export function SecuritySettings({ room }: { room: Room }) {
   const settings = room.state.settings.value;
   // What the switch shows between the click and the server's room.updated, so it does not flicker back.
-  const lobbyWanted = useSignal<boolean | null>(null);
-  const pollsWanted = useSignal<boolean | null>(null);
+  const wanted = useSignal<Partial<Record<Flag, boolean>>>({});
   const password = useSignal("");
   // Hidden while typed: the pane may be on a shared screen. The organiser can show it to check a typo.
   const shown = useSignal(false);
@@ -34,8 +51,7 @@ export function SecuritySettings({ room }: { room: Room }) {
   // room.updated arrived (ours or another moderator's): the server's word replaces our guess.
   useSignalEffect(() => {
     room.state.settings.value;
-    lobbyWanted.value = null;
-    pollsWanted.value = null;
+    wanted.value = {};
   });
 
   const run = async (change: Change) => {
@@ -45,8 +61,7 @@ export function SecuritySettings({ room }: { room: Room }) {
     busy.value = false;
     if (!ok) {
       failed.value = true;
-      lobbyWanted.value = null;
-      pollsWanted.value = null;
+      wanted.value = {};
     } else if (change.password !== undefined) password.value = "";
   };
 
@@ -56,49 +71,35 @@ export function SecuritySettings({ room }: { room: Room }) {
     run({ password: password.value });
   };
 
-  const lobbyOn = lobbyWanted.value ?? settings.lobby;
-  const pollsByAnyone = pollsWanted.value ?? settings.pollsByAnyone;
   return (
     <section class="pane-section security" aria-labelledby="security-title">
       <h3 id="security-title">{t("security.title")}</h3>
-      <label class="switch-row">
-        <input
-          type="checkbox"
-          role="switch"
-          aria-checked={lobbyOn ? "true" : "false"}
-          data-testid="lobby-toggle"
-          checked={lobbyOn}
-          aria-describedby="lobby-toggle-hint"
-          onChange={(ev) => {
-            const on = (ev.currentTarget as HTMLInputElement).checked;
-            lobbyWanted.value = on;
-            run({ lobby: on });
-          }}
-        />
-        <span>{t("security.lobby")}</span>
-      </label>
-      <p id="lobby-toggle-hint" class="hint">
-        {t("security.lobbyHint")}
-      </p>
-      <label class="switch-row">
-        <input
-          type="checkbox"
-          role="switch"
-          aria-checked={pollsByAnyone ? "true" : "false"}
-          data-testid="polls-by-anyone-toggle"
-          checked={pollsByAnyone}
-          aria-describedby="polls-toggle-hint"
-          onChange={(ev) => {
-            const on = (ev.currentTarget as HTMLInputElement).checked;
-            pollsWanted.value = on;
-            run({ pollsByAnyone: on });
-          }}
-        />
-        <span>{t("security.pollsByAnyone")}</span>
-      </label>
-      <p id="polls-toggle-hint" class="hint">
-        {t("security.pollsByAnyoneHint")}
-      </p>
+      {SWITCHES.map(({ flag, testId, label, hint }) => {
+        const on = wanted.value[flag] ?? settings[flag];
+        return (
+          <div key={flag}>
+            <label class="switch-row">
+              <input
+                type="checkbox"
+                role="switch"
+                aria-checked={on ? "true" : "false"}
+                data-testid={testId}
+                checked={on}
+                aria-describedby={`${testId}-hint`}
+                onChange={(ev) => {
+                  const next = (ev.currentTarget as HTMLInputElement).checked;
+                  wanted.value = { ...wanted.value, [flag]: next };
+                  run({ [flag]: next });
+                }}
+              />
+              <span>{t(label)}</span>
+            </label>
+            <p id={`${testId}-hint`} class="hint">
+              {t(hint)}
+            </p>
+          </div>
+        );
+      })}
 
       <form class="stack" onSubmit={setPassword}>
         <label for="room-password-new">{t("security.passwordLabel")}</label>

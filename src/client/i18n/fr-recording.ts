@@ -1,0 +1,16 @@
+/** Chaînes françaises de l'enregistrement local (features/recording) ; fr.ts les reprend. */
+export const frRecording = {
+  "recording.start": "Enregistrer la réunion",
+  "recording.startHint": "Sur cet ordinateur seulement ; tout le monde voit que vous enregistrez.",
+  "recording.stop": "Arrêter l'enregistrement",
+  "recording.stopHint": "Le fichier est enregistré dans vos téléchargements.",
+  "recording.notAllowed": "Un modérateur n'autorise pas l'enregistrement dans cette réunion.",
+  "recording.unsupported": "Ce navigateur ne peut pas enregistrer la réunion.",
+  "recording.failed": "L'enregistrement n'a pas démarré. Réessayez.",
+  "recording.forbidden":
+    "Un modérateur a arrêté l'enregistrement dans cette réunion. Votre fichier a été enregistré.",
+  "recording.by": "Enregistrement : {names}",
+  "recording.dismiss": "OK",
+  "security.recording": "Les participants peuvent enregistrer la réunion",
+  "security.recordingHint": "Sur leur propre ordinateur. Tout le monde voit qui enregistre.",
+};
