@@ -13,7 +13,13 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import { describeServerLog } from "../helpers/log-health.js";
 import { type ServerHandle, startServer, tail } from "../helpers/server.js";
 import { waitFor } from "../helpers/wait.js";
-import { launchChromium, newParticipant, type Participant, saveEvidence } from "./helpers/browser.js";
+import {
+  launchChromium,
+  newParticipant,
+  type Participant,
+  saveEvidence,
+  savingData,
+} from "./helpers/browser.js";
 import { clickStamped } from "./helpers/media-views.js";
 import { waitForConference } from "./helpers/moderation-ui.js";
 import { openChat, sendChat, shownMessages, waitForShownTexts } from "./helpers/social.js";
@@ -51,11 +57,9 @@ const room = `e2e-breakout-${Date.now().toString(36)}`;
  * pages each encoding 720p simulcast saturated CI's two cores: joins took up to 30 s there, and the return
  * from the rooms took 7 s (target 5 s; 1.7-2.7 s on the same machine with fewer files before it).
  */
-const SAVING_DATA = `localStorage.setItem("palabre.dataSaver", JSON.stringify({ on: true, audioOnly: false }))`;
-
 async function enter(label: string, name: string): Promise<Person> {
   const p = await newParticipant(browser, label);
-  await p.context.addInitScript(SAVING_DATA);
+  await savingData(p);
   const id = await joinViaUi(p.page, server.origin, room, name);
   const person = { p, page: p.page, id, name };
   everyone.push(person);

@@ -339,9 +339,27 @@ const DECODE_SCRIPT = `async (base64, seconds) => {
     }
     if (video.error) throw new Error("the recording stopped decoding: " + video.error.code + " " + video.error.message);
     video.pause();
+    // How much the picture varies (standard deviation of the luma of a 160x90 copy): a flat picture, such as
+    // a recording of empty tiles, stays near 0; faces or the fake camera's moving pattern do not.
+    const canvas = document.createElement("canvas");
+    canvas.width = 160;
+    canvas.height = 90;
+    const g = canvas.getContext("2d");
+    g.drawImage(video, 0, 0, 160, 90);
+    const px = g.getImageData(0, 0, 160, 90).data;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      const y = 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
+      s1 += y;
+      s2 += y * y;
+    }
+    const n = px.length / 4;
+    const lumaSpread = Math.sqrt(Math.max(0, s2 / n - (s1 / n) * (s1 / n)));
     return {
       videoFrames: video.getVideoPlaybackQuality().totalVideoFrames,
       audioRms: peak,
+      lumaSpread,
       width: video.videoWidth,
       height: video.videoHeight,
     };
@@ -360,7 +378,7 @@ export async function decodeInPage(
   page: Page,
   bytes: Uint8Array,
   seconds = 2,
-): Promise<{ videoFrames: number; audioRms: number; width: number; height: number }> {
+): Promise<{ videoFrames: number; audioRms: number; lumaSpread: number; width: number; height: number }> {
   const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
   return page.evaluate(`(${DECODE_SCRIPT})(${JSON.stringify(base64)}, ${Number(seconds)})`);
 }

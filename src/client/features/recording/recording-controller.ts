@@ -94,7 +94,13 @@ export class RecordingController {
     this.#recorder = null;
     this.active.value = false;
     this.problem.value = why;
+    const { pictures, drawMs } = recorder.stats();
     const file = await recorder.stop();
+    const seconds = (Date.now() - recorder.startedAt) / 1000;
+    console.info(
+      `palabre: recording stopped: ${seconds.toFixed(1)} s, ${(pictures / seconds).toFixed(1)} pictures/s, ` +
+        `${drawMs.toFixed(1)} ms to draw one, ${Math.round(file.size / 1024)} KiB`,
+    );
     save(file, fileName(this.room.state.roomName.peek(), recorder.startedAt));
     if (this.room.state.view.peek() === "conference") await this.#declare(false);
   }
