@@ -9,6 +9,7 @@
  * a device that cannot draw 24 pictures a second, the recording has fewer, and the meeting stays usable.
  */
 import { fitPicture, placeTiles, type Scene } from "./recording-scene.js";
+import { recordingType } from "./recording-support.js";
 
 export const RECORDING_WIDTH = 1280;
 export const RECORDING_HEIGHT = 720;
@@ -18,15 +19,6 @@ const VIDEO_BITS_PER_SECOND = 1_500_000;
 const AUDIO_BITS_PER_SECOND = 128_000;
 /** How often the recorder hands over what it encoded: a crash of the tab loses at most this much more. */
 const CHUNK_MS = 1_000;
-
-const TYPES = ["video/webm;codecs=vp8,opus", "video/webm;codecs=vp9,opus", "video/webm"];
-
-/** The WebM type this browser records, or null if it cannot record the meeting at all. */
-export function recordingType(): string | null {
-  if (typeof MediaRecorder === "undefined" || typeof HTMLCanvasElement === "undefined") return null;
-  if (typeof HTMLCanvasElement.prototype.captureStream !== "function") return null;
-  return TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? null;
-}
 
 export class MeetingRecorder {
   readonly #scene: () => Scene;

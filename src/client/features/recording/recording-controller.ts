@@ -10,9 +10,9 @@ import type { Room } from "../../state/room.js";
 import { scope } from "../../ui/scope.js";
 import type { LayoutController } from "../layout/layout-controller.js";
 import type { ScreenShareController } from "../screen-share/screen-share-controller.js";
-import { MeetingRecorder, recordingType } from "./meeting-recorder.js";
-import { fileName, save } from "./recording-file.js";
+import type { MeetingRecorder } from "./meeting-recorder.js";
 import type { Scene, SceneTile } from "./recording-scene.js";
+import { recordingType } from "./recording-support.js";
 
 export class RecordingController {
   /** This page records. */
@@ -71,6 +71,8 @@ export class RecordingController {
     try {
       if (!this.supported) throw new Error("MediaRecorder cannot record WebM here");
       // Told first, recorded after: a refusal (forbidden meanwhile) records nothing.
+      // Fetched now, not on the first visit (most people never record).
+      const { MeetingRecorder } = await import("./meeting-recorder.js");
       await this.room.request({ type: "recording.state", on: true });
       try {
         this.#recorder = new MeetingRecorder(() => this.#scene());
@@ -96,6 +98,7 @@ export class RecordingController {
     this.problem.value = why;
     const { pictures, drawMs } = recorder.stats();
     const file = await recorder.stop();
+    const { fileName, save } = await import("./recording-file.js");
     const seconds = (Date.now() - recorder.startedAt) / 1000;
     console.info(
       `palabre: recording stopped: ${seconds.toFixed(1)} s, ${(pictures / seconds).toFixed(1)} pictures/s, ` +
