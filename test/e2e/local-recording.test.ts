@@ -114,6 +114,10 @@ describe("local recording", () => {
     expect(await pressRecord(page)).toBe("off");
     await everyoneSees(["Ben"]);
     const seen = Date.now();
+    // The recorder's code is fetched at the first start, from our own origin; nothing else was asked for.
+    const fetched = ben.p.requests.slice(requestsBefore);
+    expect(fetched.filter((url) => !url.startsWith(`${server.origin}/assets/`))).toEqual([]);
+    const requestsRecording = ben.p.requests.length;
     // The French page says it in French.
     expect(await chloe.p.page.locator("[data-testid=recording-indicator]").textContent()).toContain(
       "Enregistrement : Ben",
@@ -133,8 +137,9 @@ describe("local recording", () => {
     );
     await everyoneSees([]);
 
-    // Nothing left the page: no request but the file's own link, and only small signaling on the socket.
-    const requests = ben.p.requests.slice(requestsBefore);
+    // Nothing left the page while it recorded and saved: no request but the file's own link, and only small
+    // signaling on the socket.
+    const requests = ben.p.requests.slice(requestsRecording);
     expect(requests.filter((url) => !url.startsWith("blob:"))).toEqual([]);
     const sent = (frames.get(ben.p)?.sent ?? []).slice(sentBefore);
     const sizes = sent.map((f) => JSON.stringify(f).length);

@@ -11,6 +11,9 @@
 import { fitPicture, placeTiles, type Scene } from "./recording-scene.js";
 import { recordingType } from "./recording-support.js";
 
+// The file's name and its saving come with the recorder: nothing is fetched while recording or at its end.
+export { fileName, save } from "./recording-file.js";
+
 export const RECORDING_WIDTH = 1280;
 export const RECORDING_HEIGHT = 720;
 const FPS = 24;

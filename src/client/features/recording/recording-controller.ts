@@ -14,6 +14,8 @@ import type { MeetingRecorder } from "./meeting-recorder.js";
 import type { Scene, SceneTile } from "./recording-scene.js";
 import { recordingType } from "./recording-support.js";
 
+type RecorderCode = typeof import("./meeting-recorder.js");
+
 export class RecordingController {
   /** This page records. */
   readonly active = signal(false);
@@ -25,6 +27,8 @@ export class RecordingController {
   readonly recorders: ReadonlySignal<readonly string[]>;
   readonly supported = recordingType() !== null;
   #recorder: MeetingRecorder | null = null;
+  /** The recorder's code, fetched at the first start (most people never record). */
+  #code: RecorderCode | null = null;
 
   constructor(
     private readonly room: Room,
@@ -71,8 +75,8 @@ export class RecordingController {
     try {
       if (!this.supported) throw new Error("MediaRecorder cannot record WebM here");
       // Told first, recorded after: a refusal (forbidden meanwhile) records nothing.
-      // Fetched now, not on the first visit (most people never record).
-      const { MeetingRecorder } = await import("./meeting-recorder.js");
+      this.#code ??= await import("./meeting-recorder.js");
+      const { MeetingRecorder } = this.#code;
       await this.room.request({ type: "recording.state", on: true });
       try {
         this.#recorder = new MeetingRecorder(() => this.#scene());
@@ -98,7 +102,7 @@ export class RecordingController {
     this.problem.value = why;
     const { pictures, drawMs } = recorder.stats();
     const file = await recorder.stop();
-    const { fileName, save } = await import("./recording-file.js");
+    const { fileName, save } = this.#code as RecorderCode;
     const seconds = (Date.now() - recorder.startedAt) / 1000;
     console.info(
       `palabre: recording stopped: ${seconds.toFixed(1)} s, ${(pictures / seconds).toFixed(1)} pictures/s, ` +
