@@ -1,6 +1,5 @@
 /** Meeting names in URLs, checked with the protocol's own rule. Free of DOM access, for unit tests. */
-import * as v from "valibot";
-import { RoomNameSchema } from "../protocol/common.js";
+import { roomNameOf } from "../protocol/text.js";
 
 export interface Route {
   /** The meeting name from the path, or null at `/`. */
@@ -11,8 +10,7 @@ export interface Route {
 
 /** Validates a meeting name with the protocol's own rule; returns the name or null. */
 export function validRoomName(name: string): string | null {
-  const result = v.safeParse(RoomNameSchema, name);
-  return result.success ? name.trim() : null;
+  return roomNameOf(name);
 }
 
 export function parsePath(pathname: string): Route {

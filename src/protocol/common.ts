@@ -1,74 +1,11 @@
 /** Field schemas and limits shared by the messages of the signaling protocol. */
 import * as v from "valibot";
+import { Limits } from "./limits.js";
+import { CHAT_STRIP, cleanChatText, LONE_SURROGATE, LONG_MARK_RUN, REACTIONS, ROOM_NAME } from "./text.js";
 
-export const PROTOCOL_VERSION = 1;
-
-/** Limits shared by server validation and client UI (maxlength attributes, etc.). */
-export const Limits = {
-  nameMaxChars: 64,
-  /**
-   * A name as sent, before normalisation, in UTF-16 code units: room for 64 characters written decomposed
-   * (a Vietnamese letter is 3 code units in NFD) and some white space. Checked first, so that no work on a
-   * name grows with the size of the frame that carried it.
-   */
-  nameMaxInputChars: 256,
-  roomMaxChars: 64,
-  /** A room name as sent, before trimming; the same reasoning as `nameMaxInputChars`. */
-  roomMaxInputChars: 256,
-  /**
-   * Combining marks in a row in a name or a chat message. NFC reorders and composes each run of combining
-   * marks in time that grows with the square of its length (a 500 KiB run took 30 s); Unicode's stream-safe
-   * text format (UAX #15) allows 30 non-starters in a row, and no writing system needs more.
-   */
-  combiningMarksMaxRun: 30,
-  passwordMaxChars: 128,
-  /**
-   * An end-to-end encryption message between two browsers (a signed public key, or a wrapped media key), in
-   * base64url: opaque to the server, which only relays it; and how many addressees one `e2ee.signal` has.
-   */
-  e2eePayloadMaxChars: 512,
-  e2eeEntriesMax: 200,
-  /** A moderator's reason for removing someone. */
-  reasonMaxChars: 200,
-  /** A subscriber answer carries one m-line per stream received: ~600 characters each, 110+ in a big room. */
-  sdpMaxChars: 384 * 1024,
-  candidateMaxChars: 1024,
-  chatMaxChars: 2000,
-  /** Messages of a room's public chat kept for latecomers. */
-  chatHistory: 500,
-  /** A poll's question and each of its answers, in characters. */
-  pollQuestionMaxChars: 300,
-  pollOptionMaxChars: 100,
-  /** Answers a poll offers. */
-  pollOptionsMin: 2,
-  pollOptionsMax: 10,
-  /** Polls a meeting holds (open and closed): they are kept until it ends, and everyone receives them on entry. */
-  pollsPerMeeting: 30,
-  /** Breakout rooms a meeting has at once, and the characters of a room's name (empty: called by its number). */
-  breakoutRooms: 20,
-  breakoutNameMaxChars: 64,
-  /** Assignments one `breakout.assign` carries. */
-  breakoutAssignmentsMax: 500,
-  /** The longest countdown before breakout rooms close, in seconds. */
-  breakoutCountdownMaxSeconds: 300,
-  /** Largest WebSocket frame accepted, in bytes; larger frames close the socket with 1009. */
-  frameMaxBytes: 512 * 1024,
-  /**
-   * JSON nesting depth of a frame (the deepest message, subscribe.configure, nests 3). A 500 KiB frame of
-   * nested arrays costs JSON.parse 25-50 ms, so depth is checked on the text, before parsing.
-   */
-  frameMaxDepth: 8,
-  /**
-   * Array elements and object members in a frame, counted as commas outside strings. The most a valid
-   * message holds is about 1,300 (subscribe.configure, 256 streams of 5 fields); 50,000 small members
-   * cost JSON.parse ~12 ms, so this too is checked before parsing.
-   */
-  frameMaxMembers: 4096,
-  subscribeMaxStreams: 256,
-  publishMaxSources: 8,
-  /** An error's `message` quotes the input that failed; this bounds what is echoed back. */
-  errorMessageMaxChars: 200,
-} as const;
+// The plain values live apart, so that the browser can take them without valibot (limits.ts, text.ts).
+export { Limits, PROTOCOL_VERSION } from "./limits.js";
+export { REACTIONS, type Reaction } from "./text.js";
 
 /**
  * An array of `item` with `min` to `max` elements. The length is checked before any element is parsed:
@@ -87,9 +24,6 @@ export function boundedArray<TItem extends v.GenericSchema>(item: TItem, min: nu
   );
 }
 
-/** Finds a run of more combining marks than UAX #15's stream-safe format allows; linear (≤ 31 steps a char). */
-const LONG_MARK_RUN = new RegExp(`\\p{M}{${Limits.combiningMarksMaxRun + 1}}`, "u");
-
 /** Refuses text NFC would take quadratic time on; to run before any `normalize`. */
 const streamSafe = (what: string) =>
   v.check(
@@ -102,7 +36,6 @@ const streamSafe = (what: string) =>
  * JSON parser drops a request holding one without answering, so a publish carrying one in its SDP held its
  * sender's messages 10 s, until the server's Janus timeout (found by test/integration/fuzz.test.ts).
  */
-const LONE_SURROGATE = /\p{Cs}/u;
 export const WellFormed = v.check((s: string) => !LONE_SURROGATE.test(s), "not well-formed Unicode");
 
 /**
@@ -121,7 +54,7 @@ export const RoomNameSchema = v.pipe(
   v.trim(),
   v.minLength(1, "room name is empty"),
   v.maxLength(Limits.roomMaxChars, "room name too long"),
-  v.regex(/^[\p{L}\p{N}_.-]+$/u, "room name may hold letters, digits, '-', '_' and '.' only"),
+  v.regex(ROOM_NAME, "room name may hold letters, digits, '-', '_' and '.' only"),
   v.toLowerCase(),
 );
 
@@ -222,16 +155,12 @@ export type StreamChoice = v.InferOutput<typeof StreamChoiceSchema>;
 
 export const PublishedSourceSchema = v.strictObject({ mid: Mid, source: SourceSchema });
 
-// Chat text keeps line breaks and tabs; other control characters and bidi overrides are removed.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CHAT_STRIP = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
-
 export const ChatTextSchema = v.pipe(
   v.string(),
   v.maxLength(Limits.chatMaxChars, `message longer than ${Limits.chatMaxChars} characters`),
   WellFormed,
   streamSafe("message"),
-  v.transform((s) => s.normalize("NFC").replace(CHAT_STRIP, "").trim()),
+  v.transform(cleanChatText),
   v.minLength(1, "message is empty"),
 );
 
@@ -282,10 +211,8 @@ export const RemovalReasonSchema = v.pipe(
   v.maxLength(Limits.reasonMaxChars, `reason longer than ${Limits.reasonMaxChars} characters`),
   WellFormed,
   streamSafe("reason"),
-  v.transform((s) => s.normalize("NFC").replace(CHAT_STRIP, "").trim()),
+  v.transform(cleanChatText),
 );
 
 /** The reactions everyone can send; anything else is refused, so no one can flood screens with text. */
-export const REACTIONS = ["👍", "👏", "😂", "😮", "❤️", "🎉", "🤔", "👋"] as const;
 export const ReactionSchema = v.picklist(REACTIONS);
-export type Reaction = (typeof REACTIONS)[number];

@@ -9,8 +9,8 @@
  * which decides between the end screens and reconnecting.
  */
 
-import { PROTOCOL_VERSION } from "../../protocol/common.js";
 import { CloseCode } from "../../protocol/errors.js";
+import { PROTOCOL_VERSION } from "../../protocol/limits.js";
 import type { IceServer, ServerMessage, ServerMessageOf } from "../../protocol/messages.js";
 import type { Engine } from "../engine/engine.js";
 import type { LocalMedia } from "../engine/local-media.js";

@@ -5,7 +5,7 @@
  * gets back in.
  */
 import { effect, signal } from "@preact/signals";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import type { ChatMessage, ServerMessageOf } from "../../../protocol/server-messages.js";
 import type { MessageKey } from "../../i18n/i18n.js";
 import { SignalError } from "../../signal/signal-client.js";

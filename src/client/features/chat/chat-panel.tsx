@@ -4,7 +4,7 @@
  * meeting's polls (features/polls), as in Jitsi Meet; poll results shared in the chat show as results.
  */
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import type { ChatMessage } from "../../../protocol/server-messages.js";
 import { language, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";

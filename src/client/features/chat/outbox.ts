@@ -5,9 +5,9 @@
  * acknowledgement was lost on the way is not duplicated by the re-send. Pure logic, no I/O: the chat
  * controller drives it.
  */
-import * as v from "valibot";
-import { ChatTextSchema } from "../../../protocol/common.js";
+
 import type { ChatMessage } from "../../../protocol/server-messages.js";
+import { checkChatText } from "../../../protocol/text.js";
 
 /**
  * waiting: to be sent (again); sending: written to the socket, no reply yet;
@@ -24,17 +24,8 @@ export interface OutboxEntry {
   readonly status: OutboxStatus;
 }
 
-/** The text as the server will keep it, or why it cannot be sent (mirrors the protocol's schema). */
-export function checkChatText(
-  raw: string,
-): { text: string } | { problem: "empty" | "tooLong" | "unsendable" } {
-  const parsed = v.safeParse(ChatTextSchema, raw);
-  if (parsed.success) return { text: parsed.output };
-  if (parsed.issues.some((i) => i.type === "max_length")) return { problem: "tooLong" };
-  if (parsed.issues.some((i) => i.type === "min_length")) return { problem: "empty" };
-  // A long run of combining marks, or a broken character: the server would refuse it too.
-  return { problem: "unsendable" };
-}
+/** The text as the server will keep it, or why it cannot be sent (the protocol's own rules, protocol/text.ts). */
+export { checkChatText };
 
 /** What to do with a message the server (or the connection) refused, by failure code. */
 export type FailureAction = "retry" | "slowDown" | "reconnect" | "drop";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REACTIONS } from "../../../protocol/common.js";
+import { REACTIONS } from "../../../protocol/text.js";
 import { en } from "../../i18n/en.js";
 import { fr } from "../../i18n/fr.js";
 import { REACTION_NAMES } from "../reactions/reactions-names.js";

@@ -1,6 +1,6 @@
 /** The start page at `/`: pick a meeting name, then go to `/<name>`. */
 import { useSignal } from "@preact/signals";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import { t } from "../../i18n/i18n.js";
 import { navigateTo, validRoomName } from "../../route.js";
 import { LanguageSelect } from "../../ui/language-select.js";

@@ -4,7 +4,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import { t } from "../../i18n/i18n.js";
 import { route } from "../../route.js";
 import type { Room } from "../../state/room.js";

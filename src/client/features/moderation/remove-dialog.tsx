@@ -3,7 +3,7 @@
  * meeting until a moderator lets it), and lets the moderator say why, which the person removed is shown.
  */
 import { signal, useSignal } from "@preact/signals";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import { t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { Dialog } from "../../ui/dialog.js";

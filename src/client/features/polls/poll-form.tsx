@@ -5,7 +5,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import { type MessageKey, t } from "../../i18n/i18n.js";
 import { CloseIcon } from "../../ui/icons.js";
 import { PollsScope } from "./polls-controller.js";

@@ -9,7 +9,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import { LocalMedia, type MediaKind } from "../../engine/local-media.js";
 import { t } from "../../i18n/i18n.js";
 import { navigateTo } from "../../route.js";

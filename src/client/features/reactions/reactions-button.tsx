@@ -5,7 +5,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { REACTIONS } from "../../../protocol/common.js";
+import { REACTIONS } from "../../../protocol/text.js";
 import { t } from "../../i18n/i18n.js";
 import { SmileIcon } from "../../ui/icons.js";
 import { ReactionsScope } from "./reactions-controller.js";

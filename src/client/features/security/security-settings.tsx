@@ -3,7 +3,7 @@
  * whether participants may record, sent with `room.configure`. The server never gives the password back, so the field only ever holds a new one.
  */
 import { useSignal, useSignalEffect } from "@preact/signals";
-import { Limits } from "../../../protocol/common.js";
+import { Limits } from "../../../protocol/limits.js";
 import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import "./security.css";
