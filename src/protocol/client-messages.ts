@@ -172,6 +172,8 @@ const recording = {
    * so that everyone can see it. Starting is refused while the meeting's `recordingAllowed` is off.
    */
   "recording.state": msg("recording.state", { on: v.boolean() }),
+  /** Moderators: how long each person of the room has talked (`speaker.stats`). */
+  "speakers.stats": msg("speakers.stats", {}),
 };
 
 // ── Breakout rooms ──────────────────────────────────────────────────────────────────────────

@@ -47,6 +47,16 @@ export interface RoomSettings {
   recordingAllowed: boolean;
 }
 
+/** How long one person of the room has been shown speaking (PROTOCOL.md "Speaker statistics"). */
+export interface SpeakerStat {
+  participantId: string;
+  name: string;
+  /** Milliseconds shown speaking in this room, the current turn included. */
+  ms: number;
+  /** Still in the room (those who left keep their time). */
+  present: boolean;
+}
+
 /** Someone waiting in the lobby, as moderators see them. */
 export interface LobbyEntry {
   id: string;
@@ -187,6 +197,8 @@ export type ServerMessage =
   | (Reply & { type: "pong" })
   /** The answer to `room.peek`: how many people are in the meeting now (0 if it does not exist). */
   | (Reply & { type: "room.info"; participants: number })
+  /** The answer to `speakers.stats` (moderators): everyone who talked in the room, most first. */
+  | (Reply & { type: "speaker.stats"; entries: SpeakerStat[] })
   | (Reply & { type: "error"; code: ErrorCode; message: string; retryAfterMs?: number });
 
 export type ServerMessageType = ServerMessage["type"];

@@ -144,6 +144,12 @@ export const ServerMessageSchema = v.variant("type", [
   message("ok", { id: Id }),
   message("pong", { id: Id }),
   message("room.info", { id: Id, participants: v.number() }),
+  message("speaker.stats", {
+    id: Id,
+    entries: v.array(
+      v.strictObject({ participantId: v.string(), name: v.string(), ms: v.number(), present: v.boolean() }),
+    ),
+  }),
   message("error", {
     id: Id,
     code: v.picklist(Object.values(ErrorCode)),

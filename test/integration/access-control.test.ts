@@ -80,6 +80,7 @@ describe("a connection waiting in the lobby", () => {
       { type: "hand.lower_all" },
       { type: "floor.give", participantId: idOf(mod) },
       { type: "recording.state", on: true },
+      { type: "speakers.stats" },
       { type: "poll.create", question: "let me in?", options: ["yes", "no"] },
       { type: "poll.vote", pollId: "poll_1", choices: [0] },
       { type: "poll.close", pollId: "poll_1" },

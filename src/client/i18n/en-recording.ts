@@ -1,4 +1,4 @@
-/** English strings of local recording (features/recording); en.ts takes them in. */
+/** English strings of local recording and speaker stats (features/recording, speaker-stats); en.ts takes them in. */
 export const enRecording = {
   "recording.start": "Record the meeting",
   "recording.startHint": "On this computer only; everyone sees that you record.",
@@ -10,6 +10,12 @@ export const enRecording = {
   "recording.forbidden": "A moderator stopped recording in this meeting. Your file was saved.",
   "recording.by": "Recording: {names}",
   "recording.dismiss": "OK",
+  "speakerStats.open": "Speaker stats",
+  "speakerStats.title": "Who talked how long",
+  "speakerStats.hint": "In this room, since it began. Gone when the meeting ends.",
+  "speakerStats.loading": "Counting…",
+  "speakerStats.failed": "The figures could not be fetched. Trying again.",
+  "speakerStats.left": "(left)",
   "security.recording": "Participants may record the meeting",
   "security.recordingHint": "On their own computer. Everyone sees who records.",
 } as const;

@@ -1,4 +1,4 @@
-/** Chaînes françaises de l'enregistrement local (features/recording) ; fr.ts les reprend. */
+/** Chaînes françaises de l'enregistrement local et du temps de parole (features/recording, speaker-stats) ; fr.ts les reprend. */
 export const frRecording = {
   "recording.start": "Enregistrer la réunion",
   "recording.startHint": "Sur cet ordinateur seulement ; tout le monde voit que vous enregistrez.",
@@ -11,6 +11,12 @@ export const frRecording = {
     "Un modérateur a arrêté l'enregistrement dans cette réunion. Votre fichier a été enregistré.",
   "recording.by": "Enregistrement : {names}",
   "recording.dismiss": "OK",
+  "speakerStats.open": "Temps de parole",
+  "speakerStats.title": "Qui a parlé combien de temps",
+  "speakerStats.hint": "Dans cette salle, depuis son début. Effacé à la fin de la réunion.",
+  "speakerStats.loading": "Calcul…",
+  "speakerStats.failed": "Les chiffres n'ont pas pu être obtenus. Nouvel essai en cours.",
+  "speakerStats.left": "(parti)",
   "security.recording": "Les participants peuvent enregistrer la réunion",
   "security.recordingHint": "Sur leur propre ordinateur. Tout le monde voit qui enregistre.",
 };

@@ -26,7 +26,9 @@ export type ReplyTo<K extends OutgoingType> = K extends "join"
       ? ServerMessageOf<"pong">
       : K extends "room.peek"
         ? ServerMessageOf<"room.info">
-        : ServerMessageOf<"ok">;
+        : K extends "speakers.stats"
+          ? ServerMessageOf<"speaker.stats">
+          : ServerMessageOf<"ok">;
 
 /** Why a request failed: a protocol error code, or a local reason. */
 export type FailureCode = ErrorCode | "closed" | "timeout";

@@ -269,6 +269,15 @@ export function FullscreenIcon({ exit }: { exit: boolean }) {
   );
 }
 
+export function ClockIcon() {
+  return (
+    <Svg size={20}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v5l3 2" />
+    </Svg>
+  );
+}
+
 export function KeyboardIcon() {
   return (
     <Svg size={20}>

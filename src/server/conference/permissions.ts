@@ -27,6 +27,7 @@ const MODERATORS_ONLY: ReadonlySet<Action> = new Set([
   "moderate.allow",
   "hand.lower_all",
   "floor.give",
+  "speakers.stats",
   "breakout.create",
   "breakout.remove",
   "breakout.assign",

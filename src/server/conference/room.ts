@@ -52,7 +52,8 @@ export class Room implements MediaRoomSink {
   readonly config: RoomConfig;
   readonly #router: Router;
   readonly #participants = new Map<string, Participant>();
-  readonly #speakers = new Speakers(this);
+  /** Who speaks (told to everyone) and for how long (told to moderators who ask). */
+  readonly speakers = new Speakers(this);
   /** While someone it needs is away: an empty room waiting for who may return, a moderator's role kept. */
   readonly #vacancy = new Vacancy(this);
   #media: MediaRoom | undefined;
@@ -169,7 +170,7 @@ export class Room implements MediaRoomSink {
       resume: participant.resumeToken,
     });
     if (participant.role === "moderator") this.#moderatorLists(participant.id);
-    for (const id of this.#speakers.now)
+    for (const id of this.speakers.now)
       this.send(participant.id, { type: "speaking", participantId: id, speaking: true });
     if (this.#media)
       this.#media.addParticipant(participant.id, { audio: participant.audio, video: participant.video });
@@ -191,7 +192,7 @@ export class Room implements MediaRoomSink {
     const p = this.#participants.get(id);
     if (!p) return;
     this.#participants.delete(id);
-    this.#speakers.forget(id);
+    this.speakers.forget(id);
     if (reason === "disconnected") this.door.remember(p, this.hands.record(id), now);
     this.#media?.removeParticipant(id).catch((err) => log.warn("media removal failed", errorFields(err)));
     this.broadcast({
@@ -296,7 +297,7 @@ export class Room implements MediaRoomSink {
     this.#media?.setDevices(p.id, { audio: p.audio, video: p.video });
     this.broadcast({ type: "participant.updated", participant: p.info() });
     // After the update: clients ignore `speaking` from someone they still see muted.
-    this.#speakers.show(p);
+    this.speakers.show(p);
   }
 
   /** Blocks or unblocks one of a participant's devices in the media server. */
@@ -320,7 +321,7 @@ export class Room implements MediaRoomSink {
     this.#media = undefined;
     // Janus is gone: this frees only our side of its handles.
     media.close().catch(() => undefined);
-    this.#speakers.reset();
+    this.speakers.reset();
     this.broadcast({ type: "media.lost" });
   }
 
@@ -361,12 +362,12 @@ export class Room implements MediaRoomSink {
   }
 
   talking(participantId: string, talking: boolean): void {
-    this.#speakers.heard(participantId, talking);
+    this.speakers.heard(participantId, talking);
   }
 
   /** A hand went up: if its owner is talking already, the hand's auto-lowering starts counting now. */
   handRaised(participantId: string): void {
-    this.#speakers.handRaised(participantId);
+    this.speakers.handRaised(participantId);
   }
 
   slowLink(participantId: string, direction: "up" | "down", kind: MediaKind, lost: number): void {
@@ -383,7 +384,7 @@ export class Room implements MediaRoomSink {
     const ids = [...this.#participants.keys(), ...this.lobby.ids()];
     this.#participants.clear();
     for (const id of this.lobby.ids()) this.lobby.take(id);
-    this.#speakers.close();
+    this.speakers.close();
     this.#vacancy.close();
     this.polls.dispose();
     for (const id of ids) this.#router.disconnect(id, code, reason);

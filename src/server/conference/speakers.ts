@@ -10,6 +10,7 @@
 import type { ServerMessage } from "../../protocol/messages.js";
 import type { HandQueue } from "./hands.js";
 import type { Participant } from "./participant.js";
+import { SpeakerStats } from "./speaker-stats.js";
 
 /** What the speakers need of their room (room.ts's Room is one). */
 export interface SpeakersRoom {
@@ -27,6 +28,8 @@ export class Speakers {
   /** Whom the media server last said is talking, muted or not. */
   readonly #heard = new Set<string>();
   readonly #handTimers = new Map<string, NodeJS.Timeout>();
+  /** How long each has been shown speaking, for moderators (speaker-stats.ts). */
+  readonly stats = new SpeakerStats();
 
   constructor(room: SpeakersRoom) {
     this.#room = room;
@@ -57,6 +60,7 @@ export class Speakers {
     if (speaking === this.#speaking.has(p.id)) return;
     if (speaking) this.#speaking.add(p.id);
     else this.#speaking.delete(p.id);
+    this.stats.speaking(p.id, p.name, speaking, Date.now());
     this.#room.broadcast({ type: "speaking", participantId: p.id, speaking });
   }
 
@@ -65,17 +69,21 @@ export class Speakers {
     if (this.#speaking.has(participantId)) this.#lowerHandLater(participantId, true);
   }
 
-  /** `participantId` left: nothing of them is kept. */
+  /** `participantId` left: nothing of them is kept but their speaking time. */
   forget(participantId: string): void {
     this.#stopHandTimer(participantId);
+    // Stopped speaking when they left; their time stays (they talked in this meeting).
+    this.stats.speaking(participantId, "", false, Date.now());
     this.#speaking.delete(participantId);
     this.#heard.delete(participantId);
   }
 
   /** The media server was lost: nobody is speaking, and the new one starts from silence. */
   reset(): void {
-    for (const id of this.#speaking)
+    for (const id of this.#speaking) {
+      this.stats.speaking(id, "", false, Date.now());
       this.#room.broadcast({ type: "speaking", participantId: id, speaking: false });
+    }
     this.#speaking.clear();
     this.#heard.clear();
   }

@@ -204,6 +204,12 @@ export const inRoomHandlers: Handlers = {
     ok(ctx, m);
   },
 
+  "speakers.stats": (ctx, m) => {
+    const present = [...ctx.room.participants()].map((p) => ({ id: p.id, name: p.name }));
+    const entries = ctx.room.speakers.stats.list(present, Date.now());
+    ctx.reply({ type: "speaker.stats", ...(m.id !== undefined ? { id: m.id } : {}), entries });
+  },
+
   // breakout rooms (breakouts.ts): moderators' actions from any room of the meeting; moving is anyone's
   "breakout.create": (ctx, m) => {
     breakouts(ctx).create(m.rooms.map((r) => r.name));

@@ -5,7 +5,7 @@
 import { signal } from "@preact/signals";
 import { scope } from "../../ui/scope.js";
 
-export type MeetingDialog = "settings" | "shortcuts" | "invite" | "breakouts";
+export type MeetingDialog = "settings" | "shortcuts" | "invite" | "breakouts" | "speakerStats";
 
 export class MoreMenuState {
   readonly dialog = signal<MeetingDialog | null>(null);

@@ -1,6 +1,6 @@
 /**
  * The toolbar's "⋯" button, at its far right (as in the seed's tutorial: "behind the three dots hide several
- * options"): inviting people (the meeting's link), breakout rooms, recording the meeting on this machine,
+ * options"): inviting people (the meeting's link), breakout rooms, speaker stats (moderators), recording the meeting on this machine,
  * settings, video quality, how many videos to receive at most (last-N, features/adaptation), full screen,
  * keyboard shortcuts, installing the app (only when the browser says it can be), language. A
  * disclosure panel: Escape, the button again or a click elsewhere closes it, and focus goes back to the button.
@@ -12,6 +12,7 @@ import { useCallback, useEffect, useRef } from "preact/hooks";
 import { type MessageKey, t } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import {
+  ClockIcon,
   FullscreenIcon,
   GearIcon,
   KeyboardIcon,
@@ -180,6 +181,17 @@ export function MoreMenu({ room }: { room: Room }) {
             <PeopleIcon />
             {t("breakout.open")}
           </button>
+          {room.state.local.value?.info?.role === "moderator" && (
+            <button
+              type="button"
+              class="more-item"
+              data-testid="open-speaker-stats"
+              onClick={() => openDialog("speakerStats")}
+            >
+              <ClockIcon />
+              {t("speakerStats.open")}
+            </button>
+          )}
           <RecordingMenuItem
             onPicked={() => {
               open.value = false;
