@@ -8,7 +8,6 @@
  *
  *   npm run bench:e2ee          (BENCH_ROUNDS=N, default 3; BENCH_PAGES=N, default 4)
  */
-import fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { launchChromium, newParticipant, type Participant } from "../test/e2e/helpers/browser.js";
 import { E2EE_WORKER_TAP, e2eeStats, openWithKey } from "../test/e2e/helpers/e2ee.js";
@@ -17,37 +16,12 @@ import { ensureClientBuild } from "../test/helpers/client-build.js";
 import { type ServerHandle, startServer } from "../test/helpers/server.js";
 import { ensureVeth, removeVeth } from "../test/helpers/veth.js";
 import { sleep } from "../test/helpers/wait.js";
-import { pageDecoded, procUsage, round } from "./lib.js";
+import { chromiumPids, cpuSeconds, median, pageDecoded, round } from "./lib.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PAGES = Number(process.env.BENCH_PAGES ?? 4);
 const SETTLE_MS = 8000;
 const WINDOW_MS = 15_000;
-
-/** Every Chromium process on the machine (the bench's own browser is the only one running). */
-function chromiumPids(): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim().startsWith("chrom");
-      } catch {
-        return false;
-      }
-    });
-}
-
-function cpuSeconds(pids: number[]): number {
-  return pids.reduce((sum, pid) => {
-    try {
-      return sum + procUsage(pid).cpuSeconds;
-    } catch {
-      return sum;
-    }
-  }, 0);
-}
 
 const sumValues = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
@@ -108,12 +82,6 @@ async function oneRound(browser: Browser, server: ServerHandle, e2ee: boolean, n
     await sleep(2000);
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 async function main(): Promise<void> {
   ensureClientBuild((line) => console.log(`[bench] ${line}`));

@@ -180,3 +180,35 @@ export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
+
+/** Every Chromium process on the machine (the bench's own browser is the only one running). */
+export function chromiumPids(): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim().startsWith("chrom");
+      } catch {
+        return false;
+      }
+    });
+}
+
+export function cpuSeconds(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + procUsage(pid).cpuSeconds;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** The median of `xs` (the mean of the two middle values for an even count). */
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
