@@ -6,6 +6,7 @@
  */
 import { computed, effect, type ReadonlySignal, signal } from "@preact/signals";
 import type { MessageKey } from "../../i18n/i18n.js";
+import { SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
 import { scope } from "../../ui/scope.js";
 import type { LayoutController } from "../layout/layout-controller.js";
@@ -59,7 +60,10 @@ export class RecordingController {
     });
     window.addEventListener("beforeunload", (ev) => {
       // Closing the tab would lose the recording: the browser asks the person first.
-      if (this.active.peek()) ev.preventDefault();
+      if (!this.active.peek()) return;
+      ev.preventDefault();
+      // Older browsers ask only when this is set.
+      ev.returnValue = "";
     });
   }
 
@@ -87,7 +91,11 @@ export class RecordingController {
       this.active.value = true;
     } catch (err) {
       console.warn("palabre: recording did not start", err);
-      this.problem.value = this.supported ? "recording.failed" : "recording.unsupported";
+      this.problem.value = !this.supported
+        ? "recording.unsupported"
+        : err instanceof SignalError && err.code === "forbidden"
+          ? "recording.notAllowed"
+          : "recording.failed";
     } finally {
       this.busy.value = false;
     }
