@@ -9,21 +9,18 @@
  *   npm run bench:e2ee          (BENCH_ROUNDS=N, default 3; BENCH_PAGES=N, default 4)
  */
 import type { Browser } from "playwright-core";
-import { launchChromium, newParticipant, type Participant } from "../test/e2e/helpers/browser.js";
+import { newParticipant, type Participant } from "../test/e2e/helpers/browser.js";
 import { E2EE_WORKER_TAP, e2eeStats, openWithKey } from "../test/e2e/helpers/e2ee.js";
 import { joinFromPrejoin, joinViaUi, waitForMediaFrom } from "../test/e2e/helpers/ui.js";
-import { ensureClientBuild } from "../test/helpers/client-build.js";
-import { type ServerHandle, startServer } from "../test/helpers/server.js";
-import { ensureVeth, removeVeth } from "../test/helpers/veth.js";
+import type { ServerHandle } from "../test/helpers/server.js";
 import { sleep } from "../test/helpers/wait.js";
-import { chromiumPids, cpuSeconds, median, pageDecoded, round } from "./lib.js";
+import { meetingWindow, runBrowserBench } from "./browser-bench.js";
+import { median, round } from "./lib.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PAGES = Number(process.env.BENCH_PAGES ?? 4);
 const SETTLE_MS = 8000;
 const WINDOW_MS = 15_000;
-
-const sumValues = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 interface Round {
   e2ee: boolean;
@@ -54,26 +51,15 @@ async function oneRound(browser: Browser, server: ServerHandle, e2ee: boolean, n
         40_000,
       );
     await sleep(SETTLE_MS);
-    const pids = chromiumPids();
-    const before = await Promise.all(pages.map((p) => pageDecoded(p.page)));
     const statsBefore = e2ee ? await Promise.all(pages.map((p) => e2eeStats(p.page))) : [];
-    const cpu0 = cpuSeconds(pids);
-    const t0 = performance.now();
-    await sleep(WINDOW_MS);
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu1 = cpuSeconds(pids);
-    const after = await Promise.all(pages.map((p) => pageDecoded(p.page)));
+    const { cpuPercent, fpsPerStream, seconds } = await meetingWindow(pages, WINDOW_MS);
     const statsAfter = e2ee ? await Promise.all(pages.map((p) => e2eeStats(p.page))) : [];
-    const frames = after.reduce(
-      (sum, a, i) => sum + sumValues(a.video) - sumValues(before[i]?.video ?? {}),
-      0,
-    );
     const delta = (key: "encrypted" | "decrypted") =>
       statsAfter.reduce((sum, s, i) => sum + (s?.[key] ?? 0) - (statsBefore[i]?.[key] ?? 0), 0) / seconds;
     return {
       e2ee,
-      cpuPercent: (100 * (cpu1 - cpu0)) / seconds,
-      fpsPerStream: frames / seconds / (PAGES * (PAGES - 1)),
+      cpuPercent,
+      fpsPerStream,
       encryptedPerSecond: e2ee ? delta("encrypted") : null,
       decryptedPerSecond: e2ee ? delta("decrypted") : null,
     };
@@ -83,42 +69,24 @@ async function oneRound(browser: Browser, server: ServerHandle, e2ee: boolean, n
   }
 }
 
-async function main(): Promise<void> {
-  ensureClientBuild((line) => console.log(`[bench] ${line}`));
-  const { created } = ensureVeth();
-  const server = await startServer({ name: "bench-e2ee", logLevel: "info" });
-  const browser = await launchChromium();
+runBrowserBench("bench-e2ee", async (server, browser) => {
   const rounds: Round[] = [];
-  try {
-    console.log(`[bench] ${PAGES} Chromium pages, ${ROUNDS} rounds each way, ${WINDOW_MS / 1000} s windows`);
-    console.log("round  e2ee  chromium CPU (% of a core)  decoded fps per stream  encrypted/s  decrypted/s");
-    for (let n = 0; n < ROUNDS; n++) {
-      for (const e2ee of [false, true]) {
-        const r = await oneRound(browser, server, e2ee, n);
-        rounds.push(r);
-        console.log(
-          `${String(n + 1).padStart(5)}  ${e2ee ? " on " : " off"}  ${round(r.cpuPercent).padStart(26)}  ${round(r.fpsPerStream, 1).padStart(22)}  ${r.encryptedPerSecond === null ? "—".padStart(11) : round(r.encryptedPerSecond).padStart(11)}  ${r.decryptedPerSecond === null ? "—".padStart(11) : round(r.decryptedPerSecond).padStart(11)}`,
-        );
-      }
+  console.log(`[bench] ${PAGES} Chromium pages, ${ROUNDS} rounds each way, ${WINDOW_MS / 1000} s windows`);
+  console.log("round  e2ee  chromium CPU (% of a core)  decoded fps per stream  encrypted/s  decrypted/s");
+  for (let n = 0; n < ROUNDS; n++) {
+    for (const e2ee of [false, true]) {
+      const r = await oneRound(browser, server, e2ee, n);
+      rounds.push(r);
+      console.log(
+        `${String(n + 1).padStart(5)}  ${e2ee ? " on " : " off"}  ${round(r.cpuPercent).padStart(26)}  ${round(r.fpsPerStream, 1).padStart(22)}  ${r.encryptedPerSecond === null ? "—".padStart(11) : round(r.encryptedPerSecond).padStart(11)}  ${r.decryptedPerSecond === null ? "—".padStart(11) : round(r.decryptedPerSecond).padStart(11)}`,
+      );
     }
-    const off = rounds.filter((r) => !r.e2ee);
-    const on = rounds.filter((r) => r.e2ee);
-    const cpuOff = median(off.map((r) => r.cpuPercent));
-    const cpuOn = median(on.map((r) => r.cpuPercent));
-    console.log(
-      `median: without E2EE ${round(cpuOff)} % CPU, ${round(median(off.map((r) => r.fpsPerStream)), 1)} fps per stream; with E2EE ${round(cpuOn)} % CPU (×${round(cpuOn / cpuOff, 2)}), ${round(median(on.map((r) => r.fpsPerStream)), 1)} fps per stream; per page: +${round((cpuOn - cpuOff) / PAGES, 1)} % of a core`,
-    );
-  } finally {
-    await browser.close();
-    await server.stop();
-    if (created) removeVeth();
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+  const off = rounds.filter((r) => !r.e2ee);
+  const on = rounds.filter((r) => r.e2ee);
+  const cpuOff = median(off.map((r) => r.cpuPercent));
+  const cpuOn = median(on.map((r) => r.cpuPercent));
+  console.log(
+    `median: without E2EE ${round(cpuOff)} % CPU, ${round(median(off.map((r) => r.fpsPerStream)), 1)} fps per stream; with E2EE ${round(cpuOn)} % CPU (×${round(cpuOn / cpuOff, 2)}), ${round(median(on.map((r) => r.fpsPerStream)), 1)} fps per stream; per page: +${round((cpuOn - cpuOff) / PAGES, 1)} % of a core`,
+  );
+});

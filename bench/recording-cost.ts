@@ -10,13 +10,12 @@
  *                                BENCH_DATA_SAVER=1: every page sends and receives the lowest layer only)
  */
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, newParticipant, type Participant, savingData } from "../test/e2e/helpers/browser.js";
+import { newParticipant, type Participant, savingData } from "../test/e2e/helpers/browser.js";
 import { joinViaUi, waitForMediaFrom } from "../test/e2e/helpers/ui.js";
-import { ensureClientBuild } from "../test/helpers/client-build.js";
-import { type ServerHandle, startServer } from "../test/helpers/server.js";
-import { ensureVeth, removeVeth } from "../test/helpers/veth.js";
+import type { ServerHandle } from "../test/helpers/server.js";
 import { sleep } from "../test/helpers/wait.js";
-import { chromiumPids, cpuSeconds, median, pageDecoded, round } from "./lib.js";
+import { meetingWindow, runBrowserBench } from "./browser-bench.js";
+import { median, round } from "./lib.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PAGES = Number(process.env.BENCH_PAGES ?? 3);
@@ -33,8 +32,6 @@ interface Round {
   drawMs: number | null;
   kib: number | null;
 }
-
-const sumValues = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 async function pressRecord(page: Page): Promise<void> {
   await page.locator("[data-testid=more-menu]").click();
@@ -75,18 +72,7 @@ async function oneRound(
       await recorder.page.locator("[data-testid=recording-indicator]").waitFor({ timeout: 20_000 });
     }
     await sleep(SETTLE_MS);
-    const pids = chromiumPids();
-    const before = await Promise.all(pages.map((p) => pageDecoded(p.page)));
-    const cpu0 = cpuSeconds(pids);
-    const t0 = performance.now();
-    await sleep(WINDOW_MS);
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu1 = cpuSeconds(pids);
-    const after = await Promise.all(pages.map((p) => pageDecoded(p.page)));
-    const frames = after.reduce(
-      (sum, a, i) => sum + sumValues(a.video) - sumValues(before[i]?.video ?? {}),
-      0,
-    );
+    const { cpuPercent, fpsPerStream } = await meetingWindow(pages, WINDOW_MS);
     let figures: ReturnType<typeof recorderLine> = null;
     if (recording) {
       const saved = recorder.page.waitForEvent("download", { timeout: 60_000 });
@@ -96,8 +82,8 @@ async function oneRound(
     }
     return {
       recording,
-      cpuPercent: (100 * (cpu1 - cpu0)) / seconds,
-      fpsPerStream: frames / seconds / (PAGES * (PAGES - 1)),
+      cpuPercent,
+      fpsPerStream,
       pictures: figures?.pictures ?? null,
       drawMs: figures?.drawMs ?? null,
       kib: figures?.kib ?? null,
@@ -111,46 +97,28 @@ async function oneRound(
 const cell = (v: number | null, digits = 0, width = 10) =>
   (v === null ? "—" : round(v, digits)).padStart(width);
 
-async function main(): Promise<void> {
-  ensureClientBuild((line) => console.log(`[bench] ${line}`));
-  const { created } = ensureVeth();
-  const server = await startServer({ name: "bench-recording", logLevel: "info" });
-  const browser = await launchChromium();
+runBrowserBench("bench-recording", async (server, browser) => {
   const rounds: Round[] = [];
-  try {
-    console.log(
-      `[bench] ${PAGES} Chromium pages${DATA_SAVER ? " saving data" : ""}, ${ROUNDS} rounds each way, ${WINDOW_MS / 1000} s windows`,
-    );
-    console.log(
-      "round  recording  chromium CPU (% of a core)  decoded fps per stream  pictures/s  draw ms   KiB",
-    );
-    for (let n = 0; n < ROUNDS; n++) {
-      for (const recording of [false, true]) {
-        const r = await oneRound(browser, server, recording, n);
-        rounds.push(r);
-        console.log(
-          `${String(n + 1).padStart(5)}  ${recording ? "      yes" : "       no"}  ${round(r.cpuPercent).padStart(26)}  ${round(r.fpsPerStream, 1).padStart(22)}  ${cell(r.pictures, 1)}  ${cell(r.drawMs, 1, 7)}  ${cell(r.kib, 0, 5)}`,
-        );
-      }
+  console.log(
+    `[bench] ${PAGES} Chromium pages${DATA_SAVER ? " saving data" : ""}, ${ROUNDS} rounds each way, ${WINDOW_MS / 1000} s windows`,
+  );
+  console.log(
+    "round  recording  chromium CPU (% of a core)  decoded fps per stream  pictures/s  draw ms   KiB",
+  );
+  for (let n = 0; n < ROUNDS; n++) {
+    for (const recording of [false, true]) {
+      const r = await oneRound(browser, server, recording, n);
+      rounds.push(r);
+      console.log(
+        `${String(n + 1).padStart(5)}  ${recording ? "      yes" : "       no"}  ${round(r.cpuPercent).padStart(26)}  ${round(r.fpsPerStream, 1).padStart(22)}  ${cell(r.pictures, 1)}  ${cell(r.drawMs, 1, 7)}  ${cell(r.kib, 0, 5)}`,
+      );
     }
-    const off = rounds.filter((r) => !r.recording);
-    const on = rounds.filter((r) => r.recording);
-    const cpuOff = median(off.map((r) => r.cpuPercent));
-    const cpuOn = median(on.map((r) => r.cpuPercent));
-    console.log(
-      `median: not recording ${round(cpuOff)} % CPU, ${round(median(off.map((r) => r.fpsPerStream)), 1)} fps per stream; recording ${round(cpuOn)} % CPU (+${round(cpuOn - cpuOff)} % of a core), ${round(median(on.map((r) => r.fpsPerStream)), 1)} fps per stream, ${round(median(on.map((r) => r.pictures ?? Number.NaN)), 1)} pictures/s recorded, ${round(median(on.map((r) => r.drawMs ?? Number.NaN)), 1)} ms to draw one`,
-    );
-  } finally {
-    await browser.close();
-    await server.stop();
-    if (created) removeVeth();
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+  const off = rounds.filter((r) => !r.recording);
+  const on = rounds.filter((r) => r.recording);
+  const cpuOff = median(off.map((r) => r.cpuPercent));
+  const cpuOn = median(on.map((r) => r.cpuPercent));
+  console.log(
+    `median: not recording ${round(cpuOff)} % CPU, ${round(median(off.map((r) => r.fpsPerStream)), 1)} fps per stream; recording ${round(cpuOn)} % CPU (+${round(cpuOn - cpuOff)} % of a core), ${round(median(on.map((r) => r.fpsPerStream)), 1)} fps per stream, ${round(median(on.map((r) => r.pictures ?? Number.NaN)), 1)} pictures/s recorded, ${round(median(on.map((r) => r.drawMs ?? Number.NaN)), 1)} ms to draw one`,
+  );
+});
