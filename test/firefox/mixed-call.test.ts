@@ -8,7 +8,7 @@
 import type { Page as ChromiumPage } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Participant } from "../e2e/helpers/browser.js";
-import { atLowest, atTop, type Received, timeUntil } from "../e2e/helpers/received.js";
+import { atAdaptedTop, atLowest, atTop, type Received, timeUntil } from "../e2e/helpers/received.js";
 import {
   flowing,
   type Growth,
@@ -59,15 +59,22 @@ async function setLayout(ui: Ui, want: "tile" | "speaker"): Promise<void> {
 }
 
 /**
- * The remote camera `from` on stage: the receiver gets its top layer (1280 wide); the receiver's own tile
- * pinned, `from` goes to the strip: its lowest; unpinned again after. Returns the ms each took.
+ * The remote camera `from` on stage: the receiver gets its top layer (`isTop`: 1280 wide, unless its sender
+ * adapts it); the receiver's own tile pinned, `from` goes to the strip: its lowest; unpinned again after.
+ * Returns the ms each took.
  */
-async function layersFollowTheTile(ui: Ui, page: StatsPage, selfId: string, from: string) {
+async function layersFollowTheTile(
+  ui: Ui,
+  page: StatsPage,
+  selfId: string,
+  from: string,
+  isTop: (r: Received) => boolean = atTop,
+) {
   let last: Received | undefined;
   const seen = (r: Received) => {
     last = r;
   };
-  const top = await timeUntil(page, from, atTop, 30_000, seen);
+  const top = await timeUntil(page, from, isTop, 30_000, seen);
   expect(top, `ms until the top layer on stage (last seen ${JSON.stringify(last)})`).not.toBeNull();
   const pin = `${tileOf(selfId)}[data-local=true] [data-testid=pin]`;
   await ui.click(pin);
@@ -177,7 +184,8 @@ describe.sequential("Firefox and Chromium in one meeting", () => {
     const page = chloe.page;
     await page.setViewportSize({ width: 1280, height: 760 }); // a stage over 800 px wide calls for the top layer
     await setLayout(uiOf(page), "speaker");
-    const { top, low } = await layersFollowTheTile(uiOf(page), page, chloeId, fionaId);
+    // Firefox lowers its own top layer's resolution when its CPU is short: what is checked is the layer.
+    const { top, low } = await layersFollowTheTile(uiOf(page), page, chloeId, fionaId, atAdaptedTop);
     console.log(`[firefox] Firefox's layers on a Chromium page: top after ${top} ms, lowest after ${low} ms`);
     await setLayout(uiOf(page), "tile");
     await page.setViewportSize({ width: 1024, height: 700 });
