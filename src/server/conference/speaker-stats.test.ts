@@ -6,11 +6,11 @@ import { enter, makeRoom } from "./test-fakes.js";
 describe("speaker statistics", () => {
   it("adds up each turn, counts the current one up to now, lists the silent present and the departed", () => {
     const stats = new SpeakerStats();
-    stats.speaking("a", "Ada", true, 1000);
-    stats.speaking("a", "Ada", false, 4000);
-    stats.speaking("b", "Bob", true, 5000);
-    stats.speaking("a", "Ada", true, 6000);
-    stats.speaking("a", "Ada", true, 6500); // a repeat does not restart the turn
+    stats.started("a", "Ada", 1000);
+    stats.stopped("a", 4000);
+    stats.started("b", "Bob", 5000);
+    stats.started("a", "Ada", 6000);
+    stats.started("a", "Ada", 6500); // a repeat does not restart the turn
     expect(
       stats.list(
         [
@@ -25,16 +25,16 @@ describe("speaker statistics", () => {
       { participantId: "c", name: "Cy", ms: 0, present: true },
     ]);
     // Stopping someone who never spoke records nothing.
-    stats.speaking("d", "Dan", false, 8000);
+    stats.stopped("d", 8000);
     expect(stats.list([], 8000).map((e) => e.participantId)).toEqual(["a", "b"]);
   });
 
   it("stays bounded: past the limit, the departed who talked least are forgotten, not who speaks now", () => {
     const stats = new SpeakerStats();
-    stats.speaking("talking", "T", true, 0);
+    stats.started("talking", "T", 0);
     for (let i = 0; i < SPEAKER_STATS_MAX + 50; i++) {
-      stats.speaking(`p${i}`, `P${i}`, true, 0);
-      stats.speaking(`p${i}`, `P${i}`, false, i + 1);
+      stats.started(`p${i}`, `P${i}`, 0);
+      stats.stopped(`p${i}`, i + 1);
     }
     const list = stats.list([], 10_000);
     expect(list).toHaveLength(SPEAKER_STATS_MAX);

@@ -19,21 +19,24 @@ interface Tally {
 export class SpeakerStats {
   readonly #tallies = new Map<string, Tally>();
 
-  /** `id` (named `name`) is shown speaking from `now`, or stopped. */
-  speaking(id: string, name: string, speaking: boolean, now: number): void {
+  /** `id` (named `name`) is shown speaking from `now` (a repeat does not restart the turn). */
+  started(id: string, name: string, now: number): void {
     const tally = this.#tallies.get(id);
-    if (!tally) {
-      if (!speaking) return;
-      // Speaking from the start: not among those the bound may forget.
-      this.#tallies.set(id, { name, ms: 0, since: now });
-      this.#bound();
+    if (tally) {
+      tally.since ??= now;
       return;
     }
-    if (speaking) tally.since ??= now;
-    else if (tally.since !== null) {
-      tally.ms += Math.max(0, now - tally.since);
-      tally.since = null;
-    }
+    // Speaking from the start: not among those the bound may forget.
+    this.#tallies.set(id, { name, ms: 0, since: now });
+    this.#bound();
+  }
+
+  /** `id` is no longer shown speaking (stopped, muted, left, the media server lost): its turn is added up. */
+  stopped(id: string, now: number): void {
+    const tally = this.#tallies.get(id);
+    if (!tally || tally.since === null) return;
+    tally.ms += Math.max(0, now - tally.since);
+    tally.since = null;
   }
 
   /** Everyone who talked, most first, and everyone `present` (talked or not); times counted up to `now`. */

@@ -60,7 +60,8 @@ export class Speakers {
     if (speaking === this.#speaking.has(p.id)) return;
     if (speaking) this.#speaking.add(p.id);
     else this.#speaking.delete(p.id);
-    this.stats.speaking(p.id, p.name, speaking, Date.now());
+    if (speaking) this.stats.started(p.id, p.name, Date.now());
+    else this.stats.stopped(p.id, Date.now());
     this.#room.broadcast({ type: "speaking", participantId: p.id, speaking });
   }
 
@@ -73,7 +74,7 @@ export class Speakers {
   forget(participantId: string): void {
     this.#stopHandTimer(participantId);
     // Stopped speaking when they left; their time stays (they talked in this meeting).
-    this.stats.speaking(participantId, "", false, Date.now());
+    this.stats.stopped(participantId, Date.now());
     this.#speaking.delete(participantId);
     this.#heard.delete(participantId);
   }
@@ -81,7 +82,7 @@ export class Speakers {
   /** The media server was lost: nobody is speaking, and the new one starts from silence. */
   reset(): void {
     for (const id of this.#speaking) {
-      this.stats.speaking(id, "", false, Date.now());
+      this.stats.stopped(id, Date.now());
       this.#room.broadcast({ type: "speaking", participantId: id, speaking: false });
     }
     this.#speaking.clear();

@@ -7,12 +7,13 @@
 import { effect, signal } from "@preact/signals";
 import { Limits } from "../../../protocol/limits.js";
 import type { ChatMessage, ServerMessageOf } from "../../../protocol/server-messages.js";
+import { checkChatText } from "../../../protocol/text.js";
 import type { MessageKey } from "../../i18n/i18n.js";
 import { SignalError } from "../../signal/signal-client.js";
 import type { Room } from "../../state/room.js";
 import { scope } from "../../ui/scope.js";
 import { appendMessage, mergeHistory, unreadAfter } from "./chat-log.js";
-import { checkChatText, failureAction, Outbox, type OutboxEntry } from "./outbox.js";
+import { failureAction, Outbox, type OutboxEntry } from "./outbox.js";
 
 /** Waits before sending again: after `too_many_attempts` (20 per 10 s), and after a timeout. */
 const SLOW_DOWN_MS = 2_000;

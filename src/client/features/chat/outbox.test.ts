@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../../protocol/server-messages.js";
-import { checkChatText, failureAction, Outbox } from "./outbox.js";
+import { checkChatText } from "../../../protocol/text.js";
+import { failureAction, Outbox } from "./outbox.js";
 
 const message = (over: Partial<ChatMessage>): ChatMessage => ({
   id: "m1",

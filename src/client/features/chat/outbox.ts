@@ -5,9 +5,7 @@
  * acknowledgement was lost on the way is not duplicated by the re-send. Pure logic, no I/O: the chat
  * controller drives it.
  */
-
 import type { ChatMessage } from "../../../protocol/server-messages.js";
-import { checkChatText } from "../../../protocol/text.js";
 
 /**
  * waiting: to be sent (again); sending: written to the socket, no reply yet;
@@ -23,9 +21,6 @@ export interface OutboxEntry {
   readonly to: string | null;
   readonly status: OutboxStatus;
 }
-
-/** The text as the server will keep it, or why it cannot be sent (the protocol's own rules, protocol/text.ts). */
-export { checkChatText };
 
 /** What to do with a message the server (or the connection) refused, by failure code. */
 export type FailureAction = "retry" | "slowDown" | "reconnect" | "drop";
