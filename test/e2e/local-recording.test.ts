@@ -5,7 +5,8 @@
  * is a WebM with a video and an audio track of about 10 s that plays back with a picture that is not empty and
  * with sound. Then the moderator forbids recording while Chloé records: her file is saved all the same, she is
  * told why, nobody's page shows a recording any more, and nobody can start one. Hanging up while recording
- * saves the file too.
+ * saves the file too. Someone alone with nothing to hear (no microphone) nor see (camera off) who stops at once
+ * still gets a file with both tracks.
  */
 import fs from "node:fs";
 import type { Browser, Download, Page } from "playwright-core";
@@ -87,6 +88,13 @@ async function bytesOf(download: Download): Promise<Uint8Array> {
   return new Uint8Array(fs.readFileSync(file));
 }
 
+/** The kinds of the WebM file's tracks, sorted. */
+function trackTypes(bytes: Uint8Array): string[] {
+  return inspectWebm(bytes)
+    .tracks.map((t) => t.type)
+    .sort();
+}
+
 beforeAll(async () => {
   server = await startServer({ name: "e2e-recording" });
   browser = await launchChromium();
@@ -122,7 +130,8 @@ describe("local recording", () => {
     expect(await chloe.p.page.locator("[data-testid=recording-indicator]").textContent()).toContain(
       "Enregistrement : Ben",
     );
-    await page.waitForTimeout(Math.max(0, 10_000 - (seen - started)));
+    // Ten seconds from when everyone sees it (the recorder starts a moment after the others are told).
+    await page.waitForTimeout(10_000);
     const saved = page.waitForEvent("download", { timeout: 30_000 });
     const stopping = Date.now();
     expect(await pressRecord(page)).toBe("on");
@@ -181,11 +190,7 @@ describe("local recording", () => {
     expect(await toggle.isChecked()).toBe(true);
     await toggle.click();
     const download = await saved;
-    expect(
-      inspectWebm(await bytesOf(download))
-        .tracks.map((t) => t.type)
-        .sort(),
-    ).toEqual(["audio", "video"]);
+    expect(trackTypes(await bytesOf(download))).toEqual(["audio", "video"]);
     await page.locator("[data-testid=recording-problem]").waitFor({ state: "visible", timeout: 10_000 });
     await everyoneSees([]);
     expect(await toggle.isChecked()).toBe(false);
@@ -212,10 +217,44 @@ describe("local recording", () => {
     await everyoneSees(["Ben"]);
     const hungUp = ben.p.page.waitForEvent("download", { timeout: 30_000 });
     await ben.p.page.locator("[data-testid=hangup]").click();
-    expect((await bytesOf(await hungUp)).length).toBeGreaterThan(1000);
+    expect(trackTypes(await bytesOf(await hungUp))).toEqual(["audio", "video"]);
     for (const { p } of [mod, chloe])
       await p.page
         .locator("[data-testid=recording-indicator]")
         .waitFor({ state: "detached", timeout: 10_000 });
+  });
+
+  it("alone, without a microphone, camera off, stopped at once: the file still has a picture and a sound track", async () => {
+    evidenceOnFailure("alone");
+    // Nothing to mix and no camera: Chromium's recorder writes nothing until it has sound (nor before its
+    // first encoded picture), so an unguarded recorder saved an empty file here.
+    const dora = await newParticipant(browser, "dora");
+    people.push(dora);
+    // A computer without a microphone: every request for one finds none.
+    await dora.context.addInitScript(() => {
+      const devices = navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      devices.getUserMedia = (constraints) =>
+        constraints?.audio
+          ? Promise.reject(new DOMException("no microphone", "NotFoundError"))
+          : open(constraints);
+    });
+    await joinViaUi(dora.page, server.origin, `${room}-alone`, "Dora");
+    const camera = dora.page.locator("[data-testid=toggle-camera]");
+    await camera.click();
+    await waitFor(async () => (await camera.getAttribute("aria-pressed")) === "false", {
+      timeoutMs: 5000,
+      what: "Dora's camera off",
+    });
+    expect(await pressRecord(dora.page)).toBe("off");
+    await dora.page
+      .locator("[data-testid=recording-indicator]")
+      .waitFor({ state: "visible", timeout: 10_000 });
+    const saved = dora.page.waitForEvent("download", { timeout: 30_000 });
+    expect(await pressRecord(dora.page)).toBe("on");
+    const bytes = await bytesOf(await saved);
+    console.log(`recording stopped at once: ${bytes.length} bytes`);
+    expect(trackTypes(bytes)).toEqual(["audio", "video"]);
+    expect(await dora.page.locator("[data-testid=recording-problem]").count()).toBe(0);
   });
 });

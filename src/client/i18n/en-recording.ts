@@ -7,6 +7,7 @@ export const enRecording = {
   "recording.notAllowed": "A moderator does not allow recording in this meeting.",
   "recording.unsupported": "This browser cannot record the meeting.",
   "recording.failed": "The recording did not start. Try again.",
+  "recording.empty": "Nothing was recorded: this browser gave no sound or picture.",
   "recording.forbidden": "A moderator stopped recording in this meeting. Your file was saved.",
   "recording.by": "Recording: {names}",
   "recording.dismiss": "OK",

@@ -7,6 +7,7 @@ export const frRecording = {
   "recording.notAllowed": "Un modérateur n'autorise pas l'enregistrement dans cette réunion.",
   "recording.unsupported": "Ce navigateur ne peut pas enregistrer la réunion.",
   "recording.failed": "L'enregistrement n'a pas démarré. Réessayez.",
+  "recording.empty": "Rien n'a été enregistré : ce navigateur n'a fourni ni son ni image.",
   "recording.forbidden":
     "Un modérateur a arrêté l'enregistrement dans cette réunion. Votre fichier a été enregistré.",
   "recording.by": "Enregistrement : {names}",

@@ -22,6 +22,12 @@ const VIDEO_BITS_PER_SECOND = 1_500_000;
 const AUDIO_BITS_PER_SECOND = 128_000;
 /** How often the recorder hands over what it encoded: a crash of the tab loses at most this much more. */
 const CHUNK_MS = 1_000;
+/**
+ * Chromium's recorder writes nothing before it has encoded both a picture and some sound: a stop that comes
+ * sooner (pressed right after the start, or on a starved device) would give an empty file. The stop waits
+ * for the first data, this long at most.
+ */
+const FIRST_DATA_WAIT_MS = 5_000;
 
 export class MeetingRecorder {
   readonly #scene: () => Scene;
@@ -53,6 +59,11 @@ export class MeetingRecorder {
     this.#canvas.width = RECORDING_WIDTH;
     this.#canvas.height = RECORDING_HEIGHT;
     this.#frame();
+    // A destination nothing plays into gives no sound at all, and then the recorder writes nothing: someone
+    // alone with the microphone off would get an empty file. This silence keeps the sound track going.
+    const silence = new ConstantSourceNode(this.#audio, { offset: 0 });
+    silence.connect(this.#mix);
+    silence.start();
     this.#picture = this.#canvas.captureStream(FPS).getVideoTracks();
     const stream = new MediaStream([...this.#picture, ...this.#mix.stream.getAudioTracks()]);
     this.#recorder = new MediaRecorder(stream, {
@@ -70,8 +81,9 @@ export class MeetingRecorder {
     void this.#audio.resume();
   }
 
-  /** Stops recording and gives the file (every track and element it used let go). */
-  stop(): Promise<Blob> {
+  /** Stops recording and gives the file (every track and element it used let go); empty if nothing came. */
+  async stop(): Promise<Blob> {
+    if (this.#bytes === 0) await this.#firstData(FIRST_DATA_WAIT_MS);
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     const done = new Promise<Blob>((resolve) => {
@@ -99,6 +111,26 @@ export class MeetingRecorder {
       drawMs: this.#pictures ? this.#drawMs / this.#pictures : 0,
       bytes: this.#bytes,
     };
+  }
+
+  /** Resolves once the recorder has handed over some data (asked every 100 ms), or after `withinMs`. */
+  #firstData(withinMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const seen = (ev: BlobEvent) => {
+        if (ev.data.size > 0) done();
+      };
+      const ask = setInterval(() => {
+        if (this.#recorder.state === "recording") this.#recorder.requestData();
+      }, 100);
+      const limit = setTimeout(() => done(), withinMs);
+      const done = () => {
+        clearInterval(ask);
+        clearTimeout(limit);
+        this.#recorder.removeEventListener("dataavailable", seen);
+        resolve();
+      };
+      this.#recorder.addEventListener("dataavailable", seen);
+    });
   }
 
   #next(delayMs: number): void {

@@ -116,7 +116,9 @@ export class RecordingController {
       `palabre: recording stopped: ${seconds.toFixed(1)} s, ${(pictures / seconds).toFixed(1)} pictures/s, ` +
         `${drawMs.toFixed(1)} ms to draw one, ${Math.round(file.size / 1024)} KiB`,
     );
-    save(file, fileName(this.room.state.roomName.peek(), recorder.startedAt));
+    // Nothing encoded at all (a browser that failed to): an empty file would only puzzle the person.
+    if (file.size > 0) save(file, fileName(this.room.state.roomName.peek(), recorder.startedAt));
+    else this.problem.value = "recording.empty";
     if (this.room.state.view.peek() === "conference") await this.#declare(false);
   }
 
