@@ -106,9 +106,11 @@ fi
 
 # util-linux (essential on Debian, listed for other bases) has setpriv, with which Janus dies with the server.
 packages=(janus iproute2 ca-certificates util-linux)
-# The tests: Chromium, Firefox ESR on a virtual display (screen sharing), Redis (the cluster tests), and the
-# production front (Caddy, coturn, nftables for the blocked networks, certutil for the test CA).
-[ "$want_tests" = 1 ] && packages+=(chromium firefox-esr xvfb redis-server caddy coturn nftables libnss3-tools)
+# The tests: Chromium, Firefox ESR on a virtual display (screen sharing), Redis (the cluster tests), the
+# production front (Caddy, coturn, nftables for the blocked networks, certutil for the test CA), and a voice in
+# a noisy room for the noise suppression's test (espeak-ng speaks it, sox mixes the noise in).
+[ "$want_tests" = 1 ] &&
+  packages+=(chromium firefox-esr xvfb redis-server caddy coturn nftables libnss3-tools espeak-ng sox)
 [ -n "$domain" ] && packages+=(caddy coturn)
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 

@@ -2,6 +2,7 @@
 import { render } from "preact";
 import { App, followRoute } from "./app.js";
 import { registerShellWorker } from "./features/install/register-worker.js";
+import { startLanguage } from "./i18n/i18n.js";
 import { Meeting, MeetingScopes } from "./meeting.js";
 import "./styles/base.css";
 
@@ -16,10 +17,13 @@ addEventListener("pagehide", () => room.suspendNow());
 registerShellWorker();
 
 const root = document.getElementById("app");
-if (root)
-  render(
-    <MeetingScopes meeting={meeting}>
-      <App room={room} />
-    </MeetingScopes>,
-    root,
-  );
+// In the browser's language from the first picture (French is fetched first; English is built in).
+void startLanguage().then(() => {
+  if (root)
+    render(
+      <MeetingScopes meeting={meeting}>
+        <App room={room} />
+      </MeetingScopes>,
+      root,
+    );
+});

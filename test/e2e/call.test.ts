@@ -317,6 +317,8 @@ describe("privacy and security of the page", () => {
       const scriptSrc = directives.get("script-src") ?? directives.get("default-src");
       expect(scriptSrc, `script-src or default-src in ${csp}`).toBeDefined();
       expect(scriptSrc, csp).not.toContain("'unsafe-inline'");
+      // Our own scripts, and WebAssembly compiled from our own files (noise suppression); no eval of text.
+      expect([...(scriptSrc ?? [])].sort(), csp).toEqual(["'self'", "'wasm-unsafe-eval'"]);
       expect(scriptSrc, csp).not.toContain("*");
       expect(scriptSrc?.some((s) => /^https?:/.test(s)) ?? false, `no foreign script origin in ${csp}`).toBe(
         false,

@@ -1,7 +1,10 @@
 /**
  * The local microphone and camera. A missing or refused device is a normal case, not an error: the
- * participant joins with whatever exists, and may try again later by turning the device on.
+ * participant joins with whatever exists, and may try again later by turning the device on. An effect
+ * (engine/track-effect.ts) may stand between a device and what is sent and shown.
  */
+import type { TrackEffect } from "./track-effect.js";
+
 export type MediaKind = "audio" | "video";
 
 /** Why a device could not be opened, for the UI to explain. */
@@ -106,8 +109,13 @@ async function openTrack(kind: MediaKind, device: "chosen" | "any" = "chosen"): 
 }
 
 export class LocalMedia {
-  /** Holds the current tracks; handed to video elements and used as the senders' stream. */
+  /** Holds the tracks sent and shown (an effect's output, else the device's); the senders' stream. */
   readonly stream = new MediaStream();
+  /** The devices' own tracks, where an effect's output stands in the stream. */
+  private readonly devices = new Map<MediaKind, MediaStreamTrack>();
+  private readonly effects = new Map<MediaKind, TrackEffect>();
+  /** An effect that failed on a new device track was dropped (the device's own track is sent instead). */
+  onEffectFailed: ((kind: MediaKind, err: unknown) => void) | null = null;
   /** The last failure per device, cleared when the device opens. */
   readonly problems: Partial<Record<MediaKind, DeviceProblem>> = {};
   /** Called when a device goes away by itself (unplugged, or taken by the system). */
@@ -133,7 +141,7 @@ export class LocalMedia {
           audio: constraintsFor("audio"),
           video: constraintsFor("video"),
         });
-        for (const track of both.getTracks()) media.add(track);
+        for (const track of both.getTracks()) await media.add(track);
         return media;
       } catch {
         // handled below, device by device
@@ -145,9 +153,41 @@ export class LocalMedia {
     return media;
   }
 
+  /** The track sent and shown for `kind`. */
   track(kind: MediaKind): MediaStreamTrack | null {
     const tracks = kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks();
     return tracks[0] ?? null;
+  }
+
+  /** The device's own track (its id, label and facing), whatever effect stands after it. */
+  device(kind: MediaKind): MediaStreamTrack | null {
+    return this.devices.get(kind) ?? this.track(kind);
+  }
+
+  /** The effect on `kind`, if any. */
+  effect(kind: MediaKind): TrackEffect | null {
+    return this.effects.get(kind) ?? null;
+  }
+
+  /**
+   * Puts `effect` (null: none) between the device and what is sent, and returns the new track to hand to the
+   * sender; null when nothing changed or no device is open (the effect applies when one opens). Throws when
+   * the effect cannot run here; the device's own track then stays.
+   */
+  async setEffect(kind: MediaKind, effect: TrackEffect | null): Promise<MediaStreamTrack | null> {
+    const previous = this.effects.get(kind) ?? null;
+    if (previous === effect) return null;
+    const device = this.devices.get(kind);
+    const output = device?.readyState === "live" && effect ? await effect.attach(device) : (device ?? null);
+    previous?.detach();
+    if (effect) this.effects.set(kind, effect);
+    else this.effects.delete(kind);
+    const shown = this.track(kind);
+    if (!device || !output || output === shown) return null;
+    output.enabled = device.enabled;
+    if (shown) this.stream.removeTrack(shown);
+    this.stream.addTrack(output);
+    return output;
   }
 
   /** Whether this device exists and is switched on. */
@@ -163,12 +203,15 @@ export class LocalMedia {
    */
   async setOn(kind: MediaKind, on: boolean): Promise<MediaStreamTrack | null> {
     const existing = this.track(kind);
-    if (existing && existing.readyState === "live") {
+    const device = this.device(kind);
+    if (existing && device?.readyState === "live") {
       existing.enabled = on;
+      device.enabled = on;
       return null;
     }
     if (!on) return null;
     if (existing) this.stream.removeTrack(existing);
+    this.devices.delete(kind);
     return this.acquire(kind);
   }
 
@@ -179,7 +222,7 @@ export class LocalMedia {
    * the new nor the old one would open again: then the device is gone, as if unplugged (`onEnded`).
    */
   async reopen(kind: MediaKind): Promise<Reopened> {
-    const old = this.track(kind);
+    const old = this.device(kind);
     if (old?.readyState !== "live") return { kind: "idle" };
     const generation = this.generation;
     let track: MediaStreamTrack;
@@ -200,12 +243,12 @@ export class LocalMedia {
             .getUserMedia({ video: { ...VIDEO_CONSTRAINTS, ...(previous ? { deviceId: previous } : {}) } })
             .then((s) => s.getVideoTracks()[0] ?? Promise.reject(again));
         } catch {
-          this.stream.removeTrack(old);
+          this.remove(kind);
           this.problems[kind] = problem;
           this.onEnded?.();
           return { kind: "failed", problem };
         }
-        this.swap(old, track);
+        await this.swap(old, track);
         return { kind: "failed", problem };
       }
     }
@@ -213,30 +256,60 @@ export class LocalMedia {
       track.stop(); // hung up meanwhile: the device must not stay open
       return { kind: "idle" };
     }
-    this.swap(old, track);
-    return { kind: "switched", track };
+    const sent = await this.swap(old, track);
+    return { kind: "switched", track: sent };
   }
 
-  /** Stops every device: the camera light goes out. */
+  /** Stops every device and effect: the camera light goes out. */
   stop(): void {
     this.generation += 1;
-    for (const track of this.stream.getTracks()) {
+    for (const effect of this.effects.values()) effect.detach();
+    for (const track of [...this.stream.getTracks(), ...this.devices.values()]) {
       track.stop();
       this.stream.removeTrack(track);
     }
+    this.devices.clear();
   }
 
-  private swap(old: MediaStreamTrack, track: MediaStreamTrack): void {
+  /** Puts a new device track in the old one's place, on or off as it was; returns the track now sent. */
+  private async swap(old: MediaStreamTrack, track: MediaStreamTrack): Promise<MediaStreamTrack> {
+    const kind = track.kind as MediaKind;
     track.enabled = old.enabled;
-    this.stream.removeTrack(old);
+    this.remove(kind);
     old.stop();
-    this.add(track);
-    delete this.problems[track.kind as MediaKind];
+    delete this.problems[kind];
+    return this.add(track);
   }
 
-  private add(track: MediaStreamTrack): void {
-    this.stream.addTrack(track);
+  /** Takes `kind`'s tracks out of the stream (the effect keeps its place for the next device). */
+  private remove(kind: MediaKind): void {
+    const shown = this.track(kind);
+    if (shown) this.stream.removeTrack(shown);
+    const device = this.devices.get(kind);
+    if (device && device !== shown) this.stream.removeTrack(device);
+    this.devices.delete(kind);
+  }
+
+  /** Adopts a device track, through the effect on its kind if any; returns the track now sent. */
+  private async add(track: MediaStreamTrack): Promise<MediaStreamTrack> {
+    const kind = track.kind as MediaKind;
     track.addEventListener("ended", () => this.onEnded?.());
+    this.devices.set(kind, track);
+    let sent = track;
+    const effect = this.effects.get(kind);
+    if (effect) {
+      try {
+        sent = await effect.attach(track);
+        sent.enabled = track.enabled;
+      } catch (err) {
+        // The device works without it: better heard plain than not at all.
+        this.effects.delete(kind);
+        effect.detach();
+        this.onEffectFailed?.(kind, err);
+      }
+    }
+    this.stream.addTrack(sent);
+    return sent;
   }
 
   private async acquire(kind: MediaKind): Promise<MediaStreamTrack | null> {
@@ -251,9 +324,8 @@ export class LocalMedia {
         if (problemOf(err) !== "missing" || !chosenDevice(kind)) throw err;
         return openTrack(kind, "any");
       });
-      this.add(track);
       delete this.problems[kind];
-      return track;
+      return await this.add(track);
     } catch (err) {
       this.problems[kind] = problemOf(err);
       return null;

@@ -1,4 +1,4 @@
-/** English strings of local recording and speaker stats (features/recording, speaker-stats); en.ts takes them in. */
+/** English strings of local recording, noise suppression and speaker stats (features/recording, noise-suppression, speaker-stats); en.ts takes them in. */
 export const enRecording = {
   "recording.start": "Record the meeting",
   "recording.startHint": "On this computer only; everyone sees that you record.",
@@ -11,6 +11,11 @@ export const enRecording = {
   "recording.forbidden": "A moderator stopped recording in this meeting. Your file was saved.",
   "recording.by": "Recording: {names}",
   "recording.dismiss": "OK",
+  "noise.label": "Remove background noise",
+  "noise.hint": "Keeps your voice, takes out fans, typing and traffic. Runs on this computer.",
+  "noise.unsupported": "This browser cannot remove background noise.",
+  "noise.failed": "Background noise removal could not start in this browser.",
+  "noise.tooSlow": "This computer could not keep up: background noise removal was turned off.",
   "speakerStats.open": "Speaker stats",
   "speakerStats.title": "Who talked how long",
   "speakerStats.hint": "In this room, since it began. Gone when the meeting ends.",

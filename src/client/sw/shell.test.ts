@@ -5,7 +5,7 @@ import { cacheName, isShellUrl, shellFiles, staleCaches } from "./shell.js";
 const ORIGIN = "https://meet.example.org";
 
 describe("shellFiles", () => {
-  it("keeps the build's files by URL path, without the worker, index.html or compressed copies", () => {
+  it("keeps the build's files by URL path, without the worker, index.html, compressed copies or models", () => {
     expect(
       shellFiles(
         [
@@ -18,6 +18,7 @@ describe("shellFiles", () => {
           "assets/index-abc.js.br",
           "assets/index-abc.js.gz",
           "assets/icon-192-1234.png",
+          "assets/rnnoise-5678.wasm",
         ],
         "sw.js",
       ),

@@ -31,9 +31,10 @@ export function staleCaches(names: readonly string[], current: string): string[]
  * so a copy would never be used.
  */
 export function shellFiles(buildFiles: readonly string[], workerFile: string): string[] {
+  // A model (.wasm) is fetched by those who turn its effect on, not by everyone who installs the app.
   return buildFiles
     .map((f) => f.replaceAll("\\", "/").replace(/^\/+/, ""))
-    .filter((f) => f !== workerFile && f !== "index.html" && !/\.(br|gz)$/.test(f))
+    .filter((f) => f !== workerFile && f !== "index.html" && !/\.(br|gz|wasm)$/.test(f))
     .map((f) => `/${f}`)
     .sort();
 }

@@ -8,7 +8,7 @@ export function LanguageSelect() {
       <select
         data-testid="language"
         value={language.value}
-        onChange={(ev) => setLanguage((ev.currentTarget as HTMLSelectElement).value as Language)}
+        onChange={(ev) => void setLanguage((ev.currentTarget as HTMLSelectElement).value as Language)}
       >
         {LANGUAGES.map((lang) => (
           <option key={lang} value={lang} lang={lang}>

@@ -10,4 +10,5 @@ export const COMPRESSIBLE_EXTENSIONS: ReadonlySet<string> = new Set([
   ".svg",
   ".json",
   ".webmanifest",
+  ".wasm",
 ]);

@@ -20,7 +20,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
   "style-src 'self'",
-  "script-src 'self'",
+  // WebAssembly may be compiled (the noise suppression's model, from our origin); no eval of text.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "font-src 'self'",
   // Said outright (default-src already allows them): the manifest and the workers, /sw.js included, are ours.
   "manifest-src 'self'",
@@ -53,6 +54,7 @@ const MIME: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
   ".wav": "audio/wav",
   ".ogg": "audio/ogg",
+  ".wasm": "application/wasm",
 };
 
 export interface HttpDeps {

@@ -29,7 +29,7 @@ export function AudioHelp({ room }: { room: Room }) {
   const dismissedUntil = useRef(0);
   const local = room.state.local.value;
   const muted = local !== null && !local.audio;
-  const mic = local?.media.track("audio") ?? null;
+  const mic = local?.media.device("audio") ?? null;
   const micLive = mic?.readyState === "live";
 
   useEffect(() => {
@@ -74,7 +74,7 @@ export function AudioHelp({ room }: { room: Room }) {
     down: () => {
       const me = room.state.local.peek();
       if (!me || me.audio) return false;
-      if (me.media.track("audio")?.readyState !== "live") return false; // no microphone to open on a key press
+      if (me.media.device("audio")?.readyState !== "live") return false; // no microphone to open on a key press
       held.current = true;
       holding.value = true;
       pending.current = pending.current.then(() => room.setDevice("audio", true));

@@ -52,7 +52,7 @@ export class AwayController {
     const hiddenAt = this.#hiddenAt;
     this.#hiddenAt = null;
     if (hiddenAt === null || !inMeeting) return;
-    const camera = this.room.state.local.peek()?.media.track("video");
+    const camera = this.room.state.local.peek()?.media.device("video");
     const report = awayReport(performance.now() - hiddenAt, this.#cameraWasOn, camera?.readyState === "live");
     if (report.reopenCamera) await this.room.setDevice("video", true);
     if (report.seconds === null || this.room.state.view.peek() !== "conference") return;

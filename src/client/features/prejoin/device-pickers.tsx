@@ -8,6 +8,7 @@ import { t } from "../../i18n/i18n.js";
 import { audioOutputId, canChooseOutput } from "../../ui/audio-output.js";
 import { DeviceSelect, type DeviceSelectProps } from "../settings/device-select.js";
 import type { DeviceSettings } from "../settings/device-settings.js";
+import { NoiseToggle } from "../settings/noise-toggle.js";
 import { SpeakerTest } from "./speaker-test.js";
 
 interface Props {
@@ -68,6 +69,7 @@ export function DevicePickers({ settings, ready }: Props) {
         </>
       )}
       <SpeakerTest outputId={audioOutputId.value} />
+      <NoiseToggle settings={settings} id="prejoin-noise-model" class="prejoin-devices-note" />
       <p id="prejoin-devices-note" class="hint prejoin-devices-note">
         {t("prejoin.devicesRemembered")}
       </p>

@@ -15,8 +15,8 @@ interface Props {
 }
 
 export function PrejoinHelp({ media, cameraOn }: Props) {
-  const mic = media.track("audio");
-  const camera = media.track("video");
+  const mic = media.device("audio");
+  const camera = media.device("video");
   return (
     <div class="prejoin-help">
       <LightingWarning track={cameraOn ? camera : null} />

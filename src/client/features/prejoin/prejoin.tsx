@@ -67,8 +67,9 @@ export function Prejoin({ room, roomName, initialName }: Props) {
       }
       m.onEnded = () => refresh(m);
       refresh(m);
-      // The devices get their names once allowed: list them now.
+      // The devices get their names once allowed: list them now. Noise suppression, if chosen before.
       void settings.refresh();
+      void settings.applyEffects();
     });
     return () => {
       gone = true;

@@ -6,7 +6,7 @@
  * a muted microphone stays muted: its new track is disabled and nothing is sent). A chosen device is
  * remembered in this browser (engine/local-media, ui/audio-output).
  */
-import { signal } from "@preact/signals";
+import { effect, signal } from "@preact/signals";
 import {
   type LocalMedia,
   type MediaKind,
@@ -17,6 +17,12 @@ import type { MessageKey } from "../../i18n/i18n.js";
 import type { Room } from "../../state/room.js";
 import { audioOutputId, chooseOutput } from "../../ui/audio-output.js";
 import { scope } from "../../ui/scope.js";
+import {
+  denoiseEffect,
+  denoiseWanted,
+  giveUpDenoise,
+  rememberDenoise,
+} from "../noise-suppression/noise-preference.js";
 
 export type Processing = "echoCancellation" | "noiseSuppression" | "autoGainControl";
 
@@ -68,13 +74,22 @@ export class DeviceSettings {
   private handedOver = false;
   private readonly onDeviceChange = () => void this.refresh();
 
+  /** Stops following the noise suppression's choice. */
+  private readonly unwatch: () => void;
+
   constructor(private readonly host: DeviceHost) {
     navigator.mediaDevices?.addEventListener?.("devicechange", this.onDeviceChange);
+    // Chosen here or on another screen, or given up by the effect itself: the devices follow.
+    this.unwatch = effect(() => {
+      denoiseWanted.value;
+      void this.applyEffects();
+    });
   }
 
   /** Stops following plugged and unplugged devices (a screen that goes away). */
   dispose(): void {
     navigator.mediaDevices?.removeEventListener?.("devicechange", this.onDeviceChange);
+    this.unwatch();
   }
 
   /** Lists the devices again (labels are only known once a device was allowed). */
@@ -98,7 +113,7 @@ export class DeviceSettings {
   /** The device in use for `kind`: the open track's, else the one chosen for next time ("" = default). */
   current(kind: MediaKind): string {
     this.revision.value; // re-read after a switch
-    const track = this.host.media()?.track(kind);
+    const track = this.host.media()?.device(kind);
     const live = track?.readyState === "live" ? track.getSettings().deviceId : undefined;
     return live ?? (kind === "audio" ? mediaPreferences.audioDeviceId : mediaPreferences.videoDeviceId);
   }
@@ -106,7 +121,7 @@ export class DeviceSettings {
   /** Which way the open camera faces, where the browser says. */
   currentFacing(): string | undefined {
     this.revision.value;
-    const track = this.host.media()?.track("video");
+    const track = this.host.media()?.device("video");
     return track?.readyState === "live" ? track.getSettings().facingMode : undefined;
   }
 
@@ -133,6 +148,38 @@ export class DeviceSettings {
     mediaPreferences[which] = on;
     this.processing.value = { ...this.processing.value, [which]: on };
     return this.reopen("audio");
+  }
+
+  /** Turns the noise suppression (RNNoise, on this device) on or off, remembered in this browser. */
+  setNoiseSuppression(on: boolean): Promise<void> {
+    rememberDenoise(on);
+    return this.queue;
+  }
+
+  /** Puts the effects the person chose on the devices open now (after they opened, or a choice). */
+  applyEffects(): Promise<void> {
+    if (this.handedOver) return this.queue;
+    this.queue = this.queue.then(() => this.applyDenoise());
+    return this.queue;
+  }
+
+  private async applyDenoise(): Promise<void> {
+    const media = this.host.media();
+    if (!media) return;
+    const want = denoiseWanted.peek();
+    if (want === (media.effect("audio") !== null)) return;
+    this.busy.value = "audio";
+    try {
+      const track = await media.setEffect("audio", want ? await denoiseEffect() : null);
+      if (track) await this.host.switched?.("audio", track);
+    } catch (err) {
+      console.warn("palabre: noise suppression did not start", err);
+      giveUpDenoise("noise.failed");
+    } finally {
+      this.busy.value = null;
+      this.revision.value += 1;
+      this.host.settled?.(media);
+    }
   }
 
   /**
@@ -175,7 +222,7 @@ export class DeviceSettings {
 
 /** The meeting's device settings: the sender follows each switch, and so does the local tile. */
 export function meetingDeviceSettings(room: Room): DeviceSettings {
-  return new DeviceSettings({
+  const settings = new DeviceSettings({
     media: () => room.state.local.value?.media,
     switched: async (kind, track) => {
       await room.media?.replaceTrack(kind, track);
@@ -187,6 +234,15 @@ export function meetingDeviceSettings(room: Room): DeviceSettings {
         room.state.local.value = { ...local, videoTrack: media.track("video") };
     },
   });
+  // Devices opened by the meeting itself (joining again) get the chosen effects too.
+  let last: LocalMedia | undefined;
+  effect(() => {
+    const media = room.state.local.value?.media;
+    if (media === last) return;
+    last = media;
+    if (media) void settings.applyEffects();
+  });
+  return settings;
 }
 
 /** The meeting's device settings (meeting.tsx makes them), for the settings dialog. */

@@ -11,6 +11,7 @@ import { DeviceSelect } from "./device-select.js";
 import { DeviceSettingsScope, type Processing } from "./device-settings.js";
 import { HeadsetHint } from "./headset-hint.js";
 import { MicMeter } from "./mic-meter.js";
+import { NoiseToggle } from "./noise-toggle.js";
 import "./settings.css";
 
 interface Props {
@@ -97,7 +98,7 @@ export function SettingsDialog({ room, onClose, returnFocus }: Props) {
             {t("settings.speakerUnsupported")}
           </p>
         )}
-        <HeadsetHint microphone={mic?.label ?? ""} />
+        <HeadsetHint microphone={local?.media.device("audio")?.label ?? ""} />
 
         <fieldset class="settings-processing" disabled={busy === "audio"}>
           <legend>{t("settings.processing")}</legend>
@@ -119,6 +120,7 @@ export function SettingsDialog({ room, onClose, returnFocus }: Props) {
               </p>
             </div>
           ))}
+          <NoiseToggle settings={settings} id="settings-noise-model" />
         </fieldset>
       </section>
 

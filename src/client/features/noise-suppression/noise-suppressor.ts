@@ -1,0 +1,143 @@
+/**
+ * Noise suppression as a track effect (engine/track-effect.ts): the microphone goes through RNNoise in an
+ * AudioWorklet (denoise-worklet.ts) and the result is what the others hear. Everything runs in this page; the
+ * worklet and the model are files of our own origin, fetched when the person first turns it on (this module
+ * is loaded lazily, see noise-preference.ts). The worklet reports its load: a device that cannot keep up is
+ * told to `onOverload`, which turns it off rather than let the voice break up.
+ */
+import wasmUrl from "@jitsi/rnnoise-wasm/dist/rnnoise.wasm?url";
+import type { TrackEffect } from "../../engine/track-effect.js";
+import { DENOISE_PROCESSOR, type DenoiseLoad, type DenoiseOptions } from "./denoise-messages.js";
+import workletUrl from "./denoise-worklet.ts?worker&url";
+
+/** RNNoise's rate; the graph runs at it, the browser resamples the microphone. */
+const RATE = 48_000;
+/** The worklet must say it is ready within this long (a module that will not compile says nothing). */
+const READY_WITHIN_MS = 5_000;
+/** Overloaded: working more than this share of real time... */
+const OVERLOAD_BUSY = 0.5;
+/** ...for this many reports (seconds) in a row. */
+const OVERLOAD_REPORTS = 3;
+
+/** The model's bytes, fetched once per page. */
+let model: Promise<ArrayBuffer> | null = null;
+function modelBytes(): Promise<ArrayBuffer> {
+  model ??= fetch(wasmUrl).then((r) => {
+    if (!r.ok) throw new Error(`the noise model did not load (HTTP ${r.status})`);
+    return r.arrayBuffer();
+  });
+  model.catch(() => {
+    model = null; // tried again next time
+  });
+  return model;
+}
+
+interface Graph {
+  context: AudioContext;
+  source: MediaStreamAudioSourceNode;
+  node: AudioWorkletNode;
+  output: MediaStreamTrack;
+  resume: () => void;
+}
+
+export class NoiseSuppressor implements TrackEffect {
+  readonly kind = "audio";
+  #graph: Graph | null = null;
+  /** Bumped by each attach and detach: an attach that finishes after a newer call gives its graph up. */
+  #generation = 0;
+  #overloaded = 0;
+
+  constructor(private readonly onOverload: () => void) {}
+
+  async attach(input: MediaStreamTrack): Promise<MediaStreamTrack> {
+    this.detach();
+    const generation = this.#generation;
+    const wasm = await modelBytes();
+    const context = new AudioContext({ sampleRate: RATE, latencyHint: "interactive" });
+    try {
+      await context.audioWorklet.addModule(workletUrl);
+      const options: DenoiseOptions = { wasm: wasm.slice(0) };
+      const node = new AudioWorkletNode(context, DENOISE_PROCESSOR, {
+        numberOfInputs: 1,
+        numberOfOutputs: 1,
+        channelCount: 1,
+        channelCountMode: "explicit",
+        outputChannelCount: [1],
+        processorOptions: options,
+      });
+      const ready = processorReady(node);
+      const source = context.createMediaStreamSource(new MediaStream([input]));
+      const sink = context.createMediaStreamDestination();
+      source.connect(node);
+      node.connect(sink);
+      const output = sink.stream.getAudioTracks()[0];
+      if (!output) throw new Error("no output track");
+      const resume = resumeOnGesture(context);
+      await ready;
+      node.port.onmessage = (ev: MessageEvent<DenoiseLoad>) => this.#load(ev.data);
+      if (generation !== this.#generation) throw new Error("replaced meanwhile");
+      this.#graph = { context, source, node, output, resume };
+      return output;
+    } catch (err) {
+      void context.close();
+      throw err;
+    }
+  }
+
+  detach(): void {
+    this.#generation += 1;
+    this.#overloaded = 0;
+    const graph = this.#graph;
+    if (!graph) return;
+    this.#graph = null;
+    graph.node.port.postMessage("stop");
+    graph.source.disconnect();
+    graph.node.disconnect();
+    graph.output.stop();
+    graph.resume();
+    void graph.context.close();
+  }
+
+  #load({ busy }: DenoiseLoad): void {
+    this.#overloaded = busy > OVERLOAD_BUSY ? this.#overloaded + 1 : 0;
+    if (this.#overloaded === OVERLOAD_REPORTS) {
+      console.warn(`palabre: noise suppression takes ${Math.round(busy * 100)} % of real time: turned off`);
+      this.onOverload();
+    }
+  }
+}
+
+/** Resolves when the processor was built (its first report or its start), rejects if it failed. */
+function processorReady(node: AudioWorkletNode): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the denoising worklet did not start")), READY_WITHIN_MS);
+    node.port.onmessage = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    node.onprocessorerror = () => {
+      clearTimeout(timer);
+      reject(new Error("the denoising worklet failed"));
+    };
+  });
+}
+
+/**
+ * A page may not start sound before the person has touched it (autoplay rules): a context made on the
+ * pre-join screen waits, and the microphone would send silence. It resumes at the first click or key.
+ * Returns what stops listening.
+ */
+function resumeOnGesture(context: AudioContext): () => void {
+  const events = ["pointerdown", "keydown"] as const;
+  const resume = () => {
+    void context.resume().then(() => {
+      if (context.state === "running") stop();
+    });
+  };
+  const stop = () => {
+    for (const e of events) window.removeEventListener(e, resume, true);
+  };
+  for (const e of events) window.addEventListener(e, resume, true);
+  resume();
+  return stop;
+}
