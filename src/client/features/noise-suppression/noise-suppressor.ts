@@ -99,6 +99,8 @@ export class NoiseSuppressor implements TrackEffect {
   }
 
   #load({ busy }: DenoiseLoad): void {
+    // Kept on the page for the cost bench (bench/noise-cost.ts) and anyone curious in the console.
+    (window as { __palabreDenoiseBusy?: number }).__palabreDenoiseBusy = busy;
     this.#overloaded = busy > OVERLOAD_BUSY ? this.#overloaded + 1 : 0;
     if (this.#overloaded === OVERLOAD_REPORTS) {
       console.warn(`palabre: noise suppression takes ${Math.round(busy * 100)} % of real time: turned off`);
