@@ -192,8 +192,8 @@ export class LocalMedia {
 
   /** Whether this device exists and is switched on. */
   isOn(kind: MediaKind): boolean {
-    const track = this.track(kind);
-    return track?.enabled === true && track.readyState === "live";
+    // The device's state: an effect's output stays live when the device behind it ends (unplugged).
+    return this.track(kind)?.enabled === true && this.device(kind)?.readyState === "live";
   }
 
   /**

@@ -37,8 +37,6 @@ class DenoiseProcessor extends AudioWorkletProcessor {
     this.port.onmessage = (ev: MessageEvent) => {
       if (ev.data === "stop") this.#stop();
     };
-    // Built: the page's attach waits for this (a module that cannot compile here never says it).
-    this.port.postMessage({ busy: 0 } satisfies DenoiseLoad);
   }
 
   process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {

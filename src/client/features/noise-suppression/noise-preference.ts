@@ -46,5 +46,5 @@ export function giveUpDenoise(why: "noise.failed" | "noise.tooSlow"): void {
 /** A new noise suppressor (its code fetched on first use). */
 export async function denoiseEffect(): Promise<TrackEffect> {
   const { NoiseSuppressor } = await import("./noise-suppressor.js");
-  return new NoiseSuppressor(() => giveUpDenoise("noise.tooSlow"));
+  return new NoiseSuppressor(giveUpDenoise);
 }

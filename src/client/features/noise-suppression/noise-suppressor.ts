@@ -2,8 +2,12 @@
  * Noise suppression as a track effect (engine/track-effect.ts): the microphone goes through RNNoise in an
  * AudioWorklet (denoise-worklet.ts) and the result is what the others hear. Everything runs in this page; the
  * worklet and the model are files of our own origin, fetched when the person first turns it on (this module
- * is loaded lazily, see noise-preference.ts). The worklet reports its load: a device that cannot keep up is
- * told to `onOverload`, which turns it off rather than let the voice break up.
+ * is loaded lazily, see noise-preference.ts). It is given up (`onGiveUp`) when the processor fails (a model
+ * that will not compile here), and when the device cannot keep up, rather than let the voice break up.
+ *
+ * The output is handed over as soon as the graph is built, without waiting for the processor: on a page not
+ * touched yet, the browser holds the audio graph still (autoplay rules) until the first click or key, and a
+ * processor is built only once it runs.
  */
 import wasmUrl from "@jitsi/rnnoise-wasm/dist/rnnoise.wasm?url";
 import type { TrackEffect } from "../../engine/track-effect.js";
@@ -12,8 +16,6 @@ import workletUrl from "./denoise-worklet.ts?worker&url";
 
 /** RNNoise's rate; the graph runs at it, the browser resamples the microphone. */
 const RATE = 48_000;
-/** The worklet must say it is ready within this long (a module that will not compile says nothing). */
-const READY_WITHIN_MS = 5_000;
 /** Overloaded: working more than this share of real time... */
 const OVERLOAD_BUSY = 0.5;
 /** ...for this many reports (seconds) in a row. */
@@ -37,8 +39,11 @@ interface Graph {
   source: MediaStreamAudioSourceNode;
   node: AudioWorkletNode;
   output: MediaStreamTrack;
-  resume: () => void;
+  stopResuming: () => void;
 }
+
+/** Why the effect stopped by itself. */
+export type GiveUp = "noise.failed" | "noise.tooSlow";
 
 export class NoiseSuppressor implements TrackEffect {
   readonly kind = "audio";
@@ -47,7 +52,7 @@ export class NoiseSuppressor implements TrackEffect {
   #generation = 0;
   #overloaded = 0;
 
-  constructor(private readonly onOverload: () => void) {}
+  constructor(private readonly onGiveUp: (why: GiveUp) => void) {}
 
   async attach(input: MediaStreamTrack): Promise<MediaStreamTrack> {
     this.detach();
@@ -65,18 +70,19 @@ export class NoiseSuppressor implements TrackEffect {
         outputChannelCount: [1],
         processorOptions: options,
       });
-      const ready = processorReady(node);
+      if (generation !== this.#generation) throw new Error("replaced meanwhile");
+      node.port.onmessage = (ev: MessageEvent<DenoiseLoad>) => this.#load(ev.data);
+      node.onprocessorerror = () => {
+        console.warn("palabre: the denoising worklet failed");
+        if (this.#graph?.node === node) this.onGiveUp("noise.failed");
+      };
       const source = context.createMediaStreamSource(new MediaStream([input]));
       const sink = context.createMediaStreamDestination();
       source.connect(node);
       node.connect(sink);
       const output = sink.stream.getAudioTracks()[0];
       if (!output) throw new Error("no output track");
-      const resume = resumeOnGesture(context);
-      await ready;
-      node.port.onmessage = (ev: MessageEvent<DenoiseLoad>) => this.#load(ev.data);
-      if (generation !== this.#generation) throw new Error("replaced meanwhile");
-      this.#graph = { context, source, node, output, resume };
+      this.#graph = { context, source, node, output, stopResuming: resumeOnGesture(context) };
       return output;
     } catch (err) {
       void context.close();
@@ -94,7 +100,7 @@ export class NoiseSuppressor implements TrackEffect {
     graph.source.disconnect();
     graph.node.disconnect();
     graph.output.stop();
-    graph.resume();
+    graph.stopResuming();
     void graph.context.close();
   }
 
@@ -104,24 +110,9 @@ export class NoiseSuppressor implements TrackEffect {
     this.#overloaded = busy > OVERLOAD_BUSY ? this.#overloaded + 1 : 0;
     if (this.#overloaded === OVERLOAD_REPORTS) {
       console.warn(`palabre: noise suppression takes ${Math.round(busy * 100)} % of real time: turned off`);
-      this.onOverload();
+      this.onGiveUp("noise.tooSlow");
     }
   }
-}
-
-/** Resolves when the processor was built (its first report or its start), rejects if it failed. */
-function processorReady(node: AudioWorkletNode): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the denoising worklet did not start")), READY_WITHIN_MS);
-    node.port.onmessage = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    node.onprocessorerror = () => {
-      clearTimeout(timer);
-      reject(new Error("the denoising worklet failed"));
-    };
-  });
 }
 
 /**
