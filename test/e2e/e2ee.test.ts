@@ -175,8 +175,9 @@ describe.sequential("end-to-end encryption (Chromium)", () => {
       await p.page.locator("[data-testid=e2ee-mismatch]").waitFor({ state: "visible", timeout: 10_000 });
       await p.page.locator("[data-testid=e2ee-dialog] [data-testid=dialog-close]").click();
     }
-    // Nothing changed for the two who share the key.
-    expect((await growth(ben, "Ana")).frames).toBeGreaterThan(20);
+    // Nothing changed for the two who share the key: Ben keeps decoding Ana. At 5 pictures a second or more:
+    // with three pages and their workers on 2 cores, CI saw 17 in 2 s (the stream whole, the machine busy).
+    expect((await growth(ben, "Ana", 3000)).frames).toBeGreaterThan(15);
   });
 
   it("a shared screen is encrypted too: Ben decodes it, Wes gets its packets and decodes none", async () => {
