@@ -22,6 +22,8 @@ const PAUSE_S = 2;
  * measure would be of what little it leaves (the page then shows 15–16 dB more taken out; 25 dB at this level).
  */
 const NOISE_VOLUME = 0.1;
+/** What Chromium's fake microphone plays: 48 kHz, mono, 16-bit. */
+const PCM = ["-r", "48000", "-c", "1", "-b", "16"];
 
 function run(tool: string, args: string[]): void {
   try {
@@ -41,40 +43,14 @@ export function noisySpeechWav(): string {
     const spoken = path.join(work, `s${i}.wav`);
     run("espeak-ng", ["-v", "en", "-s", "150", "-w", spoken, text]);
     const padded = path.join(work, `p${i}.wav`);
-    run("sox", [
-      spoken,
-      "-r",
-      "48000",
-      "-c",
-      "1",
-      "-b",
-      "16",
-      padded,
-      "pad",
-      i === 0 ? "1" : "0",
-      `${PAUSE_S}`,
-    ]);
+    run("sox", [spoken, ...PCM, padded, "pad", i === 0 ? "1" : "0", `${PAUSE_S}`]);
     return padded;
   });
   const speech = path.join(work, "speech.wav");
   run("sox", [...parts, speech]);
   const seconds = execFileSync("soxi", ["-D", speech]).toString().trim();
   const noise = path.join(work, "noise.wav");
-  run("sox", [
-    "-n",
-    "-r",
-    "48000",
-    "-c",
-    "1",
-    "-b",
-    "16",
-    noise,
-    "synth",
-    seconds,
-    "pinknoise",
-    "vol",
-    `${NOISE_VOLUME}`,
-  ]);
+  run("sox", ["-n", ...PCM, noise, "synth", seconds, "pinknoise", "vol", `${NOISE_VOLUME}`]);
   const partial = `${file}.${process.pid}.part.wav`;
   run("sox", ["-m", "-v", "1", speech, "-v", "1", noise, "-b", "16", partial]);
   fs.renameSync(partial, file);
