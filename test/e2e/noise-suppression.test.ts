@@ -135,7 +135,9 @@ describe("noise suppression", () => {
       `noise suppression off → on → off: pauses ${dB(noise)} dB, voice ${dB(voice)} dB ` +
         `(${off.length} / ${on.length} / ${offAgain.length} windows of 100 ms)`,
     );
-    for (const levels of [off, on, offAgain]) expect(levels.length).toBeGreaterThan(100);
+    // About 160 windows in a loop; fewer when the machine is busy (each read of the statistics takes longer:
+    // CI once had exactly 100). Sixty is still more than a dozen in the pauses for the 10th percentile.
+    for (const levels of [off, on, offAgain]) expect(levels.length).toBeGreaterThanOrEqual(60);
     // The voice is well above the noise, or the percentiles would not be telling them apart.
     expect(voiceOff - noiseOff).toBeGreaterThan(10);
     expect(noiseOff - noiseOn).toBeGreaterThanOrEqual(15);

@@ -154,9 +154,19 @@ describe.sequential("the screen's wake lock", () => {
 
   it("is let go when the tab hides and taken again when shown; video comes back, and a notice says why it paused", async () => {
     evidenceOnFailure("hidden");
-    const before = await framesPerSecond(2000);
-    for (const n of before)
-      expect(n, `Bob's frames per second on Alice's tab, shown ${JSON.stringify(before)}`).toBeGreaterThan(0);
+    // Bob's video plays on Alice's shown tab, every second of two, before anything is hidden (the previous test
+    // may leave a second's stall on a busy machine: CI once read [0, 26]).
+    let before: number[] = [];
+    await waitFor(
+      async () => {
+        before = await framesPerSecond(2000);
+        return before.length === 2 && before.every((n) => n > 0);
+      },
+      {
+        timeoutMs: 15_000,
+        what: "Bob's video every second of two on Alice's shown tab",
+      },
+    );
 
     expect(await setTabHidden(alice.page, true)).toBe("hidden");
     const hidden = await waitForWakeLock(alice.page, { held: 0, status: "waiting" }, 2000);
