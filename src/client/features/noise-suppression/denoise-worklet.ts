@@ -48,7 +48,7 @@ class DenoiseProcessor extends AudioWorkletProcessor {
     // averages out to its real time, since blocks start at every phase of the clock's tick.
     const start = Date.now();
     // No input connected (the track ended): silence goes through the same path, so the lag stays whole.
-    this.#denoiser.push(input ?? new Float32Array(output.length), output);
+    this.#denoiser.push(input ?? this.#silence(output.length), output);
     this.#busyMs += Date.now() - start;
     if (currentTime - this.#since >= REPORT_EVERY_S) {
       const load: DenoiseLoad = { busy: this.#busyMs / 1000 / (currentTime - this.#since) };
@@ -57,6 +57,13 @@ class DenoiseProcessor extends AudioWorkletProcessor {
       this.#since = currentTime;
     }
     return true;
+  }
+
+  /** One block of silence, kept: the audio thread allocates nothing per block. */
+  #quiet = new Float32Array(128);
+  #silence(length: number): Float32Array {
+    if (this.#quiet.length !== length) this.#quiet = new Float32Array(length);
+    return this.#quiet;
   }
 
   #stop(): void {
