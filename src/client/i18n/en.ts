@@ -294,6 +294,8 @@ export const en = {
   "adapt.details.rtt": "Round trip: {value}",
   "adapt.details.resolution": "Resolution: {value}",
   "adapt.details.unknown": "unknown",
+  "adapt.cameraPaused":
+    "Your connection is too weak for your video: it is paused so that your voice gets through. It comes back by itself.",
   "adapt.paused": "Video paused to protect audio",
   "adapt.lastN": "Videos received at most",
   "adapt.lastNHint":

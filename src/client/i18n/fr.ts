@@ -295,6 +295,8 @@ export const fr: Dictionary = {
   "adapt.details.rtt": "Aller-retour : {value}",
   "adapt.details.resolution": "Résolution : {value}",
   "adapt.details.unknown": "inconnu",
+  "adapt.cameraPaused":
+    "Votre connexion est trop faible pour votre vidéo : elle est en pause pour que votre voix passe. Elle reviendra d’elle-même.",
   "adapt.paused": "Vidéo en pause pour préserver le son",
   "adapt.lastN": "Vidéos reçues au maximum",
   "adapt.lastNHint":

@@ -19,8 +19,7 @@ import type { Room } from "../../state/room.js";
 import { scope } from "../../ui/scope.js";
 import type { LayoutController } from "../layout/layout-controller.js";
 import { tileKey } from "../layout/layout-model.js";
-import type { Advice } from "../quality/quality.js";
-import { layerOf } from "../quality/quality.js";
+import { type Advice, layerOf } from "../quality/quality.js";
 import type { QualityController } from "../quality/quality-controller.js";
 import type { SpeakerController } from "../speaker/speaker-controller.js";
 import {
@@ -70,6 +69,8 @@ export class AdaptationController {
   /** At most this many remote videos are received (the ⋯ menu). */
   readonly lastN = signal(DEFAULT_LAST_N);
   readonly watch = new TileWatch();
+  /** Our camera sends nothing: the uplink cannot carry the sound beside its lowest layer (uplink.ts). */
+  readonly cameraPaused = signal(false);
   private readonly marksSignal = signal<ReadonlyMap<string, TileMark>>(new Map());
   private readonly decisionsSignal = signal<ReadonlyMap<string, VideoDecision>>(new Map());
   private readonly shown = signal(typeof document === "undefined" || document.visibilityState !== "hidden");
@@ -158,6 +159,7 @@ export class AdaptationController {
   private reset(): void {
     this.estimator = new DownlinkEstimator();
     this.uplink = new UplinkController();
+    this.cameraPaused.value = false;
     this.subscribeReading = null;
     this.publishReading = null;
     this.publishBitrate = null;
@@ -253,9 +255,10 @@ export class AdaptationController {
       const sample = uplinkSample(reading, this.slowPending.up);
       const cap = this.uplink.cap;
       const next = this.uplink.update(sample);
+      this.cameraPaused.value = next === -1;
       if (next !== cap)
         console.debug(
-          `palabre: uplink cap ${cap} → ${next}; rtt ${sample.rtt?.toFixed(3) ?? "?"} s, loss ${sample.loss?.toFixed(2) ?? "?"}, ${sample.limitationKnown ? `encoder ${sample.bandwidthLimited ? "limited" : "free"}` : "encoder limitation unknown"}`,
+          `palabre: uplink cap ${cap} → ${next}; estimate ${sample.available === null ? "?" : Math.round(sample.available / 1000)} kbit/s, rtt ${sample.rtt?.toFixed(3) ?? "?"} s, loss ${sample.loss?.toFixed(2) ?? "?"}, ${sample.limitationKnown ? `encoder ${sample.bandwidthLimited ? "limited" : "free"}` : "encoder limitation unknown"}`,
         );
       this.quality.limitUplink(next);
       this.slowPending.up = false;

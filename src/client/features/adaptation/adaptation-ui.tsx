@@ -103,6 +103,16 @@ export function VideoPausedNotice() {
   );
 }
 
+/** On our own tile while the uplink cannot carry our camera beside our sound (uplink.ts). */
+export function CameraPausedNotice() {
+  return (
+    <div class="video-paused" data-testid="uplink-video-paused" role="status">
+      <PausedIcon />
+      <span>{t("adapt.cameraPaused")}</span>
+    </div>
+  );
+}
+
 /** The ⋯ menu's "videos received at most" field (last-N). */
 export function LastNSetting({ adapt }: { adapt: AdaptationController }) {
   const current = adapt.lastN.value;

@@ -128,4 +128,18 @@ describe("readPublish", () => {
       frameHeight: 360,
     });
   });
+
+  it("leaves out what the media server last said of an encoding turned off: it is stale", () => {
+    const r = readPublish(
+      [
+        pair,
+        { type: "outbound-rtp", id: "OA", kind: "audio", bytesSent: 500 },
+        { type: "outbound-rtp", id: "OL", kind: "video", rid: "l", active: false, bytesSent: 0 },
+        { type: "remote-inbound-rtp", localId: "OL", kind: "video", fractionLost: 0.4, roundTripTime: 0.6 },
+        { type: "remote-inbound-rtp", localId: "OA", kind: "audio", fractionLost: 0, roundTripTime: 0.03 },
+      ],
+      5000,
+    );
+    expect(r).toMatchObject({ loss: 0, rtt: 0.03, limitationKnown: false });
+  });
 });

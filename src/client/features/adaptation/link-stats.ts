@@ -165,6 +165,8 @@ export function readPublish(report: Iterable<Stat>, at: number): PublishReading 
   let rtt: number | null = null;
   let frameWidth = 0;
   let frameHeight = 0;
+  // An encoding turned off keeps its last report from the media server: it says nothing of the link now.
+  const off = new Set(stats.filter((s) => s.type === "outbound-rtp" && s.active === false).map((s) => s.id));
   for (const s of stats) {
     if (s.type === "outbound-rtp") {
       // Payload only: headerBytesSent counts padding too (RTCOutboundRtpStreamStats), which Firefox sends a
@@ -178,7 +180,7 @@ export function readPublish(report: Iterable<Stat>, at: number): PublishReading 
           frameHeight = num(s.frameHeight);
         }
       }
-    } else if (s.type === "remote-inbound-rtp") {
+    } else if (s.type === "remote-inbound-rtp" && !off.has(String(s.localId))) {
       const f = optNum(s.fractionLost);
       if (f !== null) {
         lossSum += f;

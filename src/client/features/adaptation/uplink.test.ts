@@ -4,6 +4,8 @@ import {
   RAMP_MS,
   REGRET_MS,
   RESTORE_MS,
+  SOUND_AND_LEAST_BPS,
+  STARVE_RAMP_MS,
   STEP_DOWN_GAP_MS,
   TROUBLE_SAMPLES,
   UPLINK_GRACE_MS,
@@ -49,7 +51,7 @@ describe("UplinkController", () => {
     expect(run(UPLINK_GRACE_MS - 500, weak)).toBe(2);
   });
 
-  it("a bandwidth-limited encoder turns off h, then m, one step at a time; never l", () => {
+  it("a bandwidth-limited encoder turns off h, then m, one step at a time; l only if the sound needs it", () => {
     const { run, step } = uplink();
     run(UPLINK_GRACE_MS);
     for (let i = 1; i < TROUBLE_SAMPLES; i++) expect(step(weak)).toBe(2);
@@ -57,7 +59,36 @@ describe("UplinkController", () => {
     // Not again at once, even if the trouble goes on.
     expect(run(STEP_DOWN_GAP_MS - 1000, { bandwidthLimited: true, available: 300_000 })).toBe(1);
     expect(run(3000, { bandwidthLimited: true, available: 150_000 })).toBe(0);
-    expect(run(30_000, { bandwidthLimited: true, available: 100_000 })).toBe(0);
+    expect(run(30_000, { bandwidthLimited: true, available: SOUND_AND_LEAST_BPS })).toBe(0);
+  });
+
+  it("l goes, the camera paused, when the estimate cannot carry the sound beside it; it comes back after a clean while", () => {
+    const { run, step, time } = uplink();
+    run(UPLINK_GRACE_MS);
+    const starving = { bandwidthLimited: true, available: SOUND_AND_LEAST_BPS - 30_000 };
+    // From the top layer at once: the layers between cannot fit either.
+    for (let i = 1; i < TROUBLE_SAMPLES; i++) expect(step(starving)).toBe(2);
+    expect(step(starving)).toBe(-1);
+    // Paused, the encoder reports no limitation (nothing is active): a quiet round trip is a clean link.
+    const paused = { limitationKnown: false, bandwidthLimited: false, available: 60_000 };
+    expect(run(STEP_DOWN_GAP_MS + 2000, { ...paused, rtt: 0.02 + QUEUE_TROUBLE_S + 0.1 })).toBe(-1);
+    const cleanFrom = time() + 500;
+    while (run(500, { ...paused, rtt: 0.02 }) === -1 && time() < cleanFrom + 60_000);
+    expect(time() - cleanFrom).toBe(RESTORE_MS);
+    // Still starving: the browser's probe shows it within seconds, and the camera pauses again.
+    const back = time();
+    while (step(starving) === 0 && time() < back + 60_000);
+    expect(time() - back, "had to go again soon").toBe(STARVE_RAMP_MS + (TROUBLE_SAMPLES - 1) * 500);
+    const again = time();
+    while (run(500, { ...paused, rtt: 0.02 }) === -1 && time() < again + 60_000);
+    expect(time() - again, "waits twice as long").toBe(2 * RESTORE_MS + 500);
+  });
+
+  it("loss alone, however heavy, never pauses the camera", () => {
+    const { run } = uplink();
+    run(UPLINK_GRACE_MS);
+    expect(run(60_000, { loss: 0.3 })).toBe(0);
+    expect(run(60_000, { loss: 0.3, slow: true })).toBe(0);
   });
 
   it("a limited encoder with bandwidth enough for what is on is not trouble", () => {
@@ -104,6 +135,15 @@ describe("UplinkController", () => {
       expect(run(2000, queued)).toBe(1);
       expect(run(STEP_DOWN_GAP_MS + 2000, queued)).toBe(0);
       expect(run(RESTORE_MS + 500, { ...firefox, rtt: 0.01 })).toBe(1);
+    });
+
+    it("a queue that stays at l alone pauses the camera", () => {
+      const { run } = uplink();
+      run(UPLINK_GRACE_MS, { ...firefox, rtt: 0.01 });
+      const queued = { ...firefox, rtt: 0.01 + QUEUE_TROUBLE_S + 0.1 };
+      expect(run(2000 + STEP_DOWN_GAP_MS, queued)).toBe(0);
+      expect(run(STEP_DOWN_GAP_MS, queued)).toBe(-1);
+      expect(run(RESTORE_MS + 500, { ...firefox, rtt: 0.01 })).toBe(0);
     });
 
     it("a long but steady round trip is no trouble, nor is a queue shorter than the threshold", () => {

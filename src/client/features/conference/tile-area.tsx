@@ -12,7 +12,7 @@ import { useGestures } from "../../ui/gestures.js";
 import { ChevronIcon } from "../../ui/icons.js";
 import { AudioSink } from "../../ui/media-elements.js";
 import { AdaptationScope } from "../adaptation/adaptation-controller.js";
-import { QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
+import { CameraPausedNotice, QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
 import { HandsScope } from "../hands/hands-controller.js";
 import { queuePositions } from "../hands/queue.js";
 import { LayoutScope } from "../layout/layout-controller.js";
@@ -77,7 +77,11 @@ export function TileArea({ room }: { room: Room }) {
     const indicator = <QualityIndicator adapt={adapt} tileKey={tile.key} />;
     const choice = tile.local ? undefined : quality.choiceFor(tile.participantId, tile.source);
     const adapted = tile.local
-      ? { indicator }
+      ? {
+          indicator,
+          notice:
+            tile.source === "camera" && adapt.cameraPaused.value && me?.video ? <CameraPausedNotice /> : null,
+        }
       : {
           indicator,
           figureRef: adapt.watch.ref(tile.key),
