@@ -93,22 +93,15 @@ function PausedIcon() {
   );
 }
 
-/** On a tile whose video was paused so that the sound keeps flowing; it comes back by itself. */
-export function VideoPausedNotice() {
+/**
+ * On a tile whose video was paused so that the sound keeps flowing; it comes back by itself. `own`: our own
+ * camera, paused because our uplink cannot carry it beside our sound (uplink.ts).
+ */
+export function VideoPausedNotice({ own = false }: { own?: boolean }) {
   return (
-    <div class="video-paused" data-testid="video-paused" role="status">
+    <div class="video-paused" data-testid={own ? "uplink-video-paused" : "video-paused"} role="status">
       <PausedIcon />
-      <span>{t("adapt.paused")}</span>
-    </div>
-  );
-}
-
-/** On our own tile while the uplink cannot carry our camera beside our sound (uplink.ts). */
-export function CameraPausedNotice() {
-  return (
-    <div class="video-paused" data-testid="uplink-video-paused" role="status">
-      <PausedIcon />
-      <span>{t("adapt.cameraPaused")}</span>
+      <span>{t(own ? "adapt.cameraPaused" : "adapt.paused")}</span>
     </div>
   );
 }

@@ -105,7 +105,6 @@ export class UplinkController {
     this.starved = this.cap >= 0 && starving && !probing ? this.starved + 1 : 0;
     if (this.starved >= TROUBLE_SAMPLES && s.at - this.lastDown >= STEP_DOWN_GAP_MS) {
       this.lower(-1, s.at);
-      this.cleanSince = null;
       return this.cap;
     }
     if (trouble) {
@@ -139,5 +138,6 @@ export class UplinkController {
     this.lastDown = at;
     this.troubled = 0;
     this.starved = 0;
+    this.cleanSince = null;
   }
 }

@@ -12,7 +12,7 @@ import { useGestures } from "../../ui/gestures.js";
 import { ChevronIcon } from "../../ui/icons.js";
 import { AudioSink } from "../../ui/media-elements.js";
 import { AdaptationScope } from "../adaptation/adaptation-controller.js";
-import { CameraPausedNotice, QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
+import { QualityIndicator, VideoPausedNotice } from "../adaptation/adaptation-ui.js";
 import { HandsScope } from "../hands/hands-controller.js";
 import { queuePositions } from "../hands/queue.js";
 import { LayoutScope } from "../layout/layout-controller.js";
@@ -80,7 +80,9 @@ export function TileArea({ room }: { room: Room }) {
       ? {
           indicator,
           notice:
-            tile.source === "camera" && adapt.cameraPaused.value && me?.video ? <CameraPausedNotice /> : null,
+            tile.source === "camera" && adapt.cameraPaused.value && me?.video ? (
+              <VideoPausedNotice own />
+            ) : null,
         }
       : {
           indicator,
